@@ -1,0 +1,66 @@
+"""Alembic environment for Synopsis.
+
+The target metadata is ``SQLModel.metadata`` as filled by :mod:`synopsis.schema`. SQLite
+cannot ALTER most things, so revisions run in batch mode; FTS5 virtual tables and their
+shadow tables are built by the build's last step and kept out of autogenerate's view.
+"""
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import engine_from_config, pool
+from sqlmodel import SQLModel
+
+import synopsis.schema  # noqa: F401  (fills SQLModel.metadata)
+
+config = context.config
+target_metadata = SQLModel.metadata
+
+FTS_SUFFIXES = ("_fts", "_fts_data", "_fts_idx", "_fts_docsize", "_fts_config", "_fts_content")
+
+
+def include_name(name, type_, parent_names):  # noqa: ANN001 - alembic's hook signature
+    """Leave FTS tables (ours and their shadow tables) and SQLite's own tables alone."""
+    if type_ == "table" and name is not None:
+        return not (name.endswith(FTS_SUFFIXES) or name.startswith("sqlite_"))
+    return True
+
+
+def run_migrations_offline() -> None:
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=True,
+        compare_type=True,
+        include_name=include_name,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    connectable = config.attributes.get("connection")
+    if connectable is not None:  # a connection handed in by synopsis.database
+        _run(connectable)
+        return
+    engine = engine_from_config(config.get_section(config.config_ini_section, {}), prefix="sqlalchemy.", poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        _run(connection)
+
+
+def _run(connection) -> None:  # noqa: ANN001
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        compare_type=True,
+        include_name=include_name,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

@@ -1,0 +1,232 @@
+"""The tables of a Synopsis database, and nothing else.
+
+This module is the user's SQL interface: the names here are what a reader types in
+Datasette, so they stay stable, and every column carries a ``description`` (repeated in
+``datasette-metadata.json``, which a test keeps in step). Alembic owns the DDL
+(``migrations/``); a test checks these models and the migrations agree.
+
+Conventions
+    * ``documents.id`` is the document's slug; every other table has an integer primary
+      key (FTS content tables and Datasette rely on rowids).
+    * Rows that a reader can cite carry a ``ref`` beside the id, e.g.
+      ``cpsu-resolution-1956:2.14`` for paragraph 14 of section 2. The build reuses the
+      integer id of a ref that existed before, so ids survive rebuilds.
+    * ``char_start``/``char_end`` are offsets into the document's clean text;
+      ``source_start``/``source_end`` into its source text. Spans in links
+      (``source_start`` ... ``target_end`` of ``cross_references``) are offsets into each
+      paragraph's own text.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from sqlmodel import Field, SQLModel
+
+
+class DocumentBase(SQLModel):
+    """Bibliographic facts shared by the table and by code that builds documents."""
+
+    title: str = Field(description="Title of the document as published")
+    author: Optional[str] = Field(default=None, description="Author or issuing body")
+    date: Optional[str] = Field(default=None, index=True, description="Date of the document (ISO 8601)")
+    language: Optional[str] = Field(default=None, description="Language of this text (BCP 47 code, e.g. en, it)")
+    genre: Optional[str] = Field(default=None, description="resolution, speech, editorial, interview, ...")
+    translator: Optional[str] = Field(default=None, description="Translator of this text, where it is a translation")
+    publisher: Optional[str] = Field(default=None, description="Publisher of the edition this text comes from")
+    source_title: Optional[str] = Field(default=None, description="Title of the publication the text was taken from")
+    source_url: Optional[str] = Field(default=None, description="Where the source text can be found online")
+    digitisation: Optional[str] = Field(default=None, description="Who digitised or transcribed the source, and when")
+    rights: Optional[str] = Field(default=None, description="Copyright or licence status of the source text")
+    description: Optional[str] = Field(default=None, description="A sentence on what the document is")
+
+
+class Document(DocumentBase, table=True):
+    """One witness: a text in one edition or translation."""
+
+    __tablename__ = "documents"
+
+    id: str = Field(primary_key=True, description="Stable slug of the document, used by every command and URL")
+    version_of: Optional[str] = Field(
+        default=None, foreign_key="documents.id", index=True,
+        description="Id of the document this one is another edition or translation of",
+    )
+    status: str = Field(default="missing", description="present: the text is loaded; missing: catalogued only")
+    status_note: Optional[str] = Field(default=None, description="What to do about a missing text, or how the text was obtained")
+    source_file: Optional[str] = Field(default=None, description="Source file of record, relative to documents/")
+    source_format: Optional[str] = Field(default=None, description="markdown, text or html")
+    source_sha256: Optional[str] = Field(default=None, description="SHA-256 of the source file's bytes")
+    retrieved_at: Optional[str] = Field(default=None, description="When the source was downloaded (ISO 8601, UTC)")
+    retrieved_from: Optional[str] = Field(default=None, description="The URL the source was finally downloaded from")
+    front_matter: Optional[str] = Field(default=None, description="Front matter removed from the body (title blocks, shelf marks, scan notes)")
+    notes: Optional[str] = Field(default=None, description="Source and transcription notes found in the source")
+    word_count: int = Field(default=0, description="Words in the clean text")
+    paragraph_count: int = Field(default=0, description="Paragraphs in the document")
+    quotation_count: int = Field(default=0, description="Quotations, cited terms and titles in the document")
+    pipeline_sha256: Optional[str] = Field(default=None, description="Digest of source, metadata and ingest version: unchanged means not re-ingested")
+
+
+class Section(SQLModel, table=True):
+    """A numbered or headed division of a document."""
+
+    __tablename__ = "sections"
+
+    id: Optional[int] = Field(default=None, primary_key=True, description="Row id (stable across rebuilds of unchanged sources)")
+    document_id: str = Field(foreign_key="documents.id", index=True, description="The document")
+    ordinal: int = Field(description="1-based position of the section in its document")
+    ref: str = Field(unique=True, description="Citation of the section, e.g. cpsu-resolution-1956:2")
+    number: Optional[str] = Field(default=None, description="The section number as printed")
+    heading: Optional[str] = Field(default=None, description="The section heading, or the opening words of the section")
+    char_start: int = Field(description="Start offset in the document's clean text")
+    char_end: int = Field(description="End offset in the document's clean text")
+
+
+class Paragraph(SQLModel, table=True):
+    """A paragraph: the unit of reading, search, alignment and citation."""
+
+    __tablename__ = "paragraphs"
+
+    id: Optional[int] = Field(default=None, primary_key=True, description="Row id (stable across rebuilds of unchanged sources)")
+    document_id: str = Field(foreign_key="documents.id", index=True, description="The document")
+    section_id: Optional[int] = Field(default=None, foreign_key="sections.id", index=True, description="The section, if the paragraph lies in one")
+    ordinal: int = Field(description="1-based position of the paragraph in its document")
+    ref: str = Field(unique=True, description="Citation of the paragraph, e.g. cpsu-resolution-1956:2.14 (section 2, paragraph 14)")
+    kind: str = Field(default="body", description="body, heading, blockquote or list_item")
+    text: str = Field(description="The clean text of the paragraph")
+    char_start: int = Field(description="Start offset in the document's clean text")
+    char_end: int = Field(description="End offset in the document's clean text")
+    source_start: int = Field(description="Start offset in the document's source text")
+    source_end: int = Field(description="End offset in the document's source text")
+    word_count: int = Field(description="Words in the paragraph")
+    italics: Optional[str] = Field(default=None, description="Italic spans as JSON [[start, end], ...], offsets into the paragraph text")
+
+
+class Sentence(SQLModel, table=True):
+    """A sentence of a paragraph."""
+
+    __tablename__ = "sentences"
+
+    id: Optional[int] = Field(default=None, primary_key=True, description="Row id")
+    paragraph_id: int = Field(foreign_key="paragraphs.id", index=True, description="The paragraph")
+    ordinal: int = Field(description="1-based position of the sentence in its paragraph")
+    text: str = Field(description="The sentence")
+    char_start: int = Field(description="Start offset in the document's clean text")
+    char_end: int = Field(description="End offset in the document's clean text")
+
+
+class Quotation(SQLModel, table=True):
+    """A quoted passage with its speaker and citation, a cited term, or a quoted title."""
+
+    __tablename__ = "quotations"
+
+    id: Optional[int] = Field(default=None, primary_key=True, description="Row id (stable across rebuilds of unchanged sources)")
+    paragraph_id: int = Field(foreign_key="paragraphs.id", index=True, description="The paragraph the quotation stands in")
+    document_id: str = Field(foreign_key="documents.id", index=True, description="The document (repeated for facets)")
+    ordinal: int = Field(description="1-based position of the quotation in its paragraph")
+    ref: str = Field(unique=True, description="Citation of the quotation, e.g. cpsu-resolution-1956:2.14.q1")
+    kind: str = Field(index=True, description="quotation (quoted words of a speaker), term (scare quotes, a cited term) or title")
+    text: str = Field(description="The quoted words; the parts of a quotation interrupted by its attribution, joined")
+    speaker: Optional[str] = Field(default=None, index=True, description="Who is quoted, from the surrounding words")
+    citation: Optional[str] = Field(default=None, description="The reference given for the quotation, e.g. (Works, Vol. 26, Page 431)")
+    char_start: int = Field(description="Start offset in the document's clean text (quote marks included)")
+    char_end: int = Field(description="End offset in the document's clean text")
+
+
+class Footnote(SQLModel, table=True):
+    """A footnote of a document, linked to the paragraph that calls it."""
+
+    __tablename__ = "footnotes"
+
+    id: Optional[int] = Field(default=None, primary_key=True, description="Row id")
+    document_id: str = Field(foreign_key="documents.id", index=True, description="The document")
+    paragraph_id: Optional[int] = Field(default=None, foreign_key="paragraphs.id", index=True, description="The paragraph that calls the footnote")
+    marker: str = Field(description="The footnote's marker as printed")
+    ref: str = Field(unique=True, description="Citation of the footnote, e.g. khrushchev-secret-speech-1956:n3")
+    text: str = Field(description="The footnote's text")
+    call_offset: Optional[int] = Field(default=None, description="Where the marker stood in the calling paragraph's text")
+    char_start: int = Field(description="Start offset in the document's clean text")
+    char_end: int = Field(description="End offset in the document's clean text")
+
+
+class Run(SQLModel, table=True):
+    """One computation of links between two documents, with what is needed to reproduce it."""
+
+    __tablename__ = "runs"
+
+    id: Optional[int] = Field(default=None, primary_key=True, description="Row id")
+    kind: str = Field(description="alignment or cross_reference")
+    method: str = Field(description="The algorithm, e.g. edition-dp, similarity, ngram-rapidfuzz")
+    left_document_id: str = Field(foreign_key="documents.id", index=True, description="First document of the pair")
+    right_document_id: str = Field(foreign_key="documents.id", index=True, description="Second document of the pair")
+    parameters: str = Field(description="Parameters of the method as JSON")
+    versions: str = Field(description="Versions of Synopsis and the libraries used, as JSON")
+    inputs_sha256: str = Field(index=True, description="SHA-256 over the paragraph texts of both documents and the parameters")
+    created_at: str = Field(description="When the run was computed (ISO 8601, UTC)")
+    seconds: float = Field(default=0.0, description="Wall time of the run")
+    link_count: int = Field(default=0, description="Links the run wrote")
+
+
+class Alignment(SQLModel, table=True):
+    """A paragraph of one document paired with a paragraph of another."""
+
+    __tablename__ = "alignments"
+
+    id: Optional[int] = Field(default=None, primary_key=True, description="Row id")
+    run_id: int = Field(foreign_key="runs.id", index=True, description="The run that computed the link")
+    method: str = Field(description="edition (monotone alignment of two versions of one text) or similarity (most similar paragraphs)")
+    left_document_id: str = Field(foreign_key="documents.id", index=True, description="Document of the left paragraph")
+    right_document_id: str = Field(foreign_key="documents.id", index=True, description="Document of the right paragraph")
+    left_paragraph_id: Optional[int] = Field(default=None, foreign_key="paragraphs.id", index=True, description="Left paragraph (empty when a paragraph was added on the right)")
+    right_paragraph_id: Optional[int] = Field(default=None, foreign_key="paragraphs.id", index=True, description="Right paragraph (empty when a paragraph was dropped on the right)")
+    bead: Optional[int] = Field(default=None, description="Editions: the alignment step this pair belongs to; paragraphs merged or split share a bead")
+    pattern: Optional[str] = Field(default=None, description="Editions: the shape of the bead, 1-1, 1-2, 2-1, 1-0 or 0-1")
+    rank: int = Field(default=1, description="Similarity: 1 for the best match of the left paragraph in the right document, 2 for the next, ...")
+    score: float = Field(description="Similarity 0-100")
+
+
+class CrossReference(SQLModel, table=True):
+    """The same passage in two paragraphs, in the same or different wording."""
+
+    __tablename__ = "cross_references"
+
+    id: Optional[int] = Field(default=None, primary_key=True, description="Row id")
+    run_id: int = Field(foreign_key="runs.id", index=True, description="The run that found the link")
+    method: str = Field(description="How the passage was found and scored")
+    source_document_id: str = Field(foreign_key="documents.id", index=True, description="Document of the source paragraph")
+    target_document_id: str = Field(foreign_key="documents.id", index=True, description="Document of the target paragraph")
+    source_paragraph_id: int = Field(foreign_key="paragraphs.id", index=True, description="Paragraph in which the passage stands")
+    target_paragraph_id: int = Field(foreign_key="paragraphs.id", index=True, description="Paragraph in which the passage stands again")
+    quotation_id: Optional[int] = Field(default=None, foreign_key="quotations.id", index=True, description="The source quotation, when the match comes from one")
+    source_start: int = Field(description="Start of the passage in the source paragraph's text")
+    source_end: int = Field(description="End of the passage in the source paragraph's text")
+    target_start: int = Field(description="Start of the passage in the target paragraph's text")
+    target_end: int = Field(description="End of the passage in the target paragraph's text")
+    source_text: str = Field(description="The passage as the source paragraph words it")
+    target_text: str = Field(description="The passage as the target paragraph words it")
+    score: float = Field(description="Similarity of the two passages, 0-100")
+
+
+class Annotation(SQLModel, table=True):
+    """A reader's note on a paragraph, quotation, cross-reference or alignment.
+
+    Notes are the one thing in the database that no source can recreate: every build
+    carries them over, re-finds their targets, and marks (never drops) a note whose
+    target is gone.
+    """
+
+    __tablename__ = "annotations"
+
+    id: Optional[int] = Field(default=None, primary_key=True, description="Row id")
+    target_table: str = Field(description="paragraphs, quotations, cross_references or alignments")
+    target_id: Optional[int] = Field(default=None, description="Id of the annotated row (empty while orphaned)")
+    target_ref: Optional[str] = Field(default=None, description="Citation of the annotated row when the note was written or last re-found")
+    target_text: Optional[str] = Field(default=None, description="The annotated text when the note was written, used to re-find it")
+    note: str = Field(description="The note")
+    tags: Optional[str] = Field(default=None, description="Tags, comma-separated")
+    author: Optional[str] = Field(default=None, description="Who wrote the note")
+    created_at: str = Field(description="When the note was written (ISO 8601, UTC)")
+    orphaned: bool = Field(default=False, description="True when the annotated text no longer exists in the sources")
+    orphaned_at: Optional[str] = Field(default=None, description="When the note lost its target")
+
+
+TABLES = [Document, Section, Paragraph, Sentence, Quotation, Footnote, Run, Alignment, CrossReference, Annotation]
+"""Every table, in dependency order."""
