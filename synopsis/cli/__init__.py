@@ -1,1 +1,51 @@
-def main(): print("hi")
+"""The ``synopsis`` command: a thin shell over the library.
+
+Each command lives in a module of this package named for its area and calls one library
+function with the same name and the same options. User-caused errors
+(:class:`synopsis.errors.SynopsisError`) are turned into one line on stderr and exit code 2
+here, once, and nowhere else.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from synopsis.errors import SynopsisError
+
+
+class SynopsisGroup(click.Group):
+    """A click group that reports user errors in one line, without a traceback."""
+
+    def invoke(self, ctx: click.Context):  # noqa: ANN201 - click's signature
+        try:
+            return super().invoke(ctx)
+        except SynopsisError as error:
+            click.echo(f"synopsis: error: {error}", err=True)
+            sys.exit(error.exit_code)
+        except KeyboardInterrupt:
+            click.echo("synopsis: interrupted", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=SynopsisGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="synopsis")
+@click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug).")
+def cli(verbose: int) -> None:
+    """Synopsis: a comparative document database.
+
+    Build a SQLite database from the documents folder, link passages across documents,
+    and read it all in Datasette.
+    """
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="synopsis")
+
+
+# Command modules register themselves on ``cli`` when imported.
+from synopsis.cli import corpus as _corpus  # noqa: E402,F401

@@ -1,0 +1,166 @@
+"""The catalogue: every document folder's ``metadata.toml``, read and checked.
+
+A document is a folder under ``documents/`` holding a ``metadata.toml`` and, once its text
+is present, the source file of record that ``source_file`` names. The catalogue is read
+before anything is ingested, so that every metadata problem (a malformed file, a missing or
+mistyped field, two folders with one id, a ``version_of`` naming nobody, a path leading out
+of ``documents/``) is reported in one line before the database is touched.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import re
+import tomllib
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+from synopsis.errors import BadMetadata, DuplicateDocument, UnknownDocument
+from synopsis.ingest.model import DocumentMeta
+
+METADATA_FILE = "metadata.toml"
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,127}$")
+DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+TEXT_FIELDS = (
+    "id", "title", "author", "date", "language", "genre", "translator", "publisher",
+    "source_title", "source_url", "digitisation", "rights", "version_of", "description", "source_file",
+)
+"""Fields a metadata file may set; each is a string."""
+
+REQUIRED_FIELDS = ("id", "title")
+RETRIEVAL_FIELDS = ("url", "final_url", "status", "retrieved_at", "sha256", "content_type")
+
+
+def load_catalogue(documents_dir: Path) -> list[DocumentMeta]:
+    """Read and check every document folder; sorted by id so that builds are deterministic."""
+    documents_dir = Path(documents_dir)
+    if not documents_dir.is_dir():
+        raise BadMetadata(f"{documents_dir}: no such documents folder")
+    metas: list[DocumentMeta] = []
+    seen: dict[str, Path] = {}
+    for metadata_path in sorted(documents_dir.glob(f"*/{METADATA_FILE}")):
+        meta = read_metadata(metadata_path, documents_dir=documents_dir)
+        if meta.id in seen:
+            raise DuplicateDocument(f"{metadata_path}: id '{meta.id}' is already used by {seen[meta.id]}")
+        seen[meta.id] = metadata_path
+        metas.append(meta)
+    for meta in metas:
+        if meta.version_of and meta.version_of not in seen:
+            raise UnknownDocument(f"{meta.metadata_path}: version_of '{meta.version_of}' names no document in {documents_dir}")
+        if meta.version_of == meta.id:
+            raise BadMetadata(f"{meta.metadata_path}: version_of names the document itself")
+    return sorted(metas, key=lambda m: m.id)
+
+
+def read_metadata(metadata_path: Path, *, documents_dir: Path | None = None) -> DocumentMeta:
+    """Parse and check one ``metadata.toml``."""
+    try:
+        data = tomllib.loads(metadata_path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise BadMetadata(f"{metadata_path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as error:
+        raise BadMetadata(f"{metadata_path}: not valid TOML ({error})") from None
+    except OSError as error:
+        raise BadMetadata(f"{metadata_path}: cannot be read ({error.strerror})") from None
+    return metadata_from_dict(data, metadata_path=metadata_path, documents_dir=documents_dir)
+
+
+def metadata_from_dict(data: dict[str, Any], *, metadata_path: Path, documents_dir: Path | None = None) -> DocumentMeta:
+    """Check a parsed metadata table and turn it into a :class:`DocumentMeta`."""
+    where = str(metadata_path)
+    known = set(TEXT_FIELDS) | {"retrieval"}
+    for key in data:
+        if key not in known:
+            close = difflib.get_close_matches(key, sorted(known), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise BadMetadata(f"{where}: unknown field '{key}'{hint}")
+    values: dict[str, Any] = {}
+    for key in TEXT_FIELDS:
+        value = data.get(key)
+        if isinstance(value, _dt.date):  # a bare TOML date: accept it, store ISO
+            value = value.isoformat()
+        if value is not None and not isinstance(value, str):
+            raise BadMetadata(f"{where}: field '{key}' must be a string, not {type(value).__name__} ({value!r})")
+        value = value.strip() if isinstance(value, str) else None
+        values[key] = value or None
+    for key in REQUIRED_FIELDS:
+        if not values[key]:
+            raise BadMetadata(f"{where}: missing required field '{key}'")
+    if not ID_PATTERN.match(values["id"]):
+        raise BadMetadata(f"{where}: id '{values['id']}' is not a slug (lowercase letters, digits, '-', '.', '_')")
+    if values["date"] and not _is_iso_date(values["date"]):
+        raise BadMetadata(f"{where}: field 'date' is not an ISO date YYYY[-MM[-DD]] ({values['date']!r})")
+    folder = metadata_path.parent
+    if values["source_file"]:
+        _check_inside(values["source_file"], folder=folder, documents_dir=documents_dir, where=where)
+    retrieval = data.get("retrieval") or {}
+    if not isinstance(retrieval, dict):
+        raise BadMetadata(f"{where}: 'retrieval' must be a table")
+    for key in retrieval:
+        if key not in RETRIEVAL_FIELDS:
+            raise BadMetadata(f"{where}: unknown field 'retrieval.{key}'")
+    names = {f.name for f in fields(DocumentMeta)}
+    return DocumentMeta(
+        **{k: v for k, v in values.items() if k in names},
+        folder=folder,
+        metadata_path=metadata_path,
+        retrieval=dict(retrieval),
+    )
+
+
+def _is_iso_date(text: str) -> bool:
+    if not DATE_PATTERN.match(text):
+        return False
+    parts = [int(p) for p in text.split("-")] + [1, 1]
+    try:
+        _dt.date(parts[0], parts[1], parts[2])
+    except ValueError:
+        return False
+    return True
+
+
+def _check_inside(source_file: str, *, folder: Path, documents_dir: Path | None, where: str) -> None:
+    """Refuse a source path that leads out of the document's folder (and so out of documents/)."""
+    candidate = Path(source_file)
+    if candidate.is_absolute() or ".." in candidate.parts:
+        raise BadMetadata(f"{where}: source_file '{source_file}' points outside the document's folder")
+    resolved = (folder / candidate).resolve()
+    root = (documents_dir if documents_dir is not None else folder).resolve()
+    if not resolved.is_relative_to(folder.resolve()) or not resolved.is_relative_to(root):
+        raise BadMetadata(f"{where}: source_file '{source_file}' points outside the document's folder")
+
+
+def source_status(meta: DocumentMeta) -> tuple[str, str]:
+    """Whether the text is present, and a note for the reader: how it was obtained or how to get it."""
+    path = meta.source_path
+    if path is not None and path.is_file():
+        if meta.retrieval.get("retrieved_at"):
+            origin = meta.retrieval.get("final_url") or meta.retrieval.get("url") or meta.source_url
+            return "present", f"fetched {meta.retrieval['retrieved_at']} from {origin}"
+        return "present", "supplied with the corpus" if not meta.digitisation else meta.digitisation
+    hint = f"synopsis fetch {meta.id}" if meta.source_url else f"synopsis add FILE --id {meta.id} --replace"
+    return "missing", f"text missing: run `{hint}`"
+
+
+def dump_metadata(meta: DocumentMeta) -> str:
+    """Render a metadata file (flat string fields, then the [retrieval] table)."""
+    lines = []
+    for key in TEXT_FIELDS:
+        value = getattr(meta, key, None)
+        if value:
+            lines.append(f"{key} = {_toml_string(value)}")
+    if meta.retrieval:
+        lines.append("")
+        lines.append("[retrieval]")
+        for key in RETRIEVAL_FIELDS:
+            if key in meta.retrieval and meta.retrieval[key] is not None:
+                value = meta.retrieval[key]
+                lines.append(f"{key} = {value if isinstance(value, int) else _toml_string(str(value))}")
+    return "\n".join(lines) + "\n"
+
+
+def _toml_string(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    return f'"{escaped}"'
