@@ -29,7 +29,7 @@ class SynopsisGroup(click.Group):
             sys.exit(130)
 
 
-@click.group(cls=SynopsisGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=SynopsisGroup, context_settings={"help_option_names": ["--help"]})
 @click.version_option(package_name="synopsis")
 @click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug).")
 def cli(verbose: int) -> None:

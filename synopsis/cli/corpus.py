@@ -1,4 +1,109 @@
-"""Commands that build, serve and search the database."""
+"""Commands that build, serve and search the database, and keep readers' notes."""
 from __future__ import annotations
 
-from synopsis.cli import cli  # noqa: F401
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+from synopsis.cli import cli
+from synopsis.cli.options import db_option, documents_option
+
+console = Console(stderr=True, highlight=False)
+
+
+@cli.command(name="build")
+@db_option
+@documents_option
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes for ingest (default: one per core).")
+def build_command(db_path: Path, documents_dir: Path, workers: int | None) -> None:
+    """Build or update the database from the documents folder.
+
+    Migrates the schema, ingests every document whose source changed, links changed
+    document pairs, carries readers' notes over and builds the full-text indexes. The new
+    database replaces the old one only when complete.
+    """
+    from synopsis.build import build
+
+    with console.status("building") as status:
+        report = build(documents_dir=documents_dir, db_path=db_path, workers=workers, progress=lambda step: status.update(step))
+    for doc_id, hint in report.missing:
+        console.print(f"{escape(doc_id)}: {escape(hint)}")
+    links = ", ".join(f"{n} {name}" for name, n in report.links.items()) or "no new links"
+    total = sum(report.seconds.values())
+    console.print(
+        f"{escape(str(db_path))}: {len(report.ingested)} ingested, {len(report.unchanged)} unchanged, "
+        f"{len(report.missing)} missing, {report.paragraphs} paragraphs, {links}; "
+        f"notes {report.notes_kept} kept, {report.notes_orphaned} orphaned; {total:.2f}s"
+    )
+
+
+@cli.command(name="serve")
+@db_option
+@documents_option
+@click.option("-h", "--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 exposes it to the network).")
+@click.option("-p", "--port", type=int, default=8001, show_default=True, help="Port to listen on.")
+@click.option("--metadata", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None, help="Datasette metadata file (default: the project's datasette-metadata.json).")
+@click.option("--no-build", is_flag=True, help="Serve the database as it is, even if older than its sources.")
+def serve_command(db_path: Path, documents_dir: Path, host: str, port: int, metadata: Path | None, no_build: bool) -> None:
+    """Serve the database with Datasette (read-only), building it first if stale."""
+    from synopsis.serve import serve
+
+    serve(db_path=db_path, documents_dir=documents_dir, host=host, port=port, metadata=metadata, build_first=not no_build)
+
+
+@cli.command(name="search")
+@click.argument("query")
+@db_option
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="How many paragraphs to show.")
+@click.option("--document", default=None, help="Search only this document (its id).")
+def search_command(query: str, db_path: Path, limit: int, document: str | None) -> None:
+    """Search paragraphs; ranked results with highlighted snippets.
+
+    QUERY is FTS5 syntax: words, "a phrase", prefix*, AND / OR / NOT.
+    """
+    from synopsis.search import MARK_END, MARK_START, search
+
+    out = Console(highlight=False)
+    hits = search(db_path, query, limit=limit, document=document)
+    if not hits:
+        out.print(f"no paragraph matches {escape(query)!r}")
+    for hit in hits:
+        snippet = escape(hit.snippet).replace(MARK_START, "[bold yellow]").replace(MARK_END, "[/bold yellow]")
+        out.print(f"[bold]{escape(hit.ref)}[/bold]  {escape(hit.document_title)}")
+        out.print(f"  {snippet}\n")
+
+
+@cli.command(name="note")
+@click.argument("target")
+@click.argument("text")
+@click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
+@click.option("--author", default=None, help="Who writes the note.")
+@db_option
+def note_command(target: str, text: str, tags: tuple[str, ...], author: str | None, db_path: Path) -> None:
+    """Add a reader's note to a paragraph, quotation, cross-reference or alignment.
+
+    TARGET is a citation (cpsu-resolution-1956:2.14, cpsu-resolution-1956:2.14.q1) or
+    TABLE:ID (paragraphs:12, quotations:3, cross_references:7, alignments:40).
+    Notes survive every rebuild and migration.
+    """
+    from synopsis.notes import note
+
+    added = note(db_path, target, text, tags=list(tags), author=author)
+    click.echo(f"note {added.id} on {added.target_table}:{added.target_id} ({added.target_ref})")
+
+
+@cli.command(name="notes")
+@db_option
+@click.option("--tag", default=None, help="Only notes with this tag.")
+@click.option("--orphaned", is_flag=True, help="Only notes whose target is gone.")
+def notes_command(db_path: Path, tag: str | None, orphaned: bool) -> None:
+    """List readers' notes, oldest first."""
+    from synopsis.notes import notes
+
+    for n in notes(db_path, tag=tag, orphaned=True if orphaned else None):
+        state = " [orphaned]" if n.orphaned else ""
+        tags = f" #{' #'.join(n.tags.split(','))}" if n.tags else ""
+        by = f" — {n.author}" if n.author else ""
+        click.echo(f"{n.id}\t{n.target_ref or n.target_table}{state}\t{n.note}{tags}{by}\t{n.created_at}")

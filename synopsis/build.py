@@ -1,0 +1,252 @@
+"""``synopsis build``: documents folder → a complete, migrated, linked, indexed database.
+
+The build never writes to the database it replaces. It copies the existing file (or starts
+an empty one) next to it, upgrades the copy to the newest schema, re-ingests only the
+documents whose source, metadata or ingest code changed, re-links only the document pairs
+whose paragraphs changed, carries readers' notes over, builds the full-text indexes last,
+and then renames the copy into place in one atomic step. A build that fails, or is
+killed, leaves the old database exactly as it was.
+
+Order of work, so that bad input is found before anything is written::
+
+    catalogue (all metadata checked) → pipeline for every changed document (in memory)
+    → copy + migrate → one transaction: store, link, re-find notes, index → rename
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Connection, select, text
+
+from synopsis.database import build_fts, build_lock, check_database, drop_fts_triggers, engine_for, migrate
+from synopsis.errors import SynopsisError
+from synopsis.ingest.catalogue import load_catalogue, source_status
+from synopsis.ingest.model import Doc, DocumentMeta
+from synopsis.ingest.pipeline import pipeline_version, run_pipeline
+from synopsis.ingest.store import IdAllocator, delete_document_rows, document_row, store_document, upsert_document
+from synopsis.schema import Document, Paragraph
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str], None]
+"""Told the name of each step as it starts (the CLI shows it)."""
+
+PARALLEL_MIN_DOCUMENTS = 8
+"""Below this many changed documents the pipeline runs in-process (pool start-up costs more)."""
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for the CLI's summary and for tests."""
+
+    db_path: Path
+    ingested: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    missing: list[tuple[str, str]] = field(default_factory=list)  # (id, what to run)
+    removed: list[str] = field(default_factory=list)
+    paragraphs: int = 0
+    links: dict[str, int] = field(default_factory=dict)
+    notes_kept: int = 0
+    notes_orphaned: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def build(*, documents_dir: Path, db_path: Path, progress: Progress | None = None, workers: int | None = None) -> BuildReport:
+    """Build (or bring up to date) the database at ``db_path`` from ``documents_dir``."""
+    documents_dir, db_path = Path(documents_dir), Path(db_path)
+    report = BuildReport(db_path=db_path)
+    say = progress or (lambda step: log.info("%s", step))
+    clock = _Clock(report)
+
+    say("reading the catalogue")
+    catalogue = load_catalogue(documents_dir)
+    if db_path.exists():
+        check_database(db_path)
+    with build_lock(db_path):
+        previous = _previous_digests(db_path)
+        version = pipeline_version()
+        digests = {meta.id: _digest(meta, version) for meta in catalogue}
+        changed = [m for m in catalogue if digests[m.id] and digests[m.id] != previous.get(m.id)]
+        report.unchanged = [m.id for m in catalogue if digests[m.id] and digests[m.id] == previous.get(m.id)]
+        clock.lap("catalogue")
+
+        say(f"ingesting {len(changed)} document(s)")
+        docs = _run_pipelines(changed, workers=workers)
+        clock.lap("ingest")
+
+        tmp_path = db_path.with_name(f".{db_path.name}.building")
+        try:
+            _prepare_copy(db_path, tmp_path)
+            engine = engine_for(tmp_path)
+            try:
+                with engine.begin() as conn:
+                    say("migrating the schema")
+                    migrate(conn)
+                    clock.lap("migrate")
+                    say("storing documents")
+                    _store(conn, catalogue, docs, digests, previous, report)
+                    clock.lap("store")
+                    say("linking documents")
+                    report.links = _link(conn)
+                    clock.lap("link")
+                    say("re-finding readers' notes")
+                    from synopsis.notes import reattach_notes
+
+                    report.notes_kept, report.notes_orphaned = reattach_notes(conn)
+                    clock.lap("notes")
+                    say("building full-text indexes")
+                    build_fts(conn)
+                    clock.lap("fts")
+                    report.paragraphs = conn.execute(text("SELECT count(*) FROM paragraphs")).scalar() or 0
+                conn = None
+            finally:
+                engine.dispose()
+            _fsync(tmp_path)
+            os.replace(tmp_path, db_path)
+            _fsync_dir(db_path.parent)
+        except BaseException:
+            tmp_path.unlink(missing_ok=True)
+            raise
+        clock.lap("replace")
+    for meta in catalogue:
+        if not digests[meta.id]:
+            report.missing.append((meta.id, source_status(meta)[1]))
+    return report
+
+
+def _digest(meta: DocumentMeta, version: str) -> str | None:
+    """What a document's ingest depends on: its source bytes, its metadata, the ingest code.
+
+    None for a document whose text is missing.
+    """
+    path = meta.source_path
+    if path is None or not path.is_file():
+        return None
+    digest = hashlib.sha256(version.encode())
+    digest.update(meta.metadata_path.read_bytes() if meta.metadata_path else b"")
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _previous_digests(db_path: Path) -> dict[str, str]:
+    """The ingest digests recorded in the existing database (empty if there is none)."""
+    if not db_path.exists() or db_path.stat().st_size == 0:
+        return {}
+    import sqlite3
+
+    try:
+        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+            return {row[0]: row[1] for row in conn.execute("SELECT id, pipeline_sha256 FROM documents WHERE pipeline_sha256 IS NOT NULL")}
+    except sqlite3.Error:
+        return {}
+
+
+def _run_pipelines(metas: list[DocumentMeta], *, workers: int | None) -> dict[str, Doc]:
+    """Run every changed document through the stages, on both cores when there are many."""
+    if len(metas) < PARALLEL_MIN_DOCUMENTS or workers == 1:
+        return {meta.id: run_pipeline(meta) for meta in metas}
+    with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+        return {doc.meta.id: doc for doc in pool.map(run_pipeline, metas, chunksize=max(1, len(metas) // 64))}
+
+
+def _prepare_copy(db_path: Path, tmp_path: Path) -> None:
+    """Start the new file as a copy of the old database, or empty."""
+    tmp_path.unlink(missing_ok=True)  # a leftover of a killed build
+    if db_path.exists():
+        shutil.copyfile(db_path, tmp_path)
+
+
+def _store(conn: Connection, catalogue: list[DocumentMeta], docs: dict[str, Doc], digests: dict, previous: dict, report: BuildReport) -> None:
+    """Write changed documents, refresh every documents row, drop documents no longer catalogued."""
+    ids = IdAllocator.for_connection(conn)
+    catalogued = {meta.id for meta in catalogue}
+    stored = [row[0] for row in conn.execute(select(Document.__table__.c.id))]
+    gone = [doc_id for doc_id in stored if doc_id not in catalogued]
+    going = set(gone) | {doc_id for doc_id in docs} | {m.id for m in catalogue if not digests[m.id] and m.id in previous}
+    paragraphs_total = conn.execute(select(Paragraph.__table__.c.id).limit(1)).first() is not None
+    if going and paragraphs_total and len(docs) > 0.2 * max(len(catalogue), 1):
+        drop_fts_triggers(conn)  # many changes: re-index once at the end instead of row by row
+    for doc_id in sorted(going):
+        ids.remember(conn, doc_id)
+        delete_document_rows(conn, doc_id)
+    # Missing texts of documents that once were present lose their rows (handled above) too.
+    for doc_id in gone:
+        conn.execute(Document.__table__.delete().where(Document.__table__.c.id == doc_id))
+        report.removed.append(doc_id)
+    # documents rows first (version_of references), in an order where a version follows its original
+    for meta in _originals_first(catalogue):
+        doc = docs.get(meta.id)
+        status, note = source_status(meta)
+        if doc is None and digests[meta.id]:
+            # unchanged: refresh the status and bibliographic facts, keep everything else
+            conn.execute(
+                Document.__table__.update().where(Document.__table__.c.id == meta.id).values(status=status, status_note=note)
+            )
+            continue
+        upsert_document(conn, document_row(meta, doc, status=status, status_note=note, pipeline_sha256=digests[meta.id]))
+    for doc_id in sorted(docs):
+        store_document(conn, docs[doc_id], ids=ids)
+        report.ingested.append(doc_id)
+
+
+def _originals_first(catalogue: list[DocumentMeta]) -> list[DocumentMeta]:
+    by_id = {m.id: m for m in catalogue}
+    ordered, placed = [], set()
+
+    def place(meta: DocumentMeta, trail: frozenset = frozenset()) -> None:
+        if meta.id in placed or meta.id in trail:
+            return
+        if meta.version_of and meta.version_of in by_id:
+            place(by_id[meta.version_of], trail | {meta.id})
+        placed.add(meta.id)
+        ordered.append(meta)
+
+    for meta in catalogue:
+        place(meta)
+    return ordered
+
+
+def _link(conn: Connection) -> dict[str, int]:
+    """Alignments and cross-references for every document pair that changed."""
+    from synopsis.link.store import link_corpus
+
+    result = link_corpus(conn)
+    return dict(getattr(result, "counts", {}) or {})
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class _Clock:
+    """Wall time per step, into the report."""
+
+    def __init__(self, report: BuildReport) -> None:
+        self.report, self.last = report, time.perf_counter()
+
+    def lap(self, step: str) -> None:
+        now = time.perf_counter()
+        self.report.seconds[step] = round(now - self.last, 3)
+        self.last = now
+
+
+__all__ = ["BuildReport", "build", "SynopsisError"]

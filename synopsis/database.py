@@ -1,0 +1,163 @@
+"""Opening, checking, migrating and indexing a Synopsis database file.
+
+Alembic owns the schema: :func:`migrate` upgrades any database to head. Full-text search
+is not Alembic's business: FTS5 tables are built by :func:`build_fts` as the build's last
+step and kept current afterwards by triggers, so a rebuild that changes one document
+re-indexes only that document.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, text
+
+import synopsis.migrations
+from synopsis.errors import BadDatabase, DatabaseMissing, SynopsisError
+
+MIGRATIONS_DIR = Path(synopsis.migrations.__file__).parent
+
+FTS_TABLES = {
+    # fts table: (content table, indexed columns)
+    "paragraphs_fts": ("paragraphs", ("text",)),
+    "quotations_fts": ("quotations", ("text", "speaker")),
+}
+"""Full-text indexes: Porter-stemmed, external-content FTS5 tables over these columns."""
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def alembic_config(url: str | None = None) -> Config:
+    """An Alembic config pointing at our migrations, independent of the working directory."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if url:
+        config.set_main_option("sqlalchemy.url", url)
+    return config
+
+
+def head_revision() -> str:
+    """The newest migration's revision id."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def engine_for(path: Path) -> Engine:
+    """A SQLAlchemy engine on a database file, with pragmas fit for bulk building."""
+    engine = create_engine(f"sqlite:///{path}")
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=DELETE")
+        cursor.execute("PRAGMA synchronous=OFF")  # the build file is renamed into place only when complete
+        cursor.execute("PRAGMA temp_store=MEMORY")
+        cursor.execute("PRAGMA cache_size=-262144")  # 256 MiB
+        cursor.close()
+
+    return engine
+
+
+def migrate(connection: Connection, revision: str = "head") -> None:
+    """Upgrade the database behind ``connection`` to ``revision`` (head by default)."""
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)
+
+
+def check_database(path: Path) -> None:
+    """Refuse a file that is not a Synopsis database, or one from a newer Synopsis."""
+    if not path.exists():
+        raise DatabaseMissing(f"{path}: no such database (run `synopsis build`)")
+    with open(path, "rb") as handle:
+        header = handle.read(16)
+    if header and header != SQLITE_HEADER:
+        raise BadDatabase(f"{path}: not a SQLite database")
+    if not header:
+        return  # an empty file: SQLite treats it as a new database
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if not tables:
+                return
+            if "alembic_version" not in tables:
+                raise BadDatabase(f"{path}: not a Synopsis database (no alembic_version table)")
+            revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.DatabaseError as error:
+        raise BadDatabase(f"{path}: not a readable SQLite database ({error})") from None
+    known = {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    if revision and revision[0] not in known:
+        raise BadDatabase(f"{path}: schema revision {revision[0]} is unknown to this Synopsis (made by a newer version?)")
+
+
+def build_fts(connection: Connection) -> None:
+    """Create the FTS5 indexes and their sync triggers if missing; fill them from content.
+
+    Datasette recognises an FTS table by ``content="table"`` with double quotes, so the
+    DDL spells it that way. Existing indexes whose triggers are in place are left alone:
+    the triggers have kept them current through the build's inserts and deletes.
+    """
+    existing = {row[0] for row in connection.execute(text("SELECT name FROM sqlite_master WHERE type IN ('table','trigger')"))}
+    for fts, (content, columns) in FTS_TABLES.items():
+        triggers = {f"{fts}_ai", f"{fts}_ad", f"{fts}_au"}
+        if fts in existing and triggers <= existing:
+            continue
+        connection.execute(text(f"DROP TABLE IF EXISTS {fts}"))
+        for trigger in triggers:
+            connection.execute(text(f"DROP TRIGGER IF EXISTS {trigger}"))
+        cols = ", ".join(columns)
+        connection.execute(text(
+            f'CREATE VIRTUAL TABLE {fts} USING fts5({cols}, content="{content}", content_rowid="id", '
+            f"tokenize='porter unicode61 remove_diacritics 2')"
+        ))
+        connection.execute(text(f"INSERT INTO {fts}({fts}) VALUES('rebuild')"))
+        new = ", ".join(f"new.{c}" for c in columns)
+        old = ", ".join(f"old.{c}" for c in columns)
+        connection.execute(text(f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {content} BEGIN INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END"))
+        connection.execute(text(f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {content} BEGIN INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old}); END"))
+        connection.execute(text(
+            f"CREATE TRIGGER {fts}_au AFTER UPDATE ON {content} BEGIN "
+            f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old}); "
+            f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END"
+        ))
+
+
+def drop_fts_triggers(connection: Connection) -> None:
+    """Drop the sync triggers, so that a bulk load runs at full speed; :func:`build_fts` rebuilds."""
+    for fts in FTS_TABLES:
+        for suffix in ("ai", "ad", "au"):
+            connection.execute(text(f"DROP TRIGGER IF EXISTS {fts}_{suffix}"))
+
+
+@contextlib.contextmanager
+def build_lock(db_path: Path, *, wait_seconds: float = 0.0) -> Iterator[None]:
+    """One writer at a time per database: builds and notes take this lock.
+
+    Without it, a note written while a build runs would be lost when the build's new file
+    replaces the old one.
+    """
+    lock_path = db_path.with_name(f".{db_path.name}.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "w") as handle:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise SynopsisError(f"{db_path}: another build or note is writing this database; try again when it ends") from None
+                time.sleep(0.1)
+        try:
+            handle.write(str(os.getpid()))
+            handle.flush()
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

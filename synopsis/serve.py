@@ -1,0 +1,64 @@
+"""``synopsis serve``: bring the database up to date, then publish it with Datasette.
+
+Served read-only and bound to 127.0.0.1 unless asked otherwise, with SQL time limits.
+The file is opened in SQLite's read-only mode rather than Datasette's immutable mode:
+``synopsis note`` writes to it in place, and a build replaces it with a new file, which
+the ``synopsis.publish.reload`` plugin notices and re-opens.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import synopsis
+from synopsis.build import build
+from synopsis.errors import SynopsisError
+
+log = logging.getLogger(__name__)
+
+SETTINGS = {
+    "sql_time_limit_ms": 3000,
+    "facet_time_limit_ms": 500,
+    "truncate_cells_html": 0,  # paragraphs are read whole
+    "default_page_size": 100,
+    "max_returned_rows": 5000,
+    "allow_download": "off",  # the file is rebuilt; offer exports instead
+}
+
+
+def default_metadata_path() -> Path:
+    """``datasette-metadata.json`` of the checkout, or of the current folder."""
+    checkout = Path(synopsis.__file__).resolve().parents[1] / "datasette-metadata.json"
+    return checkout if checkout.exists() else Path("datasette-metadata.json")
+
+
+def is_stale(db_path: Path, documents_dir: Path) -> bool:
+    """True when the database is missing or older than any file under the documents folder."""
+    if not db_path.exists():
+        return True
+    built = db_path.stat().st_mtime
+    return any(path.stat().st_mtime > built for path in Path(documents_dir).rglob("*") if path.is_file())
+
+
+def datasette_args(db_path: Path, *, host: str, port: int, metadata: Path | None) -> list[str]:
+    """The ``datasette serve`` command line that publishes a Synopsis database."""
+    args = ["serve", str(db_path), "--host", host, "--port", str(port)]
+    metadata = metadata or default_metadata_path()
+    if metadata.exists():
+        args += ["--metadata", str(metadata)]
+    for name, value in SETTINGS.items():
+        args += ["--setting", name, str(value)]
+    return args
+
+
+def serve(*, db_path: Path, documents_dir: Path, host: str = "127.0.0.1", port: int = 8001, metadata: Path | None = None, build_first: bool = True) -> None:
+    """Build when the database is missing or older than its sources, then run Datasette."""
+    db_path, documents_dir = Path(db_path), Path(documents_dir)
+    if build_first and documents_dir.is_dir() and is_stale(db_path, documents_dir):
+        log.warning("building %s from %s", db_path, documents_dir)
+        build(documents_dir=documents_dir, db_path=db_path)
+    if not db_path.exists():
+        raise SynopsisError(f"{db_path}: no such database and no documents folder {documents_dir} to build it from")
+    from datasette.cli import cli as datasette_cli
+
+    datasette_cli.main(datasette_args(db_path, host=host, port=port, metadata=metadata), prog_name="datasette", standalone_mode=True)
