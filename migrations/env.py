@@ -11,19 +11,10 @@ from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
 import synopsis.schema  # noqa: F401  (fills SQLModel.metadata)
+from synopsis.database import include_name
 
 config = context.config
 target_metadata = SQLModel.metadata
-
-FTS_SUFFIXES = ("_fts", "_fts_data", "_fts_idx", "_fts_docsize", "_fts_config", "_fts_content")
-
-
-def include_name(name, type_, parent_names):  # noqa: ANN001 - alembic's hook signature
-    """Leave FTS tables (ours and their shadow tables) and SQLite's own tables alone."""
-    if type_ == "table" and name is not None:
-        return not (name.endswith(FTS_SUFFIXES) or name.startswith("sqlite_"))
-    return True
-
 
 def run_migrations_offline() -> None:
     context.configure(

@@ -34,6 +34,15 @@ FTS_TABLES = {
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
+FTS_SUFFIXES = ("_fts", "_fts_data", "_fts_idx", "_fts_docsize", "_fts_config", "_fts_content")
+
+
+def include_name(name, type_, parent_names) -> bool:  # noqa: ANN001 - Alembic's hook signature
+    """Keep FTS tables (ours and their shadow tables) and SQLite's own tables out of autogenerate."""
+    if type_ == "table" and name is not None:
+        return not (name.endswith(FTS_SUFFIXES) or name.startswith("sqlite_"))
+    return True
+
 
 def alembic_config(url: str | None = None) -> Config:
     """An Alembic config pointing at our migrations, independent of the working directory."""
