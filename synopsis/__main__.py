@@ -1,0 +1,4 @@
+"""``python -m synopsis`` runs the command line."""
+from synopsis.cli import main
+
+main()

@@ -1,0 +1,73 @@
+"""The command line: every command documented, user errors as one line and exit code 2."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from synopsis.cli import cli
+
+from .conftest import REPO, RESOLUTION_ID
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    """Run the installed console script as a user would."""
+    return subprocess.run([sys.executable, "-m", "synopsis", *args], capture_output=True, text=True, timeout=300)
+
+
+def test_every_command_has_help_and_is_in_the_readme():
+    runner = CliRunner()
+    assert cli.commands, "no commands registered"
+    for name, command in cli.commands.items():
+        result = runner.invoke(cli, [name, "--help"])
+        assert result.exit_code == 0, result.output
+        assert command.help and len(command.help.strip()) > 20
+        assert f"synopsis {name}" in README, f"`synopsis {name}` is not documented in README.md"
+
+
+def test_readme_starts_with_the_two_commands_and_ci_runs_the_second():
+    commands = re.findall(r"```(?:sh|bash|console)?\n(.+?)\n```", README, flags=re.S)[:2]
+    serve_line, test_line = commands[0].strip(), commands[1].strip()
+    assert "synopsis serve" in serve_line
+    assert "pytest" in test_line
+    assert test_line in (REPO / ".ci" / "run").read_text()
+
+
+def test_build_and_search_through_the_console_script(tmp_path):
+    db = tmp_path / "cli.db"
+    built = run("build", "--db", str(db), "--documents", str(REPO / "documents"))
+    assert built.returncode == 0, built.stderr
+    assert f"{db}:" in built.stderr and "paragraphs" in built.stderr
+    found = run("search", "collective leadership", "--db", str(db))
+    assert found.returncode == 0
+    assert f"{RESOLUTION_ID}:" in found.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["search", "cult", "--db", "{tmp}/none.db"], "synopsis: error: {tmp}/none.db: no such database (run `synopsis build`)"),
+        (["build", "--db", "{tmp}/x.db", "--documents", "{tmp}/nowhere"], "synopsis: error: {tmp}/nowhere: no such documents folder"),
+        (["notes", "--db", "{tmp}/none.db"], "synopsis: error: {tmp}/none.db: no such database (run `synopsis build`)"),
+    ],
+)
+def test_user_errors_are_one_line_with_exit_code_2(tmp_path, args, message):
+    args = [a.format(tmp=tmp_path) for a in args]
+    result = run(*args)
+    assert result.returncode == 2
+    assert result.stderr.strip() == message.format(tmp=tmp_path)
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_query_and_unknown_note_target(built_db):
+    runner = CliRunner()
+    result = runner.invoke(cli, ["search", '"unbalanced', "--db", str(built_db)])
+    assert result.exit_code == 2
+    assert result.output.strip().startswith("synopsis: error: search query '\"unbalanced':")
+    assert len(result.output.strip().splitlines()) == 1
