@@ -1,0 +1,161 @@
+"""Labelled cases for measuring cross-references: paraphrases written for the tests.
+
+Each :class:`Paraphrase` is a paragraph written for the tests that renders a passage of
+the 1956 resolution in other words, the way another translator (or a careless
+typesetter, or a scanner) would. The passage it renders is given twice: ``source`` is the
+resolution's own words (found in the resolution's text by the tests), and the rendering is
+marked with ``[[`` and ``]]`` in ``text``. :data:`UNRELATED` paragraphs share this
+corpus's vocabulary (the congress, the central committee, the working people) but quote
+nothing: no cross-reference may come from them.
+
+The wording here is ours; only ``source`` strings are the resolution's.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Paraphrase", "PARAPHRASES", "UNRELATED", "unmark"]
+
+
+@dataclass(frozen=True)
+class Paraphrase:
+    name: str
+    text: str  # with [[ ]] around each rendering of a source passage
+    sources: tuple[str, ...]  # the resolution's words, one per marked rendering
+    how: str  # what differs: translation, OCR, spelling, repeated
+
+    @property
+    def plain(self) -> str:
+        return unmark(self.text)[0]
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        return unmark(self.text)[1]
+
+
+def unmark(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """Text without ``[[``/``]]`` markers, and the spans they enclosed."""
+    spans = []
+    out = []
+    pos = 0
+    for m in re.finditer(r"\[\[(.*?)\]\]", text, flags=re.S):
+        out.append(text[pos : m.start()])
+        start = sum(len(x) for x in out)
+        out.append(m.group(1))
+        spans.append((start, start + len(m.group(1))))
+        pos = m.end()
+    out.append(text[pos:])
+    return "".join(out), spans
+
+
+PARAPHRASES = [
+    Paraphrase(
+        "lenin-letter-translation",
+        "Writing to the party congress at the close of 1922, Lenin gave this warning: "
+        "\"[[Comrade Stalin, having become general secretary, has concentrated boundless power in his "
+        "hands, and I am not sure that he will always be capable of using that power with "
+        "sufficient caution]].\" The historians of the period return to these lines again and again.",
+        ("Comrade Stalin, after taking over the post of general secretary, accumulated in his hands "
+         "immeasurable power, and I am not certain whether he will be always able to use this power "
+         "with the required care",),
+        "translation",
+    ),
+    Paraphrase(
+        "lenin-postscript-translation",
+        "A few days later he added a postscript: \"[[Stalin is too rude, and this fault, which is "
+        "entirely tolerable in our midst and in relations among us communists, becomes intolerable "
+        "in a general secretary. That is why I suggest that the comrades think about a way of "
+        "removing Stalin from that post and appointing another man who in all respects differs "
+        "from Stalin in one advantage alone, namely, that he is more tolerant, more loyal, more "
+        "polite and more attentive to the comrades, less capricious]], and so on.\"",
+        ("Stalin is excessively rude,” Lenin wrote, “and this defect, which can be freely tolerated in "
+         "our midst and in contacts among us, communists, becomes a defect which cannot be tolerated "
+         "in one holding the post of general secretary. I therefore propose to the comrades to "
+         "consider the method by which to remove Stalin from his post, and to select another man for "
+         "it who, above all, would differ from Stalin in only one quality, namely, greater tolerance, "
+         "greater loyalty, greater politeness and a more considerate attitude towards the comrades, "
+         "a less capricious temper",),
+        "translation",
+    ),
+    Paraphrase(
+        "peoples-daily-translation",
+        "The editorial of the People's Daily on the historical experience of the dictatorship of "
+        "the proletariat put it so: \"[[The CPSU, true to the behests of Lenin, treats seriously "
+        "certain grave mistakes committed by Stalin in directing socialist construction, and "
+        "their consequences]].\" The article was reprinted in many languages.",
+        ("The Communist Party of the Soviet Union, following Lenin's behests, seriously regards some "
+         "grave errors committed by Stalin in the direction of socialist construction, and their "
+         "consequences",),
+        "translation",
+    ),
+    Paraphrase(
+        "togliatti-translation",
+        "In the same interview Togliatti wrote: \"[[One must conclude that the substance of the "
+        "socialist system was not lost, any more than any of the earlier conquests was lost, and "
+        "above all the system did not lose the support of the masses of workers, peasants and "
+        "intellectuals who make up Soviet society]].\" The sentence was much quoted in Rome.",
+        ("It is necessary to draw the conclusion that the essence of the socialist system was not "
+         "lost, just as not a single one of the previous gains was lost, and above all the support "
+         "of the system by the masses of the workers, peasants and intelligentsia who make up "
+         "Soviet society was not lost",),
+        "translation",
+    ),
+    Paraphrase(
+        "lenin-self-criticism-ocr",
+        "Quoting Lenin once more, the speaker reminded the meeting that \"[[the party of the "
+        "revo1utionary pro1etariat is sufficient1y strong to openIy criticize itse1f, to ca11 a "
+        "rnistake a mistake, and a weakness a weakness]]\" and sat down to long applause.",
+        ("The party of the revolutionary proletariat,” V. I. Lenin pointed out, “is sufficiently "
+         "strong to openly criticise itself, to call a mistake a mistake, and a weakness a weakness",),
+        "ocr",
+    ),
+    Paraphrase(
+        "marx-authority-translation",
+        "Marx recalled in a letter that he and Engels had first joined the secret society of "
+        "communists \"[[only on the condition that everything tending to encourage a superstitious "
+        "worship of authority would be struck out of its rules]].\"",
+        ("on condition that everything making for superstitious worshipping of authorities would "
+         "be thrown out of it",),
+        "translation",
+    ),
+    Paraphrase(
+        "lenin-intellect-repeated",
+        "The lecturer began with Lenin's phrase that \"[[the intellect of tens of millions creates "
+        "something immeasurably higher than the forecast of the greatest genius]]\", spoke for an "
+        "hour about the planning of the new districts and the building of schools, and ended where "
+        "he began: \"[[the intellect of tens of millions creates something immeasurably higher than "
+        "the forecast of the greatest genius]].\"",
+        ("The intellect of scores of millions,” said V. I. Lenin, “creates something immeasurably "
+         "higher than a forecast of the greatest genius",) * 2,
+        "repeated",
+    ),
+    Paraphrase(
+        "defence-spelling",
+        "The author of the pamphlet insists that \"[[the Soviet Union had to exert every effort for "
+        "strengthening its defenses and countering the intrigues of the hostile capitalist "
+        "encirclement]]\", and he adds figures on the budget of each year.",
+        ("the Soviet Union had to exert every effort for strengthening its defences and countering "
+         "the intrigues of the hostile capitalist encirclement",),
+        "spelling",
+    ),
+]
+
+UNRELATED = [
+    "The congress of the trade unions discussed the wages of the working people, the housing "
+    "programme and the length of the working day, and elected a new central council.",
+    "In the spring the central committee of the youth league sent ten thousand volunteers to "
+    "plough the virgin lands of Kazakhstan, where new state farms were set up.",
+    "The delegates visited the tractor works and the textile mills of the city and met the "
+    "workers who had overfulfilled the plan for the first quarter of the year.",
+    "A conference of historians discussed the teaching of history in the schools and the "
+    "publication of documents from the archives of the revolutionary years.",
+    "The party organisation of the collective farm held its meeting in the village club and "
+    "discussed the harvest, the repair of machines and the building of a new school.",
+    "Scientists of the academy reported on the first atomic power station, which supplies "
+    "electricity to the farms and factories of the district around it.",
+    "The newspaper printed letters from readers about the quality of goods in the shops and "
+    "the work of the municipal transport in the new districts of the capital.",
+    "At the international congress of physicians the Soviet delegation spoke of the struggle "
+    "against tuberculosis and of the sanatoria built on the coast of the Black Sea.",
+]

@@ -1,0 +1,288 @@
+"""The link stage: normalisation, candidates, cross-references, edition alignment, the DB edge."""
+from __future__ import annotations
+
+import itertools
+import json
+import random
+import re
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from synopsis.link.align import align_editions
+from synopsis.link.candidates import build_index, candidate_pairs, shingles
+from synopsis.link.cases import PARAPHRASES, UNRELATED
+from synopsis.link.crossref import find_passages, locate_all
+from synopsis.link.editions import make_edition
+from synopsis.link.normalize import normalize_word, tokenize
+from synopsis.link.store import link_corpus
+
+REPO = Path(__file__).resolve().parents[1]
+RESOLUTION_MD = REPO / "documents" / "cpsu-resolution-1956" / "cpsu-cc-resolution-1956-06-30.md"
+
+
+def _resolution_paragraphs() -> list[str]:
+    """The resolution's body paragraphs: blocks after the date line, page breaks rejoined.
+
+    A stand-in for the ingest pipeline, so these tests do not depend on it: a block that
+    does not end a sentence continues in the next block (a page break), and a word
+    hyphenated across the break is rejoined.
+    """
+    body = RESOLUTION_MD.read_text(encoding="utf-8").split("June 30, 1956", 1)[1]
+    out: list[str] = []
+    for block in re.split(r"\n\s*\n", body):
+        block = " ".join(block.split())
+        if not block:
+            continue
+        if out and not re.search(r"[.:;!?”\"’)\]]$", out[-1]):
+            out[-1] = out[-1][:-1] + block if out[-1].endswith("-") else out[-1] + " " + block
+        else:
+            out.append(block)
+    return out
+
+
+@pytest.fixture(scope="session")
+def resolution_paragraphs() -> list[str]:
+    """The resolution's paragraphs (about 77), from the source file."""
+    paragraphs = _resolution_paragraphs()
+    assert len(paragraphs) > 60
+    return paragraphs
+
+
+def _make_db(path: Path, documents: list[tuple[str, str | None, list[str]]], quotations=()) -> Path:
+    """A Synopsis database holding ``(id, version_of, paragraphs)`` documents, in that order."""
+    from sqlalchemy import create_engine
+    from sqlmodel import SQLModel
+
+    import synopsis.schema  # noqa: F401 - registers the tables
+
+    engine = create_engine(f"sqlite:///{path}")
+    SQLModel.metadata.create_all(engine)
+    engine.dispose()
+    conn = sqlite3.connect(path)
+    for doc_id, version_of, paragraphs in documents:
+        conn.execute(
+            "INSERT INTO documents (id, title, version_of, status, word_count, paragraph_count, quotation_count) "
+            "VALUES (?,?,?,?,0,0,0)",
+            (doc_id, doc_id.title(), version_of, "present"),
+        )
+        offset = 0
+        for k, text in enumerate(paragraphs, 1):
+            conn.execute(
+                "INSERT INTO paragraphs (document_id, ordinal, ref, kind, text, char_start, char_end, source_start, "
+                "source_end, word_count) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (doc_id, k, f"{doc_id}:{k}", "body", text, offset, offset + len(text), offset, offset + len(text),
+                 len(text.split())),
+            )
+            offset += len(text) + 2
+    for doc_id, ordinal, start, end in quotations:  # paragraph-relative spans
+        pid, pstart = conn.execute(
+            "SELECT id, char_start FROM paragraphs WHERE document_id=? AND ordinal=?", (doc_id, ordinal)
+        ).fetchone()
+        n = conn.execute("SELECT count(*) FROM quotations").fetchone()[0] + 1
+        text = conn.execute("SELECT text FROM paragraphs WHERE id=?", (pid,)).fetchone()[0][start:end]
+        conn.execute(
+            "INSERT INTO quotations (paragraph_id, document_id, ordinal, ref, kind, text, char_start, char_end) "
+            "VALUES (?,?,?,?,?,?,?,?)",
+            (pid, doc_id, n, f"{doc_id}:{ordinal}.q{n}", "quotation", text, pstart + start, pstart + end),
+        )
+    conn.commit()
+    conn.close()
+    return path
+
+
+EDITION = dict(seed=7, ocr_rate=0.02, merge_rate=0.08, split_rate=0.08, drop_rate=0.05, insert_rate=0.05)
+
+
+@pytest.fixture
+def two_editions_db(tmp_path, resolution_paragraphs):
+    """The resolution and a generated second edition of it (version_of), not yet linked."""
+    edition = make_edition(resolution_paragraphs, **EDITION)
+    path = _make_db(
+        tmp_path / "editions.db",
+        [("resolution", None, resolution_paragraphs), ("resolution-second", "resolution", edition.paragraphs)],
+    )
+    return path, edition
+
+
+@pytest.fixture
+def paraphrase_db(tmp_path, resolution_paragraphs):
+    """The resolution beside a document of paraphrased quotations mixed with unrelated paragraphs."""
+    mixed = []
+    for k, case in enumerate(PARAPHRASES):
+        mixed.append(case.plain)
+        mixed.append(UNRELATED[k % len(UNRELATED)])
+    path = _make_db(tmp_path / "paraphrase.db", [("resolution", None, resolution_paragraphs), ("speeches", None, mixed)])
+    return path, mixed
+
+
+# --- normalisation ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "british, american",
+    [("labour", "labor"), ("favourable", "favorable"), ("organisation", "organization"), ("criticise", "criticize"),
+     ("centre", "center"), ("defence", "defense"), ("analyse", "analyze"), ("travelled", "traveled"),
+     ("catalogue", "catalog"), ("programme", "program")],
+)
+def test_spelling_variants_share_a_normal_form(british, american):
+    assert normalize_word(british) == normalize_word(american)
+
+
+def test_words_that_only_look_british_keep_their_form():
+    assert normalize_word("four") != normalize_word("for")
+    assert normalize_word("hour") == "hour"
+    assert normalize_word("rise") == "rise"
+
+
+def test_translation_variants_become_one_token():
+    a = tokenize("the cult of the individual of J. V. Stalin, the C.P.S.U. and Jenminjihpao")
+    b = tokenize("the cult of personality of Stalin, the Communist Party of the Soviet Union and the People's Daily")
+    assert [n for n, c in zip(a.norms, a.content) if c] == [n for n, c in zip(b.norms, b.content) if c]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=200))
+def test_token_spans_slice_back_to_words(text):
+    toks = tokenize(text)
+    assert len(toks.norms) == len(toks.starts) == len(toks.ends) == len(toks.keys) == len(toks.content)
+    for k in range(len(toks)):
+        piece = text[toks.starts[k] : toks.ends[k]]
+        assert piece and piece[0].isalnum() and piece[-1].isalnum()
+        assert toks.normalized[toks.norm_starts[k] :].startswith(toks.norms[k])
+
+
+# --- candidates -------------------------------------------------------------------------
+
+
+def test_candidate_pairs_equal_a_naive_count(resolution_paragraphs):
+    """The vectorised index finds exactly the pairs a naive double loop finds."""
+    half = len(resolution_paragraphs) // 2
+    rows = [(k + 1, "a" if k < half else "b", k, t) for k, t in enumerate(resolution_paragraphs)]
+    index = build_index(rows)
+    left, right, shared = candidate_pairs(index, min_shared=2, max_df=10_000, max_postings=10_000)
+    got = {(int(i), int(j)): int(s) for i, j, s in zip(left, right, shared)}
+    sets = [set(shingles(t)[0].tolist()) for t in index.tokens]
+    want = {}
+    for i, j in itertools.product(range(len(index)), repeat=2):
+        if i < j and index.doc_index[i] != index.doc_index[j]:
+            s = len(sets[i] & sets[j])
+            if s >= 2:
+                want[(i, j)] = s
+    assert got == want
+    assert len(got) > 50
+
+
+def test_candidates_do_not_depend_on_load_order(resolution_paragraphs):
+    rows = [(k + 1, "a" if k % 3 else "b", k, t) for k, t in enumerate(resolution_paragraphs)]
+    shuffled = rows[:]
+    random.Random(3).shuffle(shuffled)
+    one, two = build_index(rows), build_index(shuffled)
+    for x, y in zip(candidate_pairs(one), candidate_pairs(two)):
+        assert np.array_equal(x, y)
+
+
+# --- cross-references -------------------------------------------------------------------
+
+
+def test_locate_all_masks_and_finds_a_repeated_needle():
+    hay = "first the intellect of scores of millions then other words and the intellect of scores of millions"
+    needle = "the intellect of scores of millions"
+    hits = locate_all(needle, hay, score_cutoff=90)
+    first = hay.find(needle)
+    second = hay.find(needle, first + 1)
+    assert sorted((s, e) for _, s, e in hits) == [(first, first + len(needle)), (second, second + len(needle))]
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
+    inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
+    return inter / (max(a[1], b[1]) - min(a[0], b[0]))
+
+
+# --- edition alignment ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_edition_alignment_recovers_the_known_beads(resolution_paragraphs, seed):
+    edition = make_edition(resolution_paragraphs, seed=seed, ocr_rate=0.02, merge_rate=0.08, split_rate=0.08,
+                           drop_rate=0.05, insert_rate=0.05)
+    kinds = {f"{len(l)}-{len(r)}" for l, r in edition.beads}
+    assert {"1-1", "2-1", "1-2", "1-0", "0-1"} <= kinds  # the edition exercises every bead shape
+    beads = {(b.left, b.right) for b in align_editions(resolution_paragraphs, edition.paragraphs)}
+    recovered = len(beads & set(edition.beads)) / len(edition.beads)
+    assert recovered >= 0.97, sorted(set(edition.beads) - beads)
+
+
+# --- the database edge ------------------------------------------------------------------
+
+
+def test_link_corpus_stores_the_known_edition_alignment(two_editions_db):
+    path, edition = two_editions_db
+    conn = sqlite3.connect(path)
+    report = link_corpus(conn)
+    conn.commit()
+    assert report.runs_written == 2 and report.alignments > 0
+    ids = {
+        (doc, ordinal): pid
+        for pid, doc, ordinal in conn.execute("SELECT id, document_id, ordinal FROM paragraphs")
+    }
+    stored: dict[int, tuple[set, set, str]] = {}
+    for bead, lp, rp, pattern in conn.execute(
+        "SELECT bead, left_paragraph_id, right_paragraph_id, pattern FROM alignments WHERE method='edition'"
+    ):
+        entry = stored.setdefault(bead, (set(), set(), pattern))
+        if lp is not None:
+            entry[0].add(lp)
+        if rp is not None:
+            entry[1].add(rp)
+    got = {(frozenset(l), frozenset(r)) for l, r, _ in stored.values()}
+    want = {
+        (frozenset(ids[("resolution", i + 1)] for i in l), frozenset(ids[("resolution-second", j + 1)] for j in r))
+        for l, r in edition.beads
+    }
+    assert len(got & want) / len(want) >= 0.97
+    run = conn.execute("SELECT kind, method, parameters, versions, inputs_sha256, link_count FROM runs "
+                       "WHERE kind='alignment'").fetchone()
+    assert run[1] == "edition"
+    assert "edition_baseline" in json.loads(run[2])
+    assert set(json.loads(run[3])) >= {"synopsis", "rapidfuzz", "numpy"}
+    assert re.fullmatch(r"[0-9a-f]{64}", run[4])
+    assert run[5] == conn.execute("SELECT count(*) FROM alignments").fetchone()[0]
+
+
+def test_link_corpus_is_incremental(two_editions_db, tmp_path, resolution_paragraphs):
+    path, _ = two_editions_db
+    conn = sqlite3.connect(path)
+    link_corpus(conn)
+    conn.commit()
+    again = link_corpus(conn)
+    assert (again.runs_written, again.runs_deleted, again.runs_kept) == (0, 0, 2)
+
+    # a third document: only its two pairs are linked, the editions' runs are kept
+    conn.execute("INSERT INTO documents (id, title, status, word_count, paragraph_count, quotation_count) "
+                 "VALUES ('other', 'Other', 'present', 0, 0, 0)")
+    conn.execute(
+        "INSERT INTO paragraphs (document_id, ordinal, ref, kind, text, char_start, char_end, source_start, source_end, "
+        "word_count) VALUES ('other', 1, 'other:1', 'body', ?, 0, 10, 0, 10, 10)",
+        (resolution_paragraphs[5],),
+    )
+    third = link_corpus(conn)
+    assert third.runs_kept == 2 and third.runs_written == 4
+    assert set(third.relinked) == {("other", "resolution"), ("other", "resolution-second")}
+
+    # a changed paragraph relinks the pairs of its document only
+    conn.execute("UPDATE paragraphs SET text = text || ' Amended.' WHERE document_id='other'")
+    fourth = link_corpus(conn)
+    assert fourth.runs_deleted == 4 and fourth.runs_written == 4 and fourth.runs_kept == 2
+
+    # a vanished document takes its runs and links with it
+    conn.execute("DELETE FROM paragraphs WHERE document_id='other'")
+    fifth = link_corpus(conn)
+    assert fifth.runs_deleted == 4 and fifth.runs_written == 0
+    assert conn.execute("SELECT count(*) FROM runs WHERE left_document_id='other' OR right_document_id='other'"
+                        ).fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM cross_references WHERE source_document_id='other'").fetchone()[0] == 0
