@@ -1,0 +1,311 @@
+"""Fetching the source page of a catalogued document, politely and reproducibly.
+
+The response is kept byte for byte as received (``source.html`` beside ``metadata.toml``),
+because it is the source of record: every offset in the database can be traced back to it.
+The metadata's ``[retrieval]`` table says where it came from (the URL asked for and the URL
+that answered, after redirects or through a mirror), when, with what HTTP status and
+Content-Type, and its sha256, so that a later fetch can tell whether anything changed.
+
+Politeness: an honest User-Agent, at least ``min_interval`` seconds between two requests to
+one host, a timeout on every request, and a few retries with exponential backoff, only on
+failures that retrying can mend (timeouts, 5xx, 429, dropped connections). A refused
+connection or a host that does not resolve fails at once: that is what being offline looks
+like, and waiting would only hang.
+
+Only the standard library's urllib: one GET per document does not justify a dependency.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import http.client
+import logging
+import os
+import socket
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from synopsis.errors import FetchFailed, UnknownDocument
+from synopsis.ingest.catalogue import dump_metadata, load_catalogue
+from synopsis.ingest.model import DocumentMeta
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 20.0
+DEFAULT_RETRIES = 3
+DEFAULT_BACKOFF = 1.0
+DEFAULT_MIN_INTERVAL = 1.0
+DEFAULT_MAX_BYTES = 50_000_000
+
+_SOURCE_NAMES = {"text/html": "source.html", "application/xhtml+xml": "source.html", "text/plain": "source.txt", "text/markdown": "source.md"}
+
+
+def user_agent() -> str:
+    """The User-Agent every request carries: who is asking, and why."""
+    try:
+        from importlib.metadata import version
+
+        v = version("synopsis")
+    except Exception:  # noqa: BLE001 - running from a source tree without metadata
+        v = "0"
+    return f"Synopsis/{v} (+comparative document database; research use)"
+
+
+@dataclass(slots=True)
+class FetchResult:
+    """What happened to one document."""
+
+    id: str
+    url: str  # the document's source_url
+    ok: bool
+    changed: bool = False  # a new or different source was written
+    request_url: str | None = None  # what was asked for (the mirror's URL when there is one)
+    final_url: str | None = None
+    status: int | None = None
+    sha256: str | None = None
+    size: int = 0
+    path: Path | None = None
+    error: str | None = None  # why it failed, one line
+
+    @property
+    def line(self) -> str:
+        """One line for the user."""
+        if not self.ok:
+            return f"{self.id}: {self.request_url or self.url}: {self.error}"
+        what = "fetched" if self.changed else "unchanged"
+        return f"{self.id}: {what} {self.final_url} (HTTP {self.status}, {self.size:,} bytes) -> {self.path}"
+
+
+class _Failure(Exception):
+    """A failed attempt; ``retry`` says whether another attempt may succeed."""
+
+    def __init__(self, message: str, *, retry: bool, status: int | None = None) -> None:
+        super().__init__(message)
+        self.retry = retry
+        self.status = status
+
+
+@dataclass
+class _Response:
+    body: bytes
+    status: int
+    final_url: str
+    content_type: str | None
+
+
+@dataclass
+class _Politeness:
+    """Keeps at least ``min_interval`` seconds between requests to one host."""
+
+    min_interval: float
+    last: dict[str, float] = field(default_factory=dict)
+
+    def wait(self, url: str) -> None:
+        host = urlsplit(url).netloc.lower()
+        if host in self.last:
+            delay = self.last[host] + self.min_interval - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+        self.last[host] = time.monotonic()
+
+
+def mirror_url(url: str, mirror: str) -> str:
+    """Where ``url`` lies in a mirror laid out as ``wget --mirror`` writes: ``BASE/HOST/PATH``.
+
+    A path ending in ``/`` is the directory's ``index.html``, as wget saves it. ``mirror``
+    is a URL (``http://``, ``https://``, ``file://``) or a local folder.
+    """
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    if path.endswith("/"):
+        path += "index.html"
+    base = mirror.rstrip("/")
+    if "://" not in base:
+        return Path(base).resolve().as_uri() + "/" + parts.netloc + path
+    return f"{base}/{parts.netloc}{path}"
+
+
+def _get(url: str, *, timeout: float, max_bytes: int) -> _Response:
+    """One GET; redirects are followed; every failure becomes a :class:`_Failure`."""
+    request = urllib.request.Request(url, headers={"User-Agent": user_agent(), "Accept": "text/html, text/plain;q=0.9, */*;q=0.5"})
+    deadline = time.monotonic() + timeout
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s)/file by design
+            chunks = []
+            size = 0
+            while chunk := response.read(65536):
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > max_bytes:
+                    raise _Failure(f"response larger than {max_bytes:,} bytes", retry=False)
+                if time.monotonic() > deadline:
+                    raise _Failure(f"timed out after {timeout:g} s", retry=True)
+            status = getattr(response, "status", None) or 200
+            return _Response(b"".join(chunks), status, response.geturl(), response.headers.get("Content-Type"))
+    except urllib.error.HTTPError as error:
+        retry = error.code >= 500 or error.code in (408, 429)
+        raise _Failure(f"HTTP {error.code} {error.reason}", retry=retry, status=error.code) from None
+    except urllib.error.URLError as error:
+        reason = error.reason
+        if isinstance(reason, (TimeoutError, socket.timeout)):
+            raise _Failure(f"timed out after {timeout:g} s", retry=True) from None
+        if isinstance(reason, socket.gaierror):
+            raise _Failure(f"cannot resolve host {urlsplit(url).hostname!r} (offline?)", retry=False) from None
+        if isinstance(reason, ConnectionRefusedError):
+            raise _Failure("connection refused (offline, or no server there)", retry=False) from None
+        if isinstance(reason, FileNotFoundError) or (isinstance(reason, str) and "No such file" in reason):
+            raise _Failure("not in the mirror (no such file)", retry=False) from None
+        if isinstance(reason, OSError):
+            raise _Failure(f"cannot connect ({reason.strerror or reason})", retry=True) from None
+        raise _Failure(f"cannot connect ({reason})", retry=False) from None
+    except (TimeoutError, socket.timeout):
+        raise _Failure(f"timed out after {timeout:g} s", retry=True) from None
+    except (ConnectionError, http.client.HTTPException) as error:
+        raise _Failure(f"connection broken ({type(error).__name__})", retry=True) from None
+    except FileNotFoundError:
+        raise _Failure("not in the mirror (no such file)", retry=False) from None
+
+
+def _download(url: str, *, timeout: float, retries: int, backoff: float, max_bytes: int, politeness: _Politeness) -> _Response:
+    attempt = 0
+    while True:
+        attempt += 1
+        politeness.wait(url)
+        try:
+            return _get(url, timeout=timeout, max_bytes=max_bytes)
+        except _Failure as failure:
+            if not failure.retry or attempt > retries:
+                if attempt > 1:
+                    failure.args = (f"{failure.args[0]} ({attempt} attempts)",)
+                raise
+            pause = backoff * 2 ** (attempt - 1)
+            log.info("%s: %s; retrying in %.1f s", url, failure, pause)
+            time.sleep(pause)
+
+
+def _source_name(content_type: str | None, url: str) -> str | None:
+    """The file name of the source of record, or None for a type the reader cannot read."""
+    mime = (content_type or "").split(";")[0].strip().lower()
+    if mime in _SOURCE_NAMES:
+        return _SOURCE_NAMES[mime]
+    suffix = Path(urlsplit(url).path).suffix.lower()
+    if not mime or mime == "application/octet-stream":
+        if suffix in (".htm", ".html", ".xhtml", "") or urlsplit(url).path.endswith("/"):
+            return "source.html"
+        if suffix in (".txt", ".md"):
+            return "source" + suffix
+    return None
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write beside the target and rename, so a failure never leaves half a file."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _store(meta: DocumentMeta, response: _Response, *, name: str) -> tuple[bool, Path]:
+    """Keep the response and update the metadata; ``(changed, path)``. Unchanged bytes write nothing."""
+    assert meta.folder is not None and meta.metadata_path is not None
+    digest = _sha256(response.body)
+    current = meta.source_path
+    if current is not None and current.is_file() and _sha256(current.read_bytes()) == digest:
+        return False, current
+    path = meta.folder / name
+    _write_atomic(path, response.body)
+    retrieval = {
+        "url": meta.source_url,
+        "final_url": response.final_url,
+        "status": response.status,
+        "retrieved_at": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+        "sha256": digest,
+        "content_type": response.content_type,
+    }
+    updated = replace(meta, source_file=name, retrieval={k: v for k, v in retrieval.items() if v is not None})
+    _write_atomic(meta.metadata_path, dump_metadata(updated).encode("utf-8"))
+    if current is not None and current.is_file() and current.resolve() != path.resolve():
+        current.unlink()  # the old source of record, replaced by one of another type
+    return True, path
+
+
+def fetch(
+    ids: list[str] | tuple[str, ...] | None = None,
+    *,
+    documents_dir: Path,
+    mirror: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    retries: int = DEFAULT_RETRIES,
+    backoff: float = DEFAULT_BACKOFF,
+    min_interval: float = DEFAULT_MIN_INTERVAL,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> list[FetchResult]:
+    """Download the source page of each document whose text is missing, or of those named.
+
+    Documents are fetched one after another; one that fails does not stop the others.
+    When any failed, :class:`FetchFailed` is raised at the end, after the others were
+    stored, with one line per failure in ``error.lines`` and every result in
+    ``error.results``. Nothing already stored is touched for a failed document.
+    """
+    documents_dir = Path(documents_dir)
+    catalogue = {meta.id: meta for meta in load_catalogue(documents_dir)}
+    if ids:
+        unknown = [i for i in ids if i not in catalogue]
+        if unknown:
+            raise UnknownDocument(f"{documents_dir}: no document with id {', '.join(repr(i) for i in unknown)}")
+        chosen = [catalogue[i] for i in dict.fromkeys(ids)]
+    else:
+        chosen = [m for m in catalogue.values() if m.source_url and not (m.source_path and m.source_path.is_file())]
+    politeness = _Politeness(min_interval)
+    results: list[FetchResult] = []
+    for meta in chosen:
+        results.append(_fetch_one(meta, mirror=mirror, timeout=timeout, retries=retries, backoff=backoff, max_bytes=max_bytes, politeness=politeness))
+        log.info(results[-1].line)
+    failed = [r for r in results if not r.ok]
+    if failed:
+        lines = [r.line for r in failed]
+        error = FetchFailed("; ".join(lines))
+        error.lines = lines  # type: ignore[attr-defined]
+        error.results = results  # type: ignore[attr-defined]
+        raise error
+    return results
+
+
+def _fetch_one(meta: DocumentMeta, *, mirror: str | None, politeness: _Politeness, **options) -> FetchResult:
+    if not meta.source_url:
+        return FetchResult(meta.id, "", ok=False, error=f"no source_url in {meta.metadata_path}; add the text with `synopsis add FILE --id {meta.id} --replace`")
+    url = meta.source_url
+    request_url = mirror_url(url, mirror) if mirror else url
+    result = FetchResult(meta.id, url, ok=False, request_url=request_url)
+    try:
+        response = _download(request_url, politeness=politeness, **options)
+    except _Failure as failure:
+        result.error = str(failure)
+        result.status = failure.status
+        return result
+    name = _source_name(response.content_type, response.final_url)
+    if name is None:
+        result.error = f"unsupported content type {response.content_type!r} (expected HTML or plain text)"
+        return result
+    changed, path = _store(meta, response, name=name)
+    result.ok = True
+    result.changed = changed
+    result.final_url = response.final_url
+    result.status = response.status
+    result.sha256 = _sha256(response.body)
+    result.size = len(response.body)
+    result.path = path
+    return result

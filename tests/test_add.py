@@ -1,0 +1,134 @@
+"""Adding local files as documents: each format, and each refusal leaving documents/ as it was."""
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from synopsis.add import add
+from synopsis.cli import cli
+from synopsis.errors import BadMetadata, BadSource, DuplicateDocument, UnknownDocument
+from synopsis.ingest.catalogue import load_catalogue, source_status
+
+WEB = Path(__file__).resolve().parent / "web"  # the pages the site_server fixture serves
+RESOLUTION_ID = "cpsu-resolution-1956"
+
+ITALIAN_ID = "togliatti-nuovi-argomenti-1956"
+ENGLISH_ID = "togliatti-nuovi-argomenti-1956-en"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def owned_files(tmp_path) -> dict[str, Path]:
+    """A reader's own files in each format add accepts, and two it refuses."""
+    folder = tmp_path / "owned"
+    folder.mkdir()
+    files = {
+        "md": folder / "lighthouse-notes.md",
+        "txt": folder / "lighthouse-notes.txt",
+        "html": folder / "lighthouse-report.htm",
+        "png": folder / "cover.png",
+        "binary-txt": folder / "scan.txt",
+    }
+    files["md"].write_text("# Lighthouse Notes\n\nThe keepers met on a *Tuesday* and agreed on the wicks.\n", encoding="utf-8")
+    files["txt"].write_text("LIGHTHOUSE NOTES\n\nThe keepers met on a Tuesday.\n", encoding="utf-8")
+    files["html"].write_bytes((WEB / "www.marxists.org/archive/testauthor/1956/report.htm").read_bytes())
+    files["png"].write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10")
+    files["binary-txt"].write_bytes(b"\x00\x01\x02\x03\xff\xfe\x00\x00" * 64)
+    return files
+
+
+@pytest.mark.parametrize("fmt", ["md", "txt", "html"])
+def test_add_each_format(documents_copy, owned_files, fmt):
+    meta = add(owned_files[fmt], id=f"lighthouse-{fmt}", title="Lighthouse Notes", author="A Keeper", date="1956-03",
+               language="en", documents_dir=documents_copy)
+    folder = documents_copy / f"lighthouse-{fmt}"
+    assert (folder / owned_files[fmt].name).read_bytes() == owned_files[fmt].read_bytes()
+    data = tomllib.loads((folder / "metadata.toml").read_text(encoding="utf-8"))
+    assert data == {"id": f"lighthouse-{fmt}", "title": "Lighthouse Notes", "author": "A Keeper", "date": "1956-03",
+                    "language": "en", "source_file": owned_files[fmt].name}
+    loaded = {m.id: m for m in load_catalogue(documents_copy)}[f"lighthouse-{fmt}"]
+    assert source_status(loaded)[0] == "present"
+    assert meta.source_path == loaded.source_path
+
+
+def test_add_through_the_cli(documents_copy, owned_files):
+    result = CliRunner().invoke(cli, ["add", str(owned_files["md"]), "--id", "lighthouse-notes", "--title", "Lighthouse Notes",
+                                      "--version-of", RESOLUTION_ID, "--documents", str(documents_copy)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"lighthouse-notes: added {documents_copy / 'lighthouse-notes' / 'lighthouse-notes.md'} (run `synopsis build` to load it)\n"
+    assert {m.id: m for m in load_catalogue(documents_copy)}["lighthouse-notes"].version_of == RESOLUTION_ID
+
+
+def test_existing_id_is_refused_without_replace(documents_copy, owned_files):
+    before = snapshot(documents_copy)
+    with pytest.raises(DuplicateDocument):
+        add(owned_files["md"], id=RESOLUTION_ID, title="Other", documents_dir=documents_copy)
+    result = CliRunner().invoke(cli, ["add", str(owned_files["md"]), "--id", RESOLUTION_ID, "--title", "Other", "--documents", str(documents_copy)])
+    assert result.exit_code == 2
+    assert result.stderr == (f"synopsis: error: {documents_copy / RESOLUTION_ID / 'metadata.toml'}: id '{RESOLUTION_ID}' "
+                             "is already catalogued (use --replace to replace its text)\n")
+    assert snapshot(documents_copy) == before
+
+
+def test_replace_fills_a_catalogued_gap_and_keeps_its_facts(documents_copy, owned_files):
+    """The English Togliatti is catalogued without text; a reader's copy fills it in."""
+    before = {m.id: m for m in load_catalogue(documents_copy)}[ENGLISH_ID]
+    assert source_status(before) == ("missing", f"text missing: run `synopsis add FILE --id {ENGLISH_ID} --replace`")
+    result = CliRunner().invoke(cli, ["add", str(owned_files["txt"]), "--id", ENGLISH_ID, "--replace", "--documents", str(documents_copy)])
+    assert result.exit_code == 0, result.output
+    after = {m.id: m for m in load_catalogue(documents_copy)}[ENGLISH_ID]
+    assert source_status(after)[0] == "present"
+    assert (after.title, after.version_of, after.publisher, after.language) == (before.title, ITALIAN_ID, before.publisher, "en")
+    assert after.source_path.read_bytes() == owned_files["txt"].read_bytes()
+
+
+def test_replace_removes_the_text_it_replaces(documents_copy, owned_files):
+    add(owned_files["md"], id="lighthouse", title="Lighthouse", documents_dir=documents_copy)
+    add(owned_files["html"], id="lighthouse", title="Lighthouse report", documents_dir=documents_copy, replace=True)
+    assert sorted(p.name for p in (documents_copy / "lighthouse").iterdir()) == ["lighthouse-report.htm", "metadata.toml"]
+
+
+def test_unknown_version_of_is_refused(documents_copy, owned_files):
+    before = snapshot(documents_copy)
+    with pytest.raises(UnknownDocument):
+        add(owned_files["md"], id="lighthouse", title="L", version_of="no-such-work", documents_dir=documents_copy)
+    result = CliRunner().invoke(cli, ["add", str(owned_files["md"]), "--id", "lighthouse", "--title", "L",
+                                      "--version-of", "no-such-work", "--documents", str(documents_copy)])
+    assert result.exit_code == 2
+    assert result.stderr == f"synopsis: error: --version-of 'no-such-work': no document with that id in {documents_copy}\n"
+    assert snapshot(documents_copy) == before
+
+
+def test_missing_file_is_refused(documents_copy, tmp_path):
+    missing = tmp_path / "nowhere.md"
+    result = CliRunner().invoke(cli, ["add", str(missing), "--id", "x", "--title", "X", "--documents", str(documents_copy)])
+    assert result.exit_code == 2
+    assert result.stderr == f"synopsis: error: {missing}: no such file\n"
+
+
+@pytest.mark.parametrize("kind, message", [
+    ("png", "unknown format '.png' (expected one of .htm, .html, .markdown, .md, .text, .txt, .xhtml)"),
+    ("binary-txt", "binary file, not Markdown, plain text or HTML"),
+])
+def test_binary_file_is_refused(documents_copy, owned_files, kind, message):
+    before = snapshot(documents_copy)
+    with pytest.raises(BadSource) as caught:
+        add(owned_files[kind], id="scan", title="Scan", documents_dir=documents_copy)
+    assert str(caught.value) == f"{owned_files[kind]}: {message}"
+    assert snapshot(documents_copy) == before
+
+
+def test_bad_id_and_date_are_refused_by_the_catalogue_rules(documents_copy, owned_files):
+    with pytest.raises(BadMetadata, match="is not a slug"):
+        add(owned_files["md"], id="Lighthouse Notes", title="L", documents_dir=documents_copy)
+    with pytest.raises(BadMetadata, match="not an ISO date"):
+        add(owned_files["md"], id="lighthouse", title="L", date="March 1956", documents_dir=documents_copy)
+    with pytest.raises(BadMetadata, match="needs a title"):
+        add(owned_files["md"], id="lighthouse", documents_dir=documents_copy)
+    assert not (documents_copy / "lighthouse").exists()
