@@ -33,6 +33,148 @@ def built_db(tmp_path_factory) -> Path:
     return db_path
 
 
+# --- Publishing (Datasette) -------------------------------------------------------------
+
+HOSTILE = "<script>alert(1)</script>"
+"""Markup that must never reach a page unescaped."""
+
+
+def _make_hostile_corpus(db_path: Path) -> Path:
+    """A small corpus whose every text field carries markup, linked the way the build links.
+
+    Three present documents and one missing one: ``alpha`` and ``alpha-second`` are two
+    editions of one text (an edition alignment with a dropped and an added paragraph);
+    ``gamma`` is a different document linked to ``alpha`` by similarity and by shared
+    passages, one of them from a quotation.
+    """
+    import json
+    import sqlite3
+
+    from sqlalchemy import create_engine, event
+    from sqlmodel import SQLModel
+
+    import synopsis.schema  # noqa: F401 - registers the tables
+    from synopsis.database import build_fts
+
+    engine = create_engine(f"sqlite:///{db_path}")
+    event.listen(engine, "connect", lambda dbapi, _: dbapi.executescript("pragma synchronous = off; pragma journal_mode = memory;"))  # a test file: no fsyncs
+    SQLModel.metadata.create_all(engine)
+    conn = sqlite3.connect(db_path)
+    conn.execute("pragma synchronous = off")
+    conn.execute("create table alembic_version (version_num varchar(32) not null primary key)")
+    docs = [
+        ("alpha", f"Alpha {HOSTILE} <b>resolution</b>", "1956-06-30", None, "present"),
+        ("alpha-second", "Alpha, second edition <i>revised</i>", "1956-07-02", "alpha", "present"),
+        ("gamma", "Gamma & <img src=x onerror=alert(2)> speech", "1956-02-25", None, "present"),
+        ("delta", "Delta <u>missing</u>", "1957-01-01", None, "missing"),
+    ]
+    for doc_id, title, date, version_of, status in docs:
+        conn.execute(
+            "insert into documents (id, title, date, version_of, status, author, publisher, rights, notes, "
+            "word_count, paragraph_count, quotation_count) values (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (doc_id, title, date, version_of, status, f"Author {HOSTILE}", "Publisher <em>x</em>",
+             f"Rights {HOSTILE}", f"Notes {HOSTILE}", 100, 4, 1),
+        )
+    shared = "the cult of the individual and its consequences"
+    paragraphs = {
+        "alpha": [
+            f"First {HOSTILE} paragraph on {shared} for the whole party.",
+            "Second paragraph quoting \"all power to the soviets\" as Lenin said <b>bold</b>.",
+            "Third paragraph, dropped from the second edition, about collectivisation & industry.",
+            "Fourth paragraph " + "with a very long text " * 150 + "ending here.",
+        ],
+        "alpha-second": [
+            f"First {HOSTILE} paragraph on {shared} for the whole party, revised.",
+            "Second paragraph quoting \"all power to the soviets\" as Lenin said <b>bold</b>.",
+            "An added paragraph <i>new</i> in the second edition.",
+            "Fourth paragraph " + "with a very long text " * 150 + "ending here.",
+        ],
+        "gamma": [
+            "Gamma opens with greetings to the delegates <script>x()</script>.",
+            f"Gamma speaks of {shared} at length.",
+            "Gamma ends: \"all power to the soviets\", said Lenin.",
+        ],
+    }
+    ids: dict[tuple[str, int], int] = {}
+    next_id = 1
+    for doc_id, texts in paragraphs.items():
+        section_id = conn.execute(
+            "insert into sections (document_id, ordinal, ref, number, heading, char_start, char_end) values (?,?,?,?,?,?,?)",
+            (doc_id, 1, f"{doc_id}:1", "1", f"Heading {HOSTILE}", 0, 10_000),
+        ).lastrowid
+        position = 0
+        for ordinal, text in enumerate(texts, start=1):
+            ids[(doc_id, ordinal)] = next_id
+            conn.execute(
+                "insert into paragraphs (id, document_id, section_id, ordinal, ref, kind, text, char_start, char_end, "
+                "source_start, source_end, word_count) values (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (next_id, doc_id, section_id, ordinal, f"{doc_id}:1.{ordinal}", "body", text,
+                 position, position + len(text), position, position + len(text), len(text.split())),
+            )
+            position += len(text) + 2
+            next_id += 1
+    # a quotation in alpha's second paragraph, with a hostile speaker and citation
+    quoted = "all power to the soviets"
+    alpha2 = paragraphs["alpha"][1]
+    q_start = alpha2.index(quoted) - 1
+    alpha2_start = conn.execute("select char_start from paragraphs where id = ?", (ids[("alpha", 2)],)).fetchone()[0]
+    quotation_id = conn.execute(
+        "insert into quotations (paragraph_id, document_id, ordinal, ref, kind, text, speaker, citation, char_start, char_end) "
+        "values (?,?,?,?,?,?,?,?,?,?)",
+        (ids[("alpha", 2)], "alpha", 1, "alpha:1.2.q1", "quotation", quoted, f"Lenin {HOSTILE}",
+         f"(Works, Vol. 26, <b>Page</b> 431) {HOSTILE}", alpha2_start + q_start, alpha2_start + q_start + len(quoted) + 2),
+    ).lastrowid
+    conn.execute(
+        "insert into footnotes (document_id, paragraph_id, marker, ref, text, char_start, char_end) values (?,?,?,?,?,?,?)",
+        ("gamma", ids[("gamma", 1)], "1", "gamma:n1", f"A footnote {HOSTILE}", 0, 10),
+    )
+    run = "insert into runs (kind, method, left_document_id, right_document_id, parameters, versions, inputs_sha256, created_at, seconds, link_count) values (?,?,?,?,?,?,?,?,0,0)"
+    edition_run = conn.execute(run, ("alignment", "edition-dp", "alpha", "alpha-second", "{}", "{}", "x", "2026-01-01T00:00:00Z")).lastrowid
+    similarity_run = conn.execute(run, ("alignment", "similarity", "alpha", "gamma", "{}", "{}", "y", "2026-01-01T00:00:00Z")).lastrowid
+    xref_run = conn.execute(run, ("cross_reference", "ngram-rapidfuzz", "alpha", "gamma", "{}", "{}", "z", "2026-01-01T00:00:00Z")).lastrowid
+    align = ("insert into alignments (run_id, method, left_document_id, right_document_id, left_paragraph_id, "
+             "right_paragraph_id, bead, pattern, rank, score) values (?,?,?,?,?,?,?,?,?,?)")
+    a, s = ("alpha", "alpha-second")
+    for bead, (left, right, pattern, score) in enumerate([
+        (1, 1, "1-1", 96.0), (2, 2, "1-1", 100.0), (3, None, "1-0", 0.0), (None, 3, "0-1", 0.0), (4, 4, "1-1", 100.0),
+    ], start=1):
+        conn.execute(align, (edition_run, "edition", a, s, ids.get((a, left)), ids.get((s, right)), bead, pattern, 1, score))
+    for left, right, rank, score in [(1, 2, 1, 71.5), (2, 3, 1, 64.0), (2, 1, 2, 30.0)]:
+        conn.execute(align, (similarity_run, "similarity", "alpha", "gamma", ids[("alpha", left)], ids[("gamma", right)], None, None, rank, score))
+    xref = ("insert into cross_references (run_id, method, source_document_id, target_document_id, source_paragraph_id, "
+            "target_paragraph_id, quotation_id, source_start, source_end, target_start, target_end, source_text, target_text, score) "
+            "values (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+
+    def link(src, tgt, phrase, quote=None, score=95.0):
+        s_text = paragraphs[src[0]][src[1] - 1]
+        t_text = paragraphs[tgt[0]][tgt[1] - 1]
+        s0, t0 = s_text.index(phrase), t_text.index(phrase)
+        conn.execute(xref, (xref_run, "ngram-rapidfuzz", src[0], tgt[0], ids[src], ids[tgt], quote, s0, s0 + len(phrase),
+                            t0, t0 + len(phrase), phrase, phrase, score))
+
+    link(("alpha", 1), ("gamma", 2), shared)
+    link(("alpha", 2), ("gamma", 3), quoted, quote=quotation_id, score=100.0)
+    link(("alpha", 1), ("alpha-second", 1), shared, score=100.0)
+    link(("alpha", 1), ("alpha-second", 1), f"First {HOSTILE} paragraph", score=100.0)  # overlaps nothing, has markup
+    conn.execute(
+        "insert into annotations (target_table, target_id, target_ref, target_text, note, tags, author, created_at, orphaned) "
+        "values (?,?,?,?,?,?,?,?,?)",
+        ("paragraphs", ids[("alpha", 1)], "alpha:1.1", shared, f"Note {HOSTILE}", "tag<b>", "reader", "2026-01-01T00:00:00Z", 0),
+    )
+    conn.commit()
+    conn.close()
+    with engine.begin() as connection:
+        build_fts(connection)
+    engine.dispose()
+    return db_path
+
+
+@pytest.fixture(scope="session")
+def hostile_db(tmp_path_factory) -> Path:
+    """A linked three-document corpus with markup in every text field, named ``corpus-fixture.db``."""
+    return _make_hostile_corpus(tmp_path_factory.mktemp("hostile") / "corpus-fixture.db")
+
+
 # --- A local web server for fetch, add and HTML reading (tests/web holds its pages) --------
 
 WEB = Path(__file__).resolve().parent / "web"
@@ -136,3 +278,75 @@ def closed_port() -> int:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
+
+# --- ingest: read → clean → segment on the real resolution -----------------------------
+
+RESOLUTION_FOLDER = DOCUMENTS / RESOLUTION_ID
+RESOLUTION_FILE = "cpsu-cc-resolution-1956-06-30.md"
+
+
+@pytest.fixture(scope="session")
+def resolution_path() -> Path:
+    """The resolution's source file, as received (never edited)."""
+    return RESOLUTION_FOLDER / RESOLUTION_FILE
+
+
+@pytest.fixture(scope="session")
+def resolution_doc(resolution_path):
+    """The resolution after read → clean → segment (shared: tests must not modify it)."""
+    from synopsis.ingest.clean import clean
+    from synopsis.ingest.model import Doc, DocumentMeta
+    from synopsis.ingest.read import read
+    from synopsis.ingest.segment import segment
+
+    meta = DocumentMeta(
+        id=RESOLUTION_ID,
+        title="On Overcoming the Cult of the Individual and Its Consequences",
+        folder=resolution_path.parent,
+        source_file=resolution_path.name,
+    )
+    return segment(clean(read(Doc(meta=meta))))
+
+
+class SiteClient:
+    """Datasette's in-process test client, called synchronously on one event loop of its own."""
+
+    def __init__(self, db_path: Path):
+        import asyncio
+
+        from datasette.app import Datasette
+
+        from synopsis.publish import load_metadata
+        from synopsis.serve import SETTINGS
+
+        self.loop = asyncio.new_event_loop()
+        self.datasette = Datasette([str(db_path)], metadata=load_metadata(), settings=SETTINGS)
+        self.db_name = db_path.stem
+
+    def get(self, path: str, **kwargs):
+        return self.loop.run_until_complete(self.datasette.client.get(path, **kwargs))
+
+    def close(self) -> None:
+        import asyncio
+
+        pending = asyncio.all_tasks(self.loop)  # e.g. the reload plugin's file watcher
+        for task in pending:
+            task.cancel()
+        self.loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        self.loop.close()
+
+
+@pytest.fixture(scope="session")
+def hostile_site(hostile_db):
+    """The hostile corpus served in process with the project's metadata and serve settings."""
+    client = SiteClient(hostile_db)
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def built_site(built_db):
+    """The real corpus (the build's database) served in process."""
+    client = SiteClient(built_db)
+    yield client
+    client.close()

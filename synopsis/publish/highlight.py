@@ -1,0 +1,104 @@
+"""Highlighting without injection: escape the document's text first, then add marks.
+
+Document text is data, never markup: a paragraph may well contain ``<script>`` or ``<b>``
+(a transcription of an HTML page, a quoted tag). Every function here escapes each piece of
+text on its own and only then wraps the highlighted pieces in ``<mark>``, so the only tags
+in the result are the ones this module writes. The result is a :class:`markupsafe.Markup`,
+which Jinja's autoescape leaves alone.
+
+Two kinds of highlight come in:
+
+* character spans (``start``, ``end``) into a paragraph's text, from ``cross_references``;
+* FTS5 ``snippet()``/``highlight()`` output, in which SQLite put :data:`MARK_START` and
+  :data:`MARK_END` around the matched words. These are characters from Unicode's private
+  use area, which no published text uses, so they cannot be confused with the text.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from markupsafe import Markup, escape
+
+MARK_START = "\ue000"
+"""Sentinel FTS5 puts before a matched word (``snippet(t, col, MARK_START, MARK_END, ...)``)."""
+MARK_END = "\ue001"
+"""Sentinel FTS5 puts after a matched word."""
+
+_SENTINEL_PAIR = re.compile(f"{MARK_START}([^{MARK_START}{MARK_END}]*){MARK_END}")
+
+
+def merge_spans(spans: Iterable[Sequence[int]], length: int) -> list[tuple[int, int]]:
+    """Clamp spans to ``0..length``, drop empty ones, and merge those that overlap or touch.
+
+    Cross-references of one paragraph often overlap (the same sentence matched by two
+    passages of another document); a reader wants one highlight, not nested ones.
+    """
+    clamped = sorted(
+        (max(0, int(start)), min(length, int(end)))
+        for start, end, *_ in spans
+    )
+    merged: list[tuple[int, int]] = []
+    for start, end in clamped:
+        if end <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def split_text(text: str, spans: Iterable[Sequence[int]]) -> list[tuple[str, bool]]:
+    """Cut ``text`` into consecutive pieces, each flagged True where it lies inside a span.
+
+    The pieces joined give back ``text`` exactly; renderers (HTML here, TEI in
+    :mod:`synopsis.publish.tei`) only decide how to wrap the flagged pieces.
+    """
+    pieces: list[tuple[str, bool]] = []
+    position = 0
+    for start, end in merge_spans(spans, len(text)):
+        if start > position:
+            pieces.append((text[position:start], False))
+        pieces.append((text[start:end], True))
+        position = end
+    if position < len(text) or not pieces:
+        pieces.append((text[position:], False))
+    return pieces
+
+
+def highlight(text: str | None, spans: Iterable[Sequence[int]] = ()) -> Markup:
+    """HTML for ``text`` with the given character spans wrapped in ``<mark>``, all text escaped."""
+    if not text:
+        return Markup("")
+    out = []
+    for piece, marked in split_text(text, spans):
+        out.append(Markup("<mark>{}</mark>").format(piece) if marked else escape(piece))
+    return Markup("").join(out)
+
+
+def mark_snippet(snippet: str | None) -> Markup:
+    """HTML for an FTS5 snippet: text escaped, sentinel pairs turned into ``<mark>``.
+
+    A sentinel without its partner (a snippet cut inside a match, or a stray character in
+    the text) is dropped rather than left to open a tag that never closes.
+    """
+    if not snippet:
+        return Markup("")
+    out = []
+    position = 0
+    for match in _SENTINEL_PAIR.finditer(snippet):
+        out.append(escape(_strip_sentinels(snippet[position:match.start()])))
+        out.append(Markup("<mark>{}</mark>").format(match.group(1)))
+        position = match.end()
+    out.append(escape(_strip_sentinels(snippet[position:])))
+    return Markup("").join(out)
+
+
+def has_sentinels(value: object) -> bool:
+    """True for a string that carries FTS5 match sentinels (a snippet column)."""
+    return isinstance(value, str) and MARK_START in value
+
+
+def _strip_sentinels(text: str) -> str:
+    return text.replace(MARK_START, "").replace(MARK_END, "")

@@ -1,0 +1,182 @@
+"""Synopsis as a Datasette plugin: one hook per function, each short.
+
+The work happens elsewhere: pages in :mod:`synopsis.publish.views`, SQL in
+:mod:`synopsis.publish.queries`, escaping and marks in :mod:`synopsis.publish.highlight`.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+from importlib import resources
+from urllib.parse import quote
+
+from datasette import hookimpl
+from datasette.utils import urlsafe_components
+from jinja2 import FileSystemLoader
+from markupsafe import Markup
+
+from synopsis.publish import METADATA_DATABASE, load_metadata, queries, views
+from synopsis.publish.highlight import has_sentinels, highlight, mark_snippet
+
+TEMPLATES = str(resources.files("synopsis.publish") / "templates")
+_ROW_PAGES = {"paragraphs", "quotations", "documents"}
+_corpus_files: dict[tuple[str, float], bool] = {}
+
+
+@hookimpl
+def prepare_jinja2_environment(env, datasette):
+    """Put our templates first after ``--template-dir``, and give templates the highlight filters.
+
+    Datasette looks for a plugin's templates beside a *package*; our entry point is a
+    module, so the folder is added here. Being first also lets our ``index.html`` win over
+    datasette-search-all's.
+    """
+    loader = env.loader.loaders[0]
+    if isinstance(loader, FileSystemLoader) and TEMPLATES not in loader.searchpath:
+        position = 1 if datasette.template_dir else 0
+        loader.searchpath.insert(position, TEMPLATES)
+    env.filters["highlight"] = highlight
+    env.filters["mark_snippet"] = mark_snippet
+
+
+@hookimpl
+def register_routes():
+    return [
+        (r"^/compare$", views.compare),
+        (r"^/compare\.tei$", views.compare_tei),
+        (r"^/search$", views.search),
+        (r"^/-/cite/(?P<ref>.+)$", views.cite),
+        (r"^/-/synopsis/(?P<name>[^/]+)$", views.static),
+    ]
+
+
+@hookimpl
+def extra_css_urls(datasette):
+    return [datasette.urls.path("/-/synopsis/synopsis.css")]
+
+
+@hookimpl
+def menu_links(datasette):
+    return [
+        {"href": datasette.urls.path("/compare"), "label": "Compare two documents"},
+        {"href": datasette.urls.path("/search"), "label": "Search the texts"},
+    ]
+
+
+@hookimpl
+def get_metadata(datasette, key, database, table):
+    """Apply the metadata written for ``synopsis`` to a corpus database of any other name.
+
+    Without ``--metadata`` (plain ``datasette synopsis.db``) the repository's
+    ``datasette-metadata.json`` is used as a whole.
+    """
+    local = getattr(datasette, "_metadata_local", None) or {}
+    source = local if METADATA_DATABASE in (local.get("databases") or {}) else load_metadata()
+    block = (source.get("databases") or {}).get(METADATA_DATABASE)
+    if not block:
+        return None
+    configured = set(local.get("databases") or {})
+    names = [
+        name for name, db in datasette.databases.items()
+        if name not in configured and name != "_internal" and _is_corpus_file(db)
+    ]
+    extra = {"databases": {name: block for name in names}}
+    if not local:
+        extra.update({k: v for k, v in source.items() if k != "databases"})
+    return extra
+
+
+def _is_corpus_file(db) -> bool:
+    """Whether a database file has the corpus tables (a sync check, cached per file version)."""
+    path = getattr(db, "path", None)
+    if not path or getattr(db, "is_memory", False) or not os.path.exists(path):
+        return False
+    key = (path, os.path.getmtime(path))
+    if key not in _corpus_files:
+        try:
+            with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+                names = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
+        except sqlite3.Error:
+            names = set()
+        _corpus_files[key] = queries.CORPUS_TABLES <= names
+    return _corpus_files[key]
+
+
+@hookimpl
+def extra_template_vars(template, database, table, view_name, request, datasette):
+    """Extra context for the pages we override: the index's overview, and row pages' links."""
+    if template == "index.html":
+        return _overview_vars(datasette)
+    if view_name == "row" and table in _ROW_PAGES and request is not None:
+        return _row_vars(datasette, database, table, request)
+    return None
+
+
+def _overview_vars(datasette):
+    async def inner():
+        db = await queries.corpus_database(datasette)
+        if db is None:
+            return {}
+        matrix = await queries.link_matrix(db)
+        peak = max((n for (x, y), n in matrix["shared"].items() if x != y), default=0)
+        return {"synopsis_overview": {
+            "database": db.name,
+            "documents": await queries.documents(db),
+            "matrix": matrix,
+            "peak": max(peak, 1),
+        }}
+    return inner
+
+
+def _row_vars(datasette, database, table, request):
+    async def inner():
+        db = datasette.get_database(database)
+        if not await queries.is_corpus(db):
+            return {}
+        pks = urlsafe_components(request.url_vars["pks"])
+        if table == "documents":
+            doc = await queries.document(db, pks[0])
+            return {"synopsis_document": doc, "synopsis_documents": await queries.documents(db, present_only=True)}
+        try:
+            row_id = int(pks[0])
+        except ValueError:
+            return {}
+        if table == "paragraphs":
+            return {"synopsis_paragraph": await _paragraph_page(db, row_id)}
+        return {"synopsis_quotation": await _quotation_page(db, row_id)}
+    return inner
+
+
+async def _paragraph_page(db, paragraph_id: int):
+    para = await queries.paragraph(db, paragraph_id)
+    if para is None:
+        return None
+    found = await queries.elsewhere(db, paragraph_id)
+    for row in found["cross_references"]:
+        row["here_html"] = highlight(para["text"], [(row["here_start"], row["here_end"])])
+        row["there_html"] = highlight(row["other_text"], [(row["there_start"], row["there_end"])])
+    own = [(r["here_start"], r["here_end"]) for r in found["cross_references"]]
+    return {**para, **found, "html": highlight(para["text"], own), **await queries.neighbours(db, para)}
+
+
+async def _quotation_page(db, quotation_id: int):
+    quote = await queries.quotation(db, quotation_id)
+    if quote is None:
+        return None
+    found = await queries.quotation_elsewhere(db, quote)
+    for row in found:
+        row["there_html"] = highlight(row["other_text"], [(row["there_start"], row["there_end"])])
+    quote["paragraph_html"] = highlight(quote["paragraph_text"], [(quote["here_start"], quote["here_end"])])
+    quote["elsewhere"] = found
+    return quote
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    """In query results: FTS snippets with their matches marked, citations linked to their pages."""
+    if has_sentinels(value):
+        return mark_snippet(value)
+    if table is None and isinstance(value, str) and (column == "ref" or column.endswith("_ref")) and ":" in value:
+        href = datasette.urls.path("/-/cite/" + quote(value, safe=":"))
+        return Markup('<a href="{}">{}</a>').format(href, value)
+    return None

@@ -1,0 +1,419 @@
+"""The SQL behind Synopsis's pages: one async function per question a page asks.
+
+Each function takes a Datasette :class:`~datasette.database.Database` and returns plain
+dicts and lists (rows as dicts), so the templates never see SQL and the views stay thin.
+Nothing here formats HTML: highlighting is :mod:`synopsis.publish.highlight`'s job.
+
+Links between two documents are stored in one direction (``left``/``right`` in
+``alignments``, ``source``/``target`` in ``cross_references``); the functions here accept
+the two documents in either order and turn rows round so that ``a`` is always on the left.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+from collections import defaultdict
+from typing import Any
+
+from synopsis.publish.highlight import MARK_END, MARK_START
+
+log = logging.getLogger(__name__)
+
+CORPUS_TABLES = {"documents", "paragraphs", "quotations", "alignments", "cross_references"}
+"""Tables whose presence marks a database as a Synopsis corpus."""
+
+SNIPPET_TOKENS = 40
+"""Words around the matches in a search snippet (FTS5 allows at most 64)."""
+
+Row = dict[str, Any]
+
+
+async def corpus_database(datasette):
+    """The first attached database that holds a Synopsis corpus, or None.
+
+    The database is named after its file (``synopsis`` for ``synopsis.db``), so pages find
+    it by its tables rather than by a name.
+    """
+    for name, db in datasette.databases.items():
+        if name == "_internal":
+            continue
+        if await is_corpus(db):
+            return db
+    return None
+
+
+async def is_corpus(db) -> bool:
+    """True when ``db`` has the tables of a Synopsis database."""
+    try:
+        names = set(await db.table_names())
+    except sqlite3.Error:
+        return False
+    return CORPUS_TABLES <= names
+
+
+def _rows(results) -> list[Row]:
+    return [dict(row) for row in results.rows]
+
+
+async def documents(db, *, present_only: bool = False) -> list[Row]:
+    """Every catalogued document, oldest first, with its counts and provenance."""
+    where = "where status = 'present'" if present_only else ""
+    return _rows(await db.execute(
+        f"""select id, title, author, date, language, genre, translator, publisher,
+                   source_title, source_url, rights, status, status_note, version_of,
+                   word_count, paragraph_count, quotation_count
+            from documents {where}
+            order by coalesce(date, '9999'), id"""
+    ))
+
+
+async def document(db, document_id: str) -> Row | None:
+    """One document by id, or None."""
+    row = (await db.execute(
+        "select id, title, date, status, word_count, paragraph_count, version_of from documents where id = ?",
+        [document_id],
+    )).first()
+    return dict(row) if row else None
+
+
+async def link_matrix(db) -> dict[str, dict[tuple[str, str], int]]:
+    """Counts between every pair of documents: shared passages, quotations taken, aligned paragraphs.
+
+    ``shared`` counts cross-references in both directions under the unordered pair (stored
+    under both orders, so a template can look up either); ``quoted`` counts cross-references
+    that start from a quotation of the source document, keyed (source, target); ``aligned``
+    counts alignment rows that pair two paragraphs.
+    """
+    shared: dict[tuple[str, str], int] = defaultdict(int)
+    quoted: dict[tuple[str, str], int] = defaultdict(int)
+    aligned: dict[tuple[str, str], int] = defaultdict(int)
+    results = await db.execute(
+        """select source_document_id as s, target_document_id as t, count(*) as n,
+                  sum(quotation_id is not null) as q
+           from cross_references group by 1, 2"""
+    )
+    for row in results.rows:
+        shared[(row["s"], row["t"])] += row["n"]
+        if row["s"] != row["t"]:
+            shared[(row["t"], row["s"])] += row["n"]
+        quoted[(row["s"], row["t"])] += row["q"] or 0
+    results = await db.execute(
+        """select left_document_id as l, right_document_id as r, count(*) as n
+           from alignments
+           where left_paragraph_id is not null and right_paragraph_id is not null
+           group by 1, 2"""
+    )
+    for row in results.rows:
+        aligned[(row["l"], row["r"])] += row["n"]
+        if row["l"] != row["r"]:
+            aligned[(row["r"], row["l"])] += row["n"]
+    return {"shared": dict(shared), "quoted": dict(quoted), "aligned": dict(aligned)}
+
+
+_PARAGRAPH_COLUMNS = "id, document_id, ref, ordinal, kind, text"
+
+
+async def paragraphs_of(db, document_id: str) -> list[Row]:
+    """A document's paragraphs in reading order."""
+    return _rows(await db.execute(
+        f"select {_PARAGRAPH_COLUMNS} from paragraphs where document_id = ? order by ordinal",
+        [document_id],
+    ))
+
+
+async def paragraph(db, paragraph_id: int) -> Row | None:
+    """One paragraph with its document's title and section, or None."""
+    row = (await db.execute(
+        """select p.id, p.document_id, p.ref, p.ordinal, p.kind, p.text, p.word_count,
+                  d.title as document_title, d.date as document_date,
+                  s.ref as section_ref, s.heading as section_heading
+           from paragraphs p join documents d on d.id = p.document_id
+           left join sections s on s.id = p.section_id
+           where p.id = ?""",
+        [paragraph_id],
+    )).first()
+    return dict(row) if row else None
+
+
+async def neighbours(db, para: Row) -> dict[str, Row | None]:
+    """The paragraphs before and after ``para`` in its document."""
+    out: dict[str, Row | None] = {}
+    for key, op, order in (("previous", "<", "desc"), ("next", ">", "asc")):
+        row = (await db.execute(
+            f"""select id, ref from paragraphs where document_id = ? and ordinal {op} ?
+                order by ordinal {order} limit 1""",
+            [para["document_id"], para["ordinal"]],
+        )).first()
+        out[key] = dict(row) if row else None
+    return out
+
+
+async def shared_spans(db, a: str, b: str) -> dict[int, list[tuple[int, int]]]:
+    """For every paragraph of ``a`` and ``b``: the spans of its text it shares with the other document."""
+    spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    results = await db.execute(
+        """select source_paragraph_id, source_start, source_end,
+                  target_paragraph_id, target_start, target_end
+           from cross_references
+           where (source_document_id = :a and target_document_id = :b)
+              or (source_document_id = :b and target_document_id = :a)""",
+        {"a": a, "b": b},
+    )
+    for row in results.rows:
+        spans[row["source_paragraph_id"]].append((row["source_start"], row["source_end"]))
+        spans[row["target_paragraph_id"]].append((row["target_start"], row["target_end"]))
+    return dict(spans)
+
+
+async def comparison(db, a: str, b: str) -> dict[str, Any]:
+    """The rows of the compare page for documents ``a`` (left) and ``b`` (right).
+
+    Returns ``{"mode": ..., "rows": [...]}``, each row ``{"left": [paragraphs],
+    "right": [paragraphs], "score": float|None, "pattern": str|None, "rank": int|None}``:
+
+    * ``edition``: the stored monotone alignment, one row per bead; a paragraph dropped or
+      added leaves the other side empty (a visible gap).
+    * ``similarity``: each paragraph of ``a`` in reading order beside its best matches in
+      ``b`` (one row per paragraph of ``a``, matches best first).
+    * ``passages``: no alignment was computed, but cross-references were: each paragraph of
+      ``a`` that shares a passage with ``b``, beside the paragraphs it shares it with.
+    * ``none``: nothing links the two documents.
+    """
+    pars = {row["id"]: row for row in await paragraphs_of(db, a)}
+    pars.update({row["id"]: row for row in await paragraphs_of(db, b)})
+    results = await db.execute(
+        """select method, left_document_id, left_paragraph_id, right_paragraph_id,
+                  bead, pattern, rank, score, id
+           from alignments
+           where (left_document_id = :a and right_document_id = :b)
+              or (left_document_id = :b and right_document_id = :a)
+           order by bead, rank, id""",
+        {"a": a, "b": b},
+    )
+    links = []
+    for row in results.rows:
+        left, right = row["left_paragraph_id"], row["right_paragraph_id"]
+        if row["left_document_id"] != a:  # stored b -> a: turn round
+            left, right = right, left
+        links.append({**dict(row), "a_id": left, "b_id": right,
+                      "forward": row["left_document_id"] == a})
+    editions = [link for link in links if link["method"] == "edition"]
+    if editions:
+        return {"mode": "edition", "rows": _edition_rows(editions, pars)}
+    similar = [link for link in links if link["method"] != "edition"]
+    if similar:
+        return {"mode": "similarity", "rows": _similarity_rows(similar, pars, a)}
+    passages = await _passage_rows(db, a, b, pars)
+    return {"mode": "passages" if passages else "none", "rows": passages}
+
+
+def _edition_rows(links: list[Row], pars: dict[int, Row]) -> list[Row]:
+    beads: dict[Any, Row] = {}
+    for link in links:
+        key = link["bead"] if link["bead"] is not None else f"id{link['id']}"
+        row = beads.setdefault(key, {"left": [], "right": [], "score": link["score"],
+                                     "pattern": link["pattern"], "rank": None, "bead": link["bead"]})
+        for side, pid in (("left", link["a_id"]), ("right", link["b_id"])):
+            if pid is not None and pid in pars and all(p["id"] != pid for p in row[side]):
+                row[side].append(pars[pid])
+    rows = list(beads.values())
+    for row in rows:
+        if row["pattern"] and not _pattern_matches(row):
+            row["pattern"] = "-".join(reversed(row["pattern"].split("-")))
+    return rows
+
+
+def _pattern_matches(row: Row) -> bool:
+    """Whether a bead's stored pattern (left-right) reads the same way as our a-b columns."""
+    parts = row["pattern"].split("-")
+    return len(parts) != 2 or parts == [str(len(row["left"])), str(len(row["right"]))]
+
+
+def _similarity_rows(links: list[Row], pars: dict[int, Row], a: str) -> list[Row]:
+    forward = [link for link in links if link["forward"]]
+    chosen = forward or links
+    matches: dict[int, list[Row]] = defaultdict(list)
+    for link in chosen:
+        if link["a_id"] is not None and link["b_id"] in pars:
+            matches[link["a_id"]].append(link)
+    rows = []
+    for pid, para in pars.items():
+        if para["document_id"] != a:
+            continue
+        found = sorted(matches.get(pid, []), key=lambda l: (l["rank"] if forward else 0, -l["score"]))
+        rows.append({
+            "left": [para],
+            "right": [dict(pars[l["b_id"]], score=l["score"], rank=l["rank"]) for l in found],
+            "score": found[0]["score"] if found else None,
+            "pattern": None, "rank": None, "bead": None,
+        })
+    return rows
+
+
+async def _passage_rows(db, a: str, b: str, pars: dict[int, Row]) -> list[Row]:
+    results = await db.execute(
+        """select source_document_id, source_paragraph_id, target_paragraph_id, score
+           from cross_references
+           where (source_document_id = :a and target_document_id = :b)
+              or (source_document_id = :b and target_document_id = :a)
+           order by score desc""",
+        {"a": a, "b": b},
+    )
+    partners: dict[int, dict[int, float]] = defaultdict(dict)
+    for row in results.rows:
+        mine, other = row["source_paragraph_id"], row["target_paragraph_id"]
+        if row["source_document_id"] != a:
+            mine, other = other, mine
+        best = partners[mine].get(other)
+        partners[mine][other] = max(best or 0.0, row["score"])
+    rows = []
+    for pid, para in pars.items():
+        if para["document_id"] != a or pid not in partners:
+            continue
+        right = [dict(pars[o], score=s) for o, s in sorted(partners[pid].items(), key=lambda kv: -kv[1]) if o in pars]
+        rows.append({"left": [para], "right": right, "score": max(partners[pid].values()),
+                     "pattern": None, "rank": None, "bead": None})
+    return rows
+
+
+async def elsewhere(db, paragraph_id: int) -> dict[str, list[Row]]:
+    """What other documents say about a paragraph: cross-references and aligned paragraphs.
+
+    Each cross-reference comes back turned so that ``here_*`` is the span in this paragraph
+    and ``there_*`` the span in the other one, with the other paragraph's text, ref and
+    document title for display.
+    """
+    results = await db.execute(
+        """select x.id, x.score, x.method, x.quotation_id,
+                  case when x.source_paragraph_id = :p then x.source_start else x.target_start end as here_start,
+                  case when x.source_paragraph_id = :p then x.source_end else x.target_end end as here_end,
+                  case when x.source_paragraph_id = :p then x.target_start else x.source_start end as there_start,
+                  case when x.source_paragraph_id = :p then x.target_end else x.source_end end as there_end,
+                  o.id as other_id, o.ref as other_ref, o.text as other_text,
+                  d.id as other_document_id, d.title as other_document_title, d.date as other_document_date
+           from cross_references x
+           join paragraphs o on o.id = case when x.source_paragraph_id = :p
+                                            then x.target_paragraph_id else x.source_paragraph_id end
+           join documents d on d.id = o.document_id
+           where (x.source_paragraph_id = :p or x.target_paragraph_id = :p)
+             and not (x.source_paragraph_id = :p and x.target_paragraph_id = :p)
+           order by coalesce(d.date, '9999'), d.id, x.score desc, o.ordinal""",
+        {"p": paragraph_id},
+    )
+    cross = _rows(results)
+    results = await db.execute(
+        """select a.id, a.method, a.score, a.rank, a.pattern,
+                  o.id as other_id, o.ref as other_ref, o.text as other_text,
+                  d.id as other_document_id, d.title as other_document_title
+           from alignments a
+           join paragraphs o on o.id = case when a.left_paragraph_id = :p
+                                            then a.right_paragraph_id else a.left_paragraph_id end
+           join documents d on d.id = o.document_id
+           where (a.left_paragraph_id = :p or a.right_paragraph_id = :p)
+           order by coalesce(d.date, '9999'), d.id, a.rank, a.score desc""",
+        {"p": paragraph_id},
+    )
+    return {"cross_references": cross, "alignments": _rows(results)}
+
+
+async def quotation(db, quotation_id: int) -> Row | None:
+    """One quotation with its paragraph and document, and its span inside the paragraph."""
+    row = (await db.execute(
+        """select q.id, q.ref, q.kind, q.text, q.speaker, q.citation, q.paragraph_id,
+                  q.char_start - p.char_start as here_start, q.char_end - p.char_start as here_end,
+                  p.ref as paragraph_ref, p.text as paragraph_text,
+                  d.id as document_id, d.title as document_title, d.date as document_date
+           from quotations q join paragraphs p on p.id = q.paragraph_id
+           join documents d on d.id = q.document_id
+           where q.id = ?""",
+        [quotation_id],
+    )).first()
+    return dict(row) if row else None
+
+
+async def quotation_elsewhere(db, quote: Row) -> list[Row]:
+    """Where the words of a quotation appear again: cross-references from the quotation or over its span."""
+    rows = (await elsewhere(db, quote["paragraph_id"]))["cross_references"]
+    start, end = quote["here_start"], quote["here_end"]
+    return [
+        row for row in rows
+        if row["quotation_id"] == quote["id"] or (row["here_start"] < end and row["here_end"] > start)
+    ]
+
+
+async def search(db, q: str, *, limit: int = 50, document_id: str | None = None) -> dict[str, Any]:
+    """Ranked full-text search over paragraphs and quotations, with snippets.
+
+    ``q`` is FTS5 query syntax (``commun*``, ``"cult of the individual"``, ``stalin OR
+    lenin``). When SQLite rejects it as syntax, the words are searched again as plain
+    terms and ``relaxed`` says so, so that a stray quote mark never ends in an error page.
+    """
+    query, relaxed = q, False
+    try:
+        found = await _search(db, query, limit=limit, document_id=document_id)
+    except sqlite3.OperationalError as error:
+        log.info("search %r rejected by FTS5 (%s); searching plain words", q, error)
+        query, relaxed = plain_terms(q), True
+        if not query:
+            return {"query": q, "relaxed": True, "paragraphs": [], "quotations": [], "counts": {}}
+        found = await _search(db, query, limit=limit, document_id=document_id)
+    return {"query": query, "relaxed": relaxed, **found}
+
+
+def plain_terms(q: str) -> str:
+    """The words of ``q`` as an FTS5 query of quoted terms (AND), keeping a trailing ``*`` as prefix."""
+    terms = []
+    for word in re.findall(r"[\w']+\*?", q):
+        prefix = word.endswith("*")
+        word = word.rstrip("*").replace('"', "")
+        if word:
+            terms.append(f'"{word}"' + ("*" if prefix else ""))
+    return " ".join(terms)
+
+
+async def _search(db, query: str, *, limit: int, document_id: str | None) -> dict[str, Any]:
+    doc_filter = "and p.document_id = :doc" if document_id else ""
+    params = {"q": query, "limit": limit, "doc": document_id, "start": MARK_START, "end": MARK_END}
+    paragraphs = _rows(await db.execute(
+        f"""select p.id, p.ref, p.document_id, d.title as document_title,
+                   snippet(paragraphs_fts, 0, :start, :end, ' … ', {SNIPPET_TOKENS}) as snippet,
+                   bm25(paragraphs_fts) as rank
+            from paragraphs_fts
+            join paragraphs p on p.id = paragraphs_fts.rowid
+            join documents d on d.id = p.document_id
+            where paragraphs_fts match :q {doc_filter}
+            order by rank limit :limit""",
+        params,
+    ))
+    quote_filter = "and q.document_id = :doc" if document_id else ""
+    quotations = _rows(await db.execute(
+        f"""select q.id, q.ref, q.kind, q.document_id, d.title as document_title,
+                   highlight(quotations_fts, 0, :start, :end) as snippet,
+                   highlight(quotations_fts, 1, :start, :end) as speaker,
+                   bm25(quotations_fts) as rank
+            from quotations_fts
+            join quotations q on q.id = quotations_fts.rowid
+            join documents d on d.id = q.document_id
+            where quotations_fts match :q {quote_filter}
+            order by rank limit :limit""",
+        params,
+    ))
+    counts = {}
+    for table, alias, fts, filt in (("paragraphs", "p", "paragraphs_fts", doc_filter),
+                                    ("quotations", "q", "quotations_fts", quote_filter)):
+        counts[table] = (await db.execute(
+            f"""select count(*) from {fts} join {table} {alias} on {alias}.id = {fts}.rowid
+                where {fts} match :q {filt}""",
+            params,
+        )).first()[0]
+    return {"paragraphs": paragraphs, "quotations": quotations, "counts": counts}
+
+
+async def find_ref(db, ref: str) -> tuple[str, int] | None:
+    """The table and id of the row a citation names (paragraph, quotation, section, footnote)."""
+    for table in ("paragraphs", "quotations", "sections", "footnotes"):
+        row = (await db.execute(f"select id from {table} where ref = ?", [ref])).first()
+        if row:
+            return table, row[0]
+    return None

@@ -1,0 +1,111 @@
+"""Two aligned documents as TEI parallel segmentation.
+
+A scholar's collation tools read TEI: each aligned row of the compare page becomes one
+``<app>`` with a ``<rdg>`` per witness; a paragraph dropped or added leaves that witness's
+``<rdg>`` empty; passages the two texts share are ``<seg type="shared">`` inside the
+readings. The XML is built with lxml, never by pasting strings, so document text (which may
+hold ``<``, ``&`` or a whole ``<script>``) always comes out as escaped character data, and
+characters XML 1.0 forbids are dropped.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from lxml import etree
+
+from synopsis.publish.highlight import split_text
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+_T = "{%s}" % TEI_NS
+_XML_ID = "{%s}id" % XML_NS
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def parallel_segmentation(
+    a: dict[str, Any],
+    b: dict[str, Any],
+    comparison: dict[str, Any],
+    spans: dict[int, Sequence[Sequence[int]]],
+    *,
+    url_for: Callable[[int], str] | None = None,
+) -> bytes:
+    """Serialise a comparison (:func:`synopsis.publish.queries.comparison`) as a TEI document.
+
+    ``a`` and ``b`` are document rows (``id``, ``title``, ``date``); ``spans`` maps a
+    paragraph id to the character spans it shares with the other document; ``url_for``
+    turns a paragraph id into the address of its page, written as ``@corresp``.
+    """
+    wit = {a["id"]: f"w-{a['id']}", b["id"]: f"w-{b['id']}"}
+    tei = etree.Element(_T + "TEI", nsmap={None: TEI_NS})
+    header = _sub(tei, "teiHeader")
+    file_desc = _sub(header, "fileDesc")
+    _sub(_sub(file_desc, "titleStmt"), "title", f"{a['title']} / {b['title']}: aligned paragraphs")
+    _sub(_sub(file_desc, "publicationStmt"), "p", "Exported by Synopsis from its database.")
+    list_wit = _sub(_sub(file_desc, "sourceDesc"), "listWit")
+    for doc in (a, b):
+        witness = _sub(list_wit, "witness", doc["title"] + (f" ({doc['date']})" if doc.get("date") else ""))
+        witness.set(_XML_ID, _clean(wit[doc["id"]]))
+        witness.set("n", _clean(doc["id"]))
+    encoding = _sub(header, "encodingDesc")
+    variant = _sub(encoding, "variantEncoding")
+    variant.set("method", "parallel-segmentation")
+    variant.set("location", "internal")
+
+    body = _sub(_sub(tei, "text"), "body")
+    div = _sub(body, "div")
+    div.set("type", comparison["mode"])
+    ab = _sub(div, "ab")
+    for number, row in enumerate(comparison["rows"], start=1):
+        app = _sub(ab, "app")
+        app.set("n", str(row["bead"] if row.get("bead") is not None else number))
+        app.set("type", comparison["mode"])
+        if row.get("pattern"):
+            app.set("ana", _clean(row["pattern"]))
+        if row.get("score") is not None:
+            app.set("cert", _cert(row["score"]))
+        for side, doc in (("left", a), ("right", b)):
+            rdg = _sub(app, "rdg")
+            rdg.set("wit", "#" + _clean(wit[doc["id"]]))
+            for para in row[side]:
+                seg = _sub(rdg, "seg")
+                seg.set("type", "paragraph")
+                seg.set("n", _clean(para["ref"]))
+                if url_for is not None:
+                    seg.set("corresp", url_for(para["id"]))
+                if side == "right" and para.get("score") is not None and comparison["mode"] != "edition":
+                    seg.set("cert", _cert(para["score"]))
+                _fill(seg, para["text"], spans.get(para["id"], ()))
+    return etree.tostring(tei, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _sub(parent, tag: str, text: str | None = None):
+    element = etree.SubElement(parent, _T + tag)
+    if text is not None:
+        element.text = _clean(text)
+    return element
+
+
+def _fill(seg, text: str, spans) -> None:
+    """Put ``text`` into ``seg``, the shared spans as child ``<seg type="shared">``."""
+    last = None
+    for piece, marked in split_text(text or "", spans):
+        piece = _clean(piece)
+        if marked:
+            last = _sub(seg, "seg", piece)
+            last.set("type", "shared")
+        elif last is None:
+            seg.text = (seg.text or "") + piece
+        else:
+            last.tail = (last.tail or "") + piece
+
+
+def _cert(score: float) -> str:
+    """A 0-100 similarity as TEI's probability certainty (0-1)."""
+    return f"{max(0.0, min(100.0, float(score))) / 100:.2f}"
+
+
+def _clean(text: str) -> str:
+    return _NOT_XML.sub("", str(text))

@@ -1,0 +1,179 @@
+"""The pages Synopsis adds to Datasette: compare, its TEI export, search, citations, the stylesheet.
+
+Each view finds the corpus database by its tables (:func:`queries.corpus_database`), asks
+:mod:`synopsis.publish.queries` its questions, and renders a template; highlighting is done
+here, once, with :mod:`synopsis.publish.highlight`, so templates only print Markup.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from importlib import resources
+from typing import Any
+from urllib.parse import quote_plus, unquote
+
+from datasette.utils.asgi import Base400, BadRequest, NotFound, Response
+
+from synopsis.publish import queries
+from synopsis.publish.highlight import highlight, mark_snippet
+from synopsis.publish.tei import parallel_segmentation
+
+STATIC = resources.files("synopsis.publish") / "static"
+_STATIC_NAME = re.compile(r"^[A-Za-z0-9_-]+\.(css|js|svg|png)$")
+_CONTENT_TYPES = {"css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8",
+                  "svg": "image/svg+xml", "png": "image/png"}
+
+
+def page(view):
+    """Render a 4xx raised by ``view`` as Datasette's error page, without a logged traceback.
+
+    Datasette's own handler prints every exception with its locals; an unknown id in a
+    URL is the reader's slip, not ours, so it gets a plain 404 page.
+    """
+    @functools.wraps(view)
+    async def wrapper(request, datasette):
+        try:
+            return await view(request, datasette)
+        except Base400 as error:
+            html = await datasette.render_template(
+                "error.html", {"ok": False, "error": error.args[0], "status": error.status, "title": None},
+                request=request,
+            )
+            return Response.html(html, status=error.status)
+    return wrapper
+
+
+async def _corpus(datasette):
+    db = await queries.corpus_database(datasette)
+    if db is None:
+        raise NotFound("No Synopsis database is attached to this Datasette")
+    return db
+
+
+async def _pair(db, request) -> tuple[dict | None, dict | None]:
+    """The documents named by ``?a=`` and ``?b=``; an id that names no document is a 404."""
+    chosen = []
+    for key in ("a", "b"):
+        value = (request.args.get(key) or "").strip()
+        if not value:
+            chosen.append(None)
+            continue
+        doc = await queries.document(db, value)
+        if doc is None:
+            raise NotFound(f"Unknown document: {value}")
+        chosen.append(doc)
+    return chosen[0], chosen[1]
+
+
+@page
+async def compare(request, datasette):
+    """``/compare?a=&b=``: two documents side by side, shared passages marked."""
+    db = await _corpus(datasette)
+    a, b = await _pair(db, request)
+    context: dict[str, Any] = {
+        "database": db.name,
+        "documents": await queries.documents(db),
+        "a": a, "b": b, "comparison": None, "problem": None,
+    }
+    status = 200
+    if a and b and a["id"] == b["id"]:
+        context["problem"] = "Choose two different documents."
+        status = 400
+    elif a and b:
+        comparison = await queries.comparison(db, a["id"], b["id"])
+        spans = await queries.shared_spans(db, a["id"], b["id"])
+        for row in comparison["rows"]:
+            for para in row["left"] + row["right"]:
+                para["html"] = highlight(para["text"], spans.get(para["id"], ()))
+                para["url"] = datasette.urls.row(db.name, "paragraphs", para["id"])
+        context["comparison"] = comparison
+        context["shared_count"] = sum(1 for pid in spans if pid in _ids(comparison, "left"))
+        query = f"a={_q(a['id'])}&b={_q(b['id'])}"
+        context["exports"] = {
+            "TEI": datasette.urls.path(f"/compare.tei?{query}"),
+            "CSV": datasette.urls.path(f"{datasette.urls.query(db.name, 'aligned_pairs', format='csv')}?{query}"),
+            "JSON": datasette.urls.path(f"{datasette.urls.query(db.name, 'aligned_pairs', format='json')}?{query}&_shape=array"),
+            "Shared passages": datasette.urls.path(f"{datasette.urls.query(db.name, 'shared_passages')}?{query}"),
+        }
+    html = await datasette.render_template("compare.html", context, request=request, view_name="compare")
+    return Response.html(html, status=status)
+
+
+def _ids(comparison, side: str) -> set[int]:
+    return {p["id"] for row in comparison["rows"] for p in row[side]}
+
+
+def _q(value: str) -> str:
+    return quote_plus(value)
+
+
+@page
+async def compare_tei(request, datasette):
+    """``/compare.tei?a=&b=``: the compare page's rows as TEI parallel segmentation."""
+    db = await _corpus(datasette)
+    a, b = await _pair(db, request)
+    if not (a and b):
+        raise BadRequest("Name two documents: /compare.tei?a=DOC_ID&b=DOC_ID")
+    comparison = await queries.comparison(db, a["id"], b["id"])
+    spans = await queries.shared_spans(db, a["id"], b["id"])
+    base = datasette.absolute_url(request, "")
+
+    def url_for(paragraph_id: int) -> str:
+        return base.rstrip("/") + datasette.urls.row(db.name, "paragraphs", paragraph_id)
+
+    body = parallel_segmentation(a, b, comparison, spans, url_for=url_for)
+    filename = f"{a['id']}--{b['id']}.tei.xml"
+    return Response(body, content_type="application/tei+xml; charset=utf-8",
+                    headers={"content-disposition": f'inline; filename="{filename}"'})
+
+
+@page
+async def search(request, datasette):
+    """``/search?q=``: ranked full-text search of paragraphs and quotations with marked snippets."""
+    db = await _corpus(datasette)
+    q = (request.args.get("q") or "").strip()
+    document_id = (request.args.get("document") or "").strip() or None
+    if document_id and await queries.document(db, document_id) is None:
+        raise NotFound(f"Unknown document: {document_id}")
+    context: dict[str, Any] = {
+        "database": db.name, "q": q, "document_id": document_id,
+        "documents": await queries.documents(db, present_only=True), "results": None,
+    }
+    if q:
+        results = await queries.search(db, q, document_id=document_id)
+        for row in results["paragraphs"]:
+            row["html"] = mark_snippet(row["snippet"])
+            row["url"] = datasette.urls.row(db.name, "paragraphs", row["id"])
+        for row in results["quotations"]:
+            row["html"] = mark_snippet(row["snippet"])
+            row["speaker_html"] = mark_snippet(row["speaker"])
+            row["url"] = datasette.urls.row(db.name, "quotations", row["id"])
+        context["results"] = results
+    html = await datasette.render_template("search.html", context, request=request, view_name="search")
+    return Response.html(html)
+
+
+@page
+async def cite(request, datasette):
+    """``/-/cite/REF``: the page of the paragraph, quotation, section or footnote a citation names."""
+    db = await _corpus(datasette)
+    ref = unquote(request.url_vars["ref"])
+    found = await queries.find_ref(db, ref)
+    if found is None:
+        raise NotFound(f"No paragraph, quotation, section or footnote is cited as {ref}")
+    table, row_id = found
+    return Response.redirect(datasette.urls.row(db.name, table, row_id))
+
+
+@page
+async def static(request, datasette):
+    """``/-/synopsis/NAME``: the plugin's stylesheet (Datasette finds no static folder for a plugin module)."""
+    name = request.url_vars["name"]
+    if not _STATIC_NAME.match(name) or not (STATIC / name).is_file():
+        raise NotFound("No such file")
+    suffix = name.rsplit(".", 1)[1]
+    return Response(
+        (STATIC / name).read_bytes(),
+        content_type=_CONTENT_TYPES[suffix],
+        headers={"cache-control": "max-age=300"},
+    )
