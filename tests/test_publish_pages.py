@@ -6,7 +6,7 @@ import re
 import pytest
 from lxml import etree
 
-from conftest import HOSTILE, RESOLUTION_ID
+from tests.conftest import HOSTILE, RESOLUTION_ID
 
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 INJECTIONS = (HOSTILE, "<b>resolution</b>", "<img src=x", "<i>revised</i>", "<b>Page</b>", "<script>x()</script>", "<u>missing</u>")
