@@ -10,7 +10,7 @@ from rich.markup import escape
 from synopsis.cli import cli
 from synopsis.cli.options import db_option, documents_option
 
-console = Console(stderr=True, highlight=False)
+console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 @cli.command(name="build")
@@ -65,7 +65,7 @@ def search_command(query: str, db_path: Path, limit: int, document: str | None) 
     """
     from synopsis.search import MARK_END, MARK_START, search
 
-    out = Console(highlight=False)
+    out = Console(highlight=False, soft_wrap=True)
     hits = search(db_path, query, limit=limit, document=document)
     if not hits:
         out.print(f"no paragraph matches {escape(query)!r}")
