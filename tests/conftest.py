@@ -151,6 +151,9 @@ def _make_hostile_corpus(db_path: Path) -> Path:
         s0, t0 = s_text.index(phrase), t_text.index(phrase)
         conn.execute(xref, (xref_run, "ngram-rapidfuzz", src[0], tgt[0], ids[src], ids[tgt], quote, s0, s0 + len(phrase),
                             t0, t0 + len(phrase), phrase, phrase, score))
+        # the linker stores every passage in both directions
+        conn.execute(xref, (xref_run, "ngram-rapidfuzz", tgt[0], src[0], ids[tgt], ids[src], quote, t0, t0 + len(phrase),
+                            s0, s0 + len(phrase), phrase, phrase, score))
 
     link(("alpha", 1), ("gamma", 2), shared)
     link(("alpha", 2), ("gamma", 3), quoted, quote=quotation_id, score=100.0)

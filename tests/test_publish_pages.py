@@ -145,6 +145,8 @@ def test_paragraph_page_shows_where_its_words_appear_elsewhere(hostile_site):
     assert "Cite as:" in reading and "/-/cite/alpha%3A1.1" in reading
     assert "alpha:1.2 →" in reading  # next paragraph
     assert "gamma:1.2" in elsewhere and "alpha-second:1.1" in elsewhere
+    links = elsewhere.split("<h2>Aligned paragraphs</h2>")[0].count('<li class="syn-link">')
+    assert links == 3  # each passage once, though the linker stores it in both directions
     assert "the cult of the individual and its consequences" in marks(elsewhere)
     assert "Heading " + ESCAPED in reading
     assert "Aligned paragraphs" in elsewhere and "similarity, rank 1" in elsewhere and "edition" in elsewhere

@@ -80,24 +80,39 @@ async def document(db, document_id: str) -> Row | None:
 async def link_matrix(db) -> dict[str, dict[tuple[str, str], int]]:
     """Counts between every pair of documents: shared passages, quotations taken, aligned paragraphs.
 
-    ``shared`` counts cross-references in both directions under the unordered pair (stored
-    under both orders, so a template can look up either); ``quoted`` counts cross-references
-    that start from a quotation of the source document, keyed (source, target); ``aligned``
-    counts alignment rows that pair two paragraphs.
+    ``shared`` counts distinct passages (a passage the linker stored in both directions
+    counts once), under both orders of the pair so a template can look up either;
+    ``quoted[(x, y)]`` counts quotations of ``x`` whose words are found in ``y``;
+    ``aligned`` counts alignment rows that pair two paragraphs.
     """
     shared: dict[tuple[str, str], int] = defaultdict(int)
     quoted: dict[tuple[str, str], int] = defaultdict(int)
     aligned: dict[tuple[str, str], int] = defaultdict(int)
+    # The linker may store a passage in both directions: count each passage once.
     results = await db.execute(
-        """select source_document_id as s, target_document_id as t, count(*) as n,
-                  sum(quotation_id is not null) as q
+        """select min(source_document_id, target_document_id) as s,
+                  max(source_document_id, target_document_id) as t,
+                  count(distinct case when source_paragraph_id <= target_paragraph_id
+                      then printf('%d:%d-%d/%d:%d-%d', source_paragraph_id, source_start, source_end,
+                                  target_paragraph_id, target_start, target_end)
+                      else printf('%d:%d-%d/%d:%d-%d', target_paragraph_id, target_start, target_end,
+                                  source_paragraph_id, source_start, source_end) end) as n
            from cross_references group by 1, 2"""
     )
     for row in results.rows:
         shared[(row["s"], row["t"])] += row["n"]
         if row["s"] != row["t"]:
             shared[(row["t"], row["s"])] += row["n"]
-        quoted[(row["s"], row["t"])] += row["q"] or 0
+    results = await db.execute(
+        """select q.document_id as s,
+                  case when x.source_document_id = q.document_id then x.target_document_id
+                       else x.source_document_id end as t,
+                  count(distinct q.id) as n
+           from cross_references x join quotations q on q.id = x.quotation_id
+           group by 1, 2"""
+    )
+    for row in results.rows:
+        quoted[(row["s"], row["t"])] += row["n"]
     results = await db.execute(
         """select left_document_id as l, right_document_id as r, count(*) as n
            from alignments
@@ -301,7 +316,12 @@ async def elsewhere(db, paragraph_id: int) -> dict[str, list[Row]]:
            order by coalesce(d.date, '9999'), d.id, x.score desc, o.ordinal""",
         {"p": paragraph_id},
     )
-    cross = _rows(results)
+    cross, seen = [], set()
+    for row in _rows(results):  # a passage stored in both directions is one passage
+        key = (row["other_id"], row["here_start"], row["here_end"], row["there_start"], row["there_end"])
+        if key not in seen:
+            seen.add(key)
+            cross.append(row)
     results = await db.execute(
         """select a.id, a.method, a.score, a.rank, a.pattern,
                   o.id as other_id, o.ref as other_ref, o.text as other_text,

@@ -1,0 +1,143 @@
+"""A reader in a real Chromium: compare two documents, see the shared passages, follow a paragraph, search.
+
+Runs ``synopsis serve`` as a real process on 127.0.0.1 against the hostile corpus, so
+these tests also prove that no document text runs as script in a browser: any dialog
+(``alert``) fails the test.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    reason = f"{CHROMIUM} is missing (apt-get install chromium)"
+    if os.environ.get("SYNOPSIS_REQUIRE_BROWSER") == "1":
+        pytest.fail(reason + " and SYNOPSIS_REQUIRE_BROWSER=1")
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(db_path: Path, port: int) -> subprocess.Popen:
+    """``synopsis serve`` on 127.0.0.1:port, waited for until it answers."""
+    log = open(db_path.with_suffix(f".serve-{port}.log"), "w+b")  # a file, not a pipe: it never fills up
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from synopsis.cli import main; main()",
+         "serve", "--db", str(db_path), "--no-build", "--port", str(port)],
+        stdout=log, stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            log.seek(0)
+            raise RuntimeError(f"synopsis serve exited: {log.read().decode(errors='replace')[-2000:]}")
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=1)
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("synopsis serve did not answer within 30 s")
+
+
+@pytest.fixture(scope="module")
+def served_hostile(hostile_db):
+    _require_chromium()
+    port = free_port()
+    process = start_server(hostile_db, port)
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    yield page
+    context.close()
+    assert dialogs == [], f"document text ran as script: {dialogs}"
+
+
+def test_compare_choose_documents_see_marks_and_follow_a_paragraph(page, served_hostile):
+    page.goto(served_hostile + "/compare")
+    page.select_option("#syn-a", "alpha")
+    page.select_option("#syn-b", "alpha-second")
+    page.click(".syn-compare-form button")
+    page.wait_for_url("**/compare?a=alpha&b=alpha-second")
+    marked = page.locator(".syn-parallel mark").all_inner_texts()
+    assert marked.count("the cult of the individual and its consequences") == 2
+    assert "First <script>alert(1)</script> paragraph" in marked  # shown as text
+    assert page.locator(".syn-gap").count() == 2
+    assert page.locator("script", has_text="alert(1)").count() == 0
+    # both columns side by side on a laptop
+    left = page.locator(".syn-row").nth(1).locator(".syn-left").bounding_box()
+    right = page.locator(".syn-row").nth(1).locator(".syn-right").bounding_box()
+    assert right["x"] > left["x"] + left["width"] - 1 and abs(right["y"] - left["y"]) < 5
+    page.click("text=alpha-second:1.1")
+    assert page.locator("h1.syn-cite-heading").inner_text() == "Paragraph alpha-second:1.1"
+    assert "Cite as:" in page.locator(".syn-cite").inner_text()
+
+
+def test_compare_stacks_on_a_phone(browser, served_hostile):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(served_hostile + "/compare?a=alpha&b=gamma")
+    row = page.locator(".syn-row").nth(1)
+    left, right = row.locator(".syn-left").bounding_box(), row.locator(".syn-right").bounding_box()
+    assert right["y"] >= left["y"] + left["height"] - 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    context.close()
+
+
+def test_paragraph_page_highlights_both_sides(page, served_hostile):
+    page.goto(served_hostile + "/-/cite/alpha:1.1")
+    elsewhere = page.locator(".syn-elsewhere")
+    assert "gamma:1.2" in elsewhere.inner_text()
+    pair = elsewhere.locator(".syn-link").filter(has_text="gamma:1.2").locator(".syn-pair mark").all_inner_texts()
+    assert pair == ["the cult of the individual and its consequences"] * 2
+
+
+def test_search_from_the_index(page, served_hostile):
+    page.goto(served_hostile + "/")
+    page.fill("#syn-q", "individ*")
+    page.press("#syn-q", "Enter")
+    page.wait_for_url("**/search?q=individ*")
+    hits = page.locator("ol.syn-hits li")
+    assert hits.count() == 3
+    assert set(page.locator("ol.syn-hits mark").all_inner_texts()) == {"individual"}
+    page.click("ol.syn-hits a.syn-ref >> nth=0")
+    assert page.locator("h1.syn-cite-heading").count() == 1
