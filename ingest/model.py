@@ -143,6 +143,20 @@ class Footnote(Span):
 
 
 @dataclass(slots=True)
+class Block(Span):
+    """A block of the clean text as the cleaner left it, before segmentation.
+
+    The cleaner removes the markup that says what a block is (``#``, ``>``, ``- ``,
+    ``[^n]:``), so it records the kind here for ``segment`` to turn into paragraphs,
+    sections and footnotes.
+    """
+
+    kind: str = "body"  # body, heading, blockquote, list_item, footnote
+    level: int = 0  # heading level (1 for "#", 2 for "##", ...), 0 for other kinds
+    marker: str | None = None  # a footnote definition's marker ("1" for "[^1]: ...")
+
+
+@dataclass(slots=True)
 class Doc:
     """One document on its way through the pipeline."""
 
@@ -161,6 +175,8 @@ class Doc:
     sentences: list[Sentence] = field(default_factory=list)
     quotations: list[Quotation] = field(default_factory=list)
     footnotes: list[Footnote] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)  # the cleaner's blocks, in clean-text order
+    footnote_calls: list[tuple[str, int]] = field(default_factory=list)  # (marker, clean offset) per call
 
     @property
     def sha256(self) -> str:

@@ -353,3 +353,65 @@ def built_site(built_db):
     client = SiteClient(built_db)
     yield client
     client.close()
+
+
+@pytest.fixture(scope="session")
+def markdown_documents():
+    """A hypothesis strategy for made-up Markdown that opens with prose (no front matter):
+    prose paragraphs (some broken across a page, with a lowercase continuation), headings,
+    quotations, list items and rules, with emphasis, odd spacing and the scan's " ?".
+    Use with ``@given(data=st.data())`` and ``data.draw(markdown_documents)``."""
+    from hypothesis import strategies as st
+
+    vocabulary = st.sampled_from(
+        "the party people of and in socialism congress struggle democracy peace work history "
+        "Soviet Lenin Stalin C.P.S.U. U.S.S.R. J. V. co-operation Marxism-Leninism anti-Soviet "
+        "consequences peaceful 1956 20th etc. Vol. 26 “quoted” 'single' \"straight\"".split()
+    )
+    capitals = st.sampled_from("The Our It This When Soviet Lenin All In But".split())
+
+    @st.composite
+    def phrases(draw, min_size=1, max_size=12):
+        words = draw(st.lists(vocabulary, min_size=min_size, max_size=max_size))
+        out = []
+        for w in words:
+            style = draw(st.sampled_from(["", "", "", "", "*", "_", "**"]))
+            out.append(f"{style}{w}{style}" if style and w[0].isalnum() and w[-1].isalnum() else w)
+        return " ".join(out)
+
+    @st.composite
+    def sentences(draw):
+        end = draw(st.sampled_from([".", ".", "?", "!", " ?", " ;", ":", "."]))
+        return f"{draw(capitals)} {draw(phrases())}{end}"
+
+    @st.composite
+    def paragraphs(draw):
+        """A prose paragraph, possibly broken across a page into two blocks."""
+        spaces = st.sampled_from([" ", " ", " ", "  ", "  \n", "\n", " \t "])
+        parts = draw(st.lists(sentences(), min_size=2, max_size=5))
+        text = parts[0] + "".join(draw(spaces) + p for p in parts[1:])
+        if draw(st.booleans()):
+            words = text.split(" ")
+            k = draw(st.integers(1, len(words) - 1))
+            head, tail = " ".join(words[:k]), " ".join(words[k:])
+            if len(head.split()) > 12 and tail and tail[0].islower():
+                text = head + draw(st.sampled_from(["\n\n", "\n\n\n\n", "\n \n"])) + tail
+        return text
+
+    @st.composite
+    def documents(draw):
+        """Markdown that opens with a prose paragraph, then prose, headings, quotes and lists."""
+        first = "The party " + " ".join(["works"] * 12) + " for peace."
+        other = st.one_of(
+            paragraphs(),
+            paragraphs(),
+            capitals.map(lambda w: f"## {w} Heading"),
+            sentences().map(lambda s: f"> {s}"),
+            sentences().map(lambda s: f"- {s}"),
+            st.just("---"),
+        )
+        blocks = [first] + draw(st.lists(other, max_size=8))
+        seps = st.sampled_from(["\n\n", "\n\n\n", "\n \n\n"])
+        return draw(st.sampled_from(["", "\n", "\n\n "])) + "".join(b + draw(seps) for b in blocks)
+
+    return documents()

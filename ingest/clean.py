@@ -1,0 +1,619 @@
+"""Stage 2, ``clean``: repair the scan and remove the markup, never touching the source.
+
+``clean`` turns ``doc.source`` into ``doc.text``, the clean text every later span points
+into, and records how to get back: ``doc.offsets`` maps each clean offset to the source,
+``doc.removed`` lists what was dropped on purpose (with its source span and why), and
+``doc.front_matter`` keeps the lines of the title block that was cut. It also fills
+``doc.italics`` (italic spans of the clean text), ``doc.blocks`` (each block with the kind
+its markup gave it, which the clean text no longer shows) and ``doc.footnote_calls``.
+
+What the cleaner repairs, in the order a reader of the scan would notice it:
+
+* Front matter: the leading run of title-like blocks (headings, rules, wholly emphasised
+  lines, short lines without sentence punctuation such as dates, prices, booklet numbers
+  and shelf marks, capitalised titles, "Digitized by ..." notices) before the first prose
+  paragraph. A document that opens with prose keeps everything, and one with no prose at
+  all keeps everything too (there would be nothing left). A heading in that run whose
+  level recurs later in the body is a section heading, not a title, and ends the run.
+* Page breaks: a block that ends without closing punctuation, or whose successor starts
+  in lowercase, is joined to its successor with one space. Short blocks (up to
+  :data:`SHORT_BLOCK_WORDS` words) followed by a capital are headings or captions, not
+  broken paragraphs, and stay apart; so the rule is also stable when run on its own output.
+* Hyphenation across a page break: ``conse-`` + ``quences`` becomes ``consequences``.
+  Whether the hyphen was a line-break hyphen is decided from the document itself: if the
+  joined word occurs elsewhere it is dropped, if only the hyphenated form does
+  (``co-operation``) it is kept, and otherwise it is dropped when the continuation is a
+  plain lowercase fragment.
+* Markup: ``*em*``/``_em_`` (recorded as italics; ``**strong**`` is removed without a
+  record, since italics is what marks citations and titles here), heading ``#`` marks,
+  block-quote ``>`` marks, list ``-`` marks, ``---`` rules, footnote calls ``[^n]``
+  (recorded in ``doc.footnote_calls``) and definitions ``[^n]: ...`` (moved after the body).
+* Whitespace: any run of whitespace inside a block (hard breaks included) becomes one
+  space, and the scan's space before ``? ; : !`` is removed. Blocks are separated by
+  exactly one blank line; the text has no leading or trailing whitespace. Quotation marks,
+  straight or typographic, are left as printed.
+
+The work is linear in the size of the source: regular expressions find the few places
+that change, the text between them is copied as whole slices, the clean text is joined
+once, and the offset map gets an anchor only where the mapping jumps.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from synopsis.ingest.model import Block, Doc, OffsetMap, Span
+
+log = logging.getLogger(__name__)
+
+__all__ = ["clean", "clean_markdown", "CleanResult", "CLOSING_PUNCTUATION", "SHORT_BLOCK_WORDS"]
+
+#: A block ending in one of these ends a paragraph (a colon ends a list intro or heading).
+CLOSING_PUNCTUATION = frozenset('.?!:;”"’)…»]')
+#: Blocks of at most this many words are "short": title-like in the front matter, and not
+#: joined to a following block that starts with a capital.
+SHORT_BLOCK_WORDS = 12
+_TITLE_CAPS_WORDS = 25  # an all-capitals block up to this long is a title
+_EMPHASISED_TITLE_WORDS = 40  # a wholly emphasised block up to this long is a subtitle
+_SENTENCE_END = frozenset('.?!:;,…”"’»')
+_NO_SPACE_BEFORE = frozenset("?;:!")
+
+_GAP = re.compile(r"\n(?:[^\S\n]*\n)+")  # one or more blank (or whitespace-only) lines
+_RULE = re.compile(r"(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})")
+_HEADING = re.compile(r"(#{1,6})(?:[ \t]+|$)")
+_HEADING_CLOSE = re.compile(r"[ \t]+#+[ \t]*$")
+_FOOTNOTE_DEF = re.compile(r"\[\^([^\]\s]+)\]:[ \t]*")
+_BLOCKQUOTE = re.compile(r">[ \t]?")
+_LIST_ITEM = re.compile(r"[-*+][ \t]+(?=\S)")
+_LIST_ITEM_LINE = re.compile(r"\n(?=[ \t]*[-*+][ \t]+\S)")
+_DIGITISED = re.compile(r"(?i)digiti[sz]ed\b")
+_WORD = re.compile(r"\w+(?:-\w+)*")
+_HEAD_WORD = re.compile(r"\w+(?:-\w+)*$")
+
+# Inline edits. A whitespace run needs an edit unless it is a single space not followed
+# by ? ; : ! — plain single spaces (nearly all of them) are copied with the text around.
+_WS = r"(?P<ws>\s{2,}|[^\S ]|[ ](?=[?;:!]))"
+_WS_QUOTE = r"(?P<ws>\s*\n[ \t]*>[ \t]?\s*|\s{2,}|[^\S ]|[ ](?=[?;:!]))"
+_FN_CALL = r"(?P<fn>[ \t]*\[\^(?P<marker>[^\]\s]+)\](?!:))"
+_EM = r"(?P<em>\*+|_+)"
+_INLINE_TEXT = re.compile(_WS)
+_INLINE_MARKUP = re.compile(f"{_FN_CALL}|{_WS}|{_EM}")
+_INLINE_QUOTE = re.compile(f"{_FN_CALL}|{_WS_QUOTE}|{_EM}")
+
+
+@dataclass(slots=True)
+class CleanResult:
+    """The clean text of a source and everything needed to trace it back."""
+
+    text: str
+    offsets: OffsetMap
+    italics: list[Span] = field(default_factory=list)
+    front_matter: list[str] = field(default_factory=list)
+    removed: list[tuple[str, int, int]] = field(default_factory=list)  # (why, source start, end)
+    blocks: list[Block] = field(default_factory=list)
+    footnote_calls: list[tuple[str, int]] = field(default_factory=list)  # (marker, clean offset)
+
+
+def clean(doc: Doc) -> Doc:
+    """Fill ``doc.text`` and its companions from ``doc.source`` (see the module docstring)."""
+    result = clean_markdown(doc.source, markup=doc.format != "text")
+    doc.text = result.text
+    doc.offsets = result.offsets
+    doc.italics = result.italics
+    doc.front_matter = result.front_matter
+    doc.removed = result.removed
+    doc.blocks = result.blocks
+    doc.footnote_calls = result.footnote_calls
+    log.debug(
+        "cleaned %s: %d -> %d characters, %d blocks, %d front-matter lines",
+        doc.meta.id, len(doc.source), len(doc.text), len(result.blocks), len(result.front_matter),
+    )
+    return doc
+
+
+def clean_markdown(source: str, *, markup: bool = True, front_matter: bool = True) -> CleanResult:
+    """Clean a Markdown (or, with ``markup=False``, plain) text; see the module docstring.
+
+    ``front_matter=False`` keeps the leading title block in the text instead of cutting it.
+    The source is expected with ``\\n`` newlines, as ``read`` leaves it.
+    """
+    blocks = list(_parse_blocks(source, markup=markup))
+    removed: list[tuple[str, int, int]] = []
+    kept_front: list[str] = []
+
+    # Front matter.
+    start = _front_matter_end(blocks) if front_matter else 0
+    for b in blocks[:start]:
+        removed.append(("front matter", b.start, b.end))
+        kept_front.extend(line.strip() for line in source[b.start : b.end].split("\n") if line.strip())
+    body = blocks[start:]
+
+    # Rules go; footnote definitions move after the body; the rest is grouped into paragraphs.
+    groups: list[list[_Block]] = []
+    notes: list[_Block] = []
+    previous: _Block | None = None
+    vocabulary: _Vocabulary = _Vocabulary(blocks)
+    for b in body:
+        if b.kind == "rule":
+            removed.append(("markup", b.start, b.end))
+            previous = None  # a rule is a deliberate break: nothing joins across it
+            continue
+        if b.kind == "footnote":
+            notes.append(b)
+            continue  # transparent: a note printed between the halves of a broken paragraph
+        if previous is not None and _joins(previous, b):
+            _glue(previous, b, vocabulary)
+            groups[-1].append(b)
+        else:
+            groups.append([b])
+        previous = b
+
+    # Whitespace between blocks (and around the document) is never copied.
+    joined_after = {id(g[k]) for g in groups for k in range(len(g) - 1)}
+    edge, before = 0, None
+    for b in blocks:
+        if b.start > edge:
+            if before is not None and id(before) in joined_after:
+                removed.append(("page break", edge, b.start))
+            elif source[edge : b.start] != "\n\n":  # one blank line is what the separator keeps
+                removed.append(("whitespace", edge, b.start))
+        edge, before = b.end, b
+    if len(source) > edge:
+        removed.append(("whitespace", edge, len(source)))
+
+    # Write the clean text once.
+    writer = _Writer()
+    out_blocks: list[Block] = []
+    italics: list[Span] = []
+    calls: list[tuple[str, int]] = []
+    for units, kind in [(g, None) for g in groups] + [([n], "footnote") for n in notes]:
+        if writer.length:
+            writer.write("\n\n", units[0].start)
+        first = units[0]
+        block_start = writer.length
+        for unit in units:
+            if unit is not first:
+                if unit.glue:
+                    writer.write(unit.glue, unit.start)
+            base = writer.length
+            for text, src in unit.pieces:
+                writer.write(text, src)
+            italics.extend(Span(base + a, base + b) for a, b in unit.italics)
+            calls.extend((marker, base + at) for marker, at in unit.calls)
+            removed.extend(unit.removed)
+        out_blocks.append(
+            Block(block_start, writer.length, kind=kind or first.kind, level=first.level, marker=first.marker)
+        )
+    removed.sort(key=lambda r: (r[1], r[2]))
+    return CleanResult(
+        text=writer.text(),
+        offsets=writer.offsets,
+        italics=italics,
+        front_matter=kept_front,
+        removed=removed,
+        blocks=out_blocks,
+        footnote_calls=calls,
+    )
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+@dataclass(slots=True)
+class _Block:
+    """One block of the source and its cleaned pieces (``text`` is their concatenation)."""
+
+    kind: str
+    start: int  # source extent of the block, whitespace around it excluded
+    end: int
+    level: int = 0
+    marker: str | None = None
+    pieces: list[tuple[str, int]] = field(default_factory=list)  # (clean text, source offset)
+    text: str = ""
+    italics: list[tuple[int, int]] = field(default_factory=list)  # block-relative clean spans
+    emphasis: list[tuple[int, int]] = field(default_factory=list)  # italic or bold
+    calls: list[tuple[str, int]] = field(default_factory=list)
+    removed: list[tuple[str, int, int]] = field(default_factory=list)
+    glue: str = ""  # what joins this block to the one before, when it continues it
+
+
+def _parse_blocks(source: str, *, markup: bool) -> Iterator[_Block]:
+    """The blocks of ``source`` in order, each cleaned on its own."""
+    for s, e in _block_extents(source, markup=markup):
+        block = _clean_block(source, s, e, markup=markup)
+        if not block.text and block.kind != "rule":
+            # Nothing but markup ("#", ">", a lone "[^1]"): dropped like a rule.
+            block = _Block("rule", s, e)
+        yield block
+
+
+def _block_extents(source: str, *, markup: bool) -> Iterator[tuple[int, int]]:
+    pos = 0
+    bounds = [(m.start(), m.end()) for m in _GAP.finditer(source)]
+    bounds.append((len(source), len(source)))
+    for gap_start, gap_end in bounds:
+        s, e = _strip(source, pos, gap_start)
+        pos = gap_end
+        if s == e:
+            continue
+        if not markup:
+            yield s, e
+            continue
+        # A heading is one line: text on the lines below it is a block of its own.
+        if _HEADING.match(source, s, e):
+            nl = source.find("\n", s, e)
+            if nl != -1:
+                yield s, _strip(source, s, nl)[1]
+                s, e = _strip(source, nl + 1, e)
+                if s == e:
+                    continue
+        # A tight list: one block per item.
+        if _LIST_ITEM.match(source, s, e) and not _RULE.fullmatch(source, s, e):
+            item = s
+            for m in _LIST_ITEM_LINE.finditer(source, s, e):
+                yield _strip(source, item, m.start())
+                item = m.end()
+            yield _strip(source, item, e)
+            continue
+        yield s, e
+
+
+def _strip(source: str, s: int, e: int) -> tuple[int, int]:
+    segment = source[s:e]
+    left = len(segment) - len(segment.lstrip())
+    right = len(segment.rstrip())
+    return (s + left, s + right) if right > left else (s, s)
+
+
+def _clean_block(source: str, s: int, e: int, *, markup: bool) -> _Block:
+    """Classify one block and clean its text: markup out, whitespace normalised."""
+    if _RULE.fullmatch(source, s, e):
+        return _Block("rule", s, e)
+    block = _Block("body", s, e)
+    content = s
+    edits: list[tuple[int, int, str, str, tuple | None]] = []  # (start, end, replacement, why, event)
+    if markup:
+        if m := _HEADING.match(source, s, e):
+            block.kind, block.level = "heading", len(m.group(1))
+            close = _HEADING_CLOSE.search(source, m.end(), e)
+            if close:
+                edits.append((close.start(), close.end(), "", "markup", None))
+                e = close.start()
+        elif m := _FOOTNOTE_DEF.match(source, s, e):
+            block.kind, block.marker = "footnote", m.group(1)
+        elif m := _BLOCKQUOTE.match(source, s, e):
+            block.kind = "blockquote"
+        elif m := _LIST_ITEM.match(source, s, e):
+            block.kind = "list_item"
+        if m:
+            edits.append((s, m.end(), "", "markup", None))
+            content = m.end()
+        pattern = _INLINE_QUOTE if block.kind == "blockquote" else _INLINE_MARKUP
+    else:
+        pattern = _INLINE_TEXT
+
+    runs: list[tuple[int, int, str, bool, bool]] = []
+    for m in pattern.finditer(source, content, e):
+        kind = m.lastgroup
+        if kind == "ws":
+            nxt = source[m.end()] if m.end() < e else ""
+            edits.append((m.start(), m.end(), "" if nxt in _NO_SPACE_BEFORE else " ", "whitespace", None))
+        elif kind == "em":
+            runs.append(_delimiter_run(source, m.start(), m.end(), content, e))
+        else:  # a footnote call, with any space before it
+            edits.append((m.start(), m.end(), "", "markup", ("call", m.group("marker"))))
+    if runs:
+        edits.extend(_emphasis_edits(runs))
+
+    edits.sort(key=lambda x: (x[0], x[1]))
+    builder = _Builder(block)
+    cursor = content
+    for a, b, replacement, why, event in edits:
+        if a > cursor:
+            builder.copy(source, cursor, a)
+            cursor = a
+        if event is not None:
+            builder.event(event)
+        if why:
+            block.removed.append((why, a, b))
+            if replacement:
+                builder.put(replacement, a, copied=False)
+            cursor = max(cursor, b)
+    if e > cursor:
+        builder.copy(source, cursor, e)
+    builder.finish()
+    return block
+
+
+class _Builder:
+    """Collects a block's pieces, keeping the text free of doubled or stray spaces.
+
+    The edits alone would leave a stray space where markup between two spaces is removed
+    (``word [^1] more``) or at a block edge; the builder drops such a space as it comes,
+    so the clean text is normalised however the edits fall.
+    """
+
+    __slots__ = ("block", "pieces", "copied", "length", "last", "events")
+
+    def __init__(self, block: _Block) -> None:
+        self.block = block
+        self.pieces: list[list] = []  # [text, source offset]
+        self.copied: list[bool] = []
+        self.length = 0
+        self.last = ""
+        self.events: list[tuple[tuple, int]] = []
+
+    def copy(self, source: str, a: int, b: int) -> None:
+        self.put(source[a:b], a, copied=True)
+
+    def put(self, text: str, src: int, *, copied: bool) -> None:
+        if text[0] == " " and (self.length == 0 or self.last == " "):
+            if copied:
+                self.block.removed.append(("whitespace", src, src + 1))
+            text, src = text[1:], src + 1
+            if not text:
+                return
+        if text[0] in _NO_SPACE_BEFORE and self.last == " ":
+            self._trim_end()
+        self.pieces.append([text, src])
+        self.copied.append(copied)
+        self.length += len(text)
+        self.last = text[-1]
+
+    def event(self, event: tuple) -> None:
+        self.events.append((event, self.length))
+
+    def _trim_end(self) -> None:
+        text, src = self.pieces[-1]
+        if self.copied[-1]:
+            self.block.removed.append(("whitespace", src + len(text) - 1, src + len(text)))
+        if len(text) == 1:
+            self.pieces.pop()
+            self.copied.pop()
+        else:
+            self.pieces[-1][0] = text[:-1]
+        self.length -= 1
+        self.last = self.pieces[-1][0][-1] if self.pieces else ""
+
+    def finish(self) -> None:
+        if self.last == " ":
+            self._trim_end()
+        block = self.block
+        block.pieces = [(t, s) for t, s in self.pieces]
+        block.text = "".join(t for t, _ in block.pieces)
+        n = self.length
+        opened: dict[int, int] = {}
+        for (name, *args), at in self.events:
+            at = min(at, n)
+            if name == "call":
+                block.calls.append((args[0], at))
+            elif name == "open":
+                opened[args[0]] = at
+            else:  # close
+                a = opened.pop(args[1])
+                if at > a:
+                    block.emphasis.append((a, at))
+                    if args[0] == 1:
+                        block.italics.append((a, at))
+        block.italics.sort()
+        block.emphasis.sort()
+
+
+# ------------------------------------------------------------------------- emphasis
+
+
+def _is_punct(ch: str) -> bool:
+    return unicodedata.category(ch)[0] in "PS"
+
+
+def _delimiter_run(source: str, a: int, b: int, lo: int, hi: int) -> tuple[int, int, str, bool, bool]:
+    """A run of ``*`` or ``_`` and whether it can open or close (CommonMark's flanking rules)."""
+    before = source[a - 1] if a > lo else " "
+    after = source[b] if b < hi else " "
+    before_ws, after_ws = before.isspace(), after.isspace()
+    before_p, after_p = _is_punct(before), _is_punct(after)
+    left = not after_ws and (not after_p or before_ws or before_p)
+    right = not before_ws and (not before_p or after_ws or after_p)
+    if source[a] == "*":
+        return a, b, "*", left, right
+    return a, b, "_", left and (not right or before_p), right and (not left or after_p)
+
+
+def _emphasis_edits(runs: list[tuple[int, int, str, bool, bool]]) -> list[tuple]:
+    """Match delimiter runs into emphasis; return deletions and open/close events.
+
+    A stack of openers, as in CommonMark's algorithm, with a count per character so a
+    closer that has no opener never scans the stack: every opener is pushed and popped at
+    most once, which keeps the matching linear.
+    """
+    edits: list[tuple] = []
+    stack: list[list] = []  # [char, start, end]: the opener's unused delimiters
+    counts = {"*": 0, "_": 0}
+    serial = 0
+    for a, b, char, can_open, can_close in runs:
+        rest = a
+        if can_close:
+            while rest < b and counts[char]:
+                j = len(stack) - 1
+                while stack[j][0] != char:
+                    j -= 1
+                for dropped in stack[j + 1 :]:
+                    counts[dropped[0]] -= 1
+                del stack[j + 1 :]
+                opener = stack[j]
+                use = 2 if opener[2] - opener[1] >= 2 and b - rest >= 2 else 1
+                serial += 1
+                inner = opener[2]
+                edits.append((inner - use, inner, "", "markup", None))
+                edits.append((inner, inner, "", "", ("open", serial)))
+                edits.append((rest, rest, "", "", ("close", use, serial)))
+                edits.append((rest, rest + use, "", "markup", None))
+                opener[2] -= use
+                rest += use
+                if opener[2] == opener[1]:
+                    stack.pop()
+                    counts[char] -= 1
+        if can_open and rest < b:
+            stack.append([char, rest, b])
+            counts[char] += 1
+    return edits
+
+
+# ------------------------------------------------------------------- front matter
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _wholly_emphasised(block: _Block) -> bool:
+    n = len(block.text.rstrip(".,;:"))
+    return any(a == 0 and b >= n for a, b in block.emphasis)
+
+
+def _mostly_capitals(text: str) -> bool:
+    cased = [c for c in text if c.isalpha() and (c.isupper() or c.islower())]
+    return bool(cased) and sum(c.isupper() for c in cased) >= 0.8 * len(cased)
+
+
+def _title_like(block: _Block) -> bool:
+    """Whether a block looks like part of a title page rather than the text."""
+    if block.kind in ("heading", "rule"):
+        return True
+    if block.kind != "body":
+        return False
+    text = block.text
+    words = _words(text)
+    if _DIGITISED.match(text):
+        return True
+    if _wholly_emphasised(block) and words <= _EMPHASISED_TITLE_WORDS:
+        return True
+    if words <= SHORT_BLOCK_WORDS and text[-1] not in _SENTENCE_END:
+        return True  # dates, prices, booklet numbers, shelf marks, short titles
+    return words <= _TITLE_CAPS_WORDS and _mostly_capitals(text)
+
+
+def _front_matter_end(blocks: list[_Block]) -> int:
+    """How many leading blocks are front matter (0 when the text opens with prose)."""
+    def prose(i: int) -> bool:
+        block = blocks[i]
+        if block.kind == "footnote":
+            return False
+        if not _title_like(block):
+            return True
+        # A short block that runs on into a lowercase one is a broken paragraph, not a title.
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        return following is not None and following.kind == "body" and following.text[:1].islower()
+
+    first_prose = next((i for i in range(len(blocks)) if prose(i)), None)
+    if first_prose is None:
+        return 0
+    later_levels = {b.level for b in blocks[first_prose:] if b.kind == "heading"}
+    for i, b in enumerate(blocks[:first_prose]):
+        if b.kind == "heading" and b.level in later_levels:
+            return i
+    return first_prose
+
+
+# ------------------------------------------------------------------ page breaks
+
+
+_JOINABLE = ("body", "blockquote", "list_item")
+
+
+def _joins(prev: _Block, nxt: _Block) -> bool:
+    """Whether ``nxt`` continues ``prev`` across a page break."""
+    if prev.kind not in _JOINABLE:
+        return False
+    if not (nxt.kind == "body" or nxt.kind == prev.kind == "blockquote"):
+        return False
+    if not prev.text or not nxt.text:
+        return False
+    if nxt.text[0].islower():
+        return True
+    if prev.text[-1] in CLOSING_PUNCTUATION:
+        return False
+    return _words(prev.text) > SHORT_BLOCK_WORDS
+
+
+class _Vocabulary:
+    """The words of the document (lowercased, hyphenated compounds whole), built on demand."""
+
+    def __init__(self, blocks: list[_Block]) -> None:
+        self._blocks = blocks
+        self._words: set[str] | None = None
+
+    def __contains__(self, word: str) -> bool:
+        if self._words is None:
+            self._words = {w.lower() for b in self._blocks for w in _WORD.findall(b.text)}
+        return word in self._words
+
+
+def _glue(prev: _Block, nxt: _Block, vocabulary: _Vocabulary) -> None:
+    """Decide how ``nxt`` attaches to ``prev``: a space, nothing, or nothing and no hyphen."""
+    text, following = prev.text, nxt.text
+    if text[-1] == "-" and len(text) > 1 and text[-2].isalpha() and following[0].isalpha():
+        nxt.glue = ""
+        if following[0].islower() and _line_break_hyphen(text[:-1], following, vocabulary):
+            _drop_last_char(prev, "hyphen")
+    elif text[-1] in "—–" and not text[-2:-1].isspace():
+        nxt.glue = ""
+    else:
+        nxt.glue = " "
+
+
+def _line_break_hyphen(before: str, after: str, vocabulary: _Vocabulary) -> bool:
+    head = _HEAD_WORD.search(before)
+    tail = _WORD.match(after)
+    if head is None or tail is None:
+        return True
+    joined = (head.group() + tail.group()).lower()
+    hyphenated = (head.group() + "-" + tail.group()).lower()
+    if joined in vocabulary:
+        return True
+    if hyphenated in vocabulary:
+        return False
+    return tail.group().isalpha() and tail.group().islower()
+
+
+def _drop_last_char(block: _Block, why: str) -> None:
+    text, src = block.pieces[-1]
+    block.removed.append((why, src + len(text) - 1, src + len(text)))
+    if len(text) == 1:
+        block.pieces.pop()
+    else:
+        block.pieces[-1] = (text[:-1], src)
+    block.text = block.text[:-1]
+    n = len(block.text)
+    block.italics = [(a, min(b, n)) for a, b in block.italics if a < n]
+    block.calls = [(m, min(at, n)) for m, at in block.calls]
+
+
+# ------------------------------------------------------------------------ writing
+
+
+class _Writer:
+    """Appends pieces of clean text and keeps the offset map."""
+
+    __slots__ = ("parts", "length", "offsets", "_expected")
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.offsets = OffsetMap()
+        self._expected: int | None = None  # the source offset the next clean offset maps to
+
+    def write(self, text: str, src: int) -> None:
+        if not text:
+            return
+        if src != self._expected:
+            self.offsets.add(self.length, src)
+        self.parts.append(text)
+        self.length += len(text)
+        self._expected = src + len(text)
+
+    def text(self) -> str:
+        return "".join(self.parts)

@@ -1,0 +1,227 @@
+"""Stage 3, ``segment``: the clean text's blocks become sections, paragraphs, sentences
+and footnotes.
+
+Every block the cleaner left (``doc.blocks``) is a :class:`Paragraph` except footnote
+definitions, which become :class:`Footnote` spans linked to the paragraph that calls them.
+Headings are paragraphs too (``kind="heading"``): nothing of the text is lost between the
+paragraphs, and a heading can be aligned with its counterpart in another edition like any
+other paragraph.
+
+Sections open in two ways:
+
+* a heading block opens a section whose ``heading`` is the heading's text;
+* a body paragraph that starts with the next number in sequence ("1.", "2.", ...; or
+  Roman "I.", "II.") opens a numbered section. The paragraph keeps its number as printed
+  ("1. THE central committee ..."): the number is part of the text of record, quoting and
+  alignment see the paragraph as the reader does, and ``Section.number`` holds it for
+  queries. Such a section's ``heading`` is its opening words. Requiring the sequence keeps a
+  stray "2. " at the start of some later paragraph from opening a bogus section.
+
+Within a section, a paragraph ending in ":" followed by paragraphs ending in ";" and a last
+one is an inline list (the resolution's "calls upon all party organisations:"): those items
+get ``kind="list_item"``, like items marked "- " in the source.
+
+Sentences are split at ``. ? ! …`` (with any closing quotes or brackets) followed by
+whitespace and a capital, a digit or an opening quote, except after initials ("J. V.
+Stalin"), titles ("Mr."), reference abbreviations before a number ("Vol. 26", "No. 20")
+and Latin abbreviations ("cf.", "i.e."). An acronym such as "U.S.S.R." followed by a
+capital ends its sentence, as it does in this corpus ("... in the U.S.S.R. The party
+launched ..."); "etc." likewise.
+"""
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+
+from synopsis.ingest.model import Doc, Footnote, Paragraph, Section, Sentence, Span
+
+log = logging.getLogger(__name__)
+
+__all__ = ["segment", "split_sentences", "HEADING_WORDS"]
+
+#: How many opening words of a numbered section's first paragraph make its heading.
+HEADING_WORDS = 8
+
+_NUMBERED = re.compile(r"(\d{1,3}|[IVXLC]{1,7})\.\s+(?=\S)")
+_TERMINATOR = re.compile(r"[.?!…]+[\"”’'»)\]]*(?=\s)")
+_OPENING = "“\"‘'«"
+_TOKEN_BEFORE = re.compile(r"[\w.’'-]+$")
+_TITLES = frozenset(
+    "Mr Mrs Ms Messrs Dr Prof St Gen Col Lt Capt Sgt Gov Rev Hon Mme Mlle Comr Rt Sr Jr".split()
+)
+_BEFORE_NUMBERS = frozenset("No Nos no nos Vol Vols vol vols p pp P Pp Art art Fig fig Ch ch Chap chap Sec sec Page page Pages pages Para para".split())
+_LATIN = frozenset("cf viz vs e.g i.e ibid op loc al".split())
+_ENUMERATOR = re.compile(r"\d{1,3}|[IVXLC]{1,7}|[a-z]")
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def segment(doc: Doc) -> Doc:
+    """Fill ``doc.sections``, ``doc.paragraphs``, ``doc.sentences`` and ``doc.footnotes``."""
+    text = doc.text
+    paragraphs: list[Paragraph] = []
+    sections: list[Section] = []
+    notes = []
+    expected = 1  # the number the next numbered section must carry
+    for block in doc.blocks:
+        if block.kind == "footnote":
+            notes.append(block)
+            continue
+        p = Paragraph(block.start, block.end, ordinal=len(paragraphs) + 1, kind=block.kind)
+        body = text[block.start : block.end]
+        opens = None
+        if block.kind == "heading":
+            m = _NUMBERED.match(body)
+            opens = Section(block.start, block.end, number=m.group(1) if m else None, heading=body)
+        elif block.kind == "body":
+            m = _NUMBERED.match(body)
+            if m and _number_value(m.group(1)) == expected:
+                expected += 1
+                opens = Section(
+                    block.start, block.end, number=m.group(1), heading=_opening_words(body[m.end() :])
+                )
+        if opens is not None:
+            opens.ordinal = len(sections) + 1
+            sections.append(opens)
+        if sections:
+            p.section = sections[-1].ordinal
+            sections[-1].end = block.end
+        paragraphs.append(p)
+
+    _mark_inline_lists(text, paragraphs)
+    _attach_italics(doc.italics, paragraphs)
+    sentences = [s for p in paragraphs for s in _paragraph_sentences(text, p)]
+    footnotes = _footnotes(doc, notes, paragraphs)
+
+    doc.sections, doc.paragraphs, doc.sentences, doc.footnotes = sections, paragraphs, sentences, footnotes
+    log.debug(
+        "segmented %s: %d sections, %d paragraphs, %d sentences, %d footnotes",
+        doc.meta.id, len(sections), len(paragraphs), len(sentences), len(footnotes),
+    )
+    return doc
+
+
+def split_sentences(text: str) -> list[Span]:
+    """The sentences of one paragraph's text, as spans of ``text`` (no surrounding spaces)."""
+    spans: list[Span] = []
+    start = _skip_space(text, 0)
+    for m in _TERMINATOR.finditer(text):
+        end = m.end()
+        if end <= start or not _ends_sentence(text, start, m.start(), end):
+            continue
+        spans.append(Span(start, end))
+        start = _skip_space(text, end)
+    stop = len(text.rstrip())
+    if stop > start:
+        spans.append(Span(start, stop))
+    return spans
+
+
+def _skip_space(text: str, i: int) -> int:
+    while i < len(text) and text[i].isspace():
+        i += 1
+    return i
+
+
+def _ends_sentence(text: str, start: int, stop: int, end: int) -> bool:
+    """Whether the terminator at ``text[stop:end]`` ends the sentence begun at ``start``."""
+    nxt = _skip_space(text, end)
+    while nxt < len(text) and text[nxt] in _OPENING:
+        nxt += 1
+    if nxt >= len(text) or not (text[nxt].isupper() or text[nxt].isdigit()):
+        return False
+    if text[stop : end].rstrip("\"”’'»)]") != ".":
+        return True  # ? ! … and runs like ".." end sentences whatever precedes them
+    token = _TOKEN_BEFORE.search(text, max(0, stop - 40), stop)
+    if token is None:
+        return True
+    word = token.group()
+    if len(word) == 1 and word.isupper():
+        return False  # an initial: "J. V. Stalin"
+    if token.start() == start and _ENUMERATOR.fullmatch(word):
+        return False  # a paragraph's or item's own number: "1. THE central committee ..."
+    if word in _TITLES or word in _LATIN or word.lower() in _LATIN:
+        return False
+    if word in _BEFORE_NUMBERS and text[nxt].isdigit():
+        return False
+    return True
+
+
+def _number_value(number: str) -> int:
+    if number.isdigit():
+        return int(number)
+    total = 0
+    for ch, following in zip(number, number[1:] + " "):
+        value = _ROMAN[ch]
+        total += -value if following != " " and _ROMAN[following] > value else value
+    return total
+
+
+def _opening_words(text: str) -> str:
+    words = text.split()[:HEADING_WORDS]
+    return " ".join(words).rstrip(",;:—-")
+
+
+def _mark_inline_lists(text: str, paragraphs: list[Paragraph]) -> None:
+    """Paragraphs after an intro ending in ":" that end in ";" (and the one after) are list items."""
+    i = 0
+    while i < len(paragraphs):
+        intro = paragraphs[i]
+        if intro.kind == "body" and text[intro.start : intro.end].endswith(":"):
+            j = i + 1
+            while (
+                j < len(paragraphs)
+                and paragraphs[j].kind == "body"
+                and paragraphs[j].section == intro.section
+                and text[paragraphs[j].start : paragraphs[j].end].endswith(";")
+            ):
+                j += 1
+            last = paragraphs[j] if j < len(paragraphs) else None
+            if j > i + 1 and last is not None and last.kind == "body" and last.section == intro.section:
+                for p in paragraphs[i + 1 : j + 1]:
+                    p.kind = "list_item"
+                i = j
+        i += 1
+
+
+def _attach_italics(italics: list[Span], paragraphs: list[Paragraph]) -> None:
+    spans = sorted(italics, key=lambda s: s.start)
+    k = 0
+    for p in paragraphs:
+        while k < len(spans) and spans[k].end <= p.start:
+            k += 1
+        j = k
+        while j < len(spans) and spans[j].start < p.end:
+            a, b = max(spans[j].start, p.start), min(spans[j].end, p.end)
+            if b > a:
+                p.italics.append(Span(a - p.start, b - p.start))
+            j += 1
+
+
+def _paragraph_sentences(text: str, p: Paragraph) -> list[Sentence]:
+    body = text[p.start : p.end]
+    return [
+        Sentence(p.start + s.start, p.start + s.end, paragraph=p.ordinal, ordinal=n)
+        for n, s in enumerate(split_sentences(body), start=1)
+    ]
+
+
+def _footnotes(doc: Doc, notes: list, paragraphs: list[Paragraph]) -> list[Footnote]:
+    calls: dict[str, list[int]] = {}
+    for marker, at in doc.footnote_calls:
+        calls.setdefault(marker, []).append(at)
+    starts = [p.start for p in paragraphs]
+    footnotes = []
+    for block in notes:
+        note = Footnote(block.start, block.end, marker=block.marker or "")
+        pending = calls.get(note.marker)
+        if pending:
+            at = pending.pop(0)
+            k = bisect.bisect_right(starts, at) - 1
+            if k >= 0 and at <= paragraphs[k].end:
+                note.paragraph = paragraphs[k].ordinal
+                note.call_offset = at - paragraphs[k].start
+        else:
+            log.info("%s: footnote [^%s] is never called", doc.meta.id, note.marker)
+        footnotes.append(note)
+    return footnotes
