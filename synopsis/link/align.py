@@ -181,6 +181,8 @@ def align_editions(
                 if di == 0 or dj == 0:
                     gain = 0.0
                 else:
+                    if di + dj > 2 and max(sim(pi, pi + 1, pj, pj + 1), sim(i - 1, i, j - 1, j)) < baseline:
+                        continue  # a merge is only worth scoring when one of its parts already matches
                     s = sim(pi, i, pj, j)
                     weight = (sum(llen[pi:i]) + sum(rlen[pj:j])) / 2
                     penalty = merge_penalty if di + dj > 2 else 0.0

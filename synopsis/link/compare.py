@@ -1,0 +1,118 @@
+"""``synopsis compare A B``: the alignment of two documents side by side, from the database.
+
+Reads what :func:`synopsis.link.store.link_corpus` stored (alignments and
+cross-references between the two documents, in either stored orientation) and renders it
+as a plain-text table, CSV or JSON. Document ``a`` is always shown on the left.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+import textwrap
+from pathlib import Path
+
+from synopsis.errors import BadDatabase, DatabaseMissing, SynopsisError, UnknownDocument
+
+__all__ = ["compare", "compare_rows", "FORMATS"]
+
+FORMATS = ("table", "csv", "json")
+
+
+class BadFormat(SynopsisError):
+    """An output format that compare does not know."""
+
+
+def compare_rows(conn: sqlite3.Connection, a: str, b: str) -> dict:
+    """The alignment rows and shared passages of ``a`` (left) and ``b`` (right)."""
+    for doc in (a, b):
+        if conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc,)).fetchone() is None:
+            raise UnknownDocument(f"{doc}: no such document in the database")
+    flip = a > b  # runs store the pair with the smaller id on the left
+    run = conn.execute(
+        "SELECT id, method FROM runs WHERE kind = 'alignment' AND left_document_id = ? AND right_document_id = ?",
+        (min(a, b), max(a, b)),
+    ).fetchone()
+    rows = []
+    method = run[1] if run else None
+    if run:
+        query = (
+            "SELECT al.bead, al.pattern, al.rank, al.score, pl.ref, pl.text, pr.ref, pr.text, al.left_document_id "
+            "FROM alignments al LEFT JOIN paragraphs pl ON pl.id = al.left_paragraph_id "
+            "LEFT JOIN paragraphs pr ON pr.id = al.right_paragraph_id WHERE al.run_id = ? "
+            "ORDER BY coalesce(al.bead, 0), coalesce(pl.ordinal, 0), coalesce(pr.ordinal, 0), al.rank"
+        )
+        for bead, pattern, rank, score, lref, ltext, rref, rtext, left_doc in conn.execute(query, (run[0],)):
+            if method != "edition" and left_doc != a:
+                continue  # similarity is ranked from both sides: show a's side
+            if method == "edition" and flip:
+                lref, ltext, rref, rtext = rref, rtext, lref, ltext
+                pattern = "-".join(reversed(pattern.split("-"))) if pattern else pattern
+            rows.append({
+                "bead": bead, "pattern": pattern, "rank": rank, "score": score,
+                "left_ref": lref, "left_text": ltext, "right_ref": rref, "right_text": rtext,
+            })
+    passages = [
+        {"left_ref": lref, "right_ref": rref, "score": score, "left_passage": st, "right_passage": tt,
+         "quotation": qref}
+        for lref, rref, score, st, tt, qref in conn.execute(
+            "SELECT ps.ref, pt.ref, x.score, x.source_text, x.target_text, q.ref FROM cross_references x "
+            "JOIN paragraphs ps ON ps.id = x.source_paragraph_id JOIN paragraphs pt ON pt.id = x.target_paragraph_id "
+            "LEFT JOIN quotations q ON q.id = x.quotation_id "
+            "WHERE x.source_document_id = ? AND x.target_document_id = ? ORDER BY ps.ordinal, x.source_start",
+            (a, b),
+        )
+    ]
+    return {"left": a, "right": b, "method": method, "alignment": rows, "passages": passages}
+
+
+def _table(data: dict, width: int = 38) -> str:
+    out = [f"{data['left']}  ⇄  {data['right']}   ({data['method'] or 'not linked'})", ""]
+    head = f"{'left':<{width}} | {'right':<{width}} | {'bead':>7} | score"
+    out += [head, "-" * len(head)]
+    for r in data["alignment"]:
+        shape = r["pattern"] or f"#{r['rank']}"
+        left = textwrap.wrap(f"[{r['left_ref'] or '—'}] {r['left_text'] or ''}", width)[:3] or [""]
+        right = textwrap.wrap(f"[{r['right_ref'] or '—'}] {r['right_text'] or ''}", width)[:3] or [""]
+        for k in range(max(len(left), len(right))):
+            l = left[k] if k < len(left) else ""
+            rr = right[k] if k < len(right) else ""
+            tail = f" | {shape:>7} | {r['score']:5.1f}" if k == 0 else f" | {'':>7} |"
+            out.append(f"{l:<{width}} | {rr:<{width}}{tail}")
+    out += ["", f"Shared passages ({len(data['passages'])})"]
+    for p in data["passages"]:
+        q = f"  quotation {p['quotation']}" if p["quotation"] else ""
+        out.append(f"  {p['left_ref']} ⇄ {p['right_ref']}  score {p['score']:.1f}{q}")
+        out.append(f"    < {p['left_passage']}")
+        out.append(f"    > {p['right_passage']}")
+    return "\n".join(out) + "\n"
+
+
+def compare(db_path: str | Path, a: str, b: str, *, fmt: str = "table") -> str:
+    """The alignment of documents ``a`` and ``b`` with scores and shared passages, rendered."""
+    if fmt not in FORMATS:
+        raise BadFormat(f"--format {fmt}: choose one of {', '.join(FORMATS)}")
+    path = Path(db_path)
+    if not path.exists():
+        raise DatabaseMissing(f"{path}: no database here (run `synopsis build`)")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        data = compare_rows(conn, a, b)
+    except sqlite3.DatabaseError as error:
+        raise BadDatabase(f"{path}: not a Synopsis database ({error})") from None
+    finally:
+        try:
+            conn.close()
+        except UnboundLocalError:
+            pass
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        buf = io.StringIO()
+        fields = ["bead", "pattern", "rank", "score", "left_ref", "right_ref", "left_text", "right_text"]
+        writer = csv.DictWriter(buf, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(data["alignment"])
+        return buf.getvalue()
+    return _table(data)
