@@ -71,3 +71,23 @@ def test_bad_query_and_unknown_note_target(built_db):
     assert result.exit_code == 2
     assert result.output.strip().startswith("synopsis: error: search query '\"unbalanced':")
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_compare_names_an_unknown_document_in_one_line(built_db):
+    result = CliRunner().invoke(cli, ["compare", RESOLUTION_ID, "nobody", "--db", str(built_db)])
+    assert result.exit_code == 2
+    assert result.output.strip() == "synopsis: error: nobody: no such document in the database"
+
+
+def test_compare_prints_json_for_two_documents(built_db):
+    import json
+
+    import sqlite3
+
+    with sqlite3.connect(built_db) as conn:
+        other = conn.execute("SELECT id FROM documents WHERE id != ? ORDER BY id LIMIT 1", (RESOLUTION_ID,)).fetchone()[0]
+    result = CliRunner().invoke(cli, ["compare", RESOLUTION_ID, other, "--db", str(built_db), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert (data["left"], data["right"]) == (RESOLUTION_ID, other)
+    assert isinstance(data["alignment"], list) and isinstance(data["passages"], list)

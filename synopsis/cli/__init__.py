@@ -50,3 +50,4 @@ def main() -> None:
 # Command modules register themselves on ``cli`` when imported.
 from synopsis.cli import corpus as _corpus  # noqa: E402,F401
 from synopsis.cli import sources as _sources  # noqa: E402,F401
+from synopsis.cli import link as _link  # noqa: E402,F401

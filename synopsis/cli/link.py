@@ -1,0 +1,26 @@
+"""Commands that read the links between documents."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from synopsis.cli import cli
+from synopsis.cli.options import db_option
+
+
+@cli.command(name="compare")
+@click.argument("a")
+@click.argument("b")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True, help="Output format.")
+def compare_command(a: str, b: str, db_path: Path, fmt: str) -> None:
+    """Print the alignment of documents A and B side by side.
+
+    Editions of one text show their monotone alignment (merged, split, dropped and added
+    paragraphs included); different documents show each paragraph of A beside its most
+    similar paragraphs of B. Scores and shared passages come with each row.
+    """
+    from synopsis.link.compare import compare
+
+    click.echo(compare(db_path, a, b, fmt=fmt), nl=False)
