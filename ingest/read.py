@@ -56,8 +56,10 @@ def read(doc: Doc) -> Doc:
         # Imported here so that reading text and Markdown never depends on the HTML reader.
         from synopsis.ingest.html import extract
 
-        url = doc.meta.source_url or None
-        result = extract(raw, url=url)
+        retrieval = doc.meta.retrieval
+        url = retrieval.get("final_url") or doc.meta.source_url or None
+        # a charset given only in the HTTP header was kept in the metadata by `synopsis fetch`
+        result = extract(raw, url=url, content_type=retrieval.get("content_type"))
         doc.source = result.text
         doc.notes = list(result.notes)
         if not doc.source.strip():
