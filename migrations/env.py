@@ -16,15 +16,16 @@ from synopsis.database import include_name
 config = context.config
 target_metadata = SQLModel.metadata
 
+OPTIONS = {
+    "target_metadata": target_metadata,
+    "render_as_batch": True,  # SQLite can only ALTER by copying the table
+    "compare_type": True,
+    "include_name": include_name,
+}
+
+
 def run_migrations_offline() -> None:
-    context.configure(
-        url=config.get_main_option("sqlalchemy.url"),
-        target_metadata=target_metadata,
-        literal_binds=True,
-        render_as_batch=True,
-        compare_type=True,
-        include_name=include_name,
-    )
+    context.configure(url=config.get_main_option("sqlalchemy.url"), literal_binds=True, **OPTIONS)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -40,13 +41,7 @@ def run_migrations_online() -> None:
 
 
 def _run(connection) -> None:  # noqa: ANN001
-    context.configure(
-        connection=connection,
-        target_metadata=target_metadata,
-        render_as_batch=True,
-        compare_type=True,
-        include_name=include_name,
-    )
+    context.configure(connection=connection, **OPTIONS)
     with context.begin_transaction():
         context.run_migrations()
 
