@@ -94,6 +94,13 @@ SINGLE_OPENERS = "‘"
 SINGLE_CLOSERS = "’"
 QUOTE_MARKS = DOUBLE_OPENERS + DOUBLE_CLOSERS + SINGLE_OPENERS + SINGLE_CLOSERS + "\"'"
 
+# Any quote mark: the scanner visits these and skips the rest of the text in C.
+_QUOTE_MARK = re.compile("[" + re.escape(QUOTE_MARKS) + "]")
+# One character for which ``str.isalnum`` holds (``\w`` is exactly that, plus "_").
+_ALNUM = re.compile(r"[^\W_]")
+# What :func:`_masked` blanks out inside a quotation (a stop only before its last character).
+_MASKABLE = re.compile(r"[^\W_]|[.?!]")
+
 # Characters after which a mark opens, and before which a mark closes.
 _OPEN_AFTER = "([{—–-/:;" + QUOTE_MARKS
 _CLOSE_BEFORE = ".,;:!?)]}—–-…" + QUOTE_MARKS
@@ -236,10 +243,11 @@ def _scan(
         first = len(text) - len(text.lstrip())
         found.append(_Quoted(first, i + 1, first, i, True))
 
-    for i in range(start, len(text)):
-        ch = text[i]
-        if ch not in QUOTE_MARKS or i in apostrophes:
+    for m in _QUOTE_MARK.finditer(text, start):
+        i = m.start()
+        if i in apostrophes:
             continue
+        ch = text[i]
         if ch in DOUBLE_OPENERS:
             stack.append(_Open(i, True, False))
         elif ch in DOUBLE_CLOSERS:
@@ -292,7 +300,7 @@ def quoted_runs(text: str, *, continues: bool = False) -> list[_Quoted]:
     start = 0
     while not _scan(text, start, continues=continues, apostrophes=apostrophes, found=found):
         start = min(pos for pos in apostrophes if pos >= start) + 1
-    return [q for q in found if any(c.isalnum() for c in text[q.inner_start : q.inner_end])]
+    return [q for q in found if _ALNUM.search(text, q.inner_start, q.inner_end)]
 
 
 # --------------------------------------------------------------------------- speakers
@@ -433,14 +441,24 @@ def _sentence_start(starts: list[int], pos: int) -> int:
 def _masked(text: str, runs: Sequence[_Quoted]) -> str:
     """``text`` with the words inside quotations blanked out (same length), so names and
     verbs quoted there are not taken for an attribution; a stop that ends the quoted words
-    is kept, since it may end the sentence too."""
-    chars = list(text)
+    is kept, since it may end the sentence too.
+
+    Built from slices, one regular-expression substitution per quotation: runs are in
+    order and do not overlap (see :func:`quoted_runs`)."""
+    if not runs:
+        return text
+    pieces = []
+    cursor = 0
     for run in runs:
-        last = run.inner_end - 1
-        for i in range(run.inner_start, run.inner_end):
-            if chars[i].isalnum() or (chars[i] in ".?!" and i != last):
-                chars[i] = "x"
-    return "".join(chars)
+        a, b = run.inner_start, run.inner_end
+        if b <= a:
+            continue
+        pieces.append(text[cursor:a])
+        pieces.append(_MASKABLE.sub("x", text[a : b - 1]))
+        pieces.append("x" if text[b - 1].isalnum() else text[b - 1])
+        cursor = b
+    pieces.append(text[cursor:])
+    return "".join(pieces)
 
 
 # --------------------------------------------------------------------------- kinds
@@ -457,7 +475,11 @@ def is_title(before: str, quoted: str, *, italic: bool = False) -> bool:
     if len(quoted.split()) > 25:
         return False
     tail = before.rstrip().lower()
-    return any(re.search(rf"\b{re.escape(noun)}$", tail) for noun in TITLE_NOUNS)
+    # The cheap test first: most quotations are not preceded by any title noun at all.
+    return tail.endswith(TITLE_NOUNS) and _TITLE_NOUN_AT_END.search(tail) is not None
+
+
+_TITLE_NOUN_AT_END = re.compile(r"\b(?:" + "|".join(map(re.escape, TITLE_NOUNS)) + r")$")
 
 
 def looks_title_cased(quoted: str) -> bool:
@@ -542,6 +564,8 @@ def find_quotations(
     A quoted phrase of at most ``term_max_words`` words with no speaker is a term.
     """
     runs = quoted_runs(text, continues=continues)
+    if not runs:
+        return []  # most paragraphs: nothing below needs doing
     groups: list[list[_Quoted]] = []
     for run in runs:
         if groups and _is_interruption(text, groups[-1][-1], run):
