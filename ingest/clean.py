@@ -83,6 +83,18 @@ _INLINE_TEXT = re.compile(_WS)
 _INLINE_MARKUP = re.compile(f"{_FN_CALL}|{_WS}|{_EM}")
 _INLINE_QUOTE = re.compile(f"{_FN_CALL}|{_WS_QUOTE}|{_EM}")
 
+# Where an inline edit can begin. Every match of the patterns above starts at whitespace
+# other than a plain space, at ``* _ [``, or at a plain space followed by whitespace,
+# ``? ; : !`` or ``[``; ordinary single spaces between words (one character in six) start
+# none. Trying the patterns only at these places gives the same matches as ``finditer``
+# over the whole block, about ten times faster: a pattern that starts with alternatives
+# makes the regex engine attempt a match at every character, while these two start with a
+# character class or a literal, which the engine skips to in C. Unicode whitespace is
+# spelled out (it all lies below U+3001) because a class cannot subtract the space from \s.
+_OTHER_SPACE = "".join(re.escape(chr(c)) for c in range(0x3001) if chr(c).isspace() and c != 0x20)
+_EDIT_START = re.compile(f"[{_OTHER_SPACE}*_\\[]")
+_SPACE_EDIT_START = re.compile(r"[ ](?=[\s?;:!\[])")
+
 
 @dataclass(slots=True)
 class CleanResult:
@@ -296,7 +308,7 @@ def _clean_block(source: str, s: int, e: int, *, markup: bool) -> _Block:
         pattern = _INLINE_TEXT
 
     runs: list[tuple[int, int, str, bool, bool]] = []
-    for m in pattern.finditer(source, content, e):
+    for m in _inline_matches(pattern, source, content, e):
         kind = m.lastgroup
         if kind == "ws":
             nxt = source[m.end()] if m.end() < e else ""
@@ -326,6 +338,18 @@ def _clean_block(source: str, s: int, e: int, *, markup: bool) -> _Block:
         builder.copy(source, cursor, e)
     builder.finish()
     return block
+
+
+def _inline_matches(pattern: re.Pattern[str], source: str, lo: int, hi: int) -> Iterator[re.Match[str]]:
+    """What ``pattern.finditer(source, lo, hi)`` yields, trying only where an edit can begin."""
+    starts = [m.start() for m in _EDIT_START.finditer(source, lo, hi)]
+    starts += [m.start() for m in _SPACE_EDIT_START.finditer(source, lo, hi)]
+    starts.sort()
+    pos = lo
+    for at in starts:
+        if at >= pos and (m := pattern.match(source, at, hi)):
+            yield m
+            pos = m.end()
 
 
 class _Builder:
@@ -548,7 +572,10 @@ class _Vocabulary:
 
     def __contains__(self, word: str) -> bool:
         if self._words is None:
-            self._words = {w.lower() for b in self._blocks for w in _WORD.findall(b.text)}
+            # One pass over all the text (a newline between blocks joins no words), and
+            # each distinct form lowercased once.
+            found = set(_WORD.findall("\n".join(b.text for b in self._blocks)))
+            self._words = {w.lower() for w in found}
         return word in self._words
 
 
