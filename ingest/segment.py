@@ -49,7 +49,11 @@ _NUMBERED = re.compile(r"(\d{1,3}|[IVXLC]{1,7})\.\s+(?=\S)")
 _TERMINATOR = re.compile(r"[.?!…][.?!…]*[\"”’'»)\]]*(?=\s)")
 _SPACES = re.compile(r"\s*")  # \s is str.isspace, character for character
 _OPENING = "“\"‘'«"
-_TOKEN_BEFORE = re.compile(r"[\w.’'-]+$")
+# The word before a stop: the run of word characters, dots, apostrophes and hyphens that
+# ends where the match is made to end. Greedy ``.*`` and backtracking find the run from its
+# end, in as many steps as it is long; a plain ``[...]+$`` search would try every
+# position of the window and rescan each run.
+_TOKEN_BEFORE = re.compile(r"(?:.*[^\w.’'-])?(?P<token>[\w.’'-]+)$", re.S)
 _TITLES = frozenset(
     "Mr Mrs Ms Messrs Dr Prof St Gen Col Lt Capt Sgt Gov Rev Hon Mme Mlle Comr Rt Sr Jr".split()
 )
@@ -133,13 +137,13 @@ def _ends_sentence(text: str, start: int, stop: int, end: int) -> bool:
         return False
     if text[stop : end].rstrip("\"”’'»)]") != ".":
         return True  # ? ! … and runs like ".." end sentences whatever precedes them
-    token = _TOKEN_BEFORE.search(text, max(0, stop - 40), stop)
-    if token is None:
+    m = _TOKEN_BEFORE.match(text, max(0, stop - 40), stop)
+    if m is None:
         return True
-    word = token.group()
+    word = m.group("token")
     if len(word) == 1 and word.isupper():
         return False  # an initial: "J. V. Stalin"
-    if token.start() == start and _ENUMERATOR.fullmatch(word):
+    if m.start("token") == start and _ENUMERATOR.fullmatch(word):
         return False  # a paragraph's or item's own number: "1. THE central committee ..."
     if word in _TITLES or word in _LATIN or word.lower() in _LATIN:
         return False
