@@ -44,6 +44,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from synopsis.ingest.model import Block, Doc, OffsetMap, Span
 
@@ -191,15 +192,14 @@ def clean_markdown(source: str, *, markup: bool = True, front_matter: bool = Tru
                 if unit.glue:
                     writer.write(unit.glue, unit.start)
             base = writer.length
-            for text, src in unit.pieces:
-                writer.write(text, src)
+            writer.write_block(unit)
             italics.extend(Span(base + a, base + b) for a, b in unit.italics)
             calls.extend((marker, base + at) for marker, at in unit.calls)
             removed.extend(unit.removed)
         out_blocks.append(
             Block(block_start, writer.length, kind=kind or first.kind, level=first.level, marker=first.marker)
         )
-    removed.sort(key=lambda r: (r[1], r[2]))
+    removed.sort(key=itemgetter(1, 2))
     return CleanResult(
         text=writer.text(),
         offsets=writer.offsets,
@@ -223,7 +223,10 @@ class _Block:
     end: int
     level: int = 0
     marker: str | None = None
-    pieces: list[tuple[str, int]] = field(default_factory=list)  # (clean text, source offset)
+    # The clean text in pieces, each copied from (or put at) a place in the source: two
+    # parallel lists rather than a pair per piece, which a 50 MB paragraph feels.
+    piece_texts: list[str] = field(default_factory=list)
+    piece_sources: list[int] = field(default_factory=list)
     text: str = ""
     italics: list[tuple[int, int]] = field(default_factory=list)  # block-relative clean spans
     emphasis: list[tuple[int, int]] = field(default_factory=list)  # italic or bold
@@ -320,12 +323,12 @@ def _clean_block(source: str, s: int, e: int, *, markup: bool) -> _Block:
     if runs:
         edits.extend(_emphasis_edits(runs))
 
-    edits.sort(key=lambda x: (x[0], x[1]))
+    edits.sort(key=itemgetter(0, 1))
     builder = _Builder(block)
     cursor = content
     for a, b, replacement, why, event in edits:
         if a > cursor:
-            builder.copy(source, cursor, a)
+            builder.put(source[cursor:a], cursor, copied=True)
             cursor = a
         if event is not None:
             builder.event(event)
@@ -335,7 +338,7 @@ def _clean_block(source: str, s: int, e: int, *, markup: bool) -> _Block:
                 builder.put(replacement, a, copied=False)
             cursor = max(cursor, b)
     if e > cursor:
-        builder.copy(source, cursor, e)
+        builder.put(source[cursor:e], cursor, copied=True)
     builder.finish()
     return block
 
@@ -360,18 +363,16 @@ class _Builder:
     so the clean text is normalised however the edits fall.
     """
 
-    __slots__ = ("block", "pieces", "copied", "length", "last", "events")
+    __slots__ = ("block", "texts", "sources", "copied", "length", "last", "events")
 
     def __init__(self, block: _Block) -> None:
         self.block = block
-        self.pieces: list[list] = []  # [text, source offset]
+        self.texts: list[str] = []  # the pieces' text ...
+        self.sources: list[int] = []  # ... and where each begins in the source
         self.copied: list[bool] = []
         self.length = 0
         self.last = ""
         self.events: list[tuple[tuple, int]] = []
-
-    def copy(self, source: str, a: int, b: int) -> None:
-        self.put(source[a:b], a, copied=True)
 
     def put(self, text: str, src: int, *, copied: bool) -> None:
         if text[0] == " " and (self.length == 0 or self.last == " "):
@@ -382,7 +383,8 @@ class _Builder:
                 return
         if text[0] in _NO_SPACE_BEFORE and self.last == " ":
             self._trim_end()
-        self.pieces.append([text, src])
+        self.texts.append(text)
+        self.sources.append(src)
         self.copied.append(copied)
         self.length += len(text)
         self.last = text[-1]
@@ -391,23 +393,24 @@ class _Builder:
         self.events.append((event, self.length))
 
     def _trim_end(self) -> None:
-        text, src = self.pieces[-1]
+        text, src = self.texts[-1], self.sources[-1]
         if self.copied[-1]:
             self.block.removed.append(("whitespace", src + len(text) - 1, src + len(text)))
         if len(text) == 1:
-            self.pieces.pop()
+            self.texts.pop()
+            self.sources.pop()
             self.copied.pop()
         else:
-            self.pieces[-1][0] = text[:-1]
+            self.texts[-1] = text[:-1]
         self.length -= 1
-        self.last = self.pieces[-1][0][-1] if self.pieces else ""
+        self.last = self.texts[-1][-1] if self.texts else ""
 
     def finish(self) -> None:
         if self.last == " ":
             self._trim_end()
         block = self.block
-        block.pieces = [(t, s) for t, s in self.pieces]
-        block.text = "".join(t for t, _ in block.pieces)
+        block.piece_texts, block.piece_sources = self.texts, self.sources
+        block.text = "".join(self.texts)
         n = self.length
         opened: dict[int, int] = {}
         for (name, *args), at in self.events:
@@ -607,12 +610,13 @@ def _line_break_hyphen(before: str, after: str, vocabulary: _Vocabulary) -> bool
 
 
 def _drop_last_char(block: _Block, why: str) -> None:
-    text, src = block.pieces[-1]
+    text, src = block.piece_texts[-1], block.piece_sources[-1]
     block.removed.append((why, src + len(text) - 1, src + len(text)))
     if len(text) == 1:
-        block.pieces.pop()
+        block.piece_texts.pop()
+        block.piece_sources.pop()
     else:
-        block.pieces[-1] = (text[:-1], src)
+        block.piece_texts[-1] = text[:-1]
     block.text = block.text[:-1]
     n = len(block.text)
     block.italics = [(a, min(b, n)) for a, b in block.italics if a < n]
@@ -641,6 +645,19 @@ class _Writer:
         self.parts.append(text)
         self.length += len(text)
         self._expected = src + len(text)
+
+    def write_block(self, block: _Block) -> None:
+        """Write a block's text, as :meth:`write` would piece by piece, in one append."""
+        if not block.text:
+            return
+        offsets, length, expected = self.offsets, self.length, self._expected
+        for text, src in zip(block.piece_texts, block.piece_sources):
+            if src != expected:
+                offsets.add(length, src)
+            length += len(text)
+            expected = src + len(text)
+        self.parts.append(block.text)
+        self.length, self._expected = length, expected
 
     def text(self) -> str:
         return "".join(self.parts)
