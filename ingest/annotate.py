@@ -47,6 +47,7 @@ What is recorded
 from __future__ import annotations
 
 import bisect
+import functools
 import logging
 import re
 from collections.abc import Sequence
@@ -145,6 +146,11 @@ _ABBREVIATION = re.compile(
 _SENTENCE_END = re.compile(r"[.?!][\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
 _CITATION = re.compile(r"\s*[.;,]?\s*(\([^()]{1,300}\))")
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+_COMRADE = re.compile(r"^Comrade\s+")
+_POSSESSIVE_END = re.compile(r"['’]s?$")
+_WORD_OR_APOSTROPHE = re.compile(r"[\w'’]+")
+_CLAUSE_STOP = re.compile(r"(?<!\b[A-Z])[.;:!?]")
+_STOP_THEN_SPACE = re.compile(r"[.?!;]\s")
 
 
 def _alias_pattern(alias: str) -> str:
@@ -306,11 +312,14 @@ def quoted_runs(text: str, *, continues: bool = False) -> list[_Quoted]:
 # --------------------------------------------------------------------------- speakers
 
 
+@functools.lru_cache(maxsize=4096)
 def canonical_speaker(name: str) -> str:
-    """The canonical form of a speaker's name (see :data:`SPEAKERS`)."""
+    """The canonical form of a speaker's name (see :data:`SPEAKERS`).
+
+    Cached: a corpus names the same few speakers over and over."""
     name = " ".join(name.split()).strip(" ,;:")
-    name = re.sub(r"^Comrade\s+", "", name)
-    name = re.sub(r"['’]s?$", "", name)
+    name = _COMRADE.sub("", name)
+    name = _POSSESSIVE_END.sub("", name)
     return _ALIAS_LOOKUP.get(name.replace("’", "'").lower(), name)
 
 
@@ -321,7 +330,7 @@ def _is_possessive(ctx: str, cand: _Candidate) -> bool:
 
 def _after_preposition(ctx: str, start: int) -> bool:
     """The name at ``start`` stands in a prepositional phrase (``of the 20th Congress``)."""
-    words = re.findall(r"[\w'’]+", ctx[:start])
+    words = _WORD_OR_APOSTROPHE.findall(ctx, 0, start)
     for word in reversed(words):
         low = word.lower()
         if low in _SKIPPABLE or word[:1].isdigit():
@@ -332,7 +341,7 @@ def _after_preposition(ctx: str, start: int) -> bool:
 
 def _adjacent(ctx: str, a: int, b: int) -> bool:
     """Only commas, spaces and adverbs ("quite correctly") stand between ``a`` and ``b``."""
-    between = re.findall(r"[\w'’]+", ctx[a:b])
+    between = _WORD_OR_APOSTROPHE.findall(ctx, a, b)
     return len(between) <= 3 and all(w.endswith("ly") or w in ("quite", "also", "then", "once", "again") for w in between)
 
 
@@ -416,7 +425,7 @@ def _attribution_may_follow(text: str, run: _Quoted) -> bool:
 def speaker_after(tail: str, *, max_words: int = 10) -> str | None:
     """The speaker named right after a quotation (``," said Lenin.``), up to the next stop;
     a clause of more than ``max_words`` words is the sentence going on, not an attribution."""
-    stop = re.search(r"(?<!\b[A-Z])[.;:!?]", tail)
+    stop = _CLAUSE_STOP.search(tail)
     clause = tail[: stop.start()] if stop else tail
     if len(_WORD.findall(clause)) > max_words:
         return None
@@ -487,7 +496,7 @@ def looks_title_cased(quoted: str) -> bool:
     capitalised words are more often a name, ``"Free World"``), the first and every word of
     four letters or more capitalised, no sentence punctuation."""
     words = _WORD.findall(quoted)
-    if len(words) < 3 or len(words) > 12 or re.search(r"[.?!;]\s", quoted):
+    if len(words) < 3 or len(words) > 12 or _STOP_THEN_SPACE.search(quoted):
         return False
     return words[0][0].isupper() and all(w[0].isupper() for w in words if len(w) >= 4)
 
