@@ -16,17 +16,27 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
 import os
 import shutil
+import signal
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Connection, select, text
 
-from synopsis.database import build_fts, build_lock, check_database, drop_fts_triggers, engine_for, migrate
+from synopsis.database import (
+    build_fts,
+    build_lock,
+    check_database,
+    drop_fts_triggers,
+    engine_for,
+    migrate,
+    recover_interrupted_write,
+)
 from synopsis.errors import SynopsisError
 from synopsis.ingest.catalogue import load_catalogue, source_status
 from synopsis.ingest.model import Doc, DocumentMeta
@@ -41,6 +51,9 @@ Progress = Callable[[str], None]
 
 PARALLEL_MIN_DOCUMENTS = 8
 """Below this many changed documents the pipeline runs in-process (pool start-up costs more)."""
+
+WORKER_WATCH_SECONDS = 0.2
+"""How often an ingest worker checks that the build process that started it still runs."""
 
 
 @dataclass
@@ -113,7 +126,7 @@ def build(*, documents_dir: Path, db_path: Path, progress: Progress | None = Non
             os.replace(tmp_path, db_path)
             _fsync_dir(db_path.parent)
         except BaseException:
-            tmp_path.unlink(missing_ok=True)
+            _remove_with_journal(tmp_path)
             raise
         clock.lap("replace")
     for meta in catalogue:
@@ -152,18 +165,68 @@ def _previous_digests(db_path: Path) -> dict[str, str]:
 
 
 def _run_pipelines(metas: list[DocumentMeta], *, workers: int | None) -> dict[str, Doc]:
-    """Run every changed document through the stages, on both cores when there are many."""
+    """Run every changed document through the stages, on both cores when there are many.
+
+    A ``multiprocessing`` pool rather than ``concurrent.futures``: leaving its ``with``
+    block (Ctrl-C, SIGTERM, a document that fails) terminates the workers at once, where an
+    executor would first finish every queued document. Workers ignore SIGINT (Ctrl-C reaches
+    the whole process group; the build process stops them) and end themselves if the build
+    process is killed outright, instead of waiting forever for work.
+    """
     if len(metas) < PARALLEL_MIN_DOCUMENTS or workers == 1:
         return {meta.id: run_pipeline(meta) for meta in metas}
-    with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-        return {doc.meta.id: doc for doc in pool.map(run_pipeline, metas, chunksize=max(1, len(metas) // 64))}
+    # Forked with SIGINT and SIGTERM blocked, so that neither reaches a worker before
+    # _start_worker has set its handlers; the build process receives its own once unblocked.
+    unblock = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        pool = multiprocessing.get_context("fork").Pool(
+            processes=workers or os.cpu_count() or 1, initializer=_start_worker, initargs=(os.getpid(),)
+        )
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, unblock)
+    with pool:
+        return {doc.meta.id: doc for doc in pool.imap_unordered(run_pipeline, metas, chunksize=max(1, len(metas) // 64))}
+
+
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _start_worker(build_pid: int) -> None:
+    """In each ingest worker: leave Ctrl-C to the build process, be stoppable by it, and die with it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the pool stops its workers with SIGTERM
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+
+    def watch() -> None:
+        while os.getppid() == build_pid:
+            time.sleep(WORKER_WATCH_SECONDS)
+        os._exit(1)  # the build process is gone: nobody wants this work
+
+    threading.Thread(target=watch, name="synopsis-watch-build", daemon=True).start()
 
 
 def _prepare_copy(db_path: Path, tmp_path: Path) -> None:
-    """Start the new file as a copy of the old database, or empty."""
-    tmp_path.unlink(missing_ok=True)  # a leftover of a killed build
+    """Start the new file as a copy of the old database, or empty.
+
+    A killed build leaves its half-written file and, beside it, SQLite's rollback journal.
+    Both go: SQLite would take a leftover journal for the new copy's and "roll back" the
+    copy with pages of the old one, corrupting it (and truncating away whatever a note
+    added to the database since).
+    """
+    _remove_with_journal(tmp_path)
     if db_path.exists():
+        recover_interrupted_write(db_path)  # or the copy would hold half of a killed note's write
         shutil.copyfile(db_path, tmp_path)
+
+
+def _sqlite_sidecars(path: Path) -> list[Path]:
+    """SQLite's rollback journal (and WAL files) beside ``path``, those that exist."""
+    return [p for p in (path.with_name(path.name + suffix) for suffix in ("-journal", "-wal", "-shm")) if p.exists()]
+
+
+def _remove_with_journal(path: Path) -> None:
+    for leftover in (path, *_sqlite_sidecars(path)):
+        leftover.unlink(missing_ok=True)
 
 
 def _store(conn: Connection, catalogue: list[DocumentMeta], docs: dict[str, Doc], digests: dict, previous: dict, report: BuildReport) -> None:

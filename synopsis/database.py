@@ -8,6 +8,7 @@ re-indexes only that document.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import sqlite3
@@ -91,6 +92,7 @@ def check_database(path: Path) -> None:
         raise BadDatabase(f"{path}: not a SQLite database")
     if not header:
         return  # an empty file: SQLite treats it as a new database
+    recover_interrupted_write(path)
     try:
         with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -104,6 +106,23 @@ def check_database(path: Path) -> None:
     known = {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
     if revision and revision[0] not in known:
         raise BadDatabase(f"{path}: schema revision {revision[0]} is unknown to this Synopsis (made by a newer version?)")
+
+
+def recover_interrupted_write(path: Path) -> None:
+    """Roll back a write that was killed half-way (``synopsis note`` killed mid-commit).
+
+    Such a write leaves a "hot" journal beside the file, and a half-written file. Read-only
+    connections (Datasette's, ``check_database``'s) cannot roll it back and fail, and a
+    build that copied the file as it is would copy half a write. Any read-write connection
+    rolls it back on first read; SQLite's locks tell a hot journal from a live writer's.
+    """
+    if not path.with_name(path.name + "-journal").exists():
+        return
+    try:
+        with contextlib.closing(sqlite3.connect(path)) as conn:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as error:
+        raise BadDatabase(f"{path}: an interrupted write could not be rolled back ({error})") from None
 
 
 def build_fts(connection: Connection) -> None:
@@ -152,15 +171,20 @@ def build_lock(db_path: Path, *, wait_seconds: float = 0.0) -> Iterator[None]:
     Without it, a note written while a build runs would be lost when the build's new file
     replaces the old one.
     """
+    # A POSIX record lock (fcntl.lockf), not flock: it belongs to this process alone. An
+    # flock would be shared with the ingest workers the build forks, and a build killed
+    # with SIGKILL would leave them holding it.
     lock_path = db_path.with_name(f".{db_path.name}.lock")
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "w") as handle:
         deadline = time.monotonic() + wait_seconds
         while True:
             try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
-            except BlockingIOError:
+            except OSError as error:
+                if error.errno not in (errno.EACCES, errno.EAGAIN):
+                    raise
                 if time.monotonic() >= deadline:
                     raise SynopsisError(f"{db_path}: another build or note is writing this database; try again when it ends") from None
                 time.sleep(0.1)
@@ -169,4 +193,4 @@ def build_lock(db_path: Path, *, wait_seconds: float = 0.0) -> Iterator[None]:
             handle.flush()
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            fcntl.lockf(handle, fcntl.LOCK_UN)

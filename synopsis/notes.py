@@ -166,11 +166,22 @@ def _refind(conn: Connection, table: str, ref: str | None, old_text: str | None)
             row = candidates[best[2]]
             return row[0], row[1]
         return None
-    # links: the same passages in the same paragraphs (ids of links are not stable, their content is)
+    # links: the same passages in the same paragraphs (ids of links are not stable, their
+    # content is); failing that, the same passages between the same documents, in paragraphs
+    # renumbered by an edit. Never between other documents: a note on "C quotes A here" must
+    # not move to an edition B that shares the passage with A.
     for row in conn.execute(text(base)):
         if row[1] == ref and row[2] == old_text:
             return row[0], row[1]
     for row in conn.execute(text(base)):
-        if row[2] == old_text:
+        if row[2] == old_text and _link_documents(row[1]) == _link_documents(ref):
             return row[0], row[1]
     return None
+
+
+def _link_documents(ref: str | None) -> tuple[str, ...]:
+    """The documents a link's key names, in order: ``a:3[0:9]~b:2[4:13]`` → ``("a", "b")``.
+
+    Document ids are slugs, so ``:``, ``~`` and ``#`` (the key's separators) cannot occur in them.
+    """
+    return tuple(side.partition(":")[0] for side in (ref or "").partition("#")[0].split("~"))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import synopsis
 from synopsis.build import build
+from synopsis.database import check_database
 from synopsis.errors import SynopsisError
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ def serve(*, db_path: Path, documents_dir: Path, host: str = "127.0.0.1", port: 
         build(documents_dir=documents_dir, db_path=db_path)
     if not db_path.exists():
         raise SynopsisError(f"{db_path}: no such database and no documents folder {documents_dir} to build it from")
+    check_database(db_path)  # one line for a file that is not ours; rolls back a killed note's write
     from datasette.cli import cli as datasette_cli
 
     datasette_cli.main(datasette_args(db_path, host=host, port=port, metadata=metadata), prog_name="datasette", standalone_mode=True)

@@ -40,6 +40,15 @@ def cli(verbose: int) -> None:
     """
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    if verbose < 2:
+        # Other libraries' warnings (trafilatura's "discarding data: None" on an empty page)
+        # are about their internals; the user gets our one-line error instead. -vv shows all.
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(_ours_or_errors)
+
+
+def _ours_or_errors(record: logging.LogRecord) -> bool:
+    return record.name.split(".")[0] == "synopsis" or record.levelno >= logging.ERROR
 
 
 def main() -> None:

@@ -1,6 +1,7 @@
 """Commands that build, serve and search the database, and keep readers' notes."""
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import click
@@ -26,6 +27,7 @@ def build_command(db_path: Path, documents_dir: Path, workers: int | None) -> No
     """
     from synopsis.build import build
 
+    _stop_on_sigterm()
     with console.status("building") as status:
         report = build(documents_dir=documents_dir, db_path=db_path, workers=workers, progress=lambda step: status.update(step))
     for doc_id, hint in report.missing:
@@ -37,6 +39,16 @@ def build_command(db_path: Path, documents_dir: Path, workers: int | None) -> No
         f"{len(report.missing)} missing, {report.paragraphs} paragraphs, {links}; "
         f"notes {report.notes_kept} kept, {report.notes_orphaned} orphaned; {total:.2f}s"
     )
+
+
+def _stop_on_sigterm() -> None:
+    """Let ``kill PID`` stop a build the way Ctrl-C does: the half-built file is removed and
+    the user is told in one line (Python's default for SIGTERM is to vanish silently)."""
+
+    def interrupt(_signum, _frame) -> None:  # noqa: ANN001
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 @cli.command(name="serve")
