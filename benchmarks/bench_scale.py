@@ -12,7 +12,7 @@ build
     ``synopsis build`` of the generated corpus (``benchmarks/generate_corpus.py``, cached in
     ``benchmarks/out/`` by its parameters) into a new database, in a child process: wall
     time, CPU time, per-step times, and peak memory (the sum of the resident memory of the
-    build process and all its pool workers, sampled every 0.1 s; the largest single process
+    build process and all its pool workers, sampled every 0.2 s; the largest single process
     from ``getrusage`` beside it).
 cross-references
     recall and precision of the ``cross_references`` table on the passages planted in the
@@ -99,11 +99,15 @@ def machine() -> dict:
     import numpy
     import rapidfuzz
 
+    import synopsis
+
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
     return {
         "cpu": cpu, "cores": os.cpu_count(), "memory_bytes": memory,
         "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
         "rapidfuzz": rapidfuzz.__version__, "numpy": numpy.__version__, "platform": platform.platform(),
-        "load_average": os.getloadavg(),
+        "load_average": os.getloadavg(), "code": str(Path(synopsis.__file__).parent), "commit": commit,
     }
 
 
@@ -145,10 +149,16 @@ def tree_rss(root: int) -> int:
     return total
 
 
-def run_measured(args: list[str], *, timeout: float, cwd: Path = ROOT) -> dict:
+WORK = HERE / "out"
+"""Children run here, not in the checkout, so that ``import synopsis`` finds the installed code
+(the checkout's own, editable, or the one ``PYTHONPATH`` names), never a ``synopsis/`` in the cwd."""
+
+
+def run_measured(args: list[str], *, timeout: float, cwd: Path = WORK, env: dict | None = None) -> dict:
     """Run a command; wall time, CPU time of it and its children, peak memory of its tree."""
     start = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, **(env or {})})
     peak = 0
     stop = threading.Event()
 
@@ -156,7 +166,7 @@ def run_measured(args: list[str], *, timeout: float, cwd: Path = ROOT) -> dict:
         nonlocal peak
         while not stop.is_set():
             peak = max(peak, tree_rss(proc.pid))
-            stop.wait(0.1)
+            stop.wait(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -190,10 +200,13 @@ def run_measured(args: list[str], *, timeout: float, cwd: Path = ROOT) -> dict:
 
 
 BUILD_CHILD = """
-import json, resource, sys, time
+import json, os, resource, sys, time
 from pathlib import Path
 t0 = time.perf_counter()
 from synopsis.build import build
+if os.environ.get("SYNOPSIS_BENCH_NO_LINK"):  # measure everything but linking (labelled in the report)
+    import synopsis.link.store
+    synopsis.link.store.link_corpus = lambda conn, **kw: synopsis.link.store.LinkReport()
 t1 = time.perf_counter()
 report = build(documents_dir=Path(sys.argv[1]), db_path=Path(sys.argv[2]))
 t2 = time.perf_counter()
@@ -207,9 +220,14 @@ print(json.dumps({
 """
 
 
-def timed_build(documents_dir: Path, db_path: Path, *, timeout: float) -> dict:
-    """``build()`` in a child process, measured from outside and reporting from inside."""
-    result = run_measured([sys.executable, "-c", BUILD_CHILD, str(documents_dir), str(db_path)], timeout=timeout)
+def timed_build(documents_dir: Path, db_path: Path, *, timeout: float, link: bool = True) -> dict:
+    """``build()`` in a child process, measured from outside and reporting from inside.
+
+    ``link=False`` replaces the link step with a no-op: for measuring what does not depend
+    on links (search) when the full build is too slow to finish.
+    """
+    result = run_measured([sys.executable, "-c", BUILD_CHILD, str(documents_dir), str(db_path)], timeout=timeout,
+                          env={"SYNOPSIS_BENCH_NO_LINK": "1"} if not link else None)
     inside = {}
     if result["returncode"] == 0:
         inside = json.loads(result["stdout"].strip().splitlines()[-1])
@@ -422,8 +440,9 @@ def search_latency(db: Path, *, seed: int, count: int, deadline_seconds: float =
     from synopsis.serve import datasette_args
 
     port = free_port()
-    args = [sys.executable, "-m", "datasette", *datasette_args(db, host="127.0.0.1", port=port, metadata=None)]
-    server = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    metadata = ROOT / "datasette-metadata.json"
+    args = [sys.executable, "-m", "datasette", *datasette_args(db, host="127.0.0.1", port=port, metadata=metadata)]
+    server = subprocess.Popen(args, cwd=WORK, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
     name = db.stem
     try:
@@ -527,6 +546,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Synopsis scale benchmark ({report['mode']}, {paragraphs:,} paragraphs, seed {args.seed})")
     print(f"machine: {m['cpu']}, {m['cores']} cores, {m['memory_bytes'] / GiB:.1f} GiB, Python {m['python']}, "
           f"SQLite {m['sqlite']}, rapidfuzz {m['rapidfuzz']}; load average {load()}")
+    print(f"code: {m['code']} (checkout at commit {m['commit']})")
 
     folder, answer, gen_seconds = ensure_corpus(args.out, paragraphs=paragraphs, seed=args.seed)
     results["corpus"] = {"folder": str(folder), "documents": answer["documents"], "paragraphs": answer["paragraphs"],
@@ -549,20 +569,33 @@ def main(argv: list[str] | None = None) -> int:
                   f", {b['cpu_seconds']:.1f} s CPU, peak {b['peak_tree_bytes'] / GiB:.2f} GiB, steps {b['steps']}") +
                   f", load {before} → {load()}", flush=True)
             if b["timed_out"]:
+                db.unlink(missing_ok=True)
                 break
         results["build"] = {"runs": len(builds), "median_seconds": statistics.median(b["wall"] for b in builds),
                             "peak_tree_bytes": max(b["peak_tree_bytes"] for b in builds), "builds": builds}
-    if "xref" in parts and db.exists():
+    linked = db.exists()
+    if not linked and parts & {"search", "add"}:
+        db = folder / "nolink" / "synopsis.db"
+        db.parent.mkdir(exist_ok=True)
+        db.unlink(missing_ok=True)
+        b = timed_build(folder / "documents", db, timeout=args.build_timeout, link=False)
+        results["build_without_links"] = b
+        print(f"  the full build did not finish: built without the link step for search, {b['wall']:.1f} s wall, "
+              f"{b.get('cpu_seconds', 0):.1f} s CPU, peak {b['peak_tree_bytes'] / GiB:.2f} GiB, steps {b.get('steps')}", flush=True)
+    if "xref" in parts and linked:
         results["xref"] = xref_quality(db, answer)
         print(f"  cross-references: {results['xref']}", flush=True)
     if "naive" in parts:
         results["naive"] = naive_vs_link(args.out, paragraphs=sample, seed=args.seed)
         print(f"  link vs naive: {json.dumps(results['naive'], default=str)}", flush=True)
-    if "add" in parts and db.exists():
+    if "add" in parts and not linked:
+        print("  add one document: not measured (no complete build of the corpus)", flush=True)
+    if "add" in parts and linked:
         results["add_one"] = add_one(folder, db, runs=1 if args.quick else 3, timeout=args.build_timeout)
         print(f"  add one document: {results['add_one']['seconds']}", flush=True)
     if "search" in parts and db.exists():
         results["search"] = search_latency(db, seed=args.seed, count=100 if args.quick else 200)
+        results["search"]["database"] = "complete build" if linked else "built without the link step"
         print(f"  search: {json.dumps(results['search']['endpoints'])}", flush=True)
     if "real" in parts:
         results["real"] = real_rebuild(args.out, runs=5)

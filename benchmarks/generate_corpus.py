@@ -368,9 +368,10 @@ def generate(
     while total < paragraphs:
         filler.paragraphs.append(_paragraph(rng, vocab, words_per_paragraph))
         total += 1
-    while total > paragraphs and len(filler.paragraphs) > 1:
-        filler.paragraphs.pop()
-        total -= 1
+    for donor in [filler] + [d for d in reversed(documents) if d.role == "free"]:  # unreferenced documents only
+        while total > paragraphs and len(donor.paragraphs) > 1:
+            donor.paragraphs.pop()
+            total -= 1
 
     # 6. write
     if out_dir.exists():
