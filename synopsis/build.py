@@ -239,7 +239,7 @@ def _store(conn: Connection, catalogue: list[DocumentMeta], docs: dict[str, Doc]
     paragraphs_total = conn.execute(select(Paragraph.__table__.c.id).limit(1)).first() is not None
     if going and paragraphs_total and len(docs) > 0.2 * max(len(catalogue), 1):
         drop_fts_triggers(conn)  # many changes: re-index once at the end instead of row by row
-    for doc_id in sorted(going):
+    for doc_id in sorted(going.intersection(stored)):  # a document new to the database has no rows to clear
         ids.remember(conn, doc_id)
         delete_document_rows(conn, doc_id)
     # Missing texts of documents that once were present lose their rows (handled above) too.
