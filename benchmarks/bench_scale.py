@@ -459,6 +459,7 @@ def search_latency(db: Path, *, seed: int, count: int, deadline_seconds: float =
         endpoints = {
             "canned search (ranked, snippets)": lambda q: f"{base}/{name}/search.json?_shape=array&q={urllib.parse.quote(q)}",
             "paragraphs table search (with facets)": lambda q: f"{base}/{name}/paragraphs.json?_shape=objects&_search={urllib.parse.quote(q)}",
+            "reader's /search page (HTML)": lambda q: f"{base}/search?q={urllib.parse.quote(q)}",
         }
         results = {}
         stop_at = time.monotonic() + deadline_seconds
@@ -476,13 +477,14 @@ def search_latency(db: Path, *, seed: int, count: int, deadline_seconds: float =
                     errors += 1
                     continue
                 times.append((time.perf_counter() - start) * 1000)
-                data = json.loads(body)
-                hits.append(len(data) if isinstance(data, list) else len(data.get("rows", [])))
+                if body[:1] in (b"[", b"{"):
+                    data = json.loads(body)
+                    hits.append(len(data) if isinstance(data, list) else len(data.get("rows", [])))
             times.sort()
             results[label] = {
                 "queries": len(times), "errors": errors,
                 "p50_ms": statistics.median(times), "p95_ms": times[max(0, int(round(0.95 * len(times))) - 1)],
-                "max_ms": times[-1], "median_hits": statistics.median(hits),
+                "max_ms": times[-1], "median_hits": statistics.median(hits) if hits else None,
             }
         return {"port": port, "endpoints": results, "example_queries": queries[:8]}
     finally:
@@ -574,7 +576,9 @@ def main(argv: list[str] | None = None) -> int:
         results["build"] = {"runs": len(builds), "median_seconds": statistics.median(b["wall"] for b in builds),
                             "peak_tree_bytes": max(b["peak_tree_bytes"] for b in builds), "builds": builds}
     linked = db.exists()
-    if not linked and parts & {"search", "add"}:
+    if not linked and parts & {"search", "add"} and "build" not in parts and (folder / "nolink" / "synopsis.db").exists():
+        db = folder / "nolink" / "synopsis.db"  # from an earlier run whose full build did not finish
+    elif not linked and parts & {"search", "add"}:
         db = folder / "nolink" / "synopsis.db"
         db.parent.mkdir(exist_ok=True)
         db.unlink(missing_ok=True)
