@@ -95,6 +95,8 @@ def metadata_from_dict(data: dict[str, Any], *, metadata_path: Path, documents_d
     folder = metadata_path.parent
     if values["source_file"]:
         _check_inside(values["source_file"], folder=folder, documents_dir=documents_dir, where=where)
+        if (folder / values["source_file"]).is_dir():
+            raise BadMetadata(f"{where}: source_file '{values['source_file']}' is a folder, not a file")
     retrieval = data.get("retrieval") or {}
     if not isinstance(retrieval, dict):
         raise BadMetadata(f"{where}: 'retrieval' must be a table")

@@ -59,15 +59,21 @@ def head_revision() -> str:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
-def engine_for(path: Path) -> Engine:
-    """A SQLAlchemy engine on a database file, with pragmas fit for bulk building."""
+def engine_for(path: Path, *, in_place: bool = False) -> Engine:
+    """A SQLAlchemy engine on a database file.
+
+    A build writes a private copy that is renamed into place only when complete, so it can
+    skip fsyncs (``synchronous=OFF``). A write to the live file (``in_place=True``, as
+    ``synopsis note`` does) keeps SQLite's full durability: a power cut must not corrupt it.
+    """
     engine = create_engine(f"sqlite:///{path}")
+    synchronous = "FULL" if in_place else "OFF"
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=DELETE")
-        cursor.execute("PRAGMA synchronous=OFF")  # the build file is renamed into place only when complete
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.execute("PRAGMA temp_store=MEMORY")
         cursor.execute("PRAGMA cache_size=-262144")  # 256 MiB
         cursor.close()

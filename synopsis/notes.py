@@ -83,7 +83,7 @@ def note(db_path: Path, target: str, note_text: str, *, tags: list[str] | None =
     db_path = Path(db_path)
     check_database(db_path)
     with build_lock(db_path, wait_seconds=30):
-        engine = engine_for(db_path)
+        engine = engine_for(db_path, in_place=True)
         try:
             with engine.begin() as conn:
                 table, target_id, ref, target_text = resolve_target(conn, target)

@@ -85,6 +85,14 @@ def test_a_symlink_out_of_the_folder_is_refused(tmp_path):
         load_catalogue(documents)
 
 
+def test_a_source_file_that_is_a_folder_is_refused(tmp_path):
+    path = write_document(tmp_path, "a", 'id = "a"\ntitle = "T"\nsource_file = "texts"\n')
+    (tmp_path / "a" / "texts").mkdir()
+    with pytest.raises(BadMetadata) as error:
+        load_catalogue(tmp_path)
+    assert str(error.value) == f"{path}: source_file 'texts' is a folder, not a file"
+
+
 def test_two_documents_with_one_id(tmp_path):
     write_document(tmp_path, "a", 'id = "same"\ntitle = "One"\n')
     second = write_document(tmp_path, "b", 'id = "same"\ntitle = "Two"\n')
