@@ -1,28 +1,41 @@
 """Precision, recall, time and memory of the link stage, beside naive all-pairs rapidfuzz.
 
-Run: ``python benchmarks/bench_link.py [--seeds 3] [--editions 3]``. Prints a report;
-asserts nothing (speed targets are read off the report, never asserted in tests).
+Run: ``python benchmarks/bench_link.py [--seeds 3] [--corpus OUT --db DB] [--code DIR]``.
+Prints a report; asserts nothing (speed targets are read off the report, never asserted
+in tests).
 
 Inputs
-    * real: the 1956 resolution (paragraphs rejoined across page breaks) beside a document
-      of paraphrased quotations written for the tests mixed with unrelated paragraphs
-      (:mod:`synopsis.link.cases`). Truth: each marked rendering and its source paragraph.
-    * generated: the resolution beside seeded editions of it
-      (:func:`synopsis.link.editions.make_edition`: spelling, substitutions, OCR noise,
-      merges, splits, drops, inserts). Truth: the generator's beads. For cross-references
-      every paragraph pair in a matched bead shares its wording; for the alignment a bead
-      counts when it is recovered exactly.
+    * paraphrases: the 1956 resolution (paragraphs rejoined across page breaks) beside a
+      document of paraphrased quotations written for the tests mixed with unrelated
+      paragraphs (:data:`synopsis.link.cases.PARAPHRASES`). Truth: each marked rendering
+      and the resolution paragraph it renders.
+    * translations: pairs of documents, each holding one of two "translations" of a passage
+      written for the tests (:data:`synopsis.link.cases.TRANSLATIONS`), quotations marked as
+      the annotate stage marks them, beside unrelated paragraphs; two pairs share nothing.
+    * editions: the resolution beside seeded editions of it
+      (:func:`synopsis.link.editions.make_edition`). Truth: the generator's beads.
+    * a generated corpus (``--corpus``/``--db``: the output of
+      ``benchmarks/generate_corpus.py`` and a database built from it): the link stage's
+      time and memory from scratch, the time to link one more document against all the
+      others, and precision/recall on the planted passages.
 
-Naive baselines, on the same input
-    * cross-references: ``fuzz.partial_ratio`` of every paragraph pair on normalised text,
-      linked at the cutoff that gives it its best F1 on that input (a generous baseline);
-    * alignment: each left paragraph's best right paragraph by ``fuzz.ratio`` (greedy), so
-      merges, splits, drops and inserts are what it can't see.
+Scoring cross-references
+    A marked passage is *recalled* when a link joins its two paragraphs with spans that
+    overlap the marked spans by at least half (Jaccard) on both sides. A link is
+    *correct* when at least half of each of its spans lies inside marked spans (it links
+    a passage that is really shared, even when it found only part of it, or found it
+    again in another paragraph that repeats it). Links are counted once (not mirrored).
+
+``--code DIR`` runs the cases against another checkout's link stage (e.g. the previous
+commit, exported with ``git archive``) to report before/after figures on the same cases.
 """
 from __future__ import annotations
 
 import argparse
-import re
+import importlib.util
+import json
+import resource
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -30,35 +43,14 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from rapidfuzz import fuzz
-
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from synopsis.link.align import align_editions  # noqa: E402
-from synopsis.link.cases import PARAPHRASES, UNRELATED  # noqa: E402
-from synopsis.link.editions import make_edition  # noqa: E402
-from synopsis.link.normalize import tokenize  # noqa: E402
-from synopsis.link.store import link_corpus  # noqa: E402
-
-RESOLUTION_MD = REPO / "documents" / "cpsu-resolution-1956" / "cpsu-cc-resolution-1956-06-30.md"
+_spec = importlib.util.spec_from_file_location("link_cases", REPO / "synopsis" / "link" / "cases.py")
+cases = importlib.util.module_from_spec(_spec)
+sys.modules["link_cases"] = cases
+_spec.loader.exec_module(cases)  # type: ignore[union-attr]
 
 
-def resolution_paragraphs() -> list[str]:
-    body = RESOLUTION_MD.read_text(encoding="utf-8").split("June 30, 1956", 1)[1]
-    out: list[str] = []
-    for block in re.split(r"\n\s*\n", body):
-        block = " ".join(block.split())
-        if not block:
-            continue
-        if out and not re.search(r"[.:;!?”\"’)\]]$", out[-1]):
-            out[-1] = out[-1][:-1] + block if out[-1].endswith("-") else out[-1] + " " + block
-        else:
-            out.append(block)
-    return out
-
-
-def make_db(path: Path, documents) -> None:
+def make_db(path: Path, documents, quotations=()) -> None:
     from sqlalchemy import create_engine
     from sqlmodel import SQLModel
 
@@ -76,126 +68,132 @@ def make_db(path: Path, documents) -> None:
         for k, text in enumerate(paragraphs, 1):
             conn.execute(
                 "INSERT INTO paragraphs (document_id, ordinal, ref, kind, text, char_start, char_end, source_start, "
-                "source_end, word_count) VALUES (?,?,?,'body',?,0,0,0,0,0)", (doc_id, k, f"{doc_id}:{k}", text),
+                "source_end, word_count) VALUES (?,?,?,'body',?,0,?,0,0,0)", (doc_id, k, f"{doc_id}:{k}", text, len(text)),
             )
+    for n, (doc_id, ordinal, start, end) in enumerate(quotations, 1):
+        pid, text = conn.execute("SELECT id, text FROM paragraphs WHERE document_id=? AND ordinal=?", (doc_id, ordinal)).fetchone()
+        conn.execute(
+            "INSERT INTO quotations (paragraph_id, document_id, ordinal, ref, kind, text, char_start, char_end) "
+            "VALUES (?,?,?,?,?,?,?,?)", (pid, doc_id, n, f"{doc_id}:q{n}", "quotation", text[start:end], start, end),
+        )
     conn.commit()
     conn.close()
 
 
-def measure(fn):
-    """(result, seconds, peak MiB of Python allocations)."""
-    tracemalloc.start()
+def link(path: Path, link_corpus) -> float:
+    conn = sqlite3.connect(path)
     t = time.perf_counter()
-    result = fn()
+    try:
+        link_corpus(conn, cache=False)
+    except TypeError:  # an older link stage without the cache argument
+        link_corpus(conn)
     seconds = time.perf_counter() - t
-    peak = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
-    return result, seconds, peak
+    conn.commit()
+    conn.close()
+    return seconds
 
 
-def prf(tp_found: int, found: int, tp_truth: int, truth: int) -> tuple[float, float, float]:
-    p = tp_found / found if found else 1.0
-    r = tp_truth / truth if truth else 1.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
-
-
-def linked_pairs(path: Path, left_doc: str) -> list[tuple[int, int, int, int]]:
-    """(left ordinal, right ordinal, target_start, target_end) of stored cross-references from left_doc."""
+def links(path: Path) -> list[tuple]:
+    """(source doc, source ordinal, source span, target doc, target ordinal, target span), once per passage."""
     conn = sqlite3.connect(path)
     rows = conn.execute(
-        "SELECT ps.ordinal, pt.ordinal, x.target_start, x.target_end FROM cross_references x "
-        "JOIN paragraphs ps ON ps.id = x.source_paragraph_id JOIN paragraphs pt ON pt.id = x.target_paragraph_id "
-        "WHERE x.source_document_id = ?", (left_doc,),
+        "SELECT x.source_document_id, ps.ordinal, x.source_start, x.source_end, x.target_document_id, pt.ordinal, "
+        "x.target_start, x.target_end FROM cross_references x JOIN paragraphs ps ON ps.id = x.source_paragraph_id "
+        "JOIN paragraphs pt ON pt.id = x.target_paragraph_id WHERE x.source_document_id < x.target_document_id"
     ).fetchall()
     conn.close()
-    return rows
+    return [(a, ao, (s0, s1), b, bo, (t0, t1)) for a, ao, s0, s1, b, bo, t0, t1 in rows]
 
 
-def naive_pairs(left: list[str], right: list[str]) -> list[tuple[int, int, float]]:
-    ln = [tokenize(t).normalized for t in left]
-    rn = [tokenize(t).normalized for t in right]
-    return [(i, j, fuzz.partial_ratio(a, b)) for i, a in enumerate(ln) for j, b in enumerate(rn)]
+def jaccard(a, b) -> float:
+    inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
+    return inter / (max(a[1], b[1]) - min(a[0], b[0]))
 
 
-def best_naive(scored, is_true, truth_count) -> tuple[float, tuple[float, float, float]]:
-    best = (0.0, (0.0, 0.0, 0.0))
-    for cut in range(50, 101, 2):
-        found = [(i, j) for i, j, s in scored if s >= cut]
-        tp = sum(1 for i, j in found if is_true(i, j))
-        truths = len({k for i, j in found if is_true(i, j) for k in [is_true(i, j)]})
-        res = prf(tp, len(found), truths, truth_count)
-        if res[2] > best[1][2]:
-            best = (cut, res)
-    return best
+def inside(span, marks) -> float:
+    """Share of ``span`` covered by the marked spans."""
+    covered = sum(max(0, min(span[1], e) - max(span[0], s)) for s, e in marks)
+    return covered / max(span[1] - span[0], 1)
+
+
+def prf(correct: int, found: int, recalled: int, truth: int) -> tuple[float, float]:
+    return (correct / found if found else 1.0), (recalled / truth if truth else 1.0)
 
 
 def _plain(text: str) -> str:
     return text.translate(str.maketrans({"“": '"', "”": '"', "’": "'", "‘": "'"}))
 
 
-def real_corpus(workdir: Path) -> None:
-    res = resolution_paragraphs()
-    mixed = []
-    truth = []  # (source ordinal, target ordinal, target span)
-    for k, case in enumerate(PARAPHRASES):
+def paraphrases(workdir: Path, link_corpus) -> str:
+    res = cases.resolution_paragraphs()
+    mixed, truth = [], []  # truth: (resolution ordinal, speech ordinal, resolution span, speech span)
+    for k, case in enumerate(cases.PARAPHRASES):
         mixed.append(case.plain)
-        target = len(mixed)
         for src, span in zip(case.sources, case.spans):
-            key = _plain(" ".join(src.split()))[:60]
-            source = next(i for i, p in enumerate(res, 1) if key in _plain(p))
-            truth.append((source, target, span))
-        mixed.append(UNRELATED[k % len(UNRELATED)])
-    path = workdir / "real.db"
+            key = _plain(" ".join(src.split()))
+            source = next(i for i, p in enumerate(res, 1) if key[:60] in _plain(p))
+            at = _plain(res[source - 1]).find(key)
+            truth.append((source, len(mixed), (at, at + len(key)), span, case.name))
+        mixed.append(cases.UNRELATED[k % len(cases.UNRELATED)])
+    path = workdir / "paraphrases.db"
     make_db(path, [("resolution", None, res), ("speeches", None, mixed)])
-    conn = sqlite3.connect(path)
-    report, secs, peak = measure(lambda: link_corpus(conn))
-    conn.commit()
-    conn.close()
-    rows = linked_pairs(path, "resolution")
-
-    def matches(row, t):
-        s, tg, ts, te = row
-        a, b = t[2]
-        inter = max(0, min(te, b) - max(ts, a))
-        return s == t[0] and tg == t[1] and inter / (max(te, b) - min(ts, a)) >= 0.5
-
-    tp_found = sum(1 for r in rows if any(matches(r, t) for t in truth))
-    tp_truth = sum(1 for t in truth if any(matches(r, t) for r in rows))
-    p, r, f = prf(tp_found, len(rows), tp_truth, len(truth))
-    print(f"real  cross-references  link_corpus  P={p:.3f} R={r:.3f} F1={f:.3f}  "
-          f"found={len(rows)} truth={len(truth)}  {secs:.3f}s  peak {peak:.1f} MiB")
-    missed = [PARAPHRASES[(t[1] - 1) // 2].name for t in truth if not any(matches(r, t) for r in rows)]
-    if missed:
-        print(f"      missed: {', '.join(missed)}")
-    true_pairs = {(t[0] - 1, t[1] - 1): n for n, t in enumerate(truth)}
-    scored, nsecs, npeak = measure(lambda: naive_pairs(res, mixed))
-    cut, (np_, nr, nf) = best_naive(scored, lambda i, j: true_pairs.get((i, j)) is not None, len(truth))
-    print(f"real  cross-references  naive all-pairs partial_ratio (best cutoff {cut:.0f}) P={np_:.3f} R={nr:.3f} "
-          f"F1={nf:.3f}  {nsecs:.3f}s  peak {npeak:.1f} MiB  (pairs only, no spans)  speed-up x{nsecs / secs:.1f}")
+    secs = link(path, link_corpus)
+    found = links(path)  # "resolution" < "speeches": source is the resolution
+    marks_r = {}
+    marks_s = {}
+    for so, to, ss, ts, _ in truth:
+        marks_r.setdefault(so, []).append(ss)
+        marks_s.setdefault(to, []).append(ts)
+    correct = sum(1 for _, so, ss, _, to, ts in found if inside(ts, marks_s.get(to, [])) >= 0.5)
+    recalled = [t for t in truth if any(so == t[0] and to == t[1] and jaccard(ss, t[2]) >= 0.5 and jaccard(ts, t[3]) >= 0.5
+                                        for _, so, ss, _, to, ts in found)]
+    p, r = prf(correct, len(found), len(recalled), len(truth))
+    missed = sorted({t[4] for t in truth} - {t[4] for t in recalled})
+    return (f"paraphrases   P={p:.3f} R={r:.3f}  links={len(found)} marked={len(truth)}  {secs:.2f}s"
+            + (f"  missed: {', '.join(missed)}" if missed else ""))
 
 
-def generated(workdir: Path, seeds: int) -> None:
-    res = resolution_paragraphs()
-    totals = {"xp": [0, 0, 0, 0], "al": [0, 0], "nal": [0, 0], "t": 0.0, "nt": 0.0, "nxt": 0.0, "peak": 0.0}
+def translations(workdir: Path, link_corpus) -> str:
+    from synopsis.link.editions import FILLER_SENTENCES
+
+    documents, quotations, truth, marks = [], [], [], {}
+    for k, case in enumerate(cases.TRANSLATIONS):
+        for side, text, spans in (("l", case.left_plain, case.left_spans), ("r", case.right_plain, case.right_spans)):
+            doc = f"{case.name}-{side}"
+            filler = cases.UNRELATED[k % len(cases.UNRELATED)] if side == "l" else FILLER_SENTENCES[k % len(FILLER_SENTENCES)]
+            documents.append((doc, None, [filler, text]))
+            quotations.extend((doc, 2, s, e) for s, e in spans if s > 0 and text[s - 1] in "\"“")
+            marks[doc] = spans
+        for span in case.right_spans:
+            truth.append((case.name, case.left_spans[0], span))
+    path = workdir / "translations.db"
+    make_db(path, documents, quotations)
+    secs = link(path, link_corpus)
+    found = links(path)
+    correct = sum(1 for a, ao, ss, b, bo, ts in found
+                  if ao == bo == 2 and a[:-2] == b[:-2] and inside(ss, marks[a]) >= 0.5 and inside(ts, marks[b]) >= 0.5)
+    recalled = [t for t in truth if any(a == f"{t[0]}-l" and b == f"{t[0]}-r" and ao == bo == 2 and jaccard(ss, t[1]) >= 0.5
+                                        and jaccard(ts, t[2]) >= 0.5 for a, ao, ss, b, bo, ts in found)]
+    p, r = prf(correct, len(found), len(recalled), len(truth))
+    missed = sorted({t[0] for t in truth} - {t[0] for t in recalled})
+    return (f"translations  P={p:.3f} R={r:.3f}  links={len(found)} marked={len(truth)}  {secs:.2f}s"
+            + (f"  missed: {', '.join(missed)}" if missed else ""))
+
+
+def editions(workdir: Path, link_corpus, seeds: int) -> str:
+    from synopsis.link.editions import make_edition
+
+    res = cases.resolution_paragraphs()
+    got_total = truth_total = 0
+    seconds = 0.0
     for seed in range(seeds):
         ed = make_edition(res, seed=seed, ocr_rate=0.02, merge_rate=0.08, split_rate=0.08, drop_rate=0.05,
                           insert_rate=0.05)
-        path = workdir / f"gen{seed}.db"
+        path = workdir / f"edition{seed}.db"
         make_db(path, [("resolution", None, res), ("resolution-ed", "resolution", ed.paragraphs)])
+        seconds += link(path, link_corpus)
         conn = sqlite3.connect(path)
-        _, secs, peak = measure(lambda: link_corpus(conn))
-        conn.commit()
-        totals["t"] += secs
-        totals["peak"] = max(totals["peak"], peak)
-        true_pairs = {(i + 1, j + 1) for l, r in ed.beads for i in l for j in r}
-        rows = {(s, t) for s, t, _, _ in linked_pairs(path, "resolution")}
-        one_one = {(l[0] + 1, r[0] + 1) for l, r in ed.beads if len(l) == 1 and len(r) == 1}
-        x = totals["xp"]
-        x[0] += len(rows & true_pairs)
-        x[1] += len(rows)
-        x[2] += len(rows & one_one)
-        x[3] += len(one_one)
-        beads = {}
+        beads: dict[int, tuple[set, set]] = {}
         for bead, lo, ro in conn.execute(
             "SELECT a.bead, pl.ordinal, pr.ordinal FROM alignments a LEFT JOIN paragraphs pl ON pl.id=a.left_paragraph_id "
             "LEFT JOIN paragraphs pr ON pr.id=a.right_paragraph_id WHERE a.method='edition'"
@@ -205,41 +203,120 @@ def generated(workdir: Path, seeds: int) -> None:
                 entry[0].add(lo - 1)
             if ro:
                 entry[1].add(ro - 1)
-        got = {(tuple(sorted(a)), tuple(sorted(b))) for a, b in beads.values()}
         conn.close()
-        totals["al"][0] += len(got & set(ed.beads))
-        totals["al"][1] += len(ed.beads)
-        # naive alignment: each left paragraph's best right paragraph by ratio
-        def greedy():
-            ln = [tokenize(t).normalized for t in res]
-            rn = [tokenize(t).normalized for t in ed.paragraphs]
-            return [max(range(len(rn)), key=lambda j: fuzz.ratio(a, rn[j])) for a in ln]
-        best, nsecs, _ = measure(greedy)
-        totals["nt"] += nsecs
-        naive_beads = {((i,), (j,)) for i, j in enumerate(best)}
-        totals["nal"][0] += len(naive_beads & set(ed.beads))
-        totals["nal"][1] += len(ed.beads)
-        _, nxs, _ = measure(lambda: naive_pairs(res, ed.paragraphs))
-        totals["nxt"] += nxs
-    x = totals["xp"]
-    p, r, f = prf(x[0], x[1], x[2], x[3])
-    print(f"gen   cross-references  link_corpus  P={p:.3f} R(1-1 beads)={r:.3f}  over {seeds} editions")
-    print(f"gen   alignment         link_corpus  beads recovered {totals['al'][0]}/{totals['al'][1]} "
-          f"= {totals['al'][0] / totals['al'][1]:.3f}   (link_corpus total {totals['t']:.2f}s, peak {totals['peak']:.1f} MiB)")
-    print(f"gen   alignment         naive greedy best-match  beads recovered {totals['nal'][0]}/{totals['nal'][1]} "
-          f"= {totals['nal'][0] / totals['nal'][1]:.3f}  {totals['nt']:.2f}s")
-    print(f"gen   cross-references  naive all-pairs partial_ratio  {totals['nxt']:.2f}s "
-          f"(link_corpus does both stages in {totals['t']:.2f}s: x{totals['nxt'] / totals['t']:.1f})")
+        got = {(tuple(sorted(a)), tuple(sorted(b))) for a, b in beads.values()}
+        got_total += len(got & set(ed.beads))
+        truth_total += len(ed.beads)
+    return f"editions      beads recovered {got_total}/{truth_total} = {got_total / truth_total:.3f} over {seeds} editions  {seconds:.2f}s"
+
+
+def generated(corpus: Path, db: Path, workdir: Path) -> list[str]:
+    """The link stage on a built generated corpus: from scratch, then one more document."""
+    from synopsis.link.store import link_corpus
+
+    answer = json.loads((corpus / "answer.json").read_text())
+    work = workdir / "generated.db"
+    shutil.copyfile(db, work)
+    conn = sqlite3.connect(work)
+    for table in ("cross_references", "alignments", "runs"):
+        conn.execute(f"DELETE FROM {table}")
+    conn.commit()
+    cache = workdir / "tokens.npz"
+    t, c = time.perf_counter(), time.process_time()
+    report = link_corpus(conn, cache=cache)
+    wall, cpu = time.perf_counter() - t, time.process_time() - c
+    conn.commit()
+    out = [f"generated     {report.documents} documents, {sum(1 for _ in conn.execute('SELECT id FROM paragraphs'))} "
+           f"paragraphs: link from scratch {wall:.2f}s wall, {cpu:.2f}s CPU in this process, "
+           f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB; steps {report.steps}; "
+           f"{report.runs_written} runs, {report.cross_references} cross-reference rows, {report.alignments} alignment rows"]
+    # precision/recall on planted passages (strict: Jaccard >= 0.5 on both sides; lenient: any overlap)
+    version_of = dict(conn.execute("SELECT id, version_of FROM documents"))
+    family = {d: (version_of.get(d) or d) for d in version_of}
+    found = [r for r in links(work) if family[r[0]] != family[r[3]]]
+    planted = {}
+    for p in answer["planted"]:
+        key = tuple(sorted(((p["source_document"], p["source_ordinal"]), (p["target_document"], p["target_ordinal"]))))
+        planted.setdefault(key, []).append(p)
+    for name, test in (("strict", lambda a, b: jaccard(a, b) >= 0.5), ("lenient", lambda a, b: min(a[1], b[1]) > max(a[0], b[0]))):
+        hit_ids, correct = set(), 0
+        for a, ao, ss, b, bo, ts in found:
+            ok = False
+            for p in planted.get(tuple(sorted(((a, ao), (b, bo)))), []):
+                ps, pt = (p["source_start"], p["source_end"]), (p["target_start"], p["target_end"])
+                if (a, ao) != (p["source_document"], p["source_ordinal"]):
+                    ps, pt = pt, ps
+                if test(ss, ps) and test(ts, pt):
+                    hit_ids.add(p["id"])
+                    ok = True
+            correct += ok
+        pr, rc = prf(correct, len(found), len(hit_ids), len(answer["planted"]))
+        out.append(f"generated     planted passages ({name} spans) P={pr:.3f} R={rc:.3f}  links={len(found)} planted={len(answer['planted'])}")
+    # one more document: a copy of a document with a planted passage, under a new id
+    src = answer["planted"][0]["target_document"]
+    conn.execute("INSERT INTO documents (id, title, status, word_count, paragraph_count, quotation_count) "
+                 "VALUES ('zz-added', 'Added', 'present', 0, 0, 0)")
+    conn.execute(
+        "INSERT INTO paragraphs (document_id, ordinal, ref, kind, text, char_start, char_end, source_start, source_end, "
+        "word_count) SELECT 'zz-added', ordinal, 'zz-added:' || ordinal, kind, text, char_start, char_end, source_start, "
+        "source_end, word_count FROM paragraphs WHERE document_id = ?", (src,),
+    )
+    t = time.perf_counter()
+    again = link_corpus(conn, cache=cache)
+    out.append(f"generated     add one document ({src} copied, {again.stale_documents} stale): link {time.perf_counter() - t:.2f}s "
+               f"wall, steps {again.steps}; {again.runs_written} runs, {again.cross_references} cross-reference rows")
+    conn.rollback()
+    conn.close()
+    return out
+
+
+def naive_speedup(db: Path, workdir: Path, paragraphs: int = 5000) -> str:
+    """link_corpus vs all-pairs rapidfuzz partial_ratio on the first ``paragraphs`` paragraphs of a corpus."""
+    from rapidfuzz import fuzz, process
+
+    from synopsis.link.normalize import tokenize
+    from synopsis.link.store import link_corpus
+
+    src = sqlite3.connect(db)
+    rows = src.execute("SELECT document_id, text FROM paragraphs ORDER BY document_id, ordinal LIMIT ?", (paragraphs,)).fetchall()
+    src.close()
+    docs: dict[str, list[str]] = {}
+    for d, text in rows:
+        docs.setdefault(d, []).append(text)
+    path = workdir / "sample.db"
+    make_db(path, [(d, None, ps) for d, ps in docs.items()])
+    secs = link(path, link_corpus)
+    norm = [tokenize(t).normalized for _, t in rows]
+    block = 100
+    t = time.perf_counter()
+    process.cdist(norm[:block], norm, scorer=fuzz.partial_ratio, workers=2)
+    naive = (time.perf_counter() - t) * (len(norm) / block) / 2  # upper triangle of the all-pairs matrix
+    return (f"naive         {len(rows)} paragraphs: link_corpus {secs:.2f}s; all-pairs partial_ratio (2 workers, "
+            f"extrapolated from {block} rows) {naive:.0f}s: x{naive / secs:.0f}")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, default=3, help="generated editions to measure")
+    ap.add_argument("--corpus", type=Path, help="a generated corpus folder (with answer.json)")
+    ap.add_argument("--db", type=Path, help="a database built from --corpus")
+    ap.add_argument("--code", type=Path, help="measure the cases with the link stage of this checkout instead")
     args = ap.parse_args()
+    sys.path.insert(0, str(args.code or REPO))
+    from synopsis.link.store import link_corpus
+
+    print(f"link stage from {Path(sys.modules['synopsis.link.store'].__file__).parent}")
     with tempfile.TemporaryDirectory() as tmp:
-        real_corpus(Path(tmp))
-        generated(Path(tmp), args.seeds)
+        work = Path(tmp)
+        print(paraphrases(work, link_corpus))
+        print(translations(work, link_corpus))
+        print(editions(work, link_corpus, args.seeds))
+        if args.corpus and args.db and not args.code:
+            for line in generated(args.corpus, args.db, work):
+                print(line)
+            print(naive_speedup(args.db, work))
 
 
 if __name__ == "__main__":
+    tracemalloc.stop()
     main()

@@ -1,34 +1,37 @@
 """Paragraph alignments: editions of one text, and most-similar paragraphs of others.
 
 Editions (``version_of``)
-    :func:`align_editions` finds the monotone alignment of two paragraph sequences by
-    dynamic programming over *beads* in the manner of Gale–Church and Bertalign: 1-1
-    (kept), 2-1 and 1-2 (merged or split by an editor), 1-0 and 0-1 (dropped or added).
-    A bead's gain is ``(similarity - baseline - penalty) × length``: similarity is
-    ``rapidfuzz.fuzz.ratio`` on normalised text (character-level, so OCR noise costs a
-    little and never everything; normalisation already folded spelling and translation
-    variants), ``baseline`` is what two unrelated paragraphs of one corpus score (about
-    0.5 for ``ratio``), and the length weight makes a long paragraph's evidence count for
-    more, as Gale–Church's length model does. Dropping or adding a paragraph gains 0, so a
+    :func:`align_editions` finds the monotone alignment of two paragraph sequences in
+    the manner of Gale–Church and Bertalign, by *beads*: 1-1 (kept), 2-1 and 1-2 (merged
+    or split by an editor), 1-0 and 0-1 (dropped or added). A bead's gain is
+    ``(similarity - baseline - penalty) × length``: similarity is ``rapidfuzz.fuzz.ratio``
+    on normalised text (character-level, so OCR noise costs a little and never
+    everything; normalisation already folded spelling and translation variants),
+    ``baseline`` is what two unrelated paragraphs of one corpus score (about 0.5 for
+    ``ratio``), and the length weight makes a long paragraph's evidence count for more,
+    as Gale–Church's length model does. Dropping or adding a paragraph gains 0, so a
     paragraph is matched only when it is more like its partner than chance. ``ratio``
     already punishes a length mismatch, which plays the part of Gale–Church's length
-    prior: a paragraph split in two matches each half at about 0.67 and the pair of halves
-    at about 1.0, so the 1-2 bead wins.
+    prior: a paragraph split in two matches each half at about 0.67 and the pair of
+    halves at about 1.0, so the 1-2 bead wins.
 
-    The programme is banded: cells far from the path traced by *anchors* (paragraph pairs
-    that are each other's best candidate in the shingle index, kept in increasing order by
-    a longest increasing subsequence) are never visited, and a cell whose paragraphs share
-    no shingle is given similarity 0 without calling rapidfuzz. Cost is O(n·band).
+    Because a dropped or added paragraph gains exactly 0, the best path through the
+    n × m grid is the best *chain* of positive beads, each starting where the previous
+    one ended or later on both sides. That chain is found by a sweep over the left
+    paragraphs with a Fenwick tree of prefix maxima over the right ones: O(B log m) for B
+    scored beads, never a Python loop over every cell. With ``candidates`` (paragraph
+    pairs that share shingles, from the index) only those cells and the merges and
+    splits beside a matching cell are scored, so two editions of a long document cost
+    about a few ``fuzz.ratio`` calls per paragraph.
 
 Different documents
     :func:`rank_similar` ranks, for each paragraph, the candidate paragraphs of another
     document by cosine similarity of their content-word counts (stop words dropped,
-    spelling folded) and keeps the best ``limit`` above ``score_cutoff``. Candidates come
-    from the shingle index, never from all pairs.
+    spelling and translation variants folded) and keeps the best ``limit`` above
+    ``score_cutoff``. Candidates come from the shingle index, never from all pairs.
 """
 from __future__ import annotations
 
-import bisect
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -38,7 +41,7 @@ from rapidfuzz import fuzz
 
 from synopsis.link.normalize import Tokens, tokenize
 
-__all__ = ["Bead", "align_editions", "rank_similar", "Ranked", "content_cosine"]
+__all__ = ["Bead", "align_editions", "rank_similar", "Ranked", "content_cosine", "count_cosine"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,63 +57,30 @@ class Bead:
         return f"{len(self.left)}-{len(self.right)}"
 
 
-_MOVES = ((1, 1), (2, 1), (1, 2), (1, 0), (0, 1))
+class _PrefixMax:
+    """Fenwick tree over positions 0..n: the best ``(value, tiebreak, payload)`` at or before a position."""
 
+    def __init__(self, n: int) -> None:
+        self.size = n + 1
+        self.tree: list[tuple[float, int, int] | None] = [None] * (self.size + 1)
 
-def _as_tokens(items: Sequence[str | Tokens]) -> list[Tokens]:
-    return [t if isinstance(t, Tokens) else tokenize(t) for t in items]
+    def update(self, pos: int, item: tuple[float, int, int]) -> None:
+        k = pos + 1
+        while k <= self.size:
+            cur = self.tree[k]
+            if cur is None or item[:2] > cur[:2]:
+                self.tree[k] = item
+            k += k & -k
 
-
-def _anchors(pairs: Iterable[tuple[int, int, float]]) -> list[tuple[int, int]]:
-    """Mutually best pairs, then their longest increasing subsequence."""
-    best_l: dict[int, tuple[float, int]] = {}
-    best_r: dict[int, tuple[float, int]] = {}
-    for i, j, w in pairs:
-        if w > best_l.get(i, (-1.0, -1))[0] or (w == best_l[i][0] and j < best_l[i][1]):
-            best_l[i] = (w, j)
-        if w > best_r.get(j, (-1.0, -1))[0] or (w == best_r[j][0] and i < best_r[j][1]):
-            best_r[j] = (w, i)
-    mutual = sorted((i, j) for i, (w, j) in best_l.items() if best_r.get(j, (0, -1))[1] == i)
-    # LIS on j (patience sorting with back-pointers)
-    tails: list[int] = []
-    tail_idx: list[int] = []
-    back = [-1] * len(mutual)
-    for k, (_, j) in enumerate(mutual):
-        pos = bisect.bisect_left(tails, j)
-        if pos == len(tails):
-            tails.append(j)
-            tail_idx.append(k)
-        else:
-            tails[pos] = j
-            tail_idx[pos] = k
-        back[k] = tail_idx[pos - 1] if pos else -1
-    out = []
-    k = tail_idx[-1] if tail_idx else -1
-    while k >= 0:
-        out.append(mutual[k])
-        k = back[k]
-    return out[::-1]
-
-
-def _band(n: int, m: int, anchors: list[tuple[int, int]], width: int) -> list[tuple[int, int]]:
-    """For each i in 0..n, the range of j (inclusive) the programme may visit."""
-    pts = [(0, 0)] + [(i, j) for i, j in anchors] + [(n, m)]
-    band = []
-    k = 0
-    for i in range(n + 1):
-        while k + 1 < len(pts) - 1 and pts[k + 1][0] <= i:
-            k += 1
-        (i0, j0), (i1, j1) = pts[k], pts[min(k + 1, len(pts) - 1)]
-        centre = j0 if i1 == i0 else j0 + (j1 - j0) * (i - i0) / (i1 - i0)
-        lo = max(0, int(centre) - width)
-        hi = min(m, int(math.ceil(centre)) + width)
-        band.append((lo, hi))
-    # keep the band connected: each row must reach the previous row's range
-    for i in range(1, n + 1):
-        lo, hi = band[i]
-        plo, phi = band[i - 1]
-        band[i] = (min(lo, plo), max(hi, phi)) if lo > phi or hi < plo else (lo, hi)
-    return band
+    def query(self, pos: int) -> tuple[float, int, int] | None:
+        k = pos + 1
+        best = None
+        while k > 0:
+            cur = self.tree[k]
+            if cur is not None and (best is None or cur[:2] > best[:2]):
+                best = cur
+            k -= k & -k
+        return best
 
 
 def align_editions(
@@ -120,103 +90,108 @@ def align_editions(
     candidates: Iterable[tuple[int, int, float]] | None = None,
     baseline: float = 0.55,
     merge_penalty: float = 0.05,
-    band_width: int = 40,
-    full_below: int = 250_000,
 ) -> list[Bead]:
     """The monotone bead alignment of two editions' paragraphs (see the module doc).
 
-    ``candidates`` are ``(i, j, weight)`` pairs from the shingle index; without them every
-    cell is scored (fine for a few hundred paragraphs). With them, only candidate cells
-    are scored and, when ``len(left) * len(right)`` exceeds ``full_below``, only a band of
-    ``band_width`` around the anchor path is visited.
+    ``candidates`` are ``(i, j, weight)`` pairs from the shingle index; only their cells
+    (and the merges and splits next to a matching one) are scored. Without them every
+    cell is scored — fine for a few hundred paragraphs, and what finds an OCR-wrecked
+    paragraph that shares no shingle with its partner.
     """
-    lt, rt = _as_tokens(left), _as_tokens(right)
-    n, m = len(lt), len(rt)
-    lnorm = [t.normalized for t in lt]
-    rnorm = [t.normalized for t in rt]
-    llen = [max(len(s), 1) for s in lnorm]
-    rlen = [max(len(s), 1) for s in rnorm]
-    cand: set[tuple[int, int]] | None = None
-    cand_list = list(candidates) if candidates is not None else None
-    if cand_list is not None:
-        cand = {(i, j) for i, j, _ in cand_list}
-    if n * m <= full_below or cand_list is None:
-        band = [(0, m)] * (n + 1)
-        cand = None  # small enough to score every cell: OCR-wrecked paragraphs still align
+    lnorm = [t.normalized if isinstance(t, Tokens) else tokenize(t).normalized for t in left]
+    rnorm = [t.normalized if isinstance(t, Tokens) else tokenize(t).normalized for t in right]
+    n, m = len(lnorm), len(rnorm)
+    llen = [max(len(x), 1) for x in lnorm]
+    rlen = [max(len(x), 1) for x in rnorm]
+    if candidates is None:
+        cells = [(i, j) for i in range(n) for j in range(m)]
     else:
-        band = _band(n, m, _anchors(cand_list), band_width)
+        cells = sorted({(int(i), int(j)) for i, j, _ in candidates if 0 <= i < n and 0 <= j < m})
 
     cache: dict[tuple[int, int, int, int], float] = {}
 
     def sim(i0: int, i1: int, j0: int, j1: int) -> float:
-        """Similarity 0-1 of left[i0:i1] and right[j0:j1]."""
         key = (i0, i1, j0, j1)
         s = cache.get(key)
         if s is None:
-            if cand is not None and not any((i, j) in cand for i in range(i0, i1) for j in range(j0, j1)):
-                s = 0.0
-            else:
-                s = fuzz.ratio(" ".join(lnorm[i0:i1]), " ".join(rnorm[j0:j1])) / 100.0
-            cache[key] = s
+            s = cache[key] = fuzz.ratio(" ".join(lnorm[i0:i1]), " ".join(rnorm[j0:j1])) / 100.0
         return s
 
-    neg = -math.inf
-    score: list[dict[int, float]] = [dict() for _ in range(n + 1)]
-    back: list[dict[int, tuple[int, int]]] = [dict() for _ in range(n + 1)]
-    score[0][0] = 0.0
-    for i in range(n + 1):
-        lo, hi = band[i]
-        row = score[i]
-        for j in range(lo, hi + 1):
-            if i == 0 and j == 0:
-                continue
-            best, arg = neg, (0, 0)
-            for di, dj in _MOVES:
-                pi, pj = i - di, j - dj
-                if pi < 0 or pj < 0:
-                    continue
-                prev = score[pi].get(pj)
-                if prev is None:
-                    continue
-                if di == 0 or dj == 0:
-                    gain = 0.0
-                else:
-                    if di + dj > 2 and max(sim(pi, pi + 1, pj, pj + 1), sim(i - 1, i, j - 1, j)) < baseline:
-                        continue  # a merge is only worth scoring when one of its parts already matches
-                    s = sim(pi, i, pj, j)
-                    weight = (sum(llen[pi:i]) + sum(rlen[pj:j])) / 2
-                    penalty = merge_penalty if di + dj > 2 else 0.0
-                    gain = (s - baseline - penalty) * weight
-                total = prev + gain
-                if total > best:
-                    best, arg = total, (di, dj)
-            if best > neg:
-                row[j] = best
-                back[i][j] = arg
-    if m not in score[n]:  # cannot happen with a connected band, but stay safe
-        raise RuntimeError("alignment band did not reach the end")
+    gains: dict[tuple[int, int, int, int], float] = {}  # (i0, i1, j0, j1) -> gain > 0
+
+    def consider(i0: int, i1: int, j0: int, j1: int) -> None:
+        if i0 < 0 or j0 < 0 or i1 > n or j1 > m or (i0, i1, j0, j1) in gains:
+            return
+        s = sim(i0, i1, j0, j1)
+        penalty = merge_penalty if (i1 - i0) + (j1 - j0) > 2 else 0.0
+        gain = (s - baseline - penalty) * (sum(llen[i0:i1]) + sum(rlen[j0:j1])) / 2
+        if gain > 0:
+            gains[(i0, i1, j0, j1)] = gain
+
+    for i, j in cells:
+        consider(i, i + 1, j, j + 1)
+    for i, j in cells:
+        if sim(i, i + 1, j, j + 1) >= baseline:  # a merge or split is worth scoring beside a match
+            consider(i - 1, i + 1, j, j + 1)
+            consider(i, i + 2, j, j + 1)
+            consider(i, i + 1, j - 1, j + 1)
+            consider(i, i + 1, j, j + 2)
+
+    # best chain: beads by first left paragraph; a bead may follow any bead that ended
+    # (on both sides) at or before its start. Ties go to the bead first in this order.
+    order = sorted(gains)
+    total = [0.0] * len(order)
+    pred = [-1] * len(order)
+    tree = _PrefixMax(m)
+    by_end = sorted(range(len(order)), key=lambda k: (order[k][1], k))
+    done = 0
+    for k, (i0, _, j0, _) in enumerate(order):
+        while done < len(by_end) and order[by_end[done]][1] <= i0:
+            b = by_end[done]
+            tree.update(order[b][3], (total[b], -b, b))
+            done += 1
+        prev = tree.query(j0)
+        total[k] = gains[order[k]] + (prev[0] if prev else 0.0)
+        pred[k] = prev[2] if prev else -1
+    chain: list[int] = []
+    if order:
+        k = max(range(len(order)), key=lambda x: (total[x], -x))
+        while k >= 0:
+            chain.append(k)
+            k = pred[k]
+    chain.reverse()
+
     beads: list[Bead] = []
-    i, j = n, m
-    while i > 0 or j > 0:
-        di, dj = back[i][j]
-        pi, pj = i - di, j - dj
-        s = sim(pi, i, pj, j) * 100 if di and dj else 0.0
-        beads.append(Bead(tuple(range(pi, i)), tuple(range(pj, j)), round(s, 2)))
-        i, j = pi, pj
-    beads.reverse()
+    i = j = 0
+    for k in chain + [-1]:
+        i0, i1, j0, j1 = order[k] if k >= 0 else (n, n, m, m)
+        beads.extend(Bead((x,), (), 0.0) for x in range(i, i0))  # dropped
+        beads.extend(Bead((), (y,), 0.0) for y in range(j, j0))  # added
+        if k >= 0:
+            beads.append(Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), round(sim(i0, i1, j0, j1) * 100, 2)))
+        i, j = i1, j1
     return beads
+
+
+def count_cosine(a: Counter, b: Counter) -> float:
+    """Cosine 0-100 of two bags of words."""
+    if not a or not b:
+        return 0.0
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(v * b.get(k, 0) for k, v in a.items())
+    if not dot:
+        return 0.0
+    na = math.sqrt(sum(v * v for v in a.values()))
+    nb = math.sqrt(sum(v * v for v in b.values()))
+    return 100.0 * dot / (na * nb)
 
 
 def content_cosine(a: Tokens, b: Tokens) -> float:
     """Cosine 0-100 of the content-word counts of two paragraphs."""
-    ca = Counter(t for t, c in zip(a.norms, a.content) if c)
-    cb = Counter(t for t, c in zip(b.norms, b.content) if c)
-    if not ca or not cb:
-        return 0.0
-    dot = sum(v * cb.get(k, 0) for k, v in ca.items())
-    na = math.sqrt(sum(v * v for v in ca.values()))
-    nb = math.sqrt(sum(v * v for v in cb.values()))
-    return 100.0 * dot / (na * nb)
+    return count_cosine(
+        Counter(k for k, c in zip(a.keys, a.content) if c), Counter(k for k, c in zip(b.keys, b.content) if c)
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,170 +1,161 @@
-"""The candidate stage: which paragraph pairs are worth a fuzzy comparison at all.
+"""The candidate stage: which paragraph pairs are worth a closer look at all.
 
 Comparing every paragraph with every other is quadratic; instead each paragraph is cut
-into *shingles* — ordered pairs of content tokens (stop words skipped) at distance one or
-two, so one inserted or OCR-damaged word leaves most of its neighbours' shingles intact —
-and two paragraphs become a candidate pair when they share shingles.
+into *shingles* — unordered pairs of content tokens (stop words skipped) at distance one
+or two, so one inserted, replaced or OCR-damaged word leaves most of its neighbours'
+shingles intact, and a translator's "general secretary" meets "secretary general" — and
+two paragraphs of different documents become a candidate pair when they share shingles.
 
-Everything here is vectorised with numpy:
+Everything here is vectorised with numpy over the key hashes that
+:func:`synopsis.link.normalize.encode_paragraphs` gives:
 
-* a shingle is a 64-bit hash of its two tokens (each token hashed with BLAKE2b, stable
-  across processes and runs, unlike Python's salted ``hash``);
-* the inverted index is a sort of ``(shingle, paragraph)`` postings; a group of equal
-  shingles yields its paragraph pairs by arithmetic on ``np.repeat``, not a Python loop;
-* shared counts per pair come from ``np.unique`` over 64-bit pair keys.
+* a shingle is a 64-bit mix of its two tokens' stable key hashes;
+* the inverted index is one ``np.sort`` of 64-bit words holding the shingle's top bits
+  and the paragraph's index in the low bits, so equal shingles of one paragraph fall
+  together (and are counted once) and a shingle's postings come out in paragraph order;
+* a group of equal shingles yields its paragraph pairs by arithmetic on ``np.repeat``,
+  not a Python loop, and shared counts per pair come from ``np.unique`` over 64-bit
+  pair keys.
+
+Only pairs with at least one paragraph in a *focus* document (the documents that changed
+since the last build) are generated, and when the focus is a small part of the corpus
+only the shingles the focus documents contain are sorted at all: adding one document to
+a built corpus looks up that document's shingles, not everyone's.
 
 Very common shingles say little and cost quadratically, so a shingle is skipped for a
 pair of documents when it occurs in more than ``max_df`` paragraphs of those two
-documents together (a per-pair statistic, so a pair's candidates do not change when an
-unrelated document is added), and skipped outright when it occurs in more than
-``max_postings`` paragraphs of the whole corpus (a safety valve against boilerplate).
+documents together — a per-pair statistic, so a pair's candidates do not depend on
+which other documents are loaded, or in what order — and skipped outright when it
+occurs in more than ``max_postings`` paragraphs of the whole corpus (a safety valve
+against boilerplate repeated in thousands of documents; far above anything real prose
+repeats).
 """
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass, field
-from functools import lru_cache
-
 import numpy as np
 
-from synopsis.link.normalize import Tokens, tokenize
+from synopsis.link.normalize import _ranges
 
-__all__ = ["CorpusIndex", "build_index", "candidate_pairs", "shingles", "token_hash"]
+__all__ = ["shingle_postings", "candidate_pairs", "paragraph_shingles"]
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
-@lru_cache(maxsize=1 << 20)
-def token_hash(norm: str) -> int:
-    """Stable 63-bit hash of a normalised token."""
-    return int.from_bytes(hashlib.blake2b(norm.encode("utf-8"), digest_size=8).digest(), "little") >> 1
-
-
 def _pair_hash(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Hash of an unordered token pair: "power in his hands" meets "hands ... power"."""
+    """Hash of an unordered token pair (wrapping 64-bit arithmetic)."""
     lo, hi = np.minimum(a, b), np.maximum(a, b)
-    return lo * _MIX + hi
+    with np.errstate(over="ignore"):
+        return (lo * _MIX) ^ (hi + (hi << np.uint64(6)) + (lo >> np.uint64(2)))
 
 
-def shingles(tokens: Tokens) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Shingles of one paragraph: (hashes, first token index, second token index).
-
-    A shingle joins content token ``c[x]`` with ``c[x+1]`` and with ``c[x+2]``; the
-    hash ignores the distance and the order of the two (translators reorder: "general
-    secretary", "secretary general"), and is taken over OCR skeletons
-    (:func:`synopsis.link.normalize.ocr_key`), so "cult of the individual and its consequences" and
-    "cult of the individual and all its consequences" share their shingles.
-    """
-    content = [k for k, is_content in enumerate(tokens.content) if is_content]
-    if len(content) < 2:
+def paragraph_shingles(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Shingles of one paragraph's content key hashes: (hash, first position, second position)."""
+    keys = np.asarray(keys, dtype=np.uint64)
+    n = len(keys)
+    pos = np.arange(n, dtype=np.int64)
+    parts = [(_pair_hash(keys[:-1], keys[1:]), pos[:-1], pos[1:])] if n > 1 else []
+    if n > 2:
+        parts.append((_pair_hash(keys[:-2], keys[2:]), pos[:-2], pos[2:]))
+    if not parts:
         empty = np.zeros(0, dtype=np.int64)
         return np.zeros(0, dtype=np.uint64), empty, empty
-    pos = np.asarray(content, dtype=np.int64)
-    h = np.fromiter((token_hash(tokens.keys[k]) for k in content), dtype=np.uint64, count=len(content))
-    firsts = [pos[:-1]]
-    seconds = [pos[1:]]
-    hashes = [_pair_hash(h[:-1], h[1:])]
-    if len(content) > 2:
-        firsts.append(pos[:-2])
-        seconds.append(pos[2:])
-        hashes.append(_pair_hash(h[:-2], h[2:]))
-    return np.concatenate(hashes), np.concatenate(firsts), np.concatenate(seconds)
+    return tuple(np.concatenate(x) for x in zip(*parts))  # type: ignore[return-value]
 
 
-@dataclass(slots=True)
-class CorpusIndex:
-    """Tokens and shingle postings of a set of paragraphs, in a canonical order.
+def shingle_postings(keys: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Shingles of many paragraphs at once: ``(hash, paragraph index)`` per shingle.
 
-    Paragraphs are ordered by (document id, ordinal) whatever order they were given in,
-    so everything computed from the index is independent of load order.
+    ``keys[offsets[p]:offsets[p + 1]]`` are paragraph ``p``'s content key hashes (as
+    :func:`synopsis.link.normalize.encode_paragraphs` returns them). Duplicates within a
+    paragraph are kept here; :func:`candidate_pairs` counts each once.
     """
-
-    paragraph_ids: np.ndarray  # int64, database ids, canonical order
-    doc_index: np.ndarray  # int32, index into documents for each paragraph
-    documents: list[str]  # sorted document ids
-    ordinals: np.ndarray
-    texts: list[str]
-    tokens: list[Tokens]
-    post_hash: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64))  # sorted
-    post_para: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    post_docdf: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # df of shingle in that paragraph's document
-
-    def __len__(self) -> int:
-        return len(self.texts)
-
-    def doc_range(self, document_id: str) -> range:
-        """Indices of a document's paragraphs in the index."""
-        d = self.documents.index(document_id)
-        idx = np.flatnonzero(self.doc_index == d)
-        return range(int(idx[0]), int(idx[-1]) + 1) if len(idx) else range(0)
+    n = len(offsets) - 1
+    counts = np.diff(offsets)
+    para = np.repeat(np.arange(n, dtype=np.int32), counts)
+    hashes, paras = [], []
+    for d in (1, 2):
+        if len(keys) <= d:
+            continue
+        same = para[:-d] == para[d:]
+        hashes.append(_pair_hash(keys[:-d][same], keys[d:][same]))
+        paras.append(para[:-d][same])
+    if not hashes:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int32)
+    return np.concatenate(hashes), np.concatenate(paras)
 
 
-def build_index(paragraphs: list[tuple[int, str, int, str]]) -> CorpusIndex:
-    """Index ``(paragraph_id, document_id, ordinal, text)`` rows."""
-    rows = sorted(paragraphs, key=lambda r: (r[1], r[2], r[0]))
-    documents = sorted({r[1] for r in rows})
-    doc_pos = {d: i for i, d in enumerate(documents)}
-    toks = [tokenize(r[3]) for r in rows]
-    index = CorpusIndex(
-        paragraph_ids=np.asarray([r[0] for r in rows], dtype=np.int64),
-        doc_index=np.asarray([doc_pos[r[1]] for r in rows], dtype=np.int32),
-        documents=documents,
-        ordinals=np.asarray([r[2] for r in rows], dtype=np.int64),
-        texts=[r[3] for r in rows],
-        tokens=toks,
-    )
-    hs, ps = [], []
-    for i, t in enumerate(toks):
-        h, _, _ = shingles(t)
-        if len(h):
-            h = np.unique(h)
-            hs.append(h)
-            ps.append(np.full(len(h), i, dtype=np.int64))
-    if not hs:
-        return index
-    h = np.concatenate(hs)
-    p = np.concatenate(ps)
-    order = np.lexsort((p, h))
-    h, p = h[order], p[order]
-    index.post_hash, index.post_para = h, p
-    # per-(shingle, document) frequency: paragraphs are in document order within a group
-    d = index.doc_index[p]
-    new_run = np.ones(len(h), dtype=bool)
-    new_run[1:] = (h[1:] != h[:-1]) | (d[1:] != d[:-1])
-    run_id = np.cumsum(new_run) - 1
-    run_len = np.bincount(run_id)
-    index.post_docdf = run_len[run_id]
-    return index
+def _bits(n: int) -> int:
+    return max(int(n).bit_length(), 1)
 
 
 def candidate_pairs(
-    index: CorpusIndex,
+    hashes: np.ndarray,
+    paras: np.ndarray,
+    para_doc: np.ndarray,
     *,
-    allowed: np.ndarray | None = None,
-    min_shared: int = 2,
+    focus: np.ndarray | None = None,
+    min_shared: int = 1,
     max_df: int = 60,
-    max_postings: int = 2000,
-    chunk_pairs: int = 8_000_000,
+    max_postings: int = 5000,
+    chunk_pairs: int = 4_000_000,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Paragraph pairs of different documents that share at least ``min_shared`` shingles.
 
-    ``allowed`` is an optional boolean matrix over document indices: only pairs whose
-    documents it allows are returned (the build passes the pairs it must relink). The
-    result is ``(left, right, shared)`` with ``left < right`` (indices into the index),
-    sorted.
+    ``hashes``/``paras`` are shingle postings (:func:`shingle_postings`); ``para_doc``
+    gives each paragraph's document index, paragraphs being numbered in (document,
+    ordinal) order. ``focus`` is an optional boolean array over documents: only pairs
+    with at least one paragraph in a focus document are returned. The result is
+    ``(left, right, shared)`` with ``left < right`` (paragraph indices), sorted.
     """
-    h, p, df = index.post_hash, index.post_para, index.post_docdf
     empty = np.zeros(0, dtype=np.int64)
-    if len(h) < 2:
+    n = len(para_doc)
+    if len(hashes) < 2 or n < 2:
         return empty, empty, empty
-    starts = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
-    sizes = np.diff(np.r_[starts, len(h)])
-    keep = (sizes >= 2) & (sizes <= max_postings)
-    starts, sizes = starts[keep], sizes[keep]
-    n_pairs = sizes * (sizes - 1) // 2
-    n = len(index)
+    para_doc = np.asarray(para_doc, dtype=np.int64)
+    in_focus = None
+    if focus is not None:
+        focus = np.asarray(focus, dtype=bool)
+        in_focus = focus[para_doc]
+        posting_focus = in_focus[paras]
+        if not posting_focus.any():
+            return empty, empty, empty
+        if posting_focus.mean() < 0.5:
+            # look up only the focus documents' shingles (a bitmap first: one gather)
+            wanted = np.sort(hashes[posting_focus])
+            bitmap = np.zeros(1 << 24, dtype=bool)
+            bitmap[(wanted & np.uint64((1 << 24) - 1)).astype(np.int64)] = True
+            maybe = bitmap[(hashes & np.uint64((1 << 24) - 1)).astype(np.int64)]
+            h_maybe = hashes[maybe]
+            at = np.minimum(np.searchsorted(wanted, h_maybe), len(wanted) - 1)
+            exact = wanted[at] == h_maybe
+            idx = np.flatnonzero(maybe)[exact]
+            hashes, paras = hashes[idx], paras[idx]
+    # one sort of (shingle top bits | paragraph index): groups in paragraph order
+    pbits = _bits(n)
+    word = ((hashes >> np.uint64(pbits)) << np.uint64(pbits)) | paras.astype(np.uint64)
+    word.sort()  # (np.unique hashes first, many times slower on ten million words)
+    word = word[np.r_[True, word[1:] != word[:-1]]] if len(word) else word  # a shingle repeated within a paragraph counts once
+    group = word >> np.uint64(pbits)
+    p = (word & np.uint64((1 << pbits) - 1)).astype(np.int64)
+    del word, hashes, paras
+    start = np.r_[True, group[1:] != group[:-1]]
+    starts = np.flatnonzero(start)
+    sizes = np.diff(np.r_[starts, len(group)])
+    keep_group = (sizes >= 2) & (sizes <= max_postings)
+    member = np.repeat(keep_group, sizes)
+    p, group = p[member], group[member]
+    if len(p) < 2:
+        return empty, empty, empty
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    sizes = np.diff(np.r_[starts, len(group)])
+    d = para_doc[p]
+    # paragraphs of one shingle in one document: the per-pair document frequency
+    new_run = np.r_[True, (group[1:] != group[:-1]) | (d[1:] != d[:-1])]
+    run_id = np.cumsum(new_run) - 1
+    df = np.bincount(run_id)[run_id]
+    del group, new_run, run_id
     keys_parts: list[np.ndarray] = []
-    # chunks of groups so that no more than ``chunk_pairs`` pairs are materialised at once
+    n_pairs = sizes * (sizes - 1) // 2
     cum = np.cumsum(n_pairs)
     lo = 0
     while lo < len(starts):
@@ -172,34 +163,23 @@ def candidate_pairs(
         hi = max(int(np.searchsorted(cum, base + chunk_pairs, side="right")), lo + 1)
         g_start, g_size = starts[lo:hi], sizes[lo:hi]
         lo = hi
-        total = int((g_size * (g_size - 1) // 2).sum())
-        if total == 0:
-            continue
-        # every posting, with how many later postings of its group it pairs with
-        member = np.repeat(g_start, g_size) + _ranges(g_size)
+        first = np.repeat(g_start, g_size) + _ranges(g_size)
         after = np.repeat(g_size, g_size) - 1 - _ranges(g_size)
-        left = np.repeat(member, after)
+        left = np.repeat(first, after)
         right = left + 1 + _ranges(after)
         a, b = p[left], p[right]
-        ok = index.doc_index[a] != index.doc_index[b]
+        ok = d[left] != d[right]
         ok &= (df[left] + df[right]) <= max_df
-        if allowed is not None:
-            ok &= allowed[index.doc_index[a], index.doc_index[b]]
+        if in_focus is not None:
+            ok &= in_focus[a] | in_focus[b]
         a, b = a[ok], b[ok]
         keys_parts.append(np.minimum(a, b) * n + np.maximum(a, b))
-    if not keys_parts:
+    keys = np.concatenate(keys_parts) if keys_parts else empty
+    if not len(keys):
         return empty, empty, empty
-    keys = np.concatenate(keys_parts)
-    uniq, counts = np.unique(keys, return_counts=True)
+    keys.sort()
+    first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    uniq, counts = keys[first], np.diff(np.r_[first, len(keys)])
     sel = counts >= min_shared
     uniq, counts = uniq[sel], counts[sel]
-    return uniq // n, uniq % n, counts
-
-
-def _ranges(sizes: np.ndarray) -> np.ndarray:
-    """``concatenate([arange(s) for s in sizes])`` without the Python loop."""
-    total = int(sizes.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    offsets = np.repeat(np.cumsum(sizes) - sizes, sizes)
-    return np.arange(total, dtype=np.int64) - offsets
+    return uniq // n, uniq % n, counts.astype(np.int64)

@@ -14,8 +14,31 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
-__all__ = ["Paraphrase", "PARAPHRASES", "UNRELATED", "unmark"]
+__all__ = ["Paraphrase", "PARAPHRASES", "TRANSLATIONS", "UNRELATED", "unmark", "resolution_paragraphs", "RESOLUTION_MD"]
+
+RESOLUTION_MD = Path(__file__).resolve().parents[2] / "documents" / "cpsu-resolution-1956" / "cpsu-cc-resolution-1956-06-30.md"
+
+
+def resolution_paragraphs(path: Path = RESOLUTION_MD) -> list[str]:
+    """The resolution's body paragraphs: blocks after the date line, page breaks rejoined.
+
+    A stand-in for the ingest pipeline, so the link tests and benchmark do not depend on
+    it: a block that does not end a sentence continues in the next block (a page break),
+    and a word hyphenated across the break is rejoined.
+    """
+    body = path.read_text(encoding="utf-8").split("June 30, 1956", 1)[1]
+    out: list[str] = []
+    for block in re.split(r"\n\s*\n", body):
+        block = " ".join(block.split())
+        if not block:
+            continue
+        if out and not re.search(r"[.:;!?”\"’)\]]$", out[-1]):
+            out[-1] = out[-1][:-1] + block if out[-1].endswith("-") else out[-1] + " " + block
+        else:
+            out.append(block)
+    return out
 
 
 @dataclass(frozen=True)
@@ -80,11 +103,12 @@ PARAPHRASES = [
     ),
     Paraphrase(
         "peoples-daily-translation",
-        "The editorial of the People's Daily on the historical experience of the dictatorship of "
-        "the proletariat put it so: \"[[The CPSU, true to the behests of Lenin, treats seriously "
+        "The editorial of the People's Daily [[on the historical experience of the dictatorship of "
+        "the proletariat]] put it so: \"[[The CPSU, true to the behests of Lenin, treats seriously "
         "certain grave mistakes committed by Stalin in directing socialist construction, and "
         "their consequences]].\" The article was reprinted in many languages.",
-        ("The Communist Party of the Soviet Union, following Lenin's behests, seriously regards some "
+        ("On the historical experience of the dictatorship of the proletariat",
+         "The Communist Party of the Soviet Union, following Lenin's behests, seriously regards some "
          "grave errors committed by Stalin in the direction of socialist construction, and their "
          "consequences",),
         "translation",
@@ -159,3 +183,108 @@ UNRELATED = [
     "At the international congress of physicians the Soviet delegation spoke of the struggle "
     "against tuberculosis and of the sanatoria built on the coast of the Black Sea.",
 ]
+
+
+@dataclass(frozen=True)
+class Translation:
+    """One passage in two "translations" written for the tests, each inside its own paragraph.
+
+    ``left`` and ``right`` mark the passage with ``[[``/``]]`` (twice, where a text quotes it
+    twice); a pair with no marks shares nothing and must not be linked. The sentences are
+    ours: an imagined original rendered by two translators, who choose other words
+    (shortcomings/defects, serious/grave), other spellings (organisation/organization),
+    other quote marks, another order of clauses, and sometimes a scanner damages one.
+    """
+
+    name: str
+    left: str
+    right: str
+    how: str
+
+    @property
+    def left_plain(self) -> str:
+        return unmark(self.left)[0]
+
+    @property
+    def right_plain(self) -> str:
+        return unmark(self.right)[0]
+
+    @property
+    def left_spans(self) -> list[tuple[int, int]]:
+        return unmark(self.left)[1]
+
+    @property
+    def right_spans(self) -> list[tuple[int, int]]:
+        return unmark(self.right)[1]
+
+
+TRANSLATIONS = [
+    Translation(
+        "lenin-rude-two-translations",
+        "In the postscript of January 1923 the letter says: “[[Stalin is too rude, and this defect, although quite "
+        "tolerable in our midst and in dealings among us Communists, becomes intolerable in a Secretary-General]].” "
+        "The words were read to the delegations one by one.",
+        "The postscript is well known. \"[[Stalin is excessively rude, and this shortcoming, fully tolerable in our "
+        "midst and in relations among us Communists, becomes unbearable in the office of General Secretary]],\" it "
+        "begins, and it goes on to propose his removal.",
+        "translation (the brief's example)",
+    ),
+    Translation(
+        "industry-shortcomings",
+        "Opening the session, the chairman declared: “[[The successes of our industry are great, but we must not "
+        "close our eyes to the serious shortcomings that still hamper the work of many enterprises, above all the "
+        "poor organisation of labour and the waste of materials]].” The hall applauded for a long time.",
+        "The chairman began by saying that \"[[the achievements of our industry are considerable, yet we must not "
+        "shut our eyes to the grave defects which still hinder the work of numerous enterprises, first of all the "
+        "bad organization of labor and the squandering of materials]]\", and then he turned to the budget.",
+        "translation, spelling, quote marks",
+    ),
+    Translation(
+        "criticism-reordered",
+        "The editorial ends on a warning. [[Criticism from below must be encouraged in every party organisation, "
+        "because without it the leading bodies lose touch with the masses and repeat their mistakes]]. Nothing "
+        "else in the paper that week was read so widely.",
+        "Its last lines are a warning: [[without criticism from below the leading organs lose contact with the "
+        "masses and repeat their errors, and so it must be encouraged in every organization of the party]]. The "
+        "article was reprinted by the provincial press.",
+        "translation, clauses in another order",
+    ),
+    Translation(
+        "collective-leadership-ocr",
+        "The resolution recalls the principle once more: \"[[collective leadership is the highest principle of "
+        "party leadership, and no individual, however great his merits, may stand above the central committee]].\"",
+        "Speaking to the students, the lecturer quoted the principle: \"[[co11ective 1eadership is the highest "
+        "princip1e of party leadership, and no individua1, however great his rnerits, rnay stand above the "
+        "Central Committee]]\", and then he spoke of the history of the congresses, and at the end he came back to "
+        "it: \"[[collective leadership is the supreme principle of party leadership, and no person, whatever his "
+        "merits, may stand above the Central Committee]].\"",
+        "OCR, quoted twice",
+    ),
+    Translation(
+        "peace-appeal",
+        "The appeal was short. [[We call upon the working people of all countries to defend the cause of peace, "
+        "to demand the prohibition of atomic weapons and to strengthen the friendship between nations]], it "
+        "concluded, and it was signed by forty delegations.",
+        "Forty delegations signed the appeal, which closed with these words: [[we appeal to the toilers of every "
+        "country to defend the cause of peace, to insist on the banning of atomic weapons and to consolidate the "
+        "friendship of the peoples]].",
+        "translation",
+    ),
+    Translation(
+        "same-subject-nothing-shared",
+        "The plenum of the central committee discussed the state of agriculture, the supply of tractors to the "
+        "machine and tractor stations and the payment of collective farmers for their work days.",
+        "At the plenum the central committee heard a report on the harvest, on the shortage of spare parts for the "
+        "tractors and on the pay of collective farmers, and it set up a commission to study the matter.",
+        "unrelated: same subject, no shared passage",
+    ),
+    Translation(
+        "same-phrases-nothing-shared",
+        "The Communist Party of the Soviet Union has always fought for the unity of the international working class "
+        "movement and against every attempt to divide the working people of the world.",
+        "The congress of the Communist Party of the Soviet Union opened in Moscow in February, and delegations of "
+        "fifty-five parties from the whole world came to greet it.",
+        "unrelated: shared names, no shared passage",
+    ),
+]
+"""Labelled translation pairs for tests and the benchmark (the sentences are ours)."""

@@ -2,18 +2,34 @@
 
 A candidate pair (from :mod:`synopsis.link.candidates`) is examined in two ways:
 
-1. **Seed and chain.** Shingles the two paragraphs share are *seeds* (token positions in
-   both). Seeds close to one another on both sides (gaps of at most ``max_gap`` tokens,
-   roughly on one diagonal) form a *chain*; a chain that covers at least ``min_words``
-   shared content words on each side is a passage. Its edges are widened over
-   neighbouring words that still agree (an OCR-damaged first word), and it is scored with
-   ``rapidfuzz.fuzz.ratio`` on the normalised text of both sides. Two quotations of one
-   source in one paragraph give two chains, so repeats are found without extra work.
-2. **Quotation search.** A quotation the ingest stage marked in a paragraph is a known
-   needle: ``fuzz.partial_ratio_alignment`` finds its best window in the other paragraph;
-   the window is then masked and the search repeated, so a quotation that occurs twice is
-   found twice. This is the slow scorer, run only on candidate pairs, only for marked
-   quotations, on normalised text.
+1. **Alignment.** The content tokens of both paragraphs (stop words skipped, keys
+   compared: spelling, translation variants and OCR confusions already folded) are
+   aligned by rapidfuzz's longest common subsequence (``LCSseq.opcodes``, in C). Along the
+   matched tokens a passage is a stretch where matches are dense: each match gains 1,
+   each unmatched token between two matches costs ``gap_penalty`` (the larger of the two
+   sides' gaps, so one word replaced by another translator's costs once), and a gap
+   longer than ``max_gap`` ends the stretch. The best-scoring stretches
+   (:func:`_dense_stretches`, Kadane's maximum-sum segment applied recursively) with at
+   least ``min_words`` matched words are passages. Their edges are widened over
+   neighbouring words that still agree (an OCR-damaged first word, a shared stop word),
+   and each is scored with ``rapidfuzz.fuzz.ratio`` on the normalised text of both
+   sides; below ``score_cutoff`` it is dropped.
+
+   A passage can occur twice (a lecture that opens and closes on one quotation), or two
+   passages in swapped order: one alignment sees only one of them. So the matched
+   stretch is *masked* on one side and the alignment repeated, on each side in turn,
+   until nothing new is found. Two passages that touch on both sides (a translator moved
+   a clause to the front) are merged into one.
+
+2. **Quotation search.** A quotation the ingest stage marked is a known needle:
+   ``fuzz.partial_ratio_alignment`` (run only on pairs that passed the candidate stage)
+   finds its best window in the other paragraph's normalised text; the window is
+   masked and the search repeated, so a quotation quoted twice is found twice. Each
+   window's edges are then moved a few words either way to the position where
+   ``fuzz.ratio`` against the whole quotation is highest (another translation of a
+   quotation is rarely the same length). A passage from step 1 that lies mostly within a
+   quotation is grown the same way to cover the whole quotation on its side, and the
+   matching extent on the other.
 
 Windows in normalised text map back to original offsets through the token spans kept by
 :mod:`synopsis.link.normalize`; spans always start and end on word boundaries, so
@@ -21,22 +37,27 @@ Windows in normalised text map back to original offsets through the token spans 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import LCSseq
 
-from synopsis.link.candidates import shingles
 from synopsis.link.normalize import Tokens
 
-__all__ = ["SharedPassage", "find_passages", "locate_all", "find_quotation"]
+__all__ = ["SharedPassage", "find_passages", "locate_all", "find_quotation", "refine_window", "METHOD_ALIGN",
+           "METHOD_QUOTATION"]
 
-METHOD_CHAIN = "ngram-rapidfuzz"
+METHOD_ALIGN = "lcs-rapidfuzz"
 METHOD_QUOTATION = "quotation-rapidfuzz"
 
 
 @dataclass(frozen=True, slots=True)
 class SharedPassage:
-    """One passage found in two paragraphs; spans are ``[start, end)`` in each text."""
+    """One passage found in two paragraphs; spans are ``[start, end)`` in each text.
+
+    ``left_first``/``left_last`` (and right) are the token range of the span, kept so
+    passages can be merged and rescored without re-tokenising.
+    """
 
     left_start: int
     left_end: int
@@ -46,6 +67,10 @@ class SharedPassage:
     method: str
     left_quotation: int | None = None  # index into the left paragraph's quotation list
     right_quotation: int | None = None
+    left_first: int = -1
+    left_last: int = -1
+    right_first: int = -1
+    right_last: int = -1
 
     def overlaps(self, other: "SharedPassage") -> bool:
         """Both spans overlap those of ``other``: the same passage found twice."""
@@ -54,80 +79,20 @@ class SharedPassage:
             and self.right_start < other.right_end and other.right_start < self.right_end
         )
 
-
-@dataclass(slots=True)
-class _Chain:
-    l_lo: int
-    l_hi: int
-    r_lo: int
-    r_hi: int
-    diag: int
-    l_words: set[int]
-    r_words: set[int]
+    def mirrored(self) -> "SharedPassage":
+        """The same passage with left and right swapped."""
+        return SharedPassage(
+            self.right_start, self.right_end, self.left_start, self.left_end, self.score, self.method,
+            self.right_quotation, self.left_quotation, self.right_first, self.right_last, self.left_first,
+            self.left_last,
+        )
 
 
-def _seeds(left: Tokens, right: Tokens, max_repeat: int = 4) -> list[tuple[int, int, int, int]]:
-    lh, lf, ls = shingles(left)
-    rh, rf, rs = shingles(right)
-    if not len(lh) or not len(rh):
-        return []
-    where: dict[int, list[tuple[int, int]]] = {}
-    for h, f, s in zip(rh.tolist(), rf.tolist(), rs.tolist()):
-        where.setdefault(h, []).append((f, s))
-    seeds = []
-    seen_left: dict[int, int] = {}
-    for h, f, s in zip(lh.tolist(), lf.tolist(), ls.tolist()):
-        hits = where.get(h)
-        if not hits or seen_left.get(h, 0) >= max_repeat:
-            continue
-        seen_left[h] = seen_left.get(h, 0) + 1
-        for rf_, rs_ in hits[:max_repeat]:
-            seeds.append((f, s, rf_, rs_))
-    seeds.sort()
-    return seeds
-
-
-def _chains(seeds: list[tuple[int, int, int, int]], max_gap: int) -> list[_Chain]:
-    chains: list[_Chain] = []
-    for lf, ls, rf, rs in seeds:
-        diag = rf - lf
-        best = None
-        for c in chains:
-            if lf - c.l_hi > max_gap:
-                continue
-            if rf < c.r_lo - max_gap or rf - c.r_hi > max_gap:
-                continue
-            off = abs(diag - c.diag)
-            if off > max_gap:
-                continue
-            if best is None or off < abs(diag - best.diag):
-                best = c
-        if best is None:
-            chains.append(_Chain(lf, ls, rf, rs, diag, {lf, ls}, {rf, rs}))
-        else:
-            best.l_lo, best.l_hi = min(best.l_lo, lf), max(best.l_hi, ls)
-            best.r_lo, best.r_hi = min(best.r_lo, rf), max(best.r_hi, rs)
-            best.diag = diag
-            best.l_words.update((lf, ls))
-            best.r_words.update((rf, rs))
-    return chains
-
-
-def _same_word(a: str, b: str) -> bool:
-    return a == b or (len(a) > 3 and len(b) > 3 and fuzz.ratio(a, b) >= 75)
-
-
-def _widen(left: Tokens, right: Tokens, c: _Chain) -> None:
-    """Take in neighbouring words that still agree (stop words, OCR-damaged words)."""
-    while c.l_lo > 0 and c.r_lo > 0 and _same_word(left.norms[c.l_lo - 1], right.norms[c.r_lo - 1]):
-        c.l_lo -= 1
-        c.r_lo -= 1
-    while (
-        c.l_hi + 1 < len(left) and c.r_hi + 1 < len(right)
-        and _same_word(left.norms[c.l_hi + 1], right.norms[c.r_hi + 1])
-    ):
-        c.l_hi += 1
-        c.r_hi += 1
+def _passage(left: Tokens, lf: int, ll: int, right: Tokens, rf: int, rl: int, score: float, method: str,
+             lq: int | None = None, rq: int | None = None) -> SharedPassage:
+    ls, le = left.tokens_to_span(lf, ll)
+    rs, re_ = right.tokens_to_span(rf, rl)
+    return SharedPassage(ls, le, rs, re_, round(float(score), 2), method, lq, rq, lf, ll, rf, rl)
 
 
 def passage_score(left: Tokens, l_first: int, l_last: int, right: Tokens, r_first: int, r_last: int) -> float:
@@ -135,30 +100,181 @@ def passage_score(left: Tokens, l_first: int, l_last: int, right: Tokens, r_firs
     return float(fuzz.ratio(left.token_range_text(l_first, l_last), right.token_range_text(r_first, r_last)))
 
 
+def _dense_stretches(
+    matches: list[tuple[int, int]], *, min_words: int, max_gap: int, gap_penalty: float
+) -> list[tuple[int, int]]:
+    """Index ranges ``[s, e]`` of ``matches`` where matches are dense enough to be a passage.
+
+    ``matches`` are (left, right) content-token positions in increasing order on both
+    sides. A gap larger than ``max_gap`` on either side splits the list; within a piece
+    the maximum-sum segment (gain 1 per match, ``gap_penalty`` per skipped token) is
+    taken, and the search repeated on what lies either side of it.
+    """
+    out: list[tuple[int, int]] = []
+    pieces: list[tuple[int, int]] = []
+    lo = 0
+    for k in range(1, len(matches) + 1):
+        if k == len(matches) or max(matches[k][0] - matches[k - 1][0], matches[k][1] - matches[k - 1][1]) - 1 > max_gap:
+            pieces.append((lo, k - 1))
+            lo = k
+    stack = [p for p in pieces if p[1] - p[0] + 1 >= min_words]
+    while stack:
+        lo, hi = stack.pop()
+        best, best_s, best_e = 0.0, -1, -1
+        cur, cur_s = 0.0, lo
+        for k in range(lo, hi + 1):
+            if k == lo:
+                cur, cur_s = 1.0, k
+            else:
+                gap = max(matches[k][0] - matches[k - 1][0], matches[k][1] - matches[k - 1][1]) - 1
+                extended = cur - gap_penalty * gap + 1.0
+                if extended >= 1.0:
+                    cur = extended
+                else:
+                    cur, cur_s = 1.0, k
+            if cur > best:
+                best, best_s, best_e = cur, cur_s, k
+        if best_s < 0 or best_e - best_s + 1 < min_words:
+            continue
+        out.append((best_s, best_e))
+        if best_s - lo >= min_words:
+            stack.append((lo, best_s - 1))
+        if hi - best_e >= min_words:
+            stack.append((best_e + 1, hi))
+    return sorted(out)
+
+
+def _same_word(a: str, b: str) -> bool:
+    return a == b or (len(a) > 3 and len(b) > 3 and fuzz.ratio(a, b) >= 75)
+
+
+def _widen(left: Tokens, lf: int, ll: int, right: Tokens, rf: int, rl: int) -> tuple[int, int, int, int]:
+    """Take in neighbouring words that still agree (stop words, OCR-damaged words)."""
+    while lf > 0 and rf > 0 and _same_word(left.norms[lf - 1], right.norms[rf - 1]):
+        lf -= 1
+        rf -= 1
+    while ll + 1 < len(left) and rl + 1 < len(right) and _same_word(left.norms[ll + 1], right.norms[rl + 1]):
+        ll += 1
+        rl += 1
+    return lf, ll, rf, rl
+
+
+def _aligned(lkeys: list[int], rkeys: list[int]) -> list[tuple[int, int]]:
+    """Matched (left, right) positions of the longest common subsequence of two key lists."""
+    out: list[tuple[int, int]] = []
+    for block in LCSseq.opcodes(lkeys, rkeys).as_matching_blocks():
+        for k in range(block.size):
+            out.append((block.a + k, block.b + k))
+    return out
+
+
+def _with_near_matches(lnorms: list[str], rnorms: list[str], m: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Add the pairs the exact alignment skipped between two matches that are one word apart on both
+    sides and nearly the same word ("migt"/"might": a letter the scanner dropped)."""
+    out: list[tuple[int, int]] = []
+    for k, (i, j) in enumerate(m):
+        if k and i - m[k - 1][0] == 2 and j - m[k - 1][1] == 2:
+            a, b = lnorms[i - 1], rnorms[j - 1]
+            if len(a) > 3 and len(b) > 3 and fuzz.ratio(a, b) >= 75:
+                out.append((i - 1, j - 1))
+        out.append((i, j))
+    return out
+
+
+def _extend(lkeys: list[int], rkeys: list[int], st: tuple[int, int, int, int], reach: int = 3) -> tuple[int, int, int, int]:
+    """Grow a stretch over nearby matches the alignment paired elsewhere.
+
+    The longest common subsequence is one of many; at a stretch's edge it may have paired
+    a word with an occurrence far away ("Stalin ... Stalin is too rude"). So while a word
+    within ``reach`` content tokens before the start (after the end) on the left equals
+    one as close on the right, the stretch takes it in, nearest first.
+    """
+    l_lo, l_hi, r_lo, r_hi = st
+    while True:
+        best = None
+        for i in range(max(0, l_lo - reach), l_lo):
+            for j in range(max(0, r_lo - reach), r_lo):
+                if lkeys[i] == rkeys[j] and lkeys[i] >= 0:
+                    cost = (l_lo - i) + (r_lo - j)
+                    if best is None or cost < best[0]:
+                        best = (cost, i, j)
+        if best is None:
+            break
+        l_lo, r_lo = best[1], best[2]
+    while True:
+        best = None
+        for i in range(l_hi + 1, min(len(lkeys), l_hi + reach + 1)):
+            for j in range(r_hi + 1, min(len(rkeys), r_hi + reach + 1)):
+                if lkeys[i] == rkeys[j] and lkeys[i] >= 0:
+                    cost = (i - l_hi) + (j - r_hi)
+                    if best is None or cost < best[0]:
+                        best = (cost, i, j)
+        if best is None:
+            break
+        l_hi, r_hi = best[1], best[2]
+    return l_lo, l_hi, r_lo, r_hi
+
+
 def find_passages(
     left: Tokens,
     right: Tokens,
     *,
     score_cutoff: float = 60.0,
-    min_words: int = 6,
-    max_gap: int = 8,
+    min_words: int = 4,
+    long_words: int = 6,
+    short_score_cutoff: float = 75.0,
+    max_gap: int = 6,
+    gap_penalty: float = 0.5,
+    passes: int = 3,
 ) -> list[SharedPassage]:
-    """Passages ``left`` and ``right`` share, by seed-and-chain (see the module doc)."""
-    seeds = _seeds(left, right)
-    if not seeds:
+    """Passages ``left`` and ``right`` share, by alignment (see the module doc).
+
+    A passage of ``long_words`` aligned content words or more needs ``score_cutoff``; a
+    shorter one (down to ``min_words``) must be closer, ``short_score_cutoff``: a few
+    shared words prove a copy only when the words around them agree too.
+    """
+    lpos = left.content_positions()
+    rpos = right.content_positions()
+    if len(lpos) < min_words or len(rpos) < min_words:
         return []
+    keys = ([left.keys[p] for p in lpos], [right.keys[p] for p in rpos])
+    lnorms = [left.norms[p] for p in lpos]
+    rnorms = [right.norms[p] for p in rpos]
     found: list[SharedPassage] = []
-    for c in _chains(seeds, max_gap):
-        if min(len(c.l_words), len(c.r_words)) < min_words:
-            continue
-        _widen(left, right, c)
-        score = passage_score(left, c.l_lo, c.l_hi, right, c.r_lo, c.r_hi)
-        if score < score_cutoff:
-            continue
-        ls, le = left.tokens_to_span(c.l_lo, c.l_hi)
-        rs, re_ = right.tokens_to_span(c.r_lo, c.r_hi)
-        found.append(SharedPassage(ls, le, rs, re_, round(score, 2), METHOD_CHAIN))
-    return _best_disjoint(found)
+    seen: list[tuple[int, int, int, int]] = []  # stretches as content positions (l_lo, l_hi, r_lo, r_hi)
+    sentinel = -1
+    # pass 0 as is; then mask what was seen on the right (a passage the right repeats, or
+    # one out of order), then on the left with the right restored (one the left repeats)
+    for side in (None, 1, 0):
+        masked = (list(keys[0]), list(keys[1]))
+        for _ in range(passes if side is not None else 1):
+            if side is not None:
+                for st in seen:
+                    lo, hi = (st[2], st[3]) if side else (st[0], st[1])
+                    for k in range(lo, hi + 1):
+                        if masked[side][k] >= 0:
+                            masked[side][k] = sentinel
+                            sentinel -= 1
+            m = _with_near_matches(lnorms, rnorms, _aligned(*masked))
+            if len(m) < min_words:
+                break
+            new = 0
+            for s, e in _dense_stretches(m, min_words=min_words, max_gap=max_gap, gap_penalty=gap_penalty):
+                st = _extend(masked[0], masked[1], (m[s][0], m[e][0], m[s][1], m[e][1]))
+                if st in seen:
+                    continue
+                seen.append(st)
+                new += 1
+                lf, ll, rf, rl = _widen(left, lpos[st[0]], lpos[st[1]], right, rpos[st[2]], rpos[st[3]])
+                score = passage_score(left, lf, ll, right, rf, rl)
+                cutoff = score_cutoff if e - s + 1 >= long_words else max(score_cutoff, short_score_cutoff)
+                if score >= cutoff:
+                    p = _passage(left, lf, ll, right, rf, rl, score, METHOD_ALIGN)
+                    if not any(p.overlaps(q) for q in found):
+                        found.append(p)
+            if not new or side is None:
+                break
+    return _merge_touching(left, right, _best_disjoint(found))
 
 
 def _best_disjoint(found: list[SharedPassage]) -> list[SharedPassage]:
@@ -170,6 +286,46 @@ def _best_disjoint(found: list[SharedPassage]) -> list[SharedPassage]:
     return sorted(kept, key=lambda p: (p.left_start, p.right_start))
 
 
+def _content_between(toks: Tokens, a_last: int, b_first: int) -> int:
+    """Content tokens strictly between token ``a_last`` and token ``b_first``."""
+    return sum(toks.content[a_last + 1 : b_first])
+
+
+def _touch(toks: Tokens, a_first: int, a_last: int, b_first: int, b_last: int, slack: int) -> bool:
+    if a_last < b_first:
+        return _content_between(toks, a_last, b_first) <= slack
+    if b_last < a_first:
+        return _content_between(toks, b_last, a_first) <= slack
+    return True
+
+
+def _merge_touching(left: Tokens, right: Tokens, passages: list[SharedPassage], slack: int = 2) -> list[SharedPassage]:
+    """Merge passages adjacent on both sides, in either order: one sentence, clauses moved."""
+    out = list(passages)
+    merged = True
+    while merged and len(out) > 1:
+        merged = False
+        for i in range(len(out)):
+            for j in range(i + 1, len(out)):
+                a, b = out[i], out[j]
+                if a.method != b.method or a.left_quotation != b.left_quotation or a.right_quotation != b.right_quotation:
+                    continue
+                if _touch(left, a.left_first, a.left_last, b.left_first, b.left_last, slack) and _touch(
+                    right, a.right_first, a.right_last, b.right_first, b.right_last, slack
+                ):
+                    lf, ll = min(a.left_first, b.left_first), max(a.left_last, b.left_last)
+                    rf, rl = min(a.right_first, b.right_first), max(a.right_last, b.right_last)
+                    wa, wb = a.left_end - a.left_start, b.left_end - b.left_start
+                    score = (a.score * wa + b.score * wb) / max(wa + wb, 1)
+                    out[i] = _passage(left, lf, ll, right, rf, rl, score, a.method, a.left_quotation, a.right_quotation)
+                    del out[j]
+                    merged = True
+                    break
+            if merged:
+                break
+    return sorted(out, key=lambda p: (p.left_start, p.right_start))
+
+
 def locate_all(needle: str, haystack: str, *, score_cutoff: float = 80.0, limit: int = 5) -> list[tuple[float, int, int]]:
     """Every window of ``haystack`` that ``needle`` matches, best first: (score, start, end).
 
@@ -178,16 +334,51 @@ def locate_all(needle: str, haystack: str, *, score_cutoff: float = 80.0, limit:
     repeated until nothing reaches ``score_cutoff``.
     """
     hits: list[tuple[float, int, int]] = []
-    if not needle or len(needle) > len(haystack):
+    if not needle or not haystack:
         return hits
     hay = haystack
     for _ in range(limit):
         al = fuzz.partial_ratio_alignment(needle, hay, score_cutoff=score_cutoff)
         if al is None or al.dest_end <= al.dest_start:
             break
+        if len(needle) > len(hay):  # rapidfuzz aligned the haystack inside the needle
+            if al.src_end <= al.src_start:
+                break
+            hits.append((float(al.score), 0, len(hay)))
+            break
         hits.append((float(al.score), al.dest_start, al.dest_end))
         hay = hay[: al.dest_start] + "\x00" * (al.dest_end - al.dest_start) + hay[al.dest_end :]
     return hits
+
+
+def refine_window(needle: str, toks: Tokens, first: int, last: int, *, reach: int = 4) -> tuple[int, int, float]:
+    """Move a window's edges up to ``reach`` tokens either way to best match ``needle``.
+
+    Coordinate ascent: the best first token for the current last, then the best last
+    token for that first, twice over — ``fuzz.ratio`` against ``needle`` on normalised
+    text. Returns ``(first, last, ratio)``; ties keep the edge closest to where it was,
+    so the result does not depend on the search order.
+    """
+    n = len(toks)
+
+    def score(f: int, l: int) -> float:
+        return float(fuzz.ratio(needle, toks.token_range_text(f, l)))
+
+    f, l = first, last
+    best = score(f, l)
+    for _ in range(2):
+        moved = False
+        for cand in sorted(range(max(0, f - reach), min(f + reach, l) + 1), key=lambda x: abs(x - f)):
+            s = score(cand, l)
+            if s > best:
+                best, f, moved = s, cand, True
+        for cand in sorted(range(max(f, l - reach), min(n - 1, l + reach) + 1), key=lambda x: abs(x - l)):
+            s = score(f, cand)
+            if s > best:
+                best, l, moved = s, cand, True
+        if not moved:
+            break
+    return f, l, best
 
 
 def find_quotation(
@@ -206,8 +397,22 @@ def find_quotation(
         window = right.window_to_tokens(start, end)
         if window is None:
             continue
-        r_first, r_last = window
-        ls, le = left.tokens_to_span(first, last)
-        rs, re_ = right.tokens_to_span(r_first, r_last)
-        out.append(SharedPassage(ls, le, rs, re_, round(score, 2), METHOD_QUOTATION, left_quotation=quotation))
+        r_first, r_last, ratio = refine_window(needle, right, *window)
+        out.append(_passage(left, first, last, right, r_first, r_last, max(ratio, score), METHOD_QUOTATION,
+                            lq=quotation))
     return out
+
+
+def grow_to_quotation(
+    left: Tokens, passage: SharedPassage, first: int, last: int, right: Tokens, quotation: int
+) -> SharedPassage:
+    """A passage lying in a left quotation, grown to the whole quotation and its match on the right."""
+    needle = left.token_range_text(first, last)
+    extra = max(0, (last - first) - (passage.left_last - passage.left_first))
+    rf, rl = passage.right_first, passage.right_last
+    # the right side grows at most as much as the left did, plus a few words of slack
+    rf2, rl2, ratio = refine_window(needle, right, rf, rl, reach=min(extra + 3, 40))
+    return replace(
+        _passage(left, first, last, right, rf2, rl2, ratio, passage.method, lq=quotation, rq=passage.right_quotation),
+        method=passage.method,
+    )
