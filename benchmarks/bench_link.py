@@ -228,7 +228,7 @@ def generated(corpus: Path, db: Path, workdir: Path) -> list[str]:
     conn.commit()
     out = [f"generated     {report.documents} documents, {sum(1 for _ in conn.execute('SELECT id FROM paragraphs'))} "
            f"paragraphs: link from scratch {wall:.2f}s wall, {cpu:.2f}s CPU in this process, "
-           f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB; steps {report.steps}; "
+           f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB; steps {report.steps}, CPU {report.cpu_steps}; "
            f"{report.runs_written} runs, {report.cross_references} cross-reference rows, {report.alignments} alignment rows"]
     # precision/recall on planted passages (strict: Jaccard >= 0.5 on both sides; lenient: any overlap)
     version_of = dict(conn.execute("SELECT id, version_of FROM documents"))
@@ -264,7 +264,7 @@ def generated(corpus: Path, db: Path, workdir: Path) -> list[str]:
     t = time.perf_counter()
     again = link_corpus(conn, cache=cache)
     out.append(f"generated     add one document ({src} copied, {again.stale_documents} stale): link {time.perf_counter() - t:.2f}s "
-               f"wall, steps {again.steps}; {again.runs_written} runs, {again.cross_references} cross-reference rows")
+               f"wall, steps {again.steps}, CPU {again.cpu_steps}; {again.runs_written} runs, {again.cross_references} cross-reference rows")
     conn.rollback()
     conn.close()
     return out

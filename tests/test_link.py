@@ -171,6 +171,12 @@ def test_focus_gives_exactly_the_pairs_of_the_focus_documents(resolution_paragra
     for x, y in zip(some, everything):
         assert np.array_equal(x, y[keep])
     assert len(some[0]) > 20
+    # and the corpus filtered down to the focus document's words first gives the same pairs
+    own_words = np.unique(keys[np.repeat(para_doc == 3, np.diff(offsets))])
+    filtered = shingle_postings(keys, offsets, only_keys=own_words)
+    assert len(filtered[0]) < len(hashes) / 2
+    for x, y in zip(candidate_pairs(*filtered, para_doc, focus=focus, min_shared=1), some):
+        assert np.array_equal(x, y)
 
 
 @settings(max_examples=150, deadline=None)

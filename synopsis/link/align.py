@@ -173,25 +173,22 @@ def align_editions(
     return beads
 
 
-def count_cosine(a: Counter, b: Counter) -> float:
-    """Cosine 0-100 of two bags of words."""
+def count_cosine(a: Counter, norm_a: float, b: Counter, norm_b: float) -> float:
+    """Cosine 0-100 of two bags of words, given their Euclidean norms (computed once per bag)."""
     if not a or not b:
         return 0.0
     if len(a) > len(b):
         a, b = b, a
-    dot = sum(v * b.get(k, 0) for k, v in a.items())
-    if not dot:
-        return 0.0
-    na = math.sqrt(sum(v * v for v in a.values()))
-    nb = math.sqrt(sum(v * v for v in b.values()))
-    return 100.0 * dot / (na * nb)
+    get = b.get
+    dot = sum(v * get(k, 0) for k, v in a.items())
+    return 100.0 * dot / (norm_a * norm_b) if dot else 0.0
 
 
 def content_cosine(a: Tokens, b: Tokens) -> float:
     """Cosine 0-100 of the content-word counts of two paragraphs."""
-    return count_cosine(
-        Counter(k for k, c in zip(a.keys, a.content) if c), Counter(k for k, c in zip(b.keys, b.content) if c)
-    )
+    ca = Counter(k for k, c in zip(a.keys, a.content) if c)
+    cb = Counter(k for k, c in zip(b.keys, b.content) if c)
+    return count_cosine(ca, math.sqrt(sum(v * v for v in ca.values())), cb, math.sqrt(sum(v * v for v in cb.values())))
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,7 +45,9 @@ def _pair_hash(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Hash of an unordered token pair (wrapping 64-bit arithmetic)."""
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     with np.errstate(over="ignore"):
-        return (lo * _MIX) ^ (hi + (hi << np.uint64(6)) + (lo >> np.uint64(2)))
+        lo *= _MIX
+        lo ^= hi
+        return lo
 
 
 def paragraph_shingles(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -62,21 +64,39 @@ def paragraph_shingles(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
     return tuple(np.concatenate(x) for x in zip(*parts))  # type: ignore[return-value]
 
 
-def shingle_postings(keys: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def shingle_postings(
+    keys: np.ndarray, offsets: np.ndarray, *, only_keys: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Shingles of many paragraphs at once: ``(hash, paragraph index)`` per shingle.
 
     ``keys[offsets[p]:offsets[p + 1]]`` are paragraph ``p``'s content key hashes (as
     :func:`synopsis.link.normalize.encode_paragraphs` returns them). Duplicates within a
     paragraph are kept here; :func:`candidate_pairs` counts each once.
+
+    ``only_keys`` (sorted key hashes) keeps only the shingles whose two words are both
+    among them: when one new document is linked against a corpus, a shingle it could
+    share is made of its own words, so the rest of the corpus is filtered word by word
+    before any shingle is hashed.
     """
     n = len(offsets) - 1
     counts = np.diff(offsets)
     para = np.repeat(np.arange(n, dtype=np.int32), counts)
+    wanted = None
+    if only_keys is not None:
+        bits = np.uint64((1 << 24) - 1)
+        bitmap = np.zeros(1 << 24, dtype=bool)
+        bitmap[(only_keys & bits).astype(np.int64)] = True
+        wanted = bitmap[(keys & bits).astype(np.int64)]
+        maybe = np.flatnonzero(wanted)
+        at = np.minimum(np.searchsorted(only_keys, keys[maybe]), max(len(only_keys) - 1, 0))
+        wanted[maybe] = only_keys[at] == keys[maybe] if len(only_keys) else False
     hashes, paras = [], []
     for d in (1, 2):
         if len(keys) <= d:
             continue
         same = para[:-d] == para[d:]
+        if wanted is not None:
+            same &= wanted[:-d] & wanted[d:]
         hashes.append(_pair_hash(keys[:-d][same], keys[d:][same]))
         paras.append(para[:-d][same])
     if not hashes:
@@ -97,7 +117,7 @@ def candidate_pairs(
     min_shared: int = 1,
     max_df: int = 60,
     max_postings: int = 5000,
-    chunk_pairs: int = 4_000_000,
+    chunk_pairs: int = 2_000_000,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Paragraph pairs of different documents that share at least ``min_shared`` shingles.
 
@@ -136,7 +156,7 @@ def candidate_pairs(
     word.sort()  # (np.unique hashes first, many times slower on ten million words)
     word = word[np.r_[True, word[1:] != word[:-1]]] if len(word) else word  # a shingle repeated within a paragraph counts once
     group = word >> np.uint64(pbits)
-    p = (word & np.uint64((1 << pbits) - 1)).astype(np.int64)
+    p = (word & np.uint64((1 << pbits) - 1)).astype(np.int32 if n < 2**31 else np.int64)
     del word, hashes, paras
     start = np.r_[True, group[1:] != group[:-1]]
     starts = np.flatnonzero(start)
@@ -148,12 +168,13 @@ def candidate_pairs(
         return empty, empty, empty
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
     sizes = np.diff(np.r_[starts, len(group)])
-    d = para_doc[p]
+    d = para_doc[p].astype(np.int32)
     # paragraphs of one shingle in one document: the per-pair document frequency
     new_run = np.r_[True, (group[1:] != group[:-1]) | (d[1:] != d[:-1])]
+    del group
     run_id = np.cumsum(new_run) - 1
-    df = np.bincount(run_id)[run_id]
-    del group, new_run, run_id
+    df = np.bincount(run_id).astype(np.int32)[run_id]
+    del new_run, run_id
     keys_parts: list[np.ndarray] = []
     n_pairs = sizes * (sizes - 1) // 2
     cum = np.cumsum(n_pairs)
@@ -172,8 +193,9 @@ def candidate_pairs(
         ok &= (df[left] + df[right]) <= max_df
         if in_focus is not None:
             ok &= in_focus[a] | in_focus[b]
-        a, b = a[ok], b[ok]
+        a, b = a[ok].astype(np.int64), b[ok].astype(np.int64)
         keys_parts.append(np.minimum(a, b) * n + np.maximum(a, b))
+        del first, after, left, right, ok
     keys = np.concatenate(keys_parts) if keys_parts else empty
     if not len(keys):
         return empty, empty, empty

@@ -3,21 +3,26 @@
 A candidate pair (from :mod:`synopsis.link.candidates`) is examined in two ways:
 
 1. **Alignment.** The content tokens of both paragraphs (stop words skipped, keys
-   compared: spelling, translation variants and OCR confusions already folded) are
-   aligned by rapidfuzz's longest common subsequence (``LCSseq.opcodes``, in C). Along the
-   matched tokens a passage is a stretch where matches are dense: each match gains 1,
-   each unmatched token between two matches costs ``gap_penalty`` (the larger of the two
+   compared: spelling, inflection, translation variants and OCR confusions already
+   folded) are aligned by rapidfuzz's longest common subsequence (``LCSseq.opcodes``, in
+   C); a word the scanner dropped a letter from, left between two aligned words on both
+   sides, is aligned too when it is nearly the same (``fuzz.ratio`` ≥ 75). Along the
+   aligned words a passage is a stretch where they are dense: each gains 1, each
+   unmatched word between two aligned ones costs ``gap_penalty`` (the larger of the two
    sides' gaps, so one word replaced by another translator's costs once), and a gap
    longer than ``max_gap`` ends the stretch. The best-scoring stretches
-   (:func:`_dense_stretches`, Kadane's maximum-sum segment applied recursively) with at
-   least ``min_words`` matched words are passages. Their edges are widened over
-   neighbouring words that still agree (an OCR-damaged first word, a shared stop word),
-   and each is scored with ``rapidfuzz.fuzz.ratio`` on the normalised text of both
-   sides; below ``score_cutoff`` it is dropped.
+   (:func:`_dense_stretches`: Kadane's maximum-sum segment, applied again either side of
+   each) with at least ``min_words`` aligned words are grown over aligned words just
+   beyond their edges that the subsequence paired elsewhere (:func:`_extend`), widened
+   over neighbouring words that still agree (a shared stop word, a damaged first word),
+   and scored with ``rapidfuzz.fuzz.ratio`` on the normalised text of both sides. A
+   stretch of ``long_words`` or more must reach ``score_cutoff``; a shorter one must
+   reach ``short_score_cutoff``, since a few shared words prove a copy only when the
+   words around them agree too.
 
    A passage can occur twice (a lecture that opens and closes on one quotation), or two
-   passages in swapped order: one alignment sees only one of them. So the matched
-   stretch is *masked* on one side and the alignment repeated, on each side in turn,
+   passages in swapped order: one alignment sees only one of them. So the stretches
+   found are *masked* on one side and the alignment repeated, on each side in turn,
    until nothing new is found. Two passages that touch on both sides (a translator moved
    a clause to the front) are merged into one.
 
@@ -26,10 +31,11 @@ A candidate pair (from :mod:`synopsis.link.candidates`) is examined in two ways:
    finds its best window in the other paragraph's normalised text; the window is
    masked and the search repeated, so a quotation quoted twice is found twice. Each
    window's edges are then moved a few words either way to the position where
-   ``fuzz.ratio`` against the whole quotation is highest (another translation of a
-   quotation is rarely the same length). A passage from step 1 that lies mostly within a
-   quotation is grown the same way to cover the whole quotation on its side, and the
-   matching extent on the other.
+   ``fuzz.ratio`` against the whole quotation is highest (:func:`refine_window`: another
+   translation of a quotation is rarely the same length). A passage from step 1 that
+   lies mostly within a quotation is grown the same way to cover the whole quotation on
+   its side, and the matching extent on the other
+   (:func:`synopsis.link.store.pair_passages`).
 
 Windows in normalised text map back to original offsets through the token spans kept by
 :mod:`synopsis.link.normalize`; spans always start and end on word boundaries, so
@@ -37,7 +43,7 @@ Windows in normalised text map back to original offsets through the token spans 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
@@ -401,18 +407,3 @@ def find_quotation(
         out.append(_passage(left, first, last, right, r_first, r_last, max(ratio, score), METHOD_QUOTATION,
                             lq=quotation))
     return out
-
-
-def grow_to_quotation(
-    left: Tokens, passage: SharedPassage, first: int, last: int, right: Tokens, quotation: int
-) -> SharedPassage:
-    """A passage lying in a left quotation, grown to the whole quotation and its match on the right."""
-    needle = left.token_range_text(first, last)
-    extra = max(0, (last - first) - (passage.left_last - passage.left_first))
-    rf, rl = passage.right_first, passage.right_last
-    # the right side grows at most as much as the left did, plus a few words of slack
-    rf2, rl2, ratio = refine_window(needle, right, rf, rl, reach=min(extra + 3, 40))
-    return replace(
-        _passage(left, first, last, right, rf2, rl2, ratio, passage.method, lq=quotation, rq=passage.right_quotation),
-        method=passage.method,
-    )

@@ -427,7 +427,7 @@ class Lexicon:
             if self.phrase_first:
                 first[list(self.phrase_first)] = True
             self._arrays = (
-                np.asarray(self.fid_norm, dtype=np.int64),
+                np.asarray(self.fid_norm, dtype=np.int32),
                 np.asarray(self.norm_content, dtype=bool),
                 np.asarray(self.key_hash, dtype=np.uint64)[np.asarray(self.norm_key, dtype=np.int64)],
                 first,
@@ -526,20 +526,26 @@ def tokenize(text: str, lexicon: Lexicon | None = None) -> Tokens:
     lex = lexicon or LEXICON
     words = _WORD.findall(text)
     parts = list(map(lex.word.__getitem__, words))
-    fids: list[int] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    # the next match starts at the next occurrence of its text: only non-word characters
+    # lie between two matches, and a word cannot hide among them
     find = text.find
+    starts: list[int] = []
     pos = 0
-    for w, fs in zip(words, parts):
-        # the next match starts at the next occurrence of its text: only non-word
-        # characters lie between two matches, and a word cannot hide among them
-        s = find(w, pos)
-        pos = s + len(w)
-        for f in fs:
-            fids.append(f)
-            starts.append(s)
-            ends.append(pos)
+    for w in words:
+        pos = find(w, pos)
+        starts.append(pos)
+        pos += len(w)
+    ends = [s + len(w) for s, w in zip(starts, words)]
+    if all(len(fs) == 1 for fs in parts):
+        fids = [fs[0] for fs in parts]
+    else:  # a word the table splits in two ("cooperation"): both halves span the word
+        fids, s2, e2 = [], [], []
+        for fs, s, e in zip(parts, starts, ends):
+            for f in fs:
+                fids.append(f)
+                s2.append(s)
+                e2.append(e)
+        starts, ends = s2, e2
     out = Tokens(text=text)
     fid_norm, norms, norm_key, norm_content = lex.fid_norm, lex.norms, lex.norm_key, lex.norm_content
     first = lex.phrase_first

@@ -43,16 +43,17 @@ Directions
 The token cache
     Tokenising 10 million words takes seconds, and a build that adds one document should
     not pay it for the other 99,999 paragraphs. So the content-token key hashes of each
-    document are kept in a cache file beside the database (``<db>.link-cache.npz``),
-    keyed by a digest of the document's texts: an entry is used only for a document
-    whose texts hash the same, so a stale or foreign cache can slow a build down but
-    never change its links. ``cache=False`` turns it off.
+    document are kept in a cache file in the database's folder
+    (``.synopsis-link-cache.npz``), keyed by a digest of the document's texts: an entry
+    is used only for a document whose texts hash the same, so a stale or foreign cache
+    can slow a build down but never change its links. ``cache=False`` turns it off.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
+import math
 import os
 import sqlite3
 import time
@@ -68,6 +69,8 @@ from synopsis.link.align import align_editions, count_cosine, rank_similar
 from synopsis.link.candidates import candidate_pairs, shingle_postings
 from synopsis.link.crossref import (
     METHOD_ALIGN,
+    _aligned,
+    _dense_stretches,
     METHOD_QUOTATION,
     SharedPassage,
     find_passages,
@@ -142,6 +145,7 @@ class LinkReport:
     candidate_pairs: int = 0  # paragraph pairs the index put forward
     seconds: float = 0.0
     steps: dict[str, float] = field(default_factory=dict)  # wall seconds per step
+    cpu_steps: dict[str, float] = field(default_factory=dict)  # CPU seconds of this process per step
     relinked: list[tuple[str, str]] = field(default_factory=list)  # document pairs with new runs
 
     @property
@@ -206,19 +210,30 @@ def _work_roots(versions: dict[str, str | None]) -> dict[str, str]:
 
 class _Timer:
     def __init__(self, report: LinkReport) -> None:
-        self.report, self.last = report, time.perf_counter()
+        self.report, self.last, self.cpu = report, time.perf_counter(), time.process_time()
 
     def lap(self, step: str) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.process_time()
         self.report.steps[step] = round(self.report.steps.get(step, 0.0) + now - self.last, 3)
-        self.last = now
+        self.report.cpu_steps[step] = round(self.report.cpu_steps.get(step, 0.0) + cpu - self.cpu, 3)
+        self.last, self.cpu = now, cpu
+
+
+CACHE_NAME = ".synopsis-link-cache.npz"
+"""The token cache's file name, in the database's folder."""
 
 
 def default_cache_path(db: sqlite3.Connection) -> Path | None:
-    """``<database file>.link-cache.npz`` beside the main database file, or None in memory."""
+    """:data:`CACHE_NAME` in the main database file's folder, or None for a database in memory.
+
+    The folder, not the file: the build links inside a copy (``.synopsis.db.building``)
+    that it renames into place, and a copy of a database elsewhere in the folder should
+    find the tokens too. Entries are keyed by the texts they came from, so databases that
+    share a folder can share the cache.
+    """
     for _, name, filename in db.execute("PRAGMA database_list").fetchall():
         if name == "main" and filename:
-            return Path(filename + ".link-cache.npz")
+            return Path(filename).parent / CACHE_NAME
     return None
 
 
@@ -392,7 +407,12 @@ def link_corpus(
     # candidate paragraph pairs with at least one side in a stale document
     focus = np.zeros(len(docs), dtype=bool)
     focus[[dpos[d] for d in stale]] = True
-    hashes, post_para = shingle_postings(keys, offsets)
+    focus_paras = focus[para_doc]
+    only = None
+    if focus_paras.mean() < 0.5:  # a few documents against many: filter the corpus by their words
+        counts = np.diff(offsets)
+        only = np.unique(keys[np.repeat(focus_paras, counts)])
+    hashes, post_para = shingle_postings(keys, offsets, only_keys=only)
     common = dict(max_df=params.max_df, max_postings=params.max_postings)
     left, right, shared = candidate_pairs(
         hashes, post_para, para_doc, focus=focus, min_shared=min(params.min_shared, params.similarity_min_shared),
@@ -450,6 +470,8 @@ def link_corpus(
     sel = np.flatnonzero(shared >= params.min_shared)
     for i, j in zip(left[sel].tolist(), right[sel].tolist()):
         t_pair = time.perf_counter()
+        if not _may_share(keys[offsets[i] : offsets[i + 1]], keys[offsets[j] : offsets[j + 1]], params):
+            continue  # no stretch of aligned words at all: not worth tokenising
         key = (int(para_doc[i]), int(para_doc[j]))
         out = xref.setdefault(key, [])
         for p in pair_passages(toks(i), toks(j), quotations_of(i), quotations_of(j), params):
@@ -466,12 +488,13 @@ def link_corpus(
     timer.lap("cross_references")
 
     # similarity: ranked from both sides, for pairs of different works
-    bags: dict[int, Counter] = {}
+    bags: dict[int, tuple[Counter, float]] = {}
 
-    def bag(i: int) -> Counter:
+    def bag(i: int) -> tuple[Counter, float]:
         b = bags.get(i)
         if b is None:
-            b = bags[i] = Counter(keys[offsets[i] : offsets[i + 1]].tolist())
+            words = Counter(keys[offsets[i] : offsets[i + 1]].tolist())
+            b = bags[i] = (words, math.sqrt(sum(v * v for v in words.values())))
         return b
 
     similar: dict[tuple[int, int], list[tuple]] = {}
@@ -485,7 +508,7 @@ def link_corpus(
             members = sel[bounds[g] : bounds[g + 1]]
             t_pair = time.perf_counter()
             pairs = list(zip(left[members].tolist(), right[members].tolist()))
-            scores = {(i, j): count_cosine(bag(i), bag(j)) for i, j in pairs}
+            scores = {(i, j): count_cosine(*bag(i), *bag(j)) for i, j in pairs}
             key = (int(para_doc[pairs[0][0]]), int(para_doc[pairs[0][1]]))
             rows_out = []
             for ranked in (
@@ -589,6 +612,20 @@ def link_corpus(
         len(stale), report.runs_written, report.cross_references, report.alignments, report.seconds, report.steps,
     )
     return report
+
+
+def _may_share(left_keys: np.ndarray, right_keys: np.ndarray, params: LinkParameters) -> bool:
+    """Whether two paragraphs' content keys (from the index) hold a stretch that could be a passage.
+
+    The same alignment :func:`synopsis.link.crossref.find_passages` starts from, on the
+    index's key hashes, one word more lenient (it adds near matches later): a pair that
+    fails it cannot have a passage, and is never tokenised.
+    """
+    m = _aligned(left_keys.tolist(), right_keys.tolist())
+    need = max(params.min_words - 1, 2)
+    return len(m) >= need and bool(
+        _dense_stretches(m, min_words=need, max_gap=params.max_gap, gap_penalty=params.gap_penalty)
+    )
 
 
 def _inside(first: int, last: int, quotes: list[tuple[int, int, int]]) -> int | None:
