@@ -332,10 +332,13 @@ class SiteClient:
     def close(self) -> None:
         import asyncio
 
-        pending = asyncio.all_tasks(self.loop)  # e.g. the reload plugin's file watcher
-        for task in pending:
-            task.cancel()
-        self.loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        async def cancel_pending() -> None:  # e.g. the reload plugin's file watcher
+            pending = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+
+        self.loop.run_until_complete(cancel_pending())
         self.loop.close()
 
 
