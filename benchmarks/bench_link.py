@@ -287,7 +287,7 @@ def naive_speedup(db: Path, workdir: Path, paragraphs: int = 5000) -> str:
     make_db(path, [(d, None, ps) for d, ps in docs.items()])
     secs = link(path, link_corpus)
     norm = [tokenize(t).normalized for _, t in rows]
-    block = 100
+    block = 10
     t = time.perf_counter()
     process.cdist(norm[:block], norm, scorer=fuzz.partial_ratio, workers=2)
     naive = (time.perf_counter() - t) * (len(norm) / block) / 2  # upper triangle of the all-pairs matrix

@@ -150,20 +150,29 @@ def candidate_pairs(
             exact = wanted[at] == h_maybe
             idx = np.flatnonzero(maybe)[exact]
             hashes, paras = hashes[idx], paras[idx]
-    # one sort of (shingle top bits | paragraph index): groups in paragraph order
+    # one sort of (shingle top bits | paragraph index): groups in paragraph order; built in
+    # place, since at a hundred thousand paragraphs each temporary is a hundred megabytes
     pbits = _bits(n)
-    word = ((hashes >> np.uint64(pbits)) << np.uint64(pbits)) | paras.astype(np.uint64)
+    word = hashes >> np.uint64(pbits)
+    word <<= np.uint64(pbits)
+    word |= paras.astype(np.uint64)
     word.sort()  # (np.unique hashes first, many times slower on ten million words)
-    word = word[np.r_[True, word[1:] != word[:-1]]] if len(word) else word  # a shingle repeated within a paragraph counts once
+    if len(word):
+        keep = np.empty(len(word), dtype=bool)
+        keep[0] = True
+        np.not_equal(word[1:], word[:-1], out=keep[1:])  # a shingle repeated within a paragraph counts once
+        word = word[keep]
+        del keep
     group = word >> np.uint64(pbits)
-    p = (word & np.uint64((1 << pbits) - 1)).astype(np.int32 if n < 2**31 else np.int64)
-    del word, hashes, paras
-    start = np.r_[True, group[1:] != group[:-1]]
-    starts = np.flatnonzero(start)
+    word &= np.uint64((1 << pbits) - 1)
+    p = word.astype(np.int32 if n < 2**31 else np.int64)
+    del word
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
     sizes = np.diff(np.r_[starts, len(group)])
     keep_group = (sizes >= 2) & (sizes <= max_postings)
     member = np.repeat(keep_group, sizes)
     p, group = p[member], group[member]
+    del member, starts, sizes, keep_group
     if len(p) < 2:
         return empty, empty, empty
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
@@ -172,7 +181,7 @@ def candidate_pairs(
     # paragraphs of one shingle in one document: the per-pair document frequency
     new_run = np.r_[True, (group[1:] != group[:-1]) | (d[1:] != d[:-1])]
     del group
-    run_id = np.cumsum(new_run) - 1
+    run_id = np.cumsum(new_run, dtype=np.int32) - 1
     df = np.bincount(run_id).astype(np.int32)[run_id]
     del new_run, run_id
     keys_parts: list[np.ndarray] = []
@@ -197,11 +206,21 @@ def candidate_pairs(
         keys_parts.append(np.minimum(a, b) * n + np.maximum(a, b))
         del first, after, left, right, ok
     keys = np.concatenate(keys_parts) if keys_parts else empty
+    del keys_parts
     if not len(keys):
         return empty, empty, empty
     keys.sort()
-    first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    uniq, counts = keys[first], np.diff(np.r_[first, len(keys)])
+    if min_shared >= 2:
+        # most pairs share one shingle by chance: keep only keys that repeat, then count those
+        repeated = keys[1:][keys[1:] == keys[:-1]]
+        del keys
+        if not len(repeated):
+            return empty, empty, empty
+        first = np.flatnonzero(np.r_[True, repeated[1:] != repeated[:-1]])
+        uniq, counts = repeated[first], np.diff(np.r_[first, len(repeated)]) + 1
+    else:
+        first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        uniq, counts = keys[first], np.diff(np.r_[first, len(keys)])
     sel = counts >= min_shared
     uniq, counts = uniq[sel], counts[sel]
     return uniq // n, uniq % n, counts.astype(np.int64)

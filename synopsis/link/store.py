@@ -146,6 +146,7 @@ class LinkReport:
     seconds: float = 0.0
     steps: dict[str, float] = field(default_factory=dict)  # wall seconds per step
     cpu_steps: dict[str, float] = field(default_factory=dict)  # CPU seconds of this process per step
+    peak_mib: dict[str, int] = field(default_factory=dict)  # the process's peak resident memory after each step
     relinked: list[tuple[str, str]] = field(default_factory=list)  # document pairs with new runs
 
     @property
@@ -216,7 +217,17 @@ class _Timer:
         now, cpu = time.perf_counter(), time.process_time()
         self.report.steps[step] = round(self.report.steps.get(step, 0.0) + now - self.last, 3)
         self.report.cpu_steps[step] = round(self.report.cpu_steps.get(step, 0.0) + cpu - self.cpu, 3)
+        self.report.peak_mib[step] = _peak_mib()
         self.last, self.cpu = now, cpu
+
+
+def _peak_mib() -> int:
+    try:
+        import resource
+
+        return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    except (ImportError, OSError):  # not on every platform
+        return 0
 
 
 CACHE_NAME = ".synopsis-link-cache.npz"
