@@ -1,8 +1,9 @@
 """The store step: a processed :class:`Doc` into the database, in bulk.
 
-This is the database edge of ingest. It runs inside the build's single transaction, writes
-with SQLAlchemy Core ``executemany`` over the SQLModel tables (one statement per table, not
-one ORM object per row), and keeps ids stable: a row whose citation ``ref`` existed before
+This is the database edge of ingest, in two halves: :func:`prepare_rows` turns a ``Doc``
+into rows (pure, run in the ingest workers) and :func:`store_prepared` writes them inside
+the build's single transaction, one ``executemany`` per table of the SQLModel schema. It
+keeps ids stable: a row whose citation ``ref`` existed before
 gets its old id back, so links, bookmarks and readers' notes that name an id keep working
 when a document is re-ingested.
 """
@@ -71,9 +72,30 @@ class IdAllocator:
         return new
 
 
-def document_row(meta: DocumentMeta, doc: Doc | None, *, status: str, status_note: str, pipeline_sha256: str | None) -> dict:
+@dataclass
+class PreparedDocument:
+    """A document's rows, made from its :class:`Doc` in an ingest worker.
+
+    Everything that costs time per word (slicing texts, counting words, mapping offsets
+    back to the source) happens here, in the worker processes, so that the build process
+    only assigns ids and writes. Rows carry no ids yet: a child row names its parent by
+    position (``section_index``, ``paragraph_index``) and :func:`store_prepared` fills in
+    the ids when it writes.
+    """
+
+    meta: DocumentMeta
+    facts: dict  # the documents row's columns that come from the text
+    sections: list[dict] = field(default_factory=list)
+    paragraphs: list[dict] = field(default_factory=list)
+    sentences: list[dict] = field(default_factory=list)
+    quotations: list[dict] = field(default_factory=list)
+    footnotes: list[dict] = field(default_factory=list)
+
+
+def document_row(meta: DocumentMeta, prepared: PreparedDocument | None, *, status: str, status_note: str, pipeline_sha256: str | None) -> dict:
     """The ``documents`` row of a catalogued document, present or missing."""
-    row = {
+    facts = prepared.facts if prepared else {}
+    return {
         "id": meta.id,
         "title": meta.title,
         "author": meta.author,
@@ -90,19 +112,18 @@ def document_row(meta: DocumentMeta, doc: Doc | None, *, status: str, status_not
         "version_of": meta.version_of,
         "status": status,
         "status_note": status_note,
-        "source_file": f"{meta.folder.name}/{meta.source_file}" if (meta.folder and meta.source_file and doc) else None,
-        "source_format": doc.format if doc else None,
-        "source_sha256": doc.sha256 if doc else None,
+        "source_file": f"{meta.folder.name}/{meta.source_file}" if (meta.folder and meta.source_file and prepared) else None,
+        "source_format": facts.get("source_format"),
+        "source_sha256": facts.get("source_sha256"),
         "retrieved_at": meta.retrieval.get("retrieved_at"),
         "retrieved_from": meta.retrieval.get("final_url") or meta.retrieval.get("url"),
-        "front_matter": "\n".join(doc.front_matter) if doc and doc.front_matter else None,
-        "notes": "\n".join(doc.notes) if doc and doc.notes else None,
-        "word_count": count_words(doc.text) if doc else 0,
-        "paragraph_count": len(doc.paragraphs) if doc else 0,
-        "quotation_count": len(doc.quotations) if doc else 0,
+        "front_matter": facts.get("front_matter"),
+        "notes": facts.get("notes"),
+        "word_count": facts.get("word_count", 0),
+        "paragraph_count": facts.get("paragraph_count", 0),
+        "quotation_count": facts.get("quotation_count", 0),
         "pipeline_sha256": pipeline_sha256,
     }
-    return row
 
 
 def delete_document_rows(conn: Connection, document_id: str) -> None:
@@ -119,25 +140,24 @@ def delete_document_rows(conn: Connection, document_id: str) -> None:
         conn.execute(delete(model.__table__).where(model.__table__.c.document_id == document_id))
 
 
-def store_document(conn: Connection, doc: Doc, *, ids: IdAllocator) -> None:
-    """Insert a document's sections, paragraphs, sentences, quotations and footnotes."""
+def prepare_rows(doc: Doc) -> PreparedDocument:
+    """A processed document's rows, with citations, ready to store (pure; runs in a worker)."""
     doc_id = doc.meta.id
-    section_rows, section_ids, section_labels = [], {}, {}
     numbers = [s.number for s in doc.sections if s.number]
     numbers_unique = len(numbers) == len(set(numbers))
-    for section in doc.sections:
+    sections, section_index, section_labels = [], {}, {}
+    for index, section in enumerate(doc.sections):
         label = section.number if (section.number and numbers_unique) else f"s{section.ordinal}"
-        ref = f"{doc_id}:{label}"
-        section_ids[section.ordinal] = ids.id_for("sections", ref)
-        section_labels[section.ordinal] = label
-        section_rows.append({
-            "id": section_ids[section.ordinal], "document_id": doc_id, "ordinal": section.ordinal, "ref": ref,
+        section_index[section.ordinal], section_labels[section.ordinal] = index, label
+        sections.append({
+            "document_id": doc_id, "ordinal": section.ordinal, "ref": f"{doc_id}:{label}",
             "number": section.number, "heading": section.heading, "char_start": section.start, "char_end": section.end,
         })
 
-    paragraph_rows, paragraph_ids, paragraph_refs, paragraph_starts = [], {}, {}, {}
+    paragraphs, paragraph_index, paragraph_refs = [], {}, {}
     in_section: dict[int | None, int] = {}
-    for paragraph in doc.paragraphs:
+    to_source = doc.offsets.to_source
+    for index, paragraph in enumerate(doc.paragraphs):
         key = paragraph.section
         in_section[key] = in_section.get(key, 0) + 1
         if doc.sections:
@@ -146,51 +166,77 @@ def store_document(conn: Connection, doc: Doc, *, ids: IdAllocator) -> None:
         else:
             ref = f"{doc_id}:{paragraph.ordinal}"
         text = doc.text[paragraph.start : paragraph.end]
-        pid = ids.id_for("paragraphs", ref)
-        paragraph_ids[paragraph.ordinal], paragraph_refs[paragraph.ordinal] = pid, ref
-        paragraph_starts[paragraph.ordinal] = paragraph.start
-        paragraph_rows.append({
-            "id": pid, "document_id": doc_id, "section_id": section_ids.get(key) if key is not None else None,
-            "ordinal": paragraph.ordinal, "ref": ref, "kind": paragraph.kind, "text": text,
+        paragraph_index[paragraph.ordinal], paragraph_refs[paragraph.ordinal] = index, ref
+        paragraphs.append({
+            "section_index": section_index.get(key) if key is not None else None,
+            "document_id": doc_id, "ordinal": paragraph.ordinal, "ref": ref, "kind": paragraph.kind, "text": text,
             "char_start": paragraph.start, "char_end": paragraph.end,
-            "source_start": doc.offsets.to_source(paragraph.start),
-            "source_end": doc.offsets.to_source(max(paragraph.end - 1, paragraph.start)) + (1 if paragraph.end > paragraph.start else 0),
+            "source_start": to_source(paragraph.start),
+            "source_end": to_source(max(paragraph.end - 1, paragraph.start)) + (1 if paragraph.end > paragraph.start else 0),
             "word_count": count_words(text),
             "italics": json.dumps([[s.start, s.end] for s in paragraph.italics]) if paragraph.italics else None,
         })
 
-    sentence_rows = [
-        {
-            "id": ids.id_for("sentences"), "paragraph_id": paragraph_ids[s.paragraph], "ordinal": s.ordinal,
-            "text": doc.text[s.start : s.end], "char_start": s.start, "char_end": s.end,
-        }
+    sentences = [
+        {"paragraph_index": paragraph_index[s.paragraph], "ordinal": s.ordinal, "text": doc.text[s.start : s.end], "char_start": s.start, "char_end": s.end}
         for s in doc.sentences
     ]
-    quotation_rows = []
-    for q in doc.quotations:
-        ref = f"{paragraph_refs[q.paragraph]}.q{q.ordinal}"
-        quotation_rows.append({
-            "id": ids.id_for("quotations", ref), "paragraph_id": paragraph_ids[q.paragraph], "document_id": doc_id,
-            "ordinal": q.ordinal, "ref": ref, "kind": q.kind, "text": q.text or doc.text[q.start : q.end],
+    quotations = [
+        {
+            "paragraph_index": paragraph_index[q.paragraph], "document_id": doc_id, "ordinal": q.ordinal,
+            "ref": f"{paragraph_refs[q.paragraph]}.q{q.ordinal}", "kind": q.kind, "text": q.text or doc.text[q.start : q.end],
             "speaker": q.speaker, "citation": q.citation, "char_start": q.start, "char_end": q.end,
-        })
-    footnote_rows, seen_markers = [], set()
+        }
+        for q in doc.quotations
+    ]
+    footnotes, seen_markers = [], set()
     for number, note in enumerate(doc.footnotes, start=1):
         marker = note.marker or str(number)
         label = marker if marker not in seen_markers else f"{marker}-{number}"
         seen_markers.add(label)
-        ref = f"{doc_id}:n{label}"
-        footnote_rows.append({
-            "id": ids.id_for("footnotes", ref), "document_id": doc_id,
-            "paragraph_id": paragraph_ids.get(note.paragraph) if note.paragraph is not None else None,
-            "marker": marker, "ref": ref, "text": doc.text[note.start : note.end], "call_offset": note.call_offset,
-            "char_start": note.start, "char_end": note.end,
+        footnotes.append({
+            "paragraph_index": paragraph_index.get(note.paragraph) if note.paragraph is not None else None,
+            "document_id": doc_id, "marker": marker, "ref": f"{doc_id}:n{label}", "text": doc.text[note.start : note.end],
+            "call_offset": note.call_offset, "char_start": note.start, "char_end": note.end,
         })
-    _insert(conn, Section, section_rows)
-    _insert(conn, Paragraph, paragraph_rows)
-    _insert(conn, Sentence, sentence_rows)
-    _insert(conn, Quotation, quotation_rows)
-    _insert(conn, Footnote, footnote_rows)
+    facts = {
+        "source_format": doc.format,
+        "source_sha256": doc.sha256,
+        "front_matter": "\n".join(doc.front_matter) if doc.front_matter else None,
+        "notes": "\n".join(doc.notes) if doc.notes else None,
+        "word_count": sum(p["word_count"] for p in paragraphs),
+        "paragraph_count": len(paragraphs),
+        "quotation_count": len(quotations),
+    }
+    return PreparedDocument(doc.meta, facts, sections, paragraphs, sentences, quotations, footnotes)
+
+
+def store_prepared(conn: Connection, prepared: PreparedDocument, *, ids: IdAllocator) -> None:
+    """Give a prepared document's rows their ids (old ones for known refs) and insert them."""
+    section_ids = [ids.id_for("sections", row["ref"]) for row in prepared.sections]
+    for row, id_ in zip(prepared.sections, section_ids):
+        row["id"] = id_
+    paragraph_ids = []
+    for row in prepared.paragraphs:
+        index = row.pop("section_index")
+        row["section_id"] = section_ids[index] if index is not None else None
+        row["id"] = ids.id_for("paragraphs", row["ref"])
+        paragraph_ids.append(row["id"])
+    for row in prepared.sentences:
+        row["paragraph_id"] = paragraph_ids[row.pop("paragraph_index")]
+        row["id"] = ids.id_for("sentences")
+    for row in prepared.quotations:
+        row["paragraph_id"] = paragraph_ids[row.pop("paragraph_index")]
+        row["id"] = ids.id_for("quotations", row["ref"])
+    for row in prepared.footnotes:
+        index = row.pop("paragraph_index")
+        row["paragraph_id"] = paragraph_ids[index] if index is not None else None
+        row["id"] = ids.id_for("footnotes", row["ref"])
+    _insert(conn, Section, prepared.sections)
+    _insert(conn, Paragraph, prepared.paragraphs)
+    _insert(conn, Sentence, prepared.sentences)
+    _insert(conn, Quotation, prepared.quotations)
+    _insert(conn, Footnote, prepared.footnotes)
 
 
 def upsert_document(conn: Connection, row: dict) -> None:

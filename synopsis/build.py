@@ -7,10 +7,15 @@ whose paragraphs changed, carries readers' notes over, builds the full-text inde
 and then renames the copy into place in one atomic step. A build that fails, or is
 killed, leaves the old database exactly as it was.
 
-Order of work, so that bad input is found before anything is written::
+Order of work::
 
-    catalogue (all metadata checked) → pipeline for every changed document (in memory)
-    → copy + migrate → one transaction: store, link, re-find notes, index → rename
+    catalogue (every metadata file checked before anything else)
+    → copy + migrate → one transaction on the copy:
+        ingest workers (read → clean → segment → annotate → rows) streaming into store,
+        link, re-find notes, index
+    → rename the copy into place
+
+Bad input found at any step rolls the transaction back and deletes the copy.
 """
 from __future__ import annotations
 
@@ -22,7 +27,7 @@ import shutil
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,9 +44,17 @@ from synopsis.database import (
 )
 from synopsis.errors import SynopsisError
 from synopsis.ingest.catalogue import load_catalogue, source_status
-from synopsis.ingest.model import Doc, DocumentMeta
+from synopsis.ingest.model import DocumentMeta
 from synopsis.ingest.pipeline import pipeline_version, run_pipeline
-from synopsis.ingest.store import IdAllocator, delete_document_rows, document_row, store_document, upsert_document
+from synopsis.ingest.store import (
+    IdAllocator,
+    PreparedDocument,
+    delete_document_rows,
+    document_row,
+    prepare_rows,
+    store_prepared,
+    upsert_document,
+)
 from synopsis.schema import Document, Paragraph
 
 log = logging.getLogger(__name__)
@@ -91,10 +104,6 @@ def build(*, documents_dir: Path, db_path: Path, progress: Progress | None = Non
         report.unchanged = [m.id for m in catalogue if digests[m.id] and digests[m.id] == previous.get(m.id)]
         clock.lap("catalogue")
 
-        say(f"ingesting {len(changed)} document(s)")
-        docs = _run_pipelines(changed, workers=workers)
-        clock.lap("ingest")
-
         tmp_path = db_path.with_name(f".{db_path.name}.building")
         try:
             _prepare_copy(db_path, tmp_path)
@@ -104,9 +113,9 @@ def build(*, documents_dir: Path, db_path: Path, progress: Progress | None = Non
                     say("migrating the schema")
                     migrate(conn)
                     clock.lap("migrate")
-                    say("storing documents")
-                    _store(conn, catalogue, docs, digests, previous, report)
-                    clock.lap("store")
+                    say(f"ingesting {len(changed)} document(s)")
+                    _store(conn, catalogue, _ingest_all(changed, workers=workers), digests, previous, report)
+                    clock.lap("ingest and store")
                     say("linking documents")
                     report.links = _link(conn)
                     clock.lap("link")
@@ -164,8 +173,18 @@ def _previous_digests(db_path: Path) -> dict[str, str]:
         return {}
 
 
-def _run_pipelines(metas: list[DocumentMeta], *, workers: int | None) -> dict[str, Doc]:
-    """Run every changed document through the stages, on both cores when there are many.
+def ingest_document(meta: DocumentMeta) -> PreparedDocument:
+    """One document through the pipeline stages and into rows (what an ingest worker does)."""
+    return prepare_rows(run_pipeline(meta))
+
+
+def _ingest_all(metas: list[DocumentMeta], *, workers: int | None) -> Iterator[PreparedDocument]:
+    """Every changed document's rows, in catalogue order, on both cores when there are many.
+
+    A generator: the build process stores each document while the workers are already on
+    the next ones, and never holds the whole corpus in memory. The order is the
+    catalogue's (``imap``, not ``imap_unordered``) so that new rows get the same ids in
+    every build.
 
     A ``multiprocessing`` pool rather than ``concurrent.futures``: leaving its ``with``
     block (Ctrl-C, SIGTERM, a document that fails) terminates the workers at once, where an
@@ -174,7 +193,8 @@ def _run_pipelines(metas: list[DocumentMeta], *, workers: int | None) -> dict[st
     process is killed outright, instead of waiting forever for work.
     """
     if len(metas) < PARALLEL_MIN_DOCUMENTS or workers == 1:
-        return {meta.id: run_pipeline(meta) for meta in metas}
+        yield from map(ingest_document, metas)
+        return
     # Forked with SIGINT and SIGTERM blocked, so that neither reaches a worker before
     # _start_worker has set its handlers; the build process receives its own once unblocked.
     unblock = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
@@ -185,7 +205,7 @@ def _run_pipelines(metas: list[DocumentMeta], *, workers: int | None) -> dict[st
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, unblock)
     with pool:
-        return {doc.meta.id: doc for doc in pool.imap_unordered(run_pipeline, metas, chunksize=max(1, len(metas) // 64))}
+        yield from pool.imap(ingest_document, metas, chunksize=max(1, min(16, len(metas) // 64)))
 
 
 _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
@@ -229,54 +249,41 @@ def _remove_with_journal(path: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def _store(conn: Connection, catalogue: list[DocumentMeta], docs: dict[str, Doc], digests: dict, previous: dict, report: BuildReport) -> None:
-    """Write changed documents, refresh every documents row, drop documents no longer catalogued."""
+def _store(
+    conn: Connection, catalogue: list[DocumentMeta], prepared: Iterator[PreparedDocument], digests: dict, previous: dict, report: BuildReport
+) -> None:
+    """Clear changed and removed documents, then write each changed one as it comes from ingest."""
     ids = IdAllocator.for_connection(conn)
     catalogued = {meta.id for meta in catalogue}
+    changing = {m.id for m in catalogue if digests[m.id] and digests[m.id] != previous.get(m.id)}
     stored = [row[0] for row in conn.execute(select(Document.__table__.c.id))]
     gone = [doc_id for doc_id in stored if doc_id not in catalogued]
-    going = set(gone) | {doc_id for doc_id in docs} | {m.id for m in catalogue if not digests[m.id] and m.id in previous}
-    paragraphs_total = conn.execute(select(Paragraph.__table__.c.id).limit(1)).first() is not None
-    if going and paragraphs_total and len(docs) > 0.2 * max(len(catalogue), 1):
+    going = set(gone) | changing | {m.id for m in catalogue if not digests[m.id] and m.id in previous}
+    has_paragraphs = conn.execute(select(Paragraph.__table__.c.id).limit(1)).first() is not None
+    if going and has_paragraphs and len(changing) > 0.2 * max(len(catalogue), 1):
         drop_fts_triggers(conn)  # many changes: re-index once at the end instead of row by row
     for doc_id in sorted(going.intersection(stored)):  # a document new to the database has no rows to clear
         ids.remember(conn, doc_id)
         delete_document_rows(conn, doc_id)
-    # Missing texts of documents that once were present lose their rows (handled above) too.
     for doc_id in gone:
         conn.execute(Document.__table__.delete().where(Document.__table__.c.id == doc_id))
         report.removed.append(doc_id)
-    # documents rows first (version_of references), in an order where a version follows its original
-    for meta in _originals_first(catalogue):
-        doc = docs.get(meta.id)
-        status, note = source_status(meta)
-        if doc is None and digests[meta.id]:
-            # unchanged: refresh the status and bibliographic facts, keep everything else
-            conn.execute(
-                Document.__table__.update().where(Document.__table__.c.id == meta.id).values(status=status, status_note=note)
-            )
-            continue
-        upsert_document(conn, document_row(meta, doc, status=status, status_note=note, pipeline_sha256=digests[meta.id]))
-    for doc_id in sorted(docs):
-        store_document(conn, docs[doc_id], ids=ids)
-        report.ingested.append(doc_id)
-
-
-def _originals_first(catalogue: list[DocumentMeta]) -> list[DocumentMeta]:
-    by_id = {m.id: m for m in catalogue}
-    ordered, placed = [], set()
-
-    def place(meta: DocumentMeta, trail: frozenset = frozenset()) -> None:
-        if meta.id in placed or meta.id in trail:
-            return
-        if meta.version_of and meta.version_of in by_id:
-            place(by_id[meta.version_of], trail | {meta.id})
-        placed.add(meta.id)
-        ordered.append(meta)
-
+    # Rows of unchanged and missing documents: refresh status and facts. (SQLite does not
+    # enforce foreign keys here, so a version may be written before its original.)
     for meta in catalogue:
-        place(meta)
-    return ordered
+        if meta.id in changing:
+            continue
+        status, note = source_status(meta)
+        if digests[meta.id]:  # unchanged: keep everything but the status
+            conn.execute(Document.__table__.update().where(Document.__table__.c.id == meta.id).values(status=status, status_note=note))
+        else:
+            upsert_document(conn, document_row(meta, None, status=status, status_note=note, pipeline_sha256=None))
+    for document in prepared:
+        meta = document.meta
+        status, note = source_status(meta)
+        upsert_document(conn, document_row(meta, document, status=status, status_note=note, pipeline_sha256=digests[meta.id]))
+        store_prepared(conn, document, ids=ids)
+        report.ingested.append(meta.id)
 
 
 def _link(conn: Connection) -> dict[str, int]:
