@@ -398,12 +398,12 @@ async def _search(db, query: str, *, limit: int, document_id: str | None) -> dic
     paragraphs = _rows(await db.execute(
         f"""select p.id, p.ref, p.document_id, d.title as document_title,
                    snippet(paragraphs_fts, 0, :start, :end, ' … ', {SNIPPET_TOKENS}) as snippet,
-                   bm25(paragraphs_fts) as rank
+                   paragraphs_fts.rank as rank
             from paragraphs_fts
             join paragraphs p on p.id = paragraphs_fts.rowid
             join documents d on d.id = p.document_id
             where paragraphs_fts match :q {doc_filter}
-            order by rank limit :limit""",
+            order by paragraphs_fts.rank limit :limit""",
         params,
     ))
     quote_filter = "and q.document_id = :doc" if document_id else ""
@@ -411,12 +411,12 @@ async def _search(db, query: str, *, limit: int, document_id: str | None) -> dic
         f"""select q.id, q.ref, q.kind, q.document_id, d.title as document_title,
                    highlight(quotations_fts, 0, :start, :end) as snippet,
                    highlight(quotations_fts, 1, :start, :end) as speaker,
-                   bm25(quotations_fts) as rank
+                   quotations_fts.rank as rank
             from quotations_fts
             join quotations q on q.id = quotations_fts.rowid
             join documents d on d.id = q.document_id
             where quotations_fts match :q {quote_filter}
-            order by rank limit :limit""",
+            order by quotations_fts.rank limit :limit""",
         params,
     ))
     counts = {}
