@@ -153,7 +153,7 @@ class Run(SQLModel, table=True):
     __tablename__ = "runs"
 
     id: Optional[int] = Field(default=None, primary_key=True, description="Row id")
-    kind: str = Field(description="alignment or cross_reference")
+    kind: str = Field(description="alignment or cross_reference (links of a document pair), or document (the digest of one document's linked inputs, so an unchanged document is not linked again)")
     method: str = Field(description="The algorithm, e.g. edition-dp, similarity, ngram-rapidfuzz")
     left_document_id: str = Field(foreign_key="documents.id", index=True, description="First document of the pair")
     right_document_id: str = Field(foreign_key="documents.id", index=True, description="Second document of the pair")
