@@ -137,7 +137,7 @@ async def search(request, datasette):
         raise NotFound(f"Unknown document: {document_id}")
     context: dict[str, Any] = {
         "database": db.name, "q": q, "document_id": document_id,
-        "documents": await queries.documents(db, present_only=True), "results": None,
+        "documents": await _document_menu(db), "results": None,
     }
     if q:
         results = await queries.search(db, q, document_id=document_id)
@@ -151,6 +151,16 @@ async def search(request, datasette):
         context["results"] = results
     html = await datasette.render_template("search.html", context, request=request, view_name="search")
     return Response.html(html)
+
+
+DOCUMENT_MENU_MAX = 200
+"""Above this many documents the search form asks for a document id instead of listing them
+all: rendering thousands of options would cost every search more than the search itself."""
+
+
+async def _document_menu(db) -> list | None:
+    count = (await db.execute("select count(*) from documents where status = 'present'")).first()[0]
+    return await queries.documents(db, present_only=True) if count <= DOCUMENT_MENU_MAX else None
 
 
 @page
