@@ -8,6 +8,7 @@ the ``synopsis.publish.reload`` plugin notices and re-opens.
 from __future__ import annotations
 
 import logging
+import socket
 from pathlib import Path
 
 import synopsis
@@ -53,6 +54,21 @@ def datasette_args(db_path: Path, *, host: str, port: int, metadata: Path | None
     return args
 
 
+def check_port_free(host: str, port: int) -> None:
+    """Refuse, in one line, an address another server holds (uvicorn would log five lines and exit 3)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        raise SynopsisError(f"{host}: cannot listen on this address ({error.strerror})") from None
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            raise SynopsisError(f"{host}:{port}: {error.strerror.lower()} (choose another with --port)") from None
+
+
 def serve(*, db_path: Path, documents_dir: Path, host: str = "127.0.0.1", port: int = 8001, metadata: Path | None = None, build_first: bool = True) -> None:
     """Build when the database is missing or older than its sources, then run Datasette."""
     db_path, documents_dir = Path(db_path), Path(documents_dir)
@@ -62,6 +78,7 @@ def serve(*, db_path: Path, documents_dir: Path, host: str = "127.0.0.1", port: 
     if not db_path.exists():
         raise SynopsisError(f"{db_path}: no such database and no documents folder {documents_dir} to build it from")
     check_database(db_path)  # one line for a file that is not ours; rolls back a killed note's write
+    check_port_free(host, port)
     from datasette.cli import cli as datasette_cli
 
     datasette_cli.main(datasette_args(db_path, host=host, port=port, metadata=metadata), prog_name="datasette", standalone_mode=True)

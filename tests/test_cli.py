@@ -91,3 +91,15 @@ def test_compare_prints_json_for_two_documents(built_db):
     data = json.loads(result.output)
     assert (data["left"], data["right"]) == (RESOLUTION_ID, other)
     assert isinstance(data["alignment"], list) and isinstance(data["passages"], list)
+
+
+def test_serve_on_a_port_in_use_is_one_line(built_db):
+    import socket
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        result = run("serve", "--db", str(built_db), "--no-build", "--port", str(port))
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"synopsis: error: 127.0.0.1:{port}: address already in use (choose another with --port)"
