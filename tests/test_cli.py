@@ -103,3 +103,17 @@ def test_serve_on_a_port_in_use_is_one_line(built_db):
         result = run("serve", "--db", str(built_db), "--no-build", "--port", str(port))
     assert result.returncode == 2
     assert result.stderr.strip() == f"synopsis: error: 127.0.0.1:{port}: address already in use (choose another with --port)"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["buidl"], "synopsis: error: No such command 'buidl'. Did you mean 'build'? (see `synopsis --help`)"),
+        (["search"], "synopsis: error: Missing argument 'QUERY'. (see `synopsis search --help`)"),
+        (["compare", "a", "b", "--format", "xml"], "synopsis: error: Invalid value for '--format': 'xml' is not one of 'table', 'csv', 'json'. (see `synopsis compare --help`)"),
+    ],
+)
+def test_usage_errors_are_one_line_too(args, message):
+    result = run(*args)
+    assert result.returncode == 2
+    assert result.stderr.strip() == message

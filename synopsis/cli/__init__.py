@@ -24,6 +24,10 @@ class SynopsisGroup(click.Group):
         except SynopsisError as error:
             click.echo(f"synopsis: error: {error}", err=True)
             sys.exit(error.exit_code)
+        except click.UsageError as error:  # a bad option: one line too, with where to look
+            command = f"synopsis {error.ctx.info_name}" if error.ctx and error.ctx.parent else "synopsis"
+            click.echo(f"synopsis: error: {error.format_message()} (see `{command} --help`)", err=True)
+            sys.exit(error.exit_code)
         except KeyboardInterrupt:
             click.echo("synopsis: interrupted", err=True)
             sys.exit(130)
