@@ -50,36 +50,6 @@ sys.modules["link_cases"] = cases
 _spec.loader.exec_module(cases)  # type: ignore[union-attr]
 
 
-def make_db(path: Path, documents, quotations=()) -> None:
-    from sqlalchemy import create_engine
-    from sqlmodel import SQLModel
-
-    import synopsis.schema  # noqa: F401
-
-    engine = create_engine(f"sqlite:///{path}")
-    SQLModel.metadata.create_all(engine)
-    engine.dispose()
-    conn = sqlite3.connect(path)
-    for doc_id, version_of, paragraphs in documents:
-        conn.execute(
-            "INSERT INTO documents (id, title, version_of, status, word_count, paragraph_count, quotation_count) "
-            "VALUES (?,?,?,?,0,0,0)", (doc_id, doc_id, version_of, "present"),
-        )
-        for k, text in enumerate(paragraphs, 1):
-            conn.execute(
-                "INSERT INTO paragraphs (document_id, ordinal, ref, kind, text, char_start, char_end, source_start, "
-                "source_end, word_count) VALUES (?,?,?,'body',?,0,?,0,0,0)", (doc_id, k, f"{doc_id}:{k}", text, len(text)),
-            )
-    for n, (doc_id, ordinal, start, end) in enumerate(quotations, 1):
-        pid, text = conn.execute("SELECT id, text FROM paragraphs WHERE document_id=? AND ordinal=?", (doc_id, ordinal)).fetchone()
-        conn.execute(
-            "INSERT INTO quotations (paragraph_id, document_id, ordinal, ref, kind, text, char_start, char_end) "
-            "VALUES (?,?,?,?,?,?,?,?)", (pid, doc_id, n, f"{doc_id}:q{n}", "quotation", text[start:end], start, end),
-        )
-    conn.commit()
-    conn.close()
-
-
 def link(path: Path, link_corpus) -> float:
     conn = sqlite3.connect(path)
     t = time.perf_counter()
@@ -136,7 +106,7 @@ def paraphrases(workdir: Path, link_corpus) -> str:
             truth.append((source, len(mixed), (at, at + len(key)), span, case.name))
         mixed.append(cases.UNRELATED[k % len(cases.UNRELATED)])
     path = workdir / "paraphrases.db"
-    make_db(path, [("resolution", None, res), ("speeches", None, mixed)])
+    cases.make_database(path, [("resolution", None, res), ("speeches", None, mixed)])
     secs = link(path, link_corpus)
     found = links(path)  # "resolution" < "speeches": source is the resolution
     marks_r = {}
@@ -167,7 +137,7 @@ def translations(workdir: Path, link_corpus) -> str:
         for span in case.right_spans:
             truth.append((case.name, case.left_spans[0], span))
     path = workdir / "translations.db"
-    make_db(path, documents, quotations)
+    cases.make_database(path, documents, quotations)
     secs = link(path, link_corpus)
     found = links(path)
     correct = sum(1 for a, ao, ss, b, bo, ts in found
@@ -190,7 +160,7 @@ def editions(workdir: Path, link_corpus, seeds: int) -> str:
         ed = make_edition(res, seed=seed, ocr_rate=0.02, merge_rate=0.08, split_rate=0.08, drop_rate=0.05,
                           insert_rate=0.05)
         path = workdir / f"edition{seed}.db"
-        make_db(path, [("resolution", None, res), ("resolution-ed", "resolution", ed.paragraphs)])
+        cases.make_database(path, [("resolution", None, res), ("resolution-ed", "resolution", ed.paragraphs)])
         seconds += link(path, link_corpus)
         conn = sqlite3.connect(path)
         beads: dict[int, tuple[set, set]] = {}
@@ -284,7 +254,7 @@ def naive_speedup(db: Path, workdir: Path, paragraphs: int = 5000) -> str:
     for d, text in rows:
         docs.setdefault(d, []).append(text)
     path = workdir / "sample.db"
-    make_db(path, [(d, None, ps) for d, ps in docs.items()])
+    cases.make_database(path, [(d, None, ps) for d, ps in docs.items()])
     secs = link(path, link_corpus)
     norm = [tokenize(t).normalized for _, t in rows]
     block = 10

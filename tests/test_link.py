@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from synopsis.link.align import align_editions
 from synopsis.link.candidates import candidate_pairs, paragraph_shingles, shingle_postings
-from synopsis.link.cases import PARAPHRASES, TRANSLATIONS, UNRELATED, resolution_paragraphs as _resolution_paragraphs
+from synopsis.link.cases import PARAPHRASES, TRANSLATIONS, UNRELATED, make_database
+from synopsis.link.cases import resolution_paragraphs as _resolution_paragraphs
 from synopsis.link.crossref import find_passages, locate_all
 from synopsis.link.editions import FILLER_SENTENCES, make_edition
 from synopsis.link.normalize import LEXICON, encode_paragraphs, normalize_word, tokenize
@@ -30,48 +31,6 @@ def resolution_paragraphs() -> list[str]:
     return paragraphs
 
 
-def _make_db(path: Path, documents: list[tuple[str, str | None, list[str]]], quotations=()) -> Path:
-    """A Synopsis database holding ``(id, version_of, paragraphs)`` documents, in that order."""
-    from sqlalchemy import create_engine
-    from sqlmodel import SQLModel
-
-    import synopsis.schema  # noqa: F401 - registers the tables
-
-    engine = create_engine(f"sqlite:///{path}")
-    SQLModel.metadata.create_all(engine)
-    engine.dispose()
-    conn = sqlite3.connect(path)
-    for doc_id, version_of, paragraphs in documents:
-        conn.execute(
-            "INSERT INTO documents (id, title, version_of, status, word_count, paragraph_count, quotation_count) "
-            "VALUES (?,?,?,?,0,0,0)",
-            (doc_id, doc_id.title(), version_of, "present"),
-        )
-        offset = 0
-        for k, text in enumerate(paragraphs, 1):
-            conn.execute(
-                "INSERT INTO paragraphs (document_id, ordinal, ref, kind, text, char_start, char_end, source_start, "
-                "source_end, word_count) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (doc_id, k, f"{doc_id}:{k}", "body", text, offset, offset + len(text), offset, offset + len(text),
-                 len(text.split())),
-            )
-            offset += len(text) + 2
-    for doc_id, ordinal, start, end in quotations:  # paragraph-relative spans
-        pid, pstart = conn.execute(
-            "SELECT id, char_start FROM paragraphs WHERE document_id=? AND ordinal=?", (doc_id, ordinal)
-        ).fetchone()
-        n = conn.execute("SELECT count(*) FROM quotations").fetchone()[0] + 1
-        text = conn.execute("SELECT text FROM paragraphs WHERE id=?", (pid,)).fetchone()[0][start:end]
-        conn.execute(
-            "INSERT INTO quotations (paragraph_id, document_id, ordinal, ref, kind, text, char_start, char_end) "
-            "VALUES (?,?,?,?,?,?,?,?)",
-            (pid, doc_id, n, f"{doc_id}:{ordinal}.q{n}", "quotation", text, pstart + start, pstart + end),
-        )
-    conn.commit()
-    conn.close()
-    return path
-
-
 EDITION = dict(seed=7, ocr_rate=0.02, merge_rate=0.08, split_rate=0.08, drop_rate=0.05, insert_rate=0.05)
 
 
@@ -79,7 +38,7 @@ EDITION = dict(seed=7, ocr_rate=0.02, merge_rate=0.08, split_rate=0.08, drop_rat
 def two_editions_db(tmp_path, resolution_paragraphs):
     """The resolution and a generated second edition of it (version_of), not yet linked."""
     edition = make_edition(resolution_paragraphs, **EDITION)
-    path = _make_db(
+    path = make_database(
         tmp_path / "editions.db",
         [("resolution", None, resolution_paragraphs), ("resolution-second", "resolution", edition.paragraphs)],
     )
@@ -93,7 +52,7 @@ def paraphrase_db(tmp_path, resolution_paragraphs):
     for k, case in enumerate(PARAPHRASES):
         mixed.append(case.plain)
         mixed.append(UNRELATED[k % len(UNRELATED)])
-    path = _make_db(tmp_path / "paraphrase.db", [("resolution", None, resolution_paragraphs), ("speeches", None, mixed)])
+    path = make_database(tmp_path / "paraphrase.db", [("resolution", None, resolution_paragraphs), ("speeches", None, mixed)])
     return path, mixed
 
 
@@ -314,7 +273,7 @@ def test_link_corpus_is_incremental(two_editions_db, tmp_path, resolution_paragr
 def test_unrelated_documents_get_no_runs_but_their_digest(tmp_path, resolution_paragraphs):
     """Runs grow with the links, not with the square of the documents."""
     docs = [("resolution", None, resolution_paragraphs)] + [(f"unrelated-{k}", None, [text]) for k, text in enumerate(UNRELATED)]
-    conn = sqlite3.connect(_make_db(tmp_path / "u.db", docs))
+    conn = sqlite3.connect(make_database(tmp_path / "u.db", docs))
     report = link_corpus(conn, cache=False)
     assert report.cross_references == 0
     assert _runs(conn) == sorted(("document", "digest", d, d) for d, _, _ in docs)
@@ -399,7 +358,7 @@ def translations_db(tmp_path):
             filler = UNRELATED[k % len(UNRELATED)] if side == "l" else FILLER_SENTENCES[k % len(FILLER_SENTENCES)]
             documents.append((doc, None, [filler, text]))
             quotations.extend((doc, 2, s, e) for s, e in _quoted_spans(text, spans))
-    return _make_db(tmp_path / "translations.db", documents, quotations=quotations)
+    return make_database(tmp_path / "translations.db", documents, quotations=quotations)
 
 
 def test_two_translations_of_a_passage_are_linked_whole(translations_db):
@@ -443,7 +402,7 @@ def test_stored_spans_slice_back_to_their_passages(paraphrase_db):
 def test_a_marked_quotation_is_found_twice_and_named(tmp_path, resolution_paragraphs):
     case = next(c for c in PARAPHRASES if c.name == "lenin-intellect-repeated")
     (s1, e1), (s2, e2) = case.spans
-    path = _make_db(
+    path = make_database(
         tmp_path / "q.db",
         [("resolution", None, resolution_paragraphs), ("lecture", None, [UNRELATED[0], case.plain])],
         quotations=[("lecture", 2, s1 - 1, e1 + 1), ("lecture", 2, s2 - 1, e2 + 1)],
@@ -468,7 +427,7 @@ def test_links_do_not_depend_on_load_order(tmp_path_factory, rnd):
 
     def stored(order) -> tuple:
         path = tmp_path_factory.mktemp("order") / "o.db"
-        _make_db(path, order)
+        make_database(path, order)
         conn = sqlite3.connect(path)
         link_corpus(conn)
         conn.commit()

@@ -13,10 +13,11 @@ The wording here is ours; only ``source`` strings are the resolution's.
 from __future__ import annotations
 
 import re
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Paraphrase", "PARAPHRASES", "TRANSLATIONS", "UNRELATED", "unmark", "resolution_paragraphs", "RESOLUTION_MD"]
+__all__ = ["Paraphrase", "PARAPHRASES", "TRANSLATIONS", "UNRELATED", "unmark", "resolution_paragraphs", "RESOLUTION_MD", "make_database"]
 
 RESOLUTION_MD = Path(__file__).resolve().parents[2] / "documents" / "cpsu-resolution-1956" / "cpsu-cc-resolution-1956-06-30.md"
 
@@ -288,3 +289,50 @@ TRANSLATIONS = [
     ),
 ]
 """Labelled translation pairs for tests and the benchmark (the sentences are ours)."""
+
+
+def make_database(path: Path, documents: list[tuple[str, str | None, list[str]]], quotations=()) -> Path:
+    """A Synopsis database holding ``(id, version_of, paragraphs)`` documents, in that order.
+
+    Made straight from the schema, without the ingest pipeline, so that link tests and
+    benchmarks control every paragraph. ``quotations`` are ``(document id, paragraph ordinal,
+    start, end)`` with spans relative to the paragraph.
+    """
+    from sqlalchemy import create_engine
+    from sqlmodel import SQLModel
+
+    import synopsis.schema  # noqa: F401 - registers the tables
+
+    engine = create_engine(f"sqlite:///{path}")
+    SQLModel.metadata.create_all(engine)
+    engine.dispose()
+    conn = sqlite3.connect(path)
+    for doc_id, version_of, paragraphs in documents:
+        conn.execute(
+            "INSERT INTO documents (id, title, version_of, status, word_count, paragraph_count, quotation_count) "
+            "VALUES (?,?,?,?,0,0,0)",
+            (doc_id, doc_id.title(), version_of, "present"),
+        )
+        offset = 0
+        for k, text in enumerate(paragraphs, 1):
+            conn.execute(
+                "INSERT INTO paragraphs (document_id, ordinal, ref, kind, text, char_start, char_end, source_start, "
+                "source_end, word_count) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (doc_id, k, f"{doc_id}:{k}", "body", text, offset, offset + len(text), offset, offset + len(text),
+                 len(text.split())),
+            )
+            offset += len(text) + 2
+    for doc_id, ordinal, start, end in quotations:  # paragraph-relative spans
+        pid, pstart = conn.execute(
+            "SELECT id, char_start FROM paragraphs WHERE document_id=? AND ordinal=?", (doc_id, ordinal)
+        ).fetchone()
+        n = conn.execute("SELECT count(*) FROM quotations").fetchone()[0] + 1
+        text = conn.execute("SELECT text FROM paragraphs WHERE id=?", (pid,)).fetchone()[0][start:end]
+        conn.execute(
+            "INSERT INTO quotations (paragraph_id, document_id, ordinal, ref, kind, text, char_start, char_end) "
+            "VALUES (?,?,?,?,?,?,?,?)",
+            (pid, doc_id, n, f"{doc_id}:{ordinal}.q{n}", "quotation", text, pstart + start, pstart + end),
+        )
+    conn.commit()
+    conn.close()
+    return path
