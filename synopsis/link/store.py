@@ -317,7 +317,9 @@ def link_corpus(
     report = LinkReport()
     timer = _Timer(report)
 
-    version_of = dict(db.execute("SELECT id, version_of FROM documents").fetchall())
+    version_of, ingest_digest = {}, {}
+    for doc_id, of, pipeline_sha256 in db.execute("SELECT id, version_of, pipeline_sha256 FROM documents"):
+        version_of[doc_id], ingest_digest[doc_id] = of, pipeline_sha256
     rows = db.execute("SELECT id, document_id, ordinal, text FROM paragraphs ORDER BY document_id, ordinal, id").fetchall()
     pids = [r[0] for r in rows]
     pdocs = [r[1] for r in rows]
@@ -338,10 +340,17 @@ def link_corpus(
     roots = _work_roots({d: version_of.get(d) or None for d in version_of})
     params_json = json.dumps(asdict(params), sort_keys=True)
 
-    # digests: what a document's links depend on (link digest) and its tokens (text digest)
+    # digests: what a document's links depend on (link digest) and its tokens (text digest).
+    # A document stored by `synopsis build` carries the digest of everything its rows come
+    # from (source bytes, metadata, ingest code): that stands for its texts, ids and
+    # quotations without reading them through again (a second off a 100k-paragraph rebuild).
     link_digest: dict[str, str] = {}
     text_digest: dict[str, str] = {}
     for k, d in enumerate(docs):
+        if ingest_digest.get(d):
+            text_digest[d] = _sha("tokens", NORMALIZE_VERSION, "ingest", ingest_digest[d])
+            link_digest[d] = _sha("link", LINK_VERSION, params_json, roots.get(d, d), "ingest", ingest_digest[d])
+            continue
         th = hashlib.sha256(f"tokens\x1e{NORMALIZE_VERSION}\x1e".encode())
         lh = hashlib.sha256(f"link\x1e{LINK_VERSION}\x1e{params_json}\x1e{roots.get(d, d)}\x1e".encode())
         for p in range(int(doc_first[k]), int(doc_first[k + 1])):
