@@ -362,7 +362,7 @@ async def quotation_elsewhere(db, quote: Row) -> list[Row]:
     ]
 
 
-async def search(db, q: str, *, limit: int = 50, document_id: str | None = None) -> dict[str, Any]:
+async def search(db, q: str, *, limit: int = 25, document_id: str | None = None) -> dict[str, Any]:
     """Ranked full-text search over paragraphs and quotations, with snippets.
 
     ``q`` is FTS5 query syntax (``commun*``, ``"cult of the individual"``, ``stalin OR
