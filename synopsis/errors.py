@@ -52,5 +52,13 @@ class FetchFailed(SynopsisError):
     """A download that failed: offline, timed out, or an HTTP error."""
 
 
+class BadQuery(SynopsisError):
+    """A search query that SQLite FTS5 cannot parse."""
+
+
+class BadFormat(SynopsisError):
+    """An output format a command does not know."""
+
+
 class StageFailed(SynopsisError):
     """A pipeline stage that rejected a document; the message names the stage and the file."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from synopsis.database import check_database
-from synopsis.errors import SynopsisError
+from synopsis.errors import BadQuery, SynopsisError
 
 MARK_START, MARK_END = "\x02", "\x03"
 """Private sentinels around matched words in snippets; callers escape text first, then mark."""
@@ -28,10 +28,6 @@ class Hit:
     paragraph_id: int
     snippet: str  # matched words between MARK_START and MARK_END
     score: float  # bm25: lower is better
-
-
-class BadQuery(SynopsisError):
-    """A search query that FTS5 cannot parse."""
 
 
 def search(db_path: Path, query: str, *, limit: int = 20, document: str | None = None) -> list[Hit]:

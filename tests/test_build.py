@@ -176,7 +176,8 @@ def test_full_text_search_ranks_and_highlights(built_db):
 
 
 def test_a_bad_search_query_is_the_users_error(built_db):
-    from synopsis.search import BadQuery, search
+    from synopsis.errors import BadQuery
+    from synopsis.search import search
 
     with pytest.raises(BadQuery, match="search query"):
         search(built_db, '"unbalanced')

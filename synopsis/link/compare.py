@@ -13,15 +13,11 @@ import sqlite3
 import textwrap
 from pathlib import Path
 
-from synopsis.errors import BadDatabase, DatabaseMissing, SynopsisError, UnknownDocument
+from synopsis.errors import BadDatabase, BadFormat, DatabaseMissing, UnknownDocument
 
 __all__ = ["compare", "compare_rows", "FORMATS"]
 
 FORMATS = ("table", "csv", "json")
-
-
-class BadFormat(SynopsisError):
-    """An output format that compare does not know."""
 
 
 def compare_rows(conn: sqlite3.Connection, a: str, b: str) -> dict:
