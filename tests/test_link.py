@@ -318,12 +318,17 @@ def _links(path: Path) -> list[tuple]:
     return rows
 
 
-def test_paraphrased_quotations_are_found_with_their_spans(paraphrase_db):
-    path, mixed = paraphrase_db
+def _link_all(path: Path) -> None:
+    """Link every document of the database at ``path`` and commit."""
     conn = sqlite3.connect(path)
     link_corpus(conn)
     conn.commit()
     conn.close()
+
+
+def test_paraphrased_quotations_are_found_with_their_spans(paraphrase_db):
+    path, mixed = paraphrase_db
+    _link_all(path)
     links = [r for r in _links(path) if r[1].startswith("speeches:")]
     for k, case in enumerate(PARAPHRASES):
         ref = f"speeches:{2 * k + 1}"
@@ -384,10 +389,7 @@ def test_two_translations_of_a_passage_are_linked_whole(translations_db):
 
 def test_stored_spans_slice_back_to_their_passages(paraphrase_db):
     path, _ = paraphrase_db
-    conn = sqlite3.connect(path)
-    link_corpus(conn)
-    conn.commit()
-    conn.close()
+    _link_all(path)
     links = _links(path)
     assert links
     for _, _, ss, se, ts, te, stext, ttext, sp, tp, score, _ in links:
@@ -407,10 +409,7 @@ def test_a_marked_quotation_is_found_twice_and_named(tmp_path, resolution_paragr
         [("resolution", None, resolution_paragraphs), ("lecture", None, [UNRELATED[0], case.plain])],
         quotations=[("lecture", 2, s1 - 1, e1 + 1), ("lecture", 2, s2 - 1, e2 + 1)],
     )
-    conn = sqlite3.connect(path)
-    link_corpus(conn)
-    conn.commit()
-    conn.close()
+    _link_all(path)
     mine = [r for r in _links(path) if r[0] == "lecture:2"]
     assert sorted((r[2], r[3]) for r in mine) == [(s1, e1), (s2, e2)]
     assert sorted(r[11] for r in mine) == ["lecture:2.q1", "lecture:2.q2"]
@@ -457,10 +456,7 @@ def test_compare_renders_the_alignment_side_by_side(two_editions_db):
     from synopsis.link.compare import compare
 
     path, edition = two_editions_db
-    conn = sqlite3.connect(path)
-    link_corpus(conn)
-    conn.commit()
-    conn.close()
+    _link_all(path)
     data = json.loads(compare(path, "resolution-second", "resolution", fmt="json"))
     assert data["method"] == "edition"
     assert data["alignment"][0]["left_ref"].startswith("resolution-second:")

@@ -196,29 +196,25 @@ def _extend(lkeys: list[int], rkeys: list[int], st: tuple[int, int, int, int], r
     one as close on the right, the stretch takes it in, nearest first.
     """
     l_lo, l_hi, r_lo, r_hi = st
-    while True:
-        best = None
-        for i in range(max(0, l_lo - reach), l_lo):
-            for j in range(max(0, r_lo - reach), r_lo):
-                if lkeys[i] == rkeys[j] and lkeys[i] >= 0:
-                    cost = (l_lo - i) + (r_lo - j)
-                    if best is None or cost < best[0]:
-                        best = (cost, i, j)
-        if best is None:
-            break
-        l_lo, r_lo = best[1], best[2]
-    while True:
-        best = None
-        for i in range(l_hi + 1, min(len(lkeys), l_hi + reach + 1)):
-            for j in range(r_hi + 1, min(len(rkeys), r_hi + reach + 1)):
-                if lkeys[i] == rkeys[j] and lkeys[i] >= 0:
-                    cost = (i - l_hi) + (j - r_hi)
-                    if best is None or cost < best[0]:
-                        best = (cost, i, j)
-        if best is None:
-            break
-        l_hi, r_hi = best[1], best[2]
+    while (best := _closest_shared(lkeys, rkeys, range(max(0, l_lo - reach), l_lo), range(max(0, r_lo - reach), r_lo), l_lo, r_lo)):
+        l_lo, r_lo = best
+    while (best := _closest_shared(
+        lkeys, rkeys, range(l_hi + 1, min(len(lkeys), l_hi + reach + 1)), range(r_hi + 1, min(len(rkeys), r_hi + reach + 1)), l_hi, r_hi
+    )):
+        l_hi, r_hi = best
     return l_lo, l_hi, r_lo, r_hi
+
+
+def _closest_shared(lkeys: list[int], rkeys: list[int], left: range, right: range, l_anchor: int, r_anchor: int) -> tuple[int, int] | None:
+    """The pair of equal content words in the two windows nearest the anchors, or None."""
+    best = None
+    for i in left:
+        for j in right:
+            if lkeys[i] == rkeys[j] and lkeys[i] >= 0:
+                cost = abs(l_anchor - i) + abs(r_anchor - j)
+                if best is None or cost < best[0]:
+                    best = (cost, i, j)
+    return (best[1], best[2]) if best else None
 
 
 def find_passages(
