@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 
 from synopsis.link.align import align_editions
 from synopsis.link.candidates import candidate_pairs, paragraph_shingles, shingle_postings
-from synopsis.link.cases import PARAPHRASES, TRANSLATIONS, UNRELATED, make_database
-from synopsis.link.cases import resolution_paragraphs as _resolution_paragraphs
+from synopsis.testing.cases import PARAPHRASES, TRANSLATIONS, UNRELATED, make_database
+from synopsis.testing.cases import resolution_paragraphs as _resolution_paragraphs
 from synopsis.link.crossref import find_passages, locate_all
-from synopsis.link.editions import FILLER_SENTENCES, make_edition
+from synopsis.testing.editions import FILLER_SENTENCES, make_edition
 from synopsis.link.normalize import LEXICON, encode_paragraphs, normalize_word, tokenize
 from synopsis.link.store import link_corpus
 
