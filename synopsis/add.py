@@ -12,13 +12,11 @@ a file that is missing, binary, or of a format the reader does not know.
 from __future__ import annotations
 
 import logging
-import os
 import re
-import shutil
-import tempfile
 from dataclasses import replace as _replace
 from pathlib import Path
 
+from synopsis.files import write_atomic
 from synopsis.errors import BadMetadata, BadSource, DuplicateDocument, UnknownDocument
 from synopsis.ingest.catalogue import METADATA_FILE, dump_metadata, load_catalogue, metadata_from_dict
 from synopsis.ingest.model import DocumentMeta
@@ -113,19 +111,9 @@ def add(
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / name
     if file.resolve() != target.resolve():
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
-        os.close(fd)
-        try:
-            shutil.copyfile(file, tmp)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(target, file.read_bytes())
     old = existing.source_path if existing is not None else None
-    fd, tmp = tempfile.mkstemp(prefix=".metadata.", suffix=".part", dir=folder)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(dump_metadata(_replace(meta, retrieval={})))
-    os.replace(tmp, metadata_path)
+    write_atomic(metadata_path, dump_metadata(_replace(meta, retrieval={})))
     if old is not None and old.is_file() and old.resolve() != target.resolve():
         old.unlink()  # the text this one replaces; the metadata no longer names it
     log.info("added %s as %s (%s)", file, target, FORMATS[suffix])

@@ -43,6 +43,7 @@ from synopsis.database import (
     recover_interrupted_write,
 )
 from synopsis.errors import SynopsisError
+from synopsis.files import fsync_dir
 from synopsis.ingest.catalogue import load_catalogue, source_status
 from synopsis.ingest.model import DocumentMeta
 from synopsis.ingest.pipeline import pipeline_version, run_pipeline
@@ -56,6 +57,7 @@ from synopsis.ingest.store import (
     upsert_document,
 )
 from synopsis.schema import Document, Paragraph
+from synopsis.timing import StepTimer
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +92,7 @@ def build(*, documents_dir: Path, db_path: Path, progress: Progress | None = Non
     documents_dir, db_path = Path(documents_dir), Path(db_path)
     report = BuildReport(db_path=db_path)
     say = progress or (lambda step: log.info("%s", step))
-    clock = _Clock(report)
+    clock = StepTimer(report.seconds)
 
     say("reading the catalogue")
     catalogue = load_catalogue(documents_dir)
@@ -131,9 +133,10 @@ def build(*, documents_dir: Path, db_path: Path, progress: Progress | None = Non
                 conn = None
             finally:
                 engine.dispose()
-            _fsync(tmp_path)
+            with open(tmp_path, "rb+") as handle:
+                os.fsync(handle.fileno())
             os.replace(tmp_path, db_path)
-            _fsync_dir(db_path.parent)
+            fsync_dir(db_path.parent)
         except BaseException:
             _remove_with_journal(tmp_path)
             raise
@@ -297,31 +300,6 @@ def _link(conn: Connection) -> dict[str, int]:
 
     result = link_corpus(conn)
     return dict(getattr(result, "counts", {}) or {})
-
-
-def _fsync(path: Path) -> None:
-    with open(path, "rb+") as handle:
-        os.fsync(handle.fileno())
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-class _Clock:
-    """Wall time per step, into the report."""
-
-    def __init__(self, report: BuildReport) -> None:
-        self.report, self.last = report, time.perf_counter()
-
-    def lap(self, step: str) -> None:
-        now = time.perf_counter()
-        self.report.seconds[step] = round(now - self.last, 3)
-        self.last = now
 
 
 __all__ = ["BuildReport", "build", "SynopsisError"]

@@ -31,6 +31,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from synopsis.errors import FetchFailed, UnknownDocument
+from synopsis.files import write_atomic
 from synopsis.ingest.catalogue import dump_metadata, load_catalogue
 from synopsis.ingest.model import DocumentMeta
 
@@ -202,18 +203,6 @@ def _source_name(content_type: str | None, url: str) -> str | None:
     return None
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write beside the target and rename, so a failure never leaves half a file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -226,7 +215,7 @@ def _store(meta: DocumentMeta, response: _Response, *, name: str) -> tuple[bool,
     if current is not None and current.is_file() and _sha256(current.read_bytes()) == digest:
         return False, current
     path = meta.folder / name
-    _write_atomic(path, response.body)
+    write_atomic(path, response.body)
     retrieval = {
         "url": meta.source_url,
         "final_url": response.final_url,
@@ -236,7 +225,7 @@ def _store(meta: DocumentMeta, response: _Response, *, name: str) -> tuple[bool,
         "content_type": response.content_type,
     }
     updated = replace(meta, source_file=name, retrieval={k: v for k, v in retrieval.items() if v is not None})
-    _write_atomic(meta.metadata_path, dump_metadata(updated).encode("utf-8"))
+    write_atomic(meta.metadata_path, dump_metadata(updated).encode("utf-8"))
     if current is not None and current.is_file() and current.resolve() != path.resolve():
         current.unlink()  # the old source of record, replaced by one of another type
     return True, path

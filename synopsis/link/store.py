@@ -51,10 +51,10 @@ The token cache
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import math
-import os
 import sqlite3
 import time
 from collections import Counter
@@ -77,6 +77,8 @@ from synopsis.link.crossref import (
     find_quotation,
     refine_window,
 )
+from synopsis.files import write_atomic
+from synopsis.timing import StepTimer
 from synopsis.link.normalize import NORMALIZE_VERSION, Tokens, encode_paragraphs, tokenize
 
 __all__ = ["link_corpus", "LinkReport", "LinkParameters", "LINK_VERSION", "pair_passages"]
@@ -211,27 +213,6 @@ def _work_roots(versions: dict[str, str | None]) -> dict[str, str]:
     return roots
 
 
-class _Timer:
-    def __init__(self, report: LinkReport) -> None:
-        self.report, self.last, self.cpu = report, time.perf_counter(), time.process_time()
-
-    def lap(self, step: str) -> None:
-        now, cpu = time.perf_counter(), time.process_time()
-        self.report.steps[step] = round(self.report.steps.get(step, 0.0) + now - self.last, 3)
-        self.report.cpu_steps[step] = round(self.report.cpu_steps.get(step, 0.0) + cpu - self.cpu, 3)
-        self.report.peak_mib[step] = _peak_mib()
-        self.last, self.cpu = now, cpu
-
-
-def _peak_mib() -> int:
-    try:
-        import resource
-
-        return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-    except (ImportError, OSError):  # not on every platform
-        return 0
-
-
 CACHE_NAME = ".synopsis-link-cache.npz"
 """The token cache's file name, in the database's folder."""
 
@@ -278,20 +259,18 @@ def _load_cache(path: Path | None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
 def _save_cache(path: Path | None, entries: list[tuple[str, np.ndarray, np.ndarray]]) -> None:
     if path is None:
         return
-    tmp = path.with_name(path.name + ".tmp")
     try:
-        with open(tmp, "wb") as handle:
-            np.savez(
-                handle,
-                digests=np.asarray([d for d, _, _ in entries], dtype="U64"),
-                para_counts=np.asarray([len(o) - 1 for _, _, o in entries], dtype=np.int64),
-                content_counts=np.concatenate([np.diff(o) for _, _, o in entries]) if entries else np.zeros(0, np.int64),
-                keys=np.concatenate([k for _, k, _ in entries]) if entries else np.zeros(0, np.uint64),
-            )
-        os.replace(tmp, path)
+        buffer = io.BytesIO()
+        np.savez(
+            buffer,
+            digests=np.asarray([d for d, _, _ in entries], dtype="U64"),
+            para_counts=np.asarray([len(o) - 1 for _, _, o in entries], dtype=np.int64),
+            content_counts=np.concatenate([np.diff(o) for _, _, o in entries]) if entries else np.zeros(0, np.int64),
+            keys=np.concatenate([k for _, k, _ in entries]) if entries else np.zeros(0, np.uint64),
+        )
+        write_atomic(path, buffer.getvalue(), durable=False)  # a cache: losing it only slows a build
     except OSError as error:
         log.warning("could not write the link cache %s: %s", path, error)
-        tmp.unlink(missing_ok=True)
 
 
 def link_corpus(
@@ -315,7 +294,7 @@ def link_corpus(
         params = LinkParameters(**{**asdict(params), "score_cutoff": float(score_cutoff)})
     db = _raw(conn)
     report = LinkReport()
-    timer = _Timer(report)
+    timer = StepTimer(report.steps, report.cpu_steps, report.peak_mib)
 
     version_of, ingest_digest = {}, {}
     for doc_id, of, pipeline_sha256 in db.execute("SELECT id, version_of, pipeline_sha256 FROM documents"):
