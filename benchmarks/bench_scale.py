@@ -69,7 +69,7 @@ sys.path.insert(0, str(HERE))
 
 import generate_corpus  # noqa: E402
 
-from synopsis.link.store import CACHE_NAME  # noqa: E402
+from synopsis.link.token_cache import CACHE_NAME  # noqa: E402
 
 GiB = 1 << 30
 TARGETS = {

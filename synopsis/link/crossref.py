@@ -11,7 +11,7 @@ A candidate pair (from :mod:`synopsis.link.candidates`) is examined in two ways:
    unmatched word between two aligned ones costs ``gap_penalty`` (the larger of the two
    sides' gaps, so one word replaced by another translator's costs once), and a gap
    longer than ``max_gap`` ends the stretch. The best-scoring stretches
-   (:func:`_dense_stretches`: Kadane's maximum-sum segment, applied again either side of
+   (:func:`dense_stretches`: Kadane's maximum-sum segment, applied again either side of
    each) with at least ``min_words`` aligned words are grown over aligned words just
    beyond their edges that the subsequence paired elsewhere (:func:`_extend`), widened
    over neighbouring words that still agree (a shared stop word, a damaged first word),
@@ -51,7 +51,7 @@ from rapidfuzz.distance import LCSseq
 from synopsis.link.normalize import Tokens
 
 __all__ = ["SharedPassage", "find_passages", "locate_all", "find_quotation", "refine_window", "METHOD_ALIGN",
-           "METHOD_QUOTATION"]
+           "METHOD_QUOTATION", "aligned_positions", "dense_stretches", "passage_score"]
 
 METHOD_ALIGN = "lcs-rapidfuzz"
 METHOD_QUOTATION = "quotation-rapidfuzz"
@@ -106,7 +106,7 @@ def passage_score(left: Tokens, l_first: int, l_last: int, right: Tokens, r_firs
     return float(fuzz.ratio(left.token_range_text(l_first, l_last), right.token_range_text(r_first, r_last)))
 
 
-def _dense_stretches(
+def dense_stretches(
     matches: list[tuple[int, int]], *, min_words: int, max_gap: int, gap_penalty: float
 ) -> list[tuple[int, int]]:
     """Index ranges ``[s, e]`` of ``matches`` where matches are dense enough to be a passage.
@@ -165,7 +165,7 @@ def _widen(left: Tokens, lf: int, ll: int, right: Tokens, rf: int, rl: int) -> t
     return lf, ll, rf, rl
 
 
-def _aligned(lkeys: list[int], rkeys: list[int]) -> list[tuple[int, int]]:
+def aligned_positions(lkeys: list[int], rkeys: list[int]) -> list[tuple[int, int]]:
     """Matched (left, right) positions of the longest common subsequence of two key lists."""
     out: list[tuple[int, int]] = []
     for block in LCSseq.opcodes(lkeys, rkeys).as_matching_blocks():
@@ -257,11 +257,11 @@ def find_passages(
                         if masked[side][k] >= 0:
                             masked[side][k] = sentinel
                             sentinel -= 1
-            m = _with_near_matches(lnorms, rnorms, _aligned(*masked))
+            m = _with_near_matches(lnorms, rnorms, aligned_positions(*masked))
             if len(m) < min_words:
                 break
             new = 0
-            for s, e in _dense_stretches(m, min_words=min_words, max_gap=max_gap, gap_penalty=gap_penalty):
+            for s, e in dense_stretches(m, min_words=min_words, max_gap=max_gap, gap_penalty=gap_penalty):
                 st = _extend(masked[0], masked[1], (m[s][0], m[e][0], m[s][1], m[e][1]))
                 if st in seen:
                     continue

@@ -1,0 +1,91 @@
+"""The read step: every stored paragraph, in the canonical order linking walks them.
+
+Paragraphs are numbered 0..n-1 in (document id, ordinal) order, so everything downstream
+(candidate pairs, runs, rows) comes out the same whatever order documents were loaded or
+added in; a document's paragraphs are one contiguous range.
+"""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = ["ParagraphCorpus", "read_corpus", "work_roots", "QuotationMark"]
+
+QuotationMark = tuple[int, int, int]
+"""A marked quotation of a paragraph: (quotation id, start, end) in the paragraph's text."""
+
+
+@dataclass
+class ParagraphCorpus:
+    """What the read step gives every later step: paragraphs, documents and their works."""
+
+    pids: list[int]  # paragraph id of paragraph index i
+    ordinals: list[int]
+    texts: list[str]
+    docs: list[str]  # document ids, sorted: document index k is docs[k]
+    para_doc: np.ndarray  # document index of each paragraph
+    doc_first: np.ndarray  # paragraphs of document k: [doc_first[k], doc_first[k + 1])
+    roots: dict[str, str]  # each document's work: the root of its version_of chain
+    ingest_digest: dict[str, str | None]  # the build's digest of each document's rows, if it recorded one
+    quotes: dict[int, list[QuotationMark]] = field(default_factory=dict)  # paragraph id → its quotations
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def paragraph_range(self, k: int) -> range:
+        """Paragraph indices of document index ``k``."""
+        return range(int(self.doc_first[k]), int(self.doc_first[k + 1]))
+
+    def root_of(self, k: int) -> str:
+        """The work of document index ``k``."""
+        d = self.docs[k]
+        return self.roots.get(d, d)
+
+
+def work_roots(versions: dict[str, str | None]) -> dict[str, str]:
+    """Each document's root work: follow ``version_of`` to a document that has none."""
+    roots = {}
+    for d in versions:
+        seen = {d}
+        cur = d
+        while versions.get(cur) and versions[cur] in versions and versions[cur] not in seen:
+            cur = versions[cur]  # type: ignore[assignment]
+            seen.add(cur)
+        roots[d] = cur
+    return roots
+
+
+def read_corpus(db: sqlite3.Connection) -> ParagraphCorpus:
+    """Every paragraph, quotation and work of the database, in canonical order."""
+    version_of: dict[str, str | None] = {}
+    ingest_digest: dict[str, str | None] = {}
+    for doc_id, of, pipeline_sha256 in db.execute("SELECT id, version_of, pipeline_sha256 FROM documents"):
+        version_of[doc_id], ingest_digest[doc_id] = of or None, pipeline_sha256
+    pids: list[int] = []
+    pdocs: list[str] = []
+    ordinals: list[int] = []
+    texts: list[str] = []
+    for pid, doc, ordinal, text in db.execute(
+        "SELECT id, document_id, ordinal, text FROM paragraphs ORDER BY document_id, ordinal, id"
+    ):
+        pids.append(pid)
+        pdocs.append(doc)
+        ordinals.append(ordinal)
+        texts.append(text)
+    quotes: dict[int, list[QuotationMark]] = {}
+    for qid, pid, qs, qe in db.execute(
+        "SELECT q.id, q.paragraph_id, q.char_start - p.char_start, q.char_end - p.char_start "
+        "FROM quotations q JOIN paragraphs p ON p.id = q.paragraph_id WHERE q.kind = 'quotation' "
+        "ORDER BY q.paragraph_id, q.char_start, q.id"
+    ):
+        quotes.setdefault(pid, []).append((qid, qs, qe))
+    docs = sorted(set(pdocs))
+    dpos = {d: i for i, d in enumerate(docs)}
+    para_doc = np.fromiter((dpos[d] for d in pdocs), dtype=np.int64, count=len(pdocs))
+    doc_first = np.searchsorted(para_doc, np.arange(len(docs) + 1))
+    return ParagraphCorpus(
+        pids=pids, ordinals=ordinals, texts=texts, docs=docs, para_doc=para_doc, doc_first=doc_first,
+        roots=work_roots(version_of), ingest_digest=ingest_digest, quotes=quotes,
+    )

@@ -1,0 +1,108 @@
+"""Run digests: what a document's links depend on, and which documents must be linked again.
+
+Each document has a *link digest*: SHA-256 over its paragraphs (ids, ordinals, texts), its
+marked quotations, its work (the root of its ``version_of`` chain), every link parameter
+and :data:`~synopsis.link.parameters.LINK_VERSION`. It is remembered in one ``runs`` row per
+document (``kind = 'document'``, ``method = 'digest'``): "this document has been linked
+against every other document present, with these inputs". A document whose digest matches
+is *fresh*; the others (new, changed, relinked by ``force``) are *stale*, and every run
+touching a stale or vanished document is doomed.
+
+A document stored by ``synopsis build`` carries the digest of everything its rows come from
+(source bytes, metadata, ingest code): that stands for its texts, ids and quotations
+without reading them through again. Its *text digest* keys the token cache.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from synopsis.link.corpus import ParagraphCorpus
+from synopsis.link.normalize import NORMALIZE_VERSION
+from synopsis.link.parameters import LINK_VERSION
+
+__all__ = ["DOCUMENT_KIND", "DocumentDigests", "Staleness", "document_digests", "run_digest", "find_stale", "sha"]
+
+DOCUMENT_KIND = "document"
+"""``runs.kind`` of the per-document digest rows."""
+
+
+def sha(*parts: str) -> str:
+    """SHA-256 over ``parts`` separated by a record separator."""
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.encode("utf-8"))
+        h.update(b"\x1e")
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class DocumentDigests:
+    """Per document id: the link digest (its links' inputs) and the text digest (its tokens' inputs)."""
+
+    link: dict[str, str]
+    text: dict[str, str]
+
+
+def document_digests(corpus: ParagraphCorpus, params_json: str) -> DocumentDigests:
+    """Both digests of every document of ``corpus`` under the parameters ``params_json``."""
+    link: dict[str, str] = {}
+    text: dict[str, str] = {}
+    for k, d in enumerate(corpus.docs):
+        root = corpus.roots.get(d, d)
+        ingest = corpus.ingest_digest.get(d)
+        if ingest:
+            text[d] = sha("tokens", NORMALIZE_VERSION, "ingest", ingest)
+            link[d] = sha("link", LINK_VERSION, params_json, root, "ingest", ingest)
+            continue
+        th = hashlib.sha256(f"tokens\x1e{NORMALIZE_VERSION}\x1e".encode())
+        lh = hashlib.sha256(f"link\x1e{LINK_VERSION}\x1e{params_json}\x1e{root}\x1e".encode())
+        for p in corpus.paragraph_range(k):
+            encoded = corpus.texts[p].encode("utf-8")
+            th.update(encoded)
+            th.update(b"\x1e")
+            lh.update(f"{corpus.pids[p]}\x1f{corpus.ordinals[p]}\x1f".encode())
+            lh.update(encoded)
+            lh.update(b"\x1e")
+            for qid, qs, qe in corpus.quotes.get(corpus.pids[p], ()):
+                lh.update(f"q{qid}\x1f{qs}\x1f{qe}\x1e".encode())
+        text[d] = th.hexdigest()
+        lh.update(text[d].encode())
+        link[d] = lh.hexdigest()
+    return DocumentDigests(link=link, text=text)
+
+
+def run_digest(kind: str, method: str, params_json: str, left_digest: str, right_digest: str) -> str:
+    """``runs.inputs_sha256`` of one run: its kind, method, parameters and both documents' digests."""
+    return sha(kind, method, LINK_VERSION, params_json, left_digest, right_digest)
+
+
+@dataclass
+class Staleness:
+    """Which documents are linked again, and which stored runs go with them."""
+
+    stale: list[str]  # sorted document ids
+    doomed_runs: list[int] = field(default_factory=list)
+    kept_runs: int = 0
+
+
+def find_stale(
+    runs: Iterable[tuple[int, str, str, str, str]], docs: list[str], digests: DocumentDigests, *, force: bool = False,
+) -> Staleness:
+    """Stale documents and doomed runs, from the stored runs ``(id, kind, left, right, inputs_sha256)``."""
+    runs = list(runs)
+    present = set(docs)
+    fresh: set[str] = set()
+    if not force:
+        fresh = {left for _, kind, left, right, digest in runs
+                 if kind == DOCUMENT_KIND and left == right and left in present and digest == digests.link[left]}
+    stale = sorted(present - fresh)
+    stale_set = set(stale)
+    out = Staleness(stale)
+    for rid, _, left, right, _ in runs:
+        if left in stale_set or right in stale_set or left not in present or right not in present:
+            out.doomed_runs.append(rid)
+        else:
+            out.kept_runs += 1
+    return out

@@ -1,0 +1,75 @@
+"""The link stage's thresholds and version: what every run records and every digest covers."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+__all__ = ["LinkParameters", "LINK_VERSION", "library_versions"]
+
+LINK_VERSION = "2"
+"""Bumped whenever an algorithm changes its output, so every document is linked again."""
+
+
+@dataclass(frozen=True)
+class LinkParameters:
+    """Every threshold of the link stage, with its default (recorded in each run).
+
+    The cutoffs were set by measurement (``benchmarks/bench_link.py`` and a sweep over a
+    generated 20,000-paragraph corpus with 400 planted passages and the labelled cases):
+    precision and recall are flat for ``score_cutoff`` 50–65 and ``short_score_cutoff``
+    65–80; translations start to be lost at ``score_cutoff`` 70 and short planted
+    passages at ``short_score_cutoff`` 85. The defaults sit in the middle of the plateau.
+    """
+
+    score_cutoff: float = 60.0  # cross-references: least passage score (fuzz.ratio, 0-100)
+    quotation_score_cutoff: float = 80.0  # quotation search: least partial_ratio
+    min_words: int = 4  # cross-references: least aligned content words in a passage
+    long_words: int = 6  # cross-references: a passage this long needs score_cutoff, a shorter one more
+    short_score_cutoff: float = 75.0  # cross-references: least score of a passage shorter than long_words
+    max_gap: int = 6  # cross-references: most unmatched content words between two aligned ones
+    gap_penalty: float = 0.5  # cross-references: cost of an unmatched word
+    quotation_min_words: int = 6  # quotation search: least content words in a searched quotation
+    min_shared: int = 3  # cross-references: least shared shingles for a candidate pair
+    similarity_min_shared: int = 2  # similarity alignments: least shared shingles
+    max_df: int = 60  # skip a shingle found in more paragraphs of the pair's documents
+    max_postings: int = 5000  # skip a shingle found in more paragraphs of the corpus
+    similarity_cutoff: float = 30.0  # similarity alignments: least cosine (0-100)
+    similarity_limit: int = 3  # similarity alignments: paragraphs kept per paragraph
+    edition_baseline: float = 0.55  # editions: similarity of unrelated paragraphs (0-1)
+    edition_merge_penalty: float = 0.05  # editions: cost of a 2-1 or 1-2 bead
+
+    def for_kind(self, kind: str, method: str) -> dict[str, Any]:
+        """The parameters a run of ``kind``/``method`` depends on."""
+        d = asdict(self)
+        if kind == "cross_reference":
+            keys = ("score_cutoff", "quotation_score_cutoff", "min_words", "long_words", "short_score_cutoff", "max_gap",
+                    "gap_penalty", "quotation_min_words", "min_shared", "max_df", "max_postings")
+        elif method == "edition":
+            keys = ("edition_baseline", "edition_merge_penalty", "max_df", "max_postings")
+        elif method == "similarity":
+            keys = ("similarity_cutoff", "similarity_limit", "similarity_min_shared", "max_df", "max_postings")
+        else:
+            keys = tuple(d)
+        return {k: d[k] for k in keys}
+
+
+def library_versions() -> dict[str, str]:
+    """The versions a run's links depend on (recorded in ``runs.versions``)."""
+    import rapidfuzz
+    import Stemmer
+
+    from synopsis.link.normalize import NORMALIZE_VERSION
+
+    try:
+        from importlib.metadata import version
+
+        synopsis_version = version("synopsis")
+    except Exception:  # not installed: running from a checkout
+        synopsis_version = "unknown"
+    return {
+        "synopsis": synopsis_version, "link": LINK_VERSION, "normalize": NORMALIZE_VERSION,
+        "rapidfuzz": rapidfuzz.__version__, "numpy": np.__version__,
+        "pystemmer": getattr(Stemmer, "__version__", "unknown"),
+    }

@@ -1,0 +1,149 @@
+"""Passage pairing: all the passages one paragraph pair shares, from alignment and quotation search.
+
+:func:`pair_passages` merges what :func:`synopsis.link.crossref.find_passages` aligns with
+what :func:`synopsis.link.crossref.find_quotation` finds for the quotations ingest marked.
+:class:`ParagraphTokens` tokenises paragraphs on demand (only those the candidate stage
+puts forward) and places their marked quotations on tokens; :func:`may_share` is the cheap
+test on the index's key hashes that spares most candidate pairs the tokenising.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from synopsis.link.corpus import ParagraphCorpus
+from synopsis.link.crossref import (
+    METHOD_QUOTATION,
+    SharedPassage,
+    aligned_positions,
+    dense_stretches,
+    find_passages,
+    find_quotation,
+    refine_window,
+)
+from synopsis.link.normalize import Tokens, tokenize
+from synopsis.link.parameters import LinkParameters
+
+__all__ = ["pair_passages", "may_share", "ParagraphTokens", "QuotationTokens"]
+
+QuotationTokens = tuple[int, int, int]
+"""A marked quotation placed on tokens: (quotation id, first token, last token)."""
+
+
+class ParagraphTokens:
+    """Tokens and quotation token ranges of a corpus's paragraphs, computed once each, on demand."""
+
+    def __init__(self, corpus: ParagraphCorpus) -> None:
+        self.corpus = corpus
+        self._tokens: dict[int, Tokens] = {}
+        self._quotes: dict[int, list[QuotationTokens]] = {}
+
+    def __getitem__(self, i: int) -> Tokens:
+        t = self._tokens.get(i)
+        if t is None:
+            t = self._tokens[i] = tokenize(self.corpus.texts[i])
+        return t
+
+    def quotations(self, i: int) -> list[QuotationTokens]:
+        """Paragraph ``i``'s marked quotations as (quotation id, first token, last token)."""
+        found = self._quotes.get(i)
+        if found is None:
+            found = []
+            marks = self.corpus.quotes.get(self.corpus.pids[i])
+            if marks:
+                t = self[i]
+                for qid, qs, qe in marks:
+                    inside = [k for k in range(len(t)) if t.starts[k] >= qs and t.ends[k] <= qe]
+                    if inside:
+                        found.append((qid, inside[0], inside[-1]))
+            self._quotes[i] = found
+        return found
+
+
+def may_share(left_keys: np.ndarray, right_keys: np.ndarray, params: LinkParameters) -> bool:
+    """Whether two paragraphs' content keys (from the index) hold a stretch that could be a passage.
+
+    The same alignment :func:`synopsis.link.crossref.find_passages` starts from, on the
+    index's key hashes, one word more lenient (it adds near matches later): a pair that
+    fails it cannot have a passage, and is never tokenised.
+    """
+    m = aligned_positions(left_keys.tolist(), right_keys.tolist())
+    need = max(params.min_words - 1, 2)
+    return len(m) >= need and bool(
+        dense_stretches(m, min_words=need, max_gap=params.max_gap, gap_penalty=params.gap_penalty)
+    )
+
+
+def _inside(first: int, last: int, quotes: list[QuotationTokens]) -> int | None:
+    """The quotation (index) covering at least half of tokens ``first..last``, if any."""
+    for qi, (_, qf, ql) in enumerate(quotes):
+        if (min(last, ql) - max(first, qf) + 1) * 2 >= last - first + 1:
+            return qi
+    return None
+
+
+def _cover_quotation(left: Tokens, p: SharedPassage, qf: int, ql: int, right: Tokens, qi: int) -> SharedPassage:
+    """``p`` (lying mostly in the left quotation ``qi``) widened to cover all of it.
+
+    The right side is moved to where ``fuzz.ratio`` with the widened left text is best:
+    another translation of a quotation is rarely the same length.
+    """
+    lf, ll = min(p.left_first, qf), max(p.left_last, ql)
+    if (lf, ll) == (p.left_first, p.left_last):
+        return SharedPassage(p.left_start, p.left_end, p.right_start, p.right_end, p.score, p.method, qi,
+                             p.right_quotation, p.left_first, p.left_last, p.right_first, p.right_last)
+    needle = left.token_range_text(lf, ll)
+    grown = (ll - lf) - (p.left_last - p.left_first)
+    rf, rl, ratio = refine_window(needle, right, p.right_first, p.right_last, reach=min(grown + 3, 40))
+    ls, le = left.tokens_to_span(lf, ll)
+    rs, re_ = right.tokens_to_span(rf, rl)
+    return SharedPassage(ls, le, rs, re_, round(max(ratio, p.score), 2), p.method, qi, p.right_quotation, lf, ll, rf, rl)
+
+
+def pair_passages(
+    left: Tokens,
+    right: Tokens,
+    left_quotes: list[QuotationTokens],
+    right_quotes: list[QuotationTokens],
+    params: LinkParameters,
+) -> list[SharedPassage]:
+    """All passages of one paragraph pair: aligned stretches and quotation searches, merged.
+
+    A quotation found by search wins over an aligned stretch it overlaps; a stretch lying
+    mostly within a quotation is widened to the whole quotation and named after it.
+    """
+    found = find_passages(
+        left, right, score_cutoff=params.score_cutoff, min_words=params.min_words, long_words=params.long_words,
+        short_score_cutoff=params.short_score_cutoff, max_gap=params.max_gap, gap_penalty=params.gap_penalty,
+    )
+    quoted: list[SharedPassage] = []
+    for qi, (_, first, last) in enumerate(left_quotes):
+        if sum(left.content[first : last + 1]) >= params.quotation_min_words:
+            quoted.extend(find_quotation(left, first, last, right, score_cutoff=params.quotation_score_cutoff,
+                                         quotation=qi))
+    for qi, (_, first, last) in enumerate(right_quotes):
+        if sum(right.content[first : last + 1]) >= params.quotation_min_words:
+            quoted.extend(p.mirrored() for p in find_quotation(
+                right, first, last, left, score_cutoff=params.quotation_score_cutoff, quotation=qi))
+    out = list(quoted)
+    for p in found:
+        if any(p.overlaps(q) for q in quoted):
+            continue
+        lq = _inside(p.left_first, p.left_last, left_quotes)
+        if lq is not None:
+            p = _cover_quotation(left, p, left_quotes[lq][1], left_quotes[lq][2], right, lq)
+        rq = _inside(p.right_first, p.right_last, right_quotes)
+        if rq is not None:
+            p = _cover_quotation(right, p.mirrored(), right_quotes[rq][1], right_quotes[rq][2], left, rq).mirrored()
+        out.append(p)
+    # label quotation hits with the other side's quotation too
+    labelled = []
+    for p in out:
+        lq = p.left_quotation if p.left_quotation is not None else _inside(p.left_first, p.left_last, left_quotes)
+        rq = p.right_quotation if p.right_quotation is not None else _inside(p.right_first, p.right_last, right_quotes)
+        labelled.append(SharedPassage(p.left_start, p.left_end, p.right_start, p.right_end, p.score, p.method, lq, rq,
+                                      p.left_first, p.left_last, p.right_first, p.right_last))
+    kept: list[SharedPassage] = []
+    for p in sorted(labelled, key=lambda p: (p.method != METHOD_QUOTATION, -p.score, p.left_start, p.right_start)):
+        if not any(p.overlaps(k) for k in kept):
+            kept.append(p)
+    return sorted(kept, key=lambda p: (p.left_start, p.right_start))
