@@ -28,7 +28,10 @@ documents together — a per-pair statistic, so a pair's candidates do not depen
 which other documents are loaded, or in what order — and skipped outright when it
 occurs in more than ``max_postings`` paragraphs of the whole corpus (a safety valve
 against boilerplate repeated in thousands of documents; far above anything real prose
-repeats).
+repeats). In a language with no stop list, or a corpus of many small documents, the
+shingles of frequent words stay under both caps and would still expand quadratically;
+so the pairs all groups expand to are bounded by a budget proportional to the corpus
+(``pair_budget``), and the most frequent shingles are the ones skipped (passim's max-DF).
 """
 from __future__ import annotations
 
@@ -117,6 +120,7 @@ def candidate_pairs(
     min_shared: int = 1,
     max_df: int = 60,
     max_postings: int = 5000,
+    pair_budget: int | None = None,
     chunk_pairs: int = 2_000_000,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Paragraph pairs of different documents that share at least ``min_shared`` shingles.
@@ -126,6 +130,10 @@ def candidate_pairs(
     ordinal) order. ``focus`` is an optional boolean array over documents: only pairs
     with at least one paragraph in a focus document are returned. The result is
     ``(left, right, shared)`` with ``left < right`` (paragraph indices), sorted.
+
+    ``pair_budget`` bounds the paragraph pairs the shingle groups expand to: when they
+    would exceed it, the largest groups (the most frequent shingles) are skipped, not
+    expanded, until the rest fits.
     """
     empty = np.zeros(0, dtype=np.int64)
     n = len(para_doc)
@@ -175,15 +183,37 @@ def candidate_pairs(
     del member, starts, sizes, keep_group
     if len(p) < 2:
         return empty, empty, empty
-    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-    sizes = np.diff(np.r_[starts, len(group)])
     d = para_doc[p].astype(np.int32)
-    # paragraphs of one shingle in one document: the per-pair document frequency
+    # paragraphs of one shingle in one document: the per-pair document frequency. A posting
+    # whose document alone holds the shingle max_df times or more can pass with no partner
+    # (df_a + df_b <= max_df, both at least 1): dropped before any pair is made of it
     new_run = np.r_[True, (group[1:] != group[:-1]) | (d[1:] != d[:-1])]
-    del group
     run_id = np.cumsum(new_run, dtype=np.int32) - 1
     df = np.bincount(run_id).astype(np.int32)[run_id]
     del new_run, run_id
+    rare = df < max_df
+    p, group, d, df = p[rare], group[rare], d[rare], df[rare]
+    del rare
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else np.zeros(0, np.int64)
+    sizes = np.diff(np.r_[starts, len(group)])
+    if pair_budget is not None and len(sizes):
+        # the cost is the pairs the groups expand to: skip the largest groups (the most frequent
+        # shingles) until what is left fits the budget, so the cost follows the corpus's size
+        # and not its vocabulary or its documents' sizes
+        n_pairs = sizes.astype(np.int64) * (sizes - 1) // 2
+        by_size = np.sort(sizes)
+        cum = np.cumsum(by_size.astype(np.int64) * (by_size - 1) // 2)
+        if cum[-1] > pair_budget:
+            cap = int(by_size[max(int(np.searchsorted(cum, pair_budget, side="right")) - 1, 0)])
+            keep_group = sizes <= cap
+            member = np.repeat(keep_group, sizes)
+            p, group, d, df = p[member], group[member], d[member], df[member]
+            starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else np.zeros(0, np.int64)
+            sizes = np.diff(np.r_[starts, len(group)])
+        del n_pairs, by_size, cum
+    del group
+    if len(p) < 2:
+        return empty, empty, empty
     keys_parts: list[np.ndarray] = []
     n_pairs = sizes * (sizes - 1) // 2
     cum = np.cumsum(n_pairs)

@@ -107,15 +107,24 @@ def passage_score(left: Tokens, l_first: int, l_last: int, right: Tokens, r_firs
 
 
 def dense_stretches(
-    matches: list[tuple[int, int]], *, min_words: int, max_gap: int, gap_penalty: float
+    matches: list[tuple[int, int]], *, min_words: float, max_gap: int, gap_penalty: float,
+    gains: list[float] | None = None, x_drop: float | None = None,
 ) -> list[tuple[int, int]]:
     """Index ranges ``[s, e]`` of ``matches`` where matches are dense enough to be a passage.
 
     ``matches`` are (left, right) content-token positions in increasing order on both
     sides. A gap larger than ``max_gap`` on either side splits the list; within a piece
-    the maximum-sum segment (gain 1 per match, ``gap_penalty`` per skipped token) is
-    taken, and the search repeated on what lies either side of it.
+    the maximum-sum segment (gain ``gains[k]`` per match, 1 each by default;
+    ``gap_penalty`` per skipped token) is taken, and the search repeated on what lies
+    either side of it. A stretch needs summed gains of ``min_words`` (with the default
+    gains, that many matches).
+
+    ``x_drop`` is BLAST's X-drop rule: a stretch is cut where its running score has
+    fallen more than ``x_drop`` below the best it reached, even if later matches would
+    pay the deficit back, so a span never bridges a long poor stretch between two good
+    ones (they become two stretches).
     """
+    g = gains if gains is not None else [1.0] * len(matches)
     out: list[tuple[int, int]] = []
     pieces: list[tuple[int, int]] = []
     lo = 0
@@ -123,29 +132,34 @@ def dense_stretches(
         if k == len(matches) or max(matches[k][0] - matches[k - 1][0], matches[k][1] - matches[k - 1][1]) - 1 > max_gap:
             pieces.append((lo, k - 1))
             lo = k
-    stack = [p for p in pieces if p[1] - p[0] + 1 >= min_words]
+
+    def enough(first: int, last: int) -> bool:
+        return first <= last and sum(g[first : last + 1]) >= min_words - 1e-9
+
+    stack = [p for p in pieces if enough(*p)]
     while stack:
         lo, hi = stack.pop()
         best, best_s, best_e = 0.0, -1, -1
-        cur, cur_s = 0.0, lo
+        cur, cur_s, run_best = 0.0, lo, 0.0
         for k in range(lo, hi + 1):
             if k == lo:
-                cur, cur_s = 1.0, k
+                cur, cur_s = g[k], k
             else:
                 gap = max(matches[k][0] - matches[k - 1][0], matches[k][1] - matches[k - 1][1]) - 1
-                extended = cur - gap_penalty * gap + 1.0
-                if extended >= 1.0:
-                    cur = extended
+                after_gap = cur - gap_penalty * gap
+                if after_gap >= 0.0 and (x_drop is None or after_gap >= run_best - x_drop):
+                    cur = after_gap + g[k]
                 else:
-                    cur, cur_s = 1.0, k
+                    cur, cur_s, run_best = g[k], k, 0.0
+            run_best = max(run_best, cur)
             if cur > best:
                 best, best_s, best_e = cur, cur_s, k
-        if best_s < 0 or best_e - best_s + 1 < min_words:
+        if best_s < 0 or not enough(best_s, best_e):
             continue
         out.append((best_s, best_e))
-        if best_s - lo >= min_words:
+        if enough(lo, best_s - 1):
             stack.append((lo, best_s - 1))
-        if hi - best_e >= min_words:
+        if enough(best_e + 1, hi):
             stack.append((best_e + 1, hi))
     return sorted(out)
 
@@ -228,16 +242,24 @@ def find_passages(
     max_gap: int = 6,
     gap_penalty: float = 0.5,
     passes: int = 3,
+    weights: tuple[list[float], list[float]] | None = None,
+    x_drop: float | None = None,
 ) -> list[SharedPassage]:
     """Passages ``left`` and ``right`` share, by alignment (see the module doc).
 
     A passage of ``long_words`` aligned content words or more needs ``score_cutoff``; a
     shorter one (down to ``min_words``) must be closer, ``short_score_cutoff``: a few
     shared words prove a copy only when the words around them agree too.
+
+    ``weights`` (one per token of each side, :class:`synopsis.link.statistics.PairStatistics`)
+    make every count above a sum of information: an aligned word gains its weight, so
+    frequent words pay for little and a passage needs as much information as
+    ``min_words`` average words. ``x_drop`` ends a stretch where its score falls that far
+    below its best (:func:`dense_stretches`).
     """
     lpos = left.content_positions()
     rpos = right.content_positions()
-    if len(lpos) < min_words or len(rpos) < min_words:
+    if not lpos or not rpos or (weights is None and (len(lpos) < min_words or len(rpos) < min_words)):
         return []
     keys = ([left.keys[p] for p in lpos], [right.keys[p] for p in rpos])
     lnorms = [left.norms[p] for p in lpos]
@@ -258,10 +280,13 @@ def find_passages(
                             masked[side][k] = sentinel
                             sentinel -= 1
             m = _with_near_matches(lnorms, rnorms, aligned_positions(*masked))
-            if len(m) < min_words:
+            if not m:
                 break
+            gains = [1.0] * len(m) if weights is None else [
+                min(weights[0][lpos[i]], weights[1][rpos[j]]) for i, j in m]
             new = 0
-            for s, e in dense_stretches(m, min_words=min_words, max_gap=max_gap, gap_penalty=gap_penalty):
+            for s, e in dense_stretches(m, min_words=min_words, max_gap=max_gap, gap_penalty=gap_penalty, gains=gains,
+                                        x_drop=x_drop):
                 st = _extend(masked[0], masked[1], (m[s][0], m[e][0], m[s][1], m[e][1]))
                 if st in seen:
                     continue
@@ -269,7 +294,7 @@ def find_passages(
                 new += 1
                 lf, ll, rf, rl = _widen(left, lpos[st[0]], lpos[st[1]], right, rpos[st[2]], rpos[st[3]])
                 score = passage_score(left, lf, ll, right, rf, rl)
-                cutoff = score_cutoff if e - s + 1 >= long_words else max(score_cutoff, short_score_cutoff)
+                cutoff = score_cutoff if sum(gains[s : e + 1]) >= long_words else max(score_cutoff, short_score_cutoff)
                 if score >= cutoff:
                     p = _passage(left, lf, ll, right, rf, rl, score, METHOD_ALIGN)
                     if not any(p.overlaps(q) for q in found):
@@ -317,8 +342,7 @@ def _merge_touching(left: Tokens, right: Tokens, passages: list[SharedPassage], 
                 ):
                     lf, ll = min(a.left_first, b.left_first), max(a.left_last, b.left_last)
                     rf, rl = min(a.right_first, b.right_first), max(a.right_last, b.right_last)
-                    wa, wb = a.left_end - a.left_start, b.left_end - b.left_start
-                    score = (a.score * wa + b.score * wb) / max(wa + wb, 1)
+                    score = passage_score(left, lf, ll, right, rf, rl)  # the merged spans' own score
                     out[i] = _passage(left, lf, ll, right, rf, rl, score, a.method, a.left_quotation, a.right_quotation)
                     del out[j]
                     merged = True

@@ -6,10 +6,19 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["LinkParameters", "LINK_VERSION", "library_versions"]
+__all__ = ["LinkParameters", "LINK_VERSION", "library_versions", "SCORE_MEASURE", "SIMILARITY_MEASURE", "INFORMATION"]
 
-LINK_VERSION = "2"
+LINK_VERSION = "3"
 """Bumped whenever an algorithm changes its output, so every document is linked again."""
+
+SCORE_MEASURE = "rapidfuzz.fuzz.ratio(normalized_text(source_text), normalized_text(target_text))"
+"""What ``cross_references.score`` is: recomputable from the two stored texts alone."""
+
+SIMILARITY_MEASURE = "cosine of content-token counts weighted by information, 0-100"
+"""What a ``similarity`` alignment's score is."""
+
+INFORMATION = "-log2 share of the token in the pair's two documents / their entropy (average token = 1)"
+"""The unit of ``min_words``, ``long_words`` and ``x_drop`` (:mod:`synopsis.link.statistics`)."""
 
 
 @dataclass(frozen=True)
@@ -25,8 +34,9 @@ class LinkParameters:
 
     score_cutoff: float = 60.0  # cross-references: least passage score (fuzz.ratio, 0-100)
     quotation_score_cutoff: float = 80.0  # quotation search: least partial_ratio
-    min_words: int = 4  # cross-references: least aligned content words in a passage
-    long_words: int = 6  # cross-references: a passage this long needs score_cutoff, a shorter one more
+    min_words: float = 4.0  # cross-references: least information of a passage, in average words of its documents
+    long_words: float = 6.0  # cross-references: a passage this informative needs score_cutoff, a poorer one more
+    x_drop: float = 3.0  # cross-references: a span ends where its score falls this far below its best (average words)
     short_score_cutoff: float = 75.0  # cross-references: least score of a passage shorter than long_words
     max_gap: int = 6  # cross-references: most unmatched content words between two aligned ones
     gap_penalty: float = 0.5  # cross-references: cost of an unmatched word
@@ -35,7 +45,8 @@ class LinkParameters:
     similarity_min_shared: int = 2  # similarity alignments: least shared shingles
     max_df: int = 60  # skip a shingle found in more paragraphs of the pair's documents
     max_postings: int = 5000  # skip a shingle found in more paragraphs of the corpus
-    similarity_cutoff: float = 30.0  # similarity alignments: least cosine (0-100)
+    pairs_per_paragraph: int = 200  # candidates: the most frequent shingles are skipped to keep pairs under this × paragraphs
+    similarity_cutoff: float = 50.0  # similarity alignments: least information-weighted cosine (0-100)
     similarity_limit: int = 3  # similarity alignments: paragraphs kept per paragraph
     edition_baseline: float = 0.55  # editions: similarity of unrelated paragraphs (0-1)
     edition_merge_penalty: float = 0.05  # editions: cost of a 2-1 or 1-2 bead
@@ -45,14 +56,19 @@ class LinkParameters:
         d = asdict(self)
         if kind == "cross_reference":
             keys = ("score_cutoff", "quotation_score_cutoff", "min_words", "long_words", "short_score_cutoff", "max_gap",
-                    "gap_penalty", "quotation_min_words", "min_shared", "max_df", "max_postings")
+                    "gap_penalty", "x_drop", "quotation_min_words", "min_shared", "max_df", "max_postings",
+                    "pairs_per_paragraph")
+            extra = {"score_measure": SCORE_MEASURE, "information": INFORMATION}
         elif method == "edition":
-            keys = ("edition_baseline", "edition_merge_penalty", "max_df", "max_postings")
+            keys = ("edition_baseline", "edition_merge_penalty", "max_df", "max_postings", "pairs_per_paragraph")
+            extra = {}
         elif method == "similarity":
-            keys = ("similarity_cutoff", "similarity_limit", "similarity_min_shared", "max_df", "max_postings")
+            keys = ("similarity_cutoff", "similarity_limit", "similarity_min_shared", "max_df", "max_postings",
+                    "pairs_per_paragraph")
+            extra = {"score_measure": SIMILARITY_MEASURE, "information": INFORMATION}
         else:
-            keys = tuple(d)
-        return {k: d[k] for k in keys}
+            keys, extra = tuple(d), {}
+        return {**{k: d[k] for k in keys}, **extra}
 
 
 def library_versions() -> dict[str, str]:

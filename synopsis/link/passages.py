@@ -9,6 +9,7 @@ test on the index's key hashes that spares most candidate pairs the tokenising.
 from __future__ import annotations
 
 import numpy as np
+from rapidfuzz import fuzz
 
 from synopsis.link.corpus import ParagraphCorpus
 from synopsis.link.crossref import (
@@ -20,10 +21,11 @@ from synopsis.link.crossref import (
     find_quotation,
     refine_window,
 )
-from synopsis.link.normalize import Tokens, tokenize
+from synopsis.link.normalize import Tokens, normalized_text, tokenize
 from synopsis.link.parameters import LinkParameters
+from synopsis.link.statistics import PairStatistics
 
-__all__ = ["pair_passages", "may_share", "ParagraphTokens", "QuotationTokens"]
+__all__ = ["pair_passages", "may_share", "stored_score", "ParagraphTokens", "QuotationTokens"]
 
 QuotationTokens = tuple[int, int, int]
 """A marked quotation placed on tokens: (quotation id, first token, last token)."""
@@ -59,18 +61,25 @@ class ParagraphTokens:
         return found
 
 
-def may_share(left_keys: np.ndarray, right_keys: np.ndarray, params: LinkParameters) -> bool:
+def may_share(
+    left_keys: np.ndarray, right_keys: np.ndarray, params: LinkParameters, stats: PairStatistics | None = None,
+) -> bool:
     """Whether two paragraphs' content keys (from the index) hold a stretch that could be a passage.
 
     The same alignment :func:`synopsis.link.crossref.find_passages` starts from, on the
-    index's key hashes, one word more lenient (it adds near matches later): a pair that
-    fails it cannot have a passage, and is never tokenised.
+    index's key hashes (weighted by ``stats`` when given), one word more lenient and with
+    no X-drop (it adds near matches later): a pair that fails it cannot have a passage,
+    and is never tokenised.
     """
     m = aligned_positions(left_keys.tolist(), right_keys.tolist())
+    if not m:
+        return False
+    gains = None
+    if stats is not None:
+        weights = stats.weights_of_hashes(left_keys)
+        gains = [float(weights[i]) for i, _ in m]
     need = max(params.min_words - 1, 2)
-    return len(m) >= need and bool(
-        dense_stretches(m, min_words=need, max_gap=params.max_gap, gap_penalty=params.gap_penalty)
-    )
+    return bool(dense_stretches(m, min_words=need, max_gap=params.max_gap, gap_penalty=params.gap_penalty, gains=gains))
 
 
 def _inside(first: int, last: int, quotes: list[QuotationTokens]) -> int | None:
@@ -81,22 +90,34 @@ def _inside(first: int, last: int, quotes: list[QuotationTokens]) -> int | None:
     return None
 
 
-def _cover_quotation(left: Tokens, p: SharedPassage, qf: int, ql: int, right: Tokens, qi: int) -> SharedPassage:
-    """``p`` (lying mostly in the left quotation ``qi``) widened to cover all of it.
+def _cover_quotation(
+    left: Tokens, p: SharedPassage, qf: int, ql: int, right: Tokens, qi: int, *, score_cutoff: float,
+) -> SharedPassage:
+    """``p`` (lying mostly in the left quotation ``qi``) widened to cover all of it, if the widened spans still agree.
 
     The right side is moved to where ``fuzz.ratio`` with the widened left text is best:
-    another translation of a quotation is rarely the same length.
+    another translation of a quotation is rarely the same length. When even the best
+    widened pair scores below ``score_cutoff`` the quotation holds more than the passage
+    shared, and ``p`` keeps its own spans (named after the quotation all the same).
     """
     lf, ll = min(p.left_first, qf), max(p.left_last, ql)
+    kept = SharedPassage(p.left_start, p.left_end, p.right_start, p.right_end, p.score, p.method, qi,
+                         p.right_quotation, p.left_first, p.left_last, p.right_first, p.right_last)
     if (lf, ll) == (p.left_first, p.left_last):
-        return SharedPassage(p.left_start, p.left_end, p.right_start, p.right_end, p.score, p.method, qi,
-                             p.right_quotation, p.left_first, p.left_last, p.right_first, p.right_last)
+        return kept
     needle = left.token_range_text(lf, ll)
     grown = (ll - lf) - (p.left_last - p.left_first)
     rf, rl, ratio = refine_window(needle, right, p.right_first, p.right_last, reach=min(grown + 3, 40))
+    if ratio < score_cutoff:
+        return kept
     ls, le = left.tokens_to_span(lf, ll)
     rs, re_ = right.tokens_to_span(rf, rl)
-    return SharedPassage(ls, le, rs, re_, round(max(ratio, p.score), 2), p.method, qi, p.right_quotation, lf, ll, rf, rl)
+    return SharedPassage(ls, le, rs, re_, round(ratio, 2), p.method, qi, p.right_quotation, lf, ll, rf, rl)
+
+
+def stored_score(left_text: str, right_text: str) -> float:
+    """The score of a cross-reference: :data:`~synopsis.link.parameters.SCORE_MEASURE` over exactly its two texts."""
+    return round(float(fuzz.ratio(normalized_text(left_text), normalized_text(right_text))), 2)
 
 
 def pair_passages(
@@ -105,15 +126,21 @@ def pair_passages(
     left_quotes: list[QuotationTokens],
     right_quotes: list[QuotationTokens],
     params: LinkParameters,
+    stats: PairStatistics | None = None,
 ) -> list[SharedPassage]:
     """All passages of one paragraph pair: aligned stretches and quotation searches, merged.
 
     A quotation found by search wins over an aligned stretch it overlaps; a stretch lying
-    mostly within a quotation is widened to the whole quotation and named after it.
+    mostly within a quotation is widened to the whole quotation and named after it (when
+    the widened spans still agree). ``stats`` weighs aligned words by their information
+    in the two documents. Every passage's score is finally :func:`stored_score` of the
+    two texts it spans, and a passage scoring below ``score_cutoff`` is dropped.
     """
     found = find_passages(
         left, right, score_cutoff=params.score_cutoff, min_words=params.min_words, long_words=params.long_words,
         short_score_cutoff=params.short_score_cutoff, max_gap=params.max_gap, gap_penalty=params.gap_penalty,
+        weights=(stats.weights(left), stats.weights(right)) if stats is not None else None,
+        x_drop=params.x_drop if stats is not None else None,
     )
     quoted: list[SharedPassage] = []
     for qi, (_, first, last) in enumerate(left_quotes):
@@ -130,17 +157,22 @@ def pair_passages(
             continue
         lq = _inside(p.left_first, p.left_last, left_quotes)
         if lq is not None:
-            p = _cover_quotation(left, p, left_quotes[lq][1], left_quotes[lq][2], right, lq)
+            p = _cover_quotation(left, p, left_quotes[lq][1], left_quotes[lq][2], right, lq,
+                                 score_cutoff=params.score_cutoff)
         rq = _inside(p.right_first, p.right_last, right_quotes)
         if rq is not None:
-            p = _cover_quotation(right, p.mirrored(), right_quotes[rq][1], right_quotes[rq][2], left, rq).mirrored()
+            p = _cover_quotation(right, p.mirrored(), right_quotes[rq][1], right_quotes[rq][2], left, rq,
+                                 score_cutoff=params.score_cutoff).mirrored()
         out.append(p)
     # label quotation hits with the other side's quotation too
     labelled = []
     for p in out:
         lq = p.left_quotation if p.left_quotation is not None else _inside(p.left_first, p.left_last, left_quotes)
         rq = p.right_quotation if p.right_quotation is not None else _inside(p.right_first, p.right_last, right_quotes)
-        labelled.append(SharedPassage(p.left_start, p.left_end, p.right_start, p.right_end, p.score, p.method, lq, rq,
+        score = stored_score(left.text[p.left_start : p.left_end], right.text[p.right_start : p.right_end])
+        if score < params.score_cutoff:
+            continue
+        labelled.append(SharedPassage(p.left_start, p.left_end, p.right_start, p.right_end, score, p.method, lq, rq,
                                       p.left_first, p.left_last, p.right_first, p.right_last))
     kept: list[SharedPassage] = []
     for p in sorted(labelled, key=lambda p: (p.method != METHOD_QUOTATION, -p.score, p.left_start, p.right_start)):

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import math
 import time
-from collections import Counter
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
@@ -34,6 +34,7 @@ from synopsis.link.corpus import ParagraphCorpus
 from synopsis.link.crossref import METHOD_ALIGN
 from synopsis.link.parameters import LinkParameters
 from synopsis.link.passages import ParagraphTokens, may_share, pair_passages
+from synopsis.link.statistics import DocumentCounts, PairStatistics
 from synopsis.link.token_cache import ContentKeys
 
 __all__ = ["LinkSet", "Candidates", "find_candidates", "cross_references", "similarity", "edition_alignments",
@@ -61,6 +62,7 @@ class LinkSet:
     table: str
     rows: dict[DocPair, list[tuple]] = field(default_factory=dict)
     seconds: dict[DocPair, float] = field(default_factory=dict)  # time spent per pair (runs.seconds)
+    parameters: dict[DocPair, dict] = field(default_factory=dict)  # what a pair's run measured (a calibrated floor)
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,8 @@ def find_candidates(corpus: ParagraphCorpus, keys: ContentKeys, focus: np.ndarra
     if len(focus_paras) and focus_paras.mean() < 0.5:  # a few documents against many: filter the corpus by their words
         only = np.unique(keys.keys[np.repeat(focus_paras, np.diff(keys.offsets))])
     hashes, post_para = shingle_postings(keys.keys, keys.offsets, only_keys=only)
-    common = dict(max_df=params.max_df, max_postings=params.max_postings)
+    common = dict(max_df=params.max_df, max_postings=params.max_postings,
+                  pair_budget=params.pairs_per_paragraph * max(len(para_doc), 1))
     left, right, shared = candidate_pairs(
         hashes, post_para, para_doc, focus=focus, min_shared=min(params.min_shared, params.similarity_min_shared),
         **common,
@@ -116,21 +119,37 @@ def _works(corpus: ParagraphCorpus) -> dict[str, list[int]]:
     return works
 
 
+def _pair_statistics(counts: list[DocumentCounts]) -> Callable[[DocPair], PairStatistics]:
+    """A memo of :class:`PairStatistics` per pair of document indices."""
+    memo: dict[DocPair, PairStatistics] = {}
+
+    def get(key: DocPair) -> PairStatistics:
+        stats = memo.get(key)
+        if stats is None:
+            stats = memo[key] = PairStatistics(counts[key[0]], counts[key[1]])
+        return stats
+
+    return get
+
+
 def cross_references(
-    corpus: ParagraphCorpus, keys: ContentKeys, candidates: Candidates, tokens: ParagraphTokens, params: LinkParameters,
+    corpus: ParagraphCorpus, keys: ContentKeys, counts: list[DocumentCounts], candidates: Candidates,
+    tokens: ParagraphTokens, params: LinkParameters,
 ) -> LinkSet:
-    """The passages candidate pairs share, each stored from both sides."""
+    """The passages candidate pairs share, weighed by the pair's own statistics; each stored from both sides."""
     out = LinkSet("cross_reference", METHOD_ALIGN, CROSS_REFERENCES)
     docs, pids, texts, para_doc = corpus.docs, corpus.pids, corpus.texts, corpus.para_doc
+    pair_stats = _pair_statistics(counts)
     sel = np.flatnonzero(candidates.shared >= params.min_shared)
     for i, j in zip(candidates.left[sel].tolist(), candidates.right[sel].tolist()):
         t_pair = time.perf_counter()
-        if not may_share(keys.of(i), keys.of(j), params):
-            continue  # no stretch of aligned words at all: not worth tokenising
         key = (int(para_doc[i]), int(para_doc[j]))
+        stats = pair_stats(key)
+        if not may_share(keys.of(i), keys.of(j), params, stats):
+            continue  # no stretch of aligned words at all: not worth tokenising
         lq, rq = tokens.quotations(i), tokens.quotations(j)
         rows = out.rows.setdefault(key, [])
-        for p in pair_passages(tokens[i], tokens[j], lq, rq, params):
+        for p in pair_passages(tokens[i], tokens[j], lq, rq, params, stats):
             lqid = lq[p.left_quotation][0] if p.left_quotation is not None else None
             rqid = rq[p.right_quotation][0] if p.right_quotation is not None else None
             ld, rd = docs[key[0]], docs[key[1]]
@@ -144,19 +163,22 @@ def cross_references(
     return out
 
 
-def similarity(corpus: ParagraphCorpus, keys: ContentKeys, candidates: Candidates, params: LinkParameters) -> LinkSet:
-    """Each paragraph's most similar paragraphs of another work's document, ranked from both sides."""
+def similarity(
+    corpus: ParagraphCorpus, keys: ContentKeys, counts: list[DocumentCounts], candidates: Candidates,
+    params: LinkParameters,
+) -> LinkSet:
+    """Each paragraph's most similar paragraphs of another work's document, ranked from both sides.
+
+    The score is the cosine of content-token counts weighted by their information in the
+    two documents (:mod:`synopsis.link.statistics`). Only scores above chance are kept:
+    each pair of documents is *calibrated* on paragraph pairs the index did not put
+    forward (each left candidate paragraph against a right paragraph drawn at a fixed
+    seed), and its floor is the larger of ``similarity_cutoff`` and the best of those
+    chance scores, recorded in the run's parameters as ``similarity_floor``.
+    """
     out = LinkSet("alignment", "similarity", ALIGNMENTS)
     docs, pids, para_doc = corpus.docs, corpus.pids, corpus.para_doc
-    bags: dict[int, tuple[Counter, float]] = {}
-
-    def bag(i: int) -> tuple[Counter, float]:
-        b = bags.get(i)
-        if b is None:
-            words = Counter(keys.of(i).tolist())
-            b = bags[i] = (words, math.sqrt(sum(v * v for v in words.values())))
-        return b
-
+    pair_stats = _pair_statistics(counts)
     left, right = candidates.left, candidates.right
     sel = np.flatnonzero((candidates.shared >= params.similarity_min_shared) & ~candidates.same_work)
     if not len(sel):
@@ -169,14 +191,27 @@ def similarity(corpus: ParagraphCorpus, keys: ContentKeys, candidates: Candidate
         members = sel[bounds[g] : bounds[g + 1]]
         t_pair = time.perf_counter()
         pairs = list(zip(left[members].tolist(), right[members].tolist()))
-        scores = {(i, j): count_cosine(*bag(i), *bag(j)) for i, j in pairs}
         key = (int(para_doc[pairs[0][0]]), int(para_doc[pairs[0][1]]))
+        stats = pair_stats(key)
+        bags: dict[int, tuple[dict, float]] = {}
+
+        def bag(i: int) -> tuple[dict, float]:
+            b = bags.get(i)
+            if b is None:
+                hashes = keys.of(i)
+                uniq, n = np.unique(hashes, return_counts=True)
+                weighted = dict(zip(uniq.tolist(), (n * stats.weights_of_hashes(uniq)).tolist()))
+                b = bags[i] = (weighted, math.sqrt(sum(v * v for v in weighted.values())))
+            return b
+
+        scores = {(i, j): count_cosine(*bag(i), *bag(j)) for i, j in pairs}
+        floor = max(params.similarity_cutoff, _chance_score(pairs, corpus.paragraph_range(key[1]), bag))
+        out.parameters[key] = {"similarity_floor": round(floor, 2)}
         rows = []
         for ranked in (
-            rank_similar(pairs, lambda i, j: scores[(i, j)], score_cutoff=params.similarity_cutoff,
+            rank_similar(pairs, lambda i, j: scores[(i, j)], score_cutoff=floor, limit=params.similarity_limit),
+            rank_similar([(j, i) for i, j in pairs], lambda i, j: scores[(j, i)], score_cutoff=floor,
                          limit=params.similarity_limit),
-            rank_similar([(j, i) for i, j in pairs], lambda i, j: scores[(j, i)],
-                         score_cutoff=params.similarity_cutoff, limit=params.similarity_limit),
         ):
             for r in ranked:
                 rows.append(("similarity", docs[para_doc[r.left]], docs[para_doc[r.right]], pids[r.left],
@@ -185,6 +220,24 @@ def similarity(corpus: ParagraphCorpus, keys: ContentKeys, candidates: Candidate
             out.rows[key] = rows
         out.seconds[key] = time.perf_counter() - t_pair
     return out
+
+
+def _chance_score(pairs: list[tuple[int, int]], right_paras: range, bag: Callable[[int], tuple[dict, float]],
+                  *, samples: int = 400, seed: int = 1) -> float:
+    """The best score of up to ``samples`` paragraph pairs that the index did not put forward (fixed seed)."""
+    candidates = set(pairs)
+    lefts = sorted({i for i, _ in pairs})
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(right_paras.start, right_paras.stop, size=min(samples, len(lefts)) * 2)
+    best, n = 0.0, 0
+    for i, j in zip(np.resize(np.asarray(lefts), len(picks)).tolist(), picks.tolist()):
+        if (i, j) in candidates:
+            continue
+        best = max(best, count_cosine(*bag(i), *bag(j)))
+        n += 1
+        if n >= samples:
+            break
+    return best
 
 
 def edition_alignments(

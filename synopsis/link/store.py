@@ -8,6 +8,7 @@ inputs and one named output (a field of :class:`LinkRun`):
     read        → corpus          :func:`synopsis.link.corpus.read_corpus`
     staleness   → digests, stale  :mod:`synopsis.link.digests` (doomed runs deleted)
     tokens      → keys            :func:`synopsis.link.token_cache.content_keys`
+    statistics  → counts          :func:`synopsis.link.statistics.document_counts`
     candidates  → candidates      :func:`synopsis.link.steps.find_candidates`
     cross_references, similarity, editions → link_sets   (:mod:`synopsis.link.steps`)
     write       runs and rows of every link set
@@ -62,6 +63,7 @@ from synopsis.link.corpus import ParagraphCorpus, read_corpus
 from synopsis.link.digests import DOCUMENT_KIND, DocumentDigests, document_digests, find_stale, run_digest
 from synopsis.link.parameters import LINK_VERSION, LinkParameters, library_versions
 from synopsis.link.passages import ParagraphTokens
+from synopsis.link.statistics import DocumentCounts, document_counts
 from synopsis.link.steps import (
     ALIGNMENTS,
     CROSS_REFERENCES,
@@ -124,12 +126,18 @@ class LinkRun:
     tokens: ParagraphTokens  # each paragraph tokenised once, on demand
     cache_path: Path | None = None
     keys: ContentKeys | None = None
+    counts: list[DocumentCounts] = field(default_factory=list)  # per document index: its token counts
     candidates: Candidates | None = None
     link_sets: list[LinkSet] = field(default_factory=list)
 
 
 def _tokens(run: LinkRun) -> None:
     run.keys = content_keys(run.corpus, run.digests.text, run.cache_path)
+
+
+def _statistics(run: LinkRun) -> None:
+    assert run.keys is not None
+    run.counts = document_counts(run.corpus, run.keys)
 
 
 def _candidates(run: LinkRun) -> None:
@@ -139,12 +147,12 @@ def _candidates(run: LinkRun) -> None:
 
 def _cross_references(run: LinkRun) -> None:
     assert run.keys is not None and run.candidates is not None
-    run.link_sets.append(cross_references(run.corpus, run.keys, run.candidates, run.tokens, run.params))
+    run.link_sets.append(cross_references(run.corpus, run.keys, run.counts, run.candidates, run.tokens, run.params))
 
 
 def _similarity(run: LinkRun) -> None:
     assert run.keys is not None and run.candidates is not None
-    run.link_sets.append(similarity(run.corpus, run.keys, run.candidates, run.params))
+    run.link_sets.append(similarity(run.corpus, run.keys, run.counts, run.candidates, run.params))
 
 
 def _editions(run: LinkRun) -> None:
@@ -154,6 +162,7 @@ def _editions(run: LinkRun) -> None:
 
 STEPS: list[tuple[str, Callable[[LinkRun], None]]] = [
     ("tokens", _tokens),
+    ("statistics", _statistics),
     ("candidates", _candidates),
     ("cross_references", _cross_references),
     ("similarity", _similarity),
@@ -210,8 +219,9 @@ def write_links(db: sqlite3.Connection, run: LinkRun, report: LinkReport) -> Non
     run_rows: list[tuple] = []
     rows: dict[str, list[tuple]] = {table: [] for table in _INSERT}
     for link_set in run.link_sets:
-        p = json.dumps(run.params.for_kind(link_set.kind, link_set.method), sort_keys=True)
+        base = run.params.for_kind(link_set.kind, link_set.method)
         for (a, b), links in sorted(link_set.rows.items()):
+            p = json.dumps({**base, **link_set.parameters.get((a, b), {})}, sort_keys=True)
             sha = run_digest(link_set.kind, link_set.method, p, digests.link[docs[a]], digests.link[docs[b]])
             run_rows.append((next_id, link_set.kind, link_set.method, docs[a], docs[b], p, versions_json, sha, now,
                              round(link_set.seconds.get((a, b), 0.0), 4), len(links)))

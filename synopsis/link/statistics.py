@@ -1,0 +1,98 @@
+"""The corpus's own statistics: how much a shared word says, measured in the documents being linked.
+
+A word two paragraphs share is evidence of a shared passage in inverse proportion to how
+common it is, and "common" is a fact about the documents, not about a language: "the" in
+English, "de" in French, the most frequent word of an invented vocabulary with no stop
+list at all. So each document's content tokens are counted once (:func:`document_counts`),
+and for a pair of documents a token's *information* is its surprisal in the pair's text,
+``-log2 p`` with ``p`` its share of the two documents' tokens (passim weighs n-grams by
+their document frequency the same way, and drops those above ``--maxDF``).
+
+Information is expressed in units of the pair's average token (its entropy, :attr:`PairStatistics.entropy`):
+a token of weight 1 says as much as a typical word of these documents, the most frequent
+words weigh a fraction of that, a word found only in the passage itself two or three
+times as much. The cross-reference thresholds (least information of a passage, the X-drop
+of a span's extension) are in these units, so they mean the same in any language, with or
+without a stop list, in small documents or large.
+
+The statistics of a pair come from those two documents only, so the links of a pair do
+not change when other documents are added (the link stage's incremental rule).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+import numpy as np
+
+from synopsis.link.corpus import ParagraphCorpus
+from synopsis.link.normalize import LEXICON, Tokens
+from synopsis.link.token_cache import ContentKeys
+
+__all__ = ["DocumentCounts", "PairStatistics", "document_counts"]
+
+
+@dataclass(frozen=True)
+class DocumentCounts:
+    """One document's content tokens: distinct key hashes (sorted), their counts, the total and entropy."""
+
+    keys: np.ndarray
+    counts: np.ndarray
+    total: int
+    entropy: float  # bits per token
+
+    def count(self, hashes: np.ndarray) -> np.ndarray:
+        """How often each key hash occurs in the document (0 for absent ones)."""
+        if not len(self.keys):
+            return np.zeros(len(hashes), dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.keys, hashes), len(self.keys) - 1)
+        return np.where(self.keys[at] == hashes, self.counts[at], 0)
+
+
+def _entropy(counts: np.ndarray) -> float:
+    total = counts.sum()
+    if total <= 0:
+        return 1.0
+    p = counts / total
+    return float(-(p * np.log2(p)).sum())
+
+
+def document_counts(corpus: ParagraphCorpus, keys: ContentKeys) -> list[DocumentCounts]:
+    """The counts of every document of ``corpus`` (index ``k`` → document ``k``)."""
+    out = []
+    for k in range(len(corpus.docs)):
+        r = corpus.paragraph_range(k)
+        hashes = keys.keys[keys.offsets[r.start] : keys.offsets[r.stop]]
+        uniq, counts = np.unique(hashes, return_counts=True)
+        out.append(DocumentCounts(uniq, counts.astype(np.int64), int(counts.sum()), _entropy(counts)))
+    return out
+
+
+class PairStatistics:
+    """Token information for one pair of documents (module doc)."""
+
+    def __init__(self, a: DocumentCounts, b: DocumentCounts) -> None:
+        self.a, self.b = a, b
+        self.total = max(a.total + b.total, 1)
+        # the entropy of the union is at least the weighted mean of the two; the mean is a close,
+        # cheap stand-in (the union's own would need both vocabularies merged per pair)
+        self.entropy = max((a.entropy * a.total + b.entropy * b.total) / self.total, 1.0)
+        self._log_total = math.log2(self.total)
+
+    def weights_of_hashes(self, hashes: np.ndarray) -> np.ndarray:
+        """Information of each key hash, in units of the pair's average token."""
+        hashes = np.asarray(hashes, dtype=np.uint64)
+        counts = self.a.count(hashes) + self.b.count(hashes)
+        return (self._log_total - np.log2(np.maximum(counts, 1))) / self.entropy
+
+    def weights(self, tokens: Tokens) -> list[float]:
+        """Information of each token of ``tokens`` (0 for stop words), in units of the pair's average token."""
+        key_hash = LEXICON.key_hash
+        content = [k for k, c in enumerate(tokens.content) if c]
+        out = [0.0] * len(tokens)
+        if content:
+            w = self.weights_of_hashes(np.fromiter((key_hash[tokens.keys[k]] for k in content), dtype=np.uint64,
+                                                   count=len(content)))
+            for k, x in zip(content, w.tolist()):
+                out[k] = x
+        return out
+
