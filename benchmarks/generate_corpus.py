@@ -120,12 +120,14 @@ class _Vocabulary:
     forms of :data:`SPELLINGS` sit at ranks spread over the frequent part of the curve.
     """
 
-    def __init__(self, rng: random.Random, size: int, exponent: float) -> None:
+    def __init__(self, rng: random.Random, size: int, exponent: float, *, invented: bool = False) -> None:
+        function_words = () if invented else FUNCTION_WORDS
+        spellings = () if invented else SPELLINGS
         taken = set(FUNCTION_WORDS)
-        british = {b for b, _ in SPELLINGS}
+        british = {b for b, _ in spellings}
         taken |= british | {a for _, a in SPELLINGS}
         content: list[str] = []
-        while len(content) < size - len(FUNCTION_WORDS) - len(SPELLINGS):
+        while len(content) < size - len(function_words) - len(spellings):
             rank = len(content) + 1
             syllables = 1 + (rank > 60) + (rank > 2500) + (rng.random() < 0.3)
             word = "".join(_syllable(rng) for _ in range(syllables))
@@ -133,9 +135,9 @@ class _Vocabulary:
                 continue
             taken.add(word)
             content.append(word)
-        for k, (b, _) in enumerate(SPELLINGS):
+        for k, (b, _) in enumerate(spellings):
             content.insert(30 + k * 83, b)
-        self.words = list(FUNCTION_WORDS) + content
+        self.words = list(function_words) + content
         self._cum = np.cumsum(1.0 / np.arange(1, len(self.words) + 1, dtype=np.float64) ** exponent)
         self._stream: list[int] = []
         self._stream_at = 0
@@ -282,15 +284,24 @@ def generate(
     zipf_exponent: float = 1.0,
     planted: int | None = None,
     edition_share: float = 0.04,
+    invented: bool = False,
+    equal_documents: bool = False,
 ) -> Corpus:
     """Write ``out_dir/documents/*/`` and ``out_dir/answer.json``; return what was written.
 
     ``paragraphs`` is the exact total over all documents, editions included. ``planted``
     passages default to one per 50 paragraphs. ``out_dir`` is replaced if it exists.
+
+    ``invented`` draws every word from the made-up Zipf curve, with no function words and
+    no spelling table: a language no stop list knows (with exponent 1 and 60,000 words the
+    most frequent word is about 9% of the tokens, as "the" is of English), written with
+    ``language = "und"``. ``equal_documents`` makes every document
+    ``paragraphs_per_document`` long (the last takes the rest) instead of a skewed spread.
     """
     out_dir = Path(out_dir)
     rng = random.Random(seed)
-    vocab = _Vocabulary(rng, vocabulary, zipf_exponent)
+    vocab = _Vocabulary(rng, vocabulary, zipf_exponent, invented=invented)
+    language = "und" if invented else "en"
     planted = paragraphs // 50 if planted is None else planted
 
     # 1. originals, sized around paragraphs_per_document (a skewed spread, 3 to 8x the mean)
@@ -299,6 +310,8 @@ def generate(
     budget = int(paragraphs * (1 - edition_share))
     while total < budget:
         n = max(3, min(int(rng.lognormvariate(0, 0.6) * paragraphs_per_document * 0.85), paragraphs_per_document * 8))
+        if equal_documents:
+            n = paragraphs_per_document
         n = min(n, budget - total) if budget - total >= 3 else budget - total
         number = len(documents) + 1
         body = [_paragraph(rng, vocab, max(25, int(rng.gauss(words_per_paragraph, words_per_paragraph * 0.35)))) for _ in range(n)]
@@ -389,7 +402,7 @@ def generate(
         (folder / "text.md").write_text("\n\n".join(paras) + "\n", encoding="utf-8")
         meta = [
             f'id = "{doc.id}"', f'title = "{doc.title}"', f'author = "{doc.author}"', f'date = "{doc.date}"',
-            'language = "en"', f'genre = "{doc.genre}"', 'source_file = "text.md"',
+            f'language = "{language}"', f'genre = "{doc.genre}"', 'source_file = "text.md"',
             'rights = "Synthetic text generated for benchmarks"',
         ]
         if doc.version_of:
@@ -417,7 +430,7 @@ def generate(
     parameters = {
         "paragraphs": paragraphs, "seed": seed, "paragraphs_per_document": paragraphs_per_document,
         "words_per_paragraph": words_per_paragraph, "vocabulary": vocabulary, "zipf_exponent": zipf_exponent,
-        "planted": planted, "edition_share": edition_share,
+        "planted": planted, "edition_share": edition_share, "invented": invented, "equal_documents": equal_documents,
     }
     corpus = Corpus(
         out_dir=out_dir, documents_dir=documents_dir, answer_path=out_dir / "answer.json",
@@ -515,8 +528,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--paragraphs", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1956)
     parser.add_argument("--planted", type=int, default=None, help="planted passages (default: one per 50 paragraphs)")
+    parser.add_argument("--invented", action="store_true",
+                        help="a made-up vocabulary with no function words (no stop list applies); no editions")
+    parser.add_argument("--paragraphs-per-document", type=int, default=50)
+    parser.add_argument("--equal-documents", action="store_true", help="every document --paragraphs-per-document long")
     args = parser.parse_args(argv)
-    corpus = generate(args.out, paragraphs=args.paragraphs, seed=args.seed, planted=args.planted)
+    corpus = generate(args.out, paragraphs=args.paragraphs, seed=args.seed, planted=args.planted,
+                      invented=args.invented, paragraphs_per_document=args.paragraphs_per_document,
+                      equal_documents=args.equal_documents, edition_share=0.0 if args.invented else 0.04)
     print(
         f"{corpus.documents_dir}: {corpus.documents} documents ({corpus.editions} editions), "
         f"{corpus.paragraphs} paragraphs, {corpus.words} words, {corpus.planted} planted passages "
