@@ -216,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=HERE / "out")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
+    bench_scale.WORK.mkdir(parents=True, exist_ok=True)
     print(f"machine: {bench_scale.machine()}", flush=True)
     parts = {"invented": invented, "realtexts": realtexts, "french": french, "quotations": quotations}
     results = {}

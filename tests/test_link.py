@@ -468,3 +468,98 @@ def test_compare_renders_the_alignment_side_by_side(two_editions_db):
     assert lines[0].startswith("bead,pattern") and len(lines) > len(edition.beads)
     with pytest.raises(UnknownDocument, match="nosuch: no such document"):
         compare(path, "resolution", "nosuch")
+
+
+# --- cross-references weighed by the corpus's own statistics (#11, #15) -----------------
+
+
+def _bsb(*ids: str) -> str:
+    """BSB verses by id, joined as one paragraph's text."""
+    from synopsis.testing.realtexts import load_verses
+
+    books = {v.rsplit(" ", 1)[0] for v in ids}
+    found = {v.id: v.text for v in load_verses("BSB", books=sorted(books))}
+    return " ".join(found[v] for v in ids)
+
+
+def _bsb_range(book: str, chapter: int, first: int, last: int) -> list[str]:
+    return [f"{book} {chapter}:{v}" for v in range(first, last + 1)]
+
+
+def _links(path: Path) -> list[tuple]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(
+            "SELECT source_document_id, source_start, source_end, target_start, target_end, source_text, target_text, "
+            "score, run_id FROM cross_references ORDER BY id").fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def two_quotations_db(tmp_path):
+    """A paragraph quoting two verses, one at each end, and another holding both apart (real BSB verses)."""
+    first, second = _bsb("John 3:16"), _bsb("Romans 8:28")
+    middle_left = _bsb(*_bsb_range("Revelation of John", 9, 1, 6))
+    middle_right = _bsb(*_bsb_range("Genesis", 41, 1, 6))
+    left = f"{first} {middle_left} {second}"
+    right = f"{second} {middle_right} {first}"
+    path = make_database(tmp_path / "two.db", [("letters", None, [left]), ("sermons", None, [right])])
+    return path, first, second
+
+
+def test_a_quotation_at_each_end_of_a_paragraph_gives_two_links(two_quotations_db):
+    path, first, second = two_quotations_db
+    with sqlite3.connect(path) as conn:
+        link_corpus(conn, cache=False)
+    rows = [r for r in _links(path) if r[0] == "letters"]
+    assert len(rows) == 2
+    for *_, source_text, target_text, _score, _run in rows:
+        # each link holds one quoted verse, never the unrelated middle
+        assert len(source_text) <= len(first) + 20 or len(source_text) <= len(second) + 20
+        assert source_text in (first, second) or source_text[:30] in first + second
+        assert max(len(source_text), len(target_text)) < max(len(first), len(second)) * 1.3
+
+
+def test_a_paragraph_sharing_only_scattered_common_words_gets_no_link(tmp_path):
+    # issue #15's example (less 23:46, which does share "called out in a loud voice" with Daniel 4:14):
+    # these share scattered common words, and were linked with spans of 800-1,300 characters
+    luke = _bsb(*_bsb_range("Luke", 23, 42, 45), *_bsb_range("Luke", 23, 47, 49))
+    daniel = _bsb(*_bsb_range("Daniel", 4, 9, 15))
+    other = [_bsb(*_bsb_range("Daniel", 5, k, k + 3)) for k in (1, 5, 10, 15)]
+    path = make_database(tmp_path / "scattered.db", [("gospel", None, [luke]), ("prophet", None, [daniel, *other])])
+    with sqlite3.connect(path) as conn:
+        link_corpus(conn, cache=False)
+    assert _links(path) == []
+
+
+def test_the_stored_score_recomputes_from_the_stored_texts(two_quotations_db, paraphrase_db):
+    from synopsis.link.passages import stored_score
+
+    for path in (two_quotations_db[0], paraphrase_db[0]):
+        with sqlite3.connect(path) as conn:
+            link_corpus(conn, cache=False)
+            measures = {json.loads(p).get("score_measure") for (p,) in conn.execute(
+                "SELECT parameters FROM runs WHERE kind = 'cross_reference'")}
+        rows = _links(path)
+        assert rows and measures == {"rapidfuzz.fuzz.ratio(normalized_text(source_text), normalized_text(target_text))"}
+        for *_, source_text, target_text, score, _run in rows:
+            assert score == stored_score(source_text, target_text)
+
+
+def test_a_corpus_in_an_invented_language_without_stop_list_gets_precise_links(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import generate_corpus
+    from bench_scale import xref_quality
+
+    corpus = generate_corpus.generate(tmp_path / "invented", paragraphs=3000, seed=11, planted=60, invented=True,
+                                      paragraphs_per_document=300, equal_documents=True, edition_share=0.0)
+    answer = json.loads(corpus.answer_path.read_text())
+    from synopsis.build import build
+
+    build(documents_dir=corpus.documents_dir, db_path=tmp_path / "invented.db")
+    quality = xref_quality(tmp_path / "invented.db", answer)
+    assert quality["precision"] >= 0.99, quality
+    assert quality["recall"] >= 0.95, quality
