@@ -169,7 +169,8 @@ def quotations(out: Path, *, sample: int = 30) -> dict:
     made = {}
     for doc_id, books, seed in (("bsb-ot", OLD_TESTAMENT, 3), ("bsb-nt", NEW_TESTAMENT, 4)):
         paras = paragraphs(load_verses("BSB", books=books), seed=seed, min_verses=2, max_verses=8)
-        write_document(folder / "documents" / doc_id, doc_id=doc_id, title=f"BSB {doc_id}", language="en", paragraphs=paras)
+        write_document(folder / "documents" / doc_id, doc_id=doc_id, title=f"BSB {doc_id}", language="en", paragraphs=paras,
+                       headings=False)
         made[doc_id] = paras
     build = _build(folder / "documents", folder / "synopsis.db")
     conn = sqlite3.connect(folder / "synopsis.db")

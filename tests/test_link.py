@@ -486,7 +486,7 @@ def _bsb_range(book: str, chapter: int, first: int, last: int) -> list[str]:
     return [f"{book} {chapter}:{v}" for v in range(first, last + 1)]
 
 
-def _links(path: Path) -> list[tuple]:
+def _stored_links(path: Path) -> list[tuple]:
     conn = sqlite3.connect(path)
     try:
         return conn.execute(
@@ -512,7 +512,7 @@ def test_a_quotation_at_each_end_of_a_paragraph_gives_two_links(two_quotations_d
     path, first, second = two_quotations_db
     with sqlite3.connect(path) as conn:
         link_corpus(conn, cache=False)
-    rows = [r for r in _links(path) if r[0] == "letters"]
+    rows = [r for r in _stored_links(path) if r[0] == "letters"]
     assert len(rows) == 2
     for *_, source_text, target_text, _score, _run in rows:
         # each link holds one quoted verse, never the unrelated middle
@@ -530,7 +530,7 @@ def test_a_paragraph_sharing_only_scattered_common_words_gets_no_link(tmp_path):
     path = make_database(tmp_path / "scattered.db", [("gospel", None, [luke]), ("prophet", None, [daniel, *other])])
     with sqlite3.connect(path) as conn:
         link_corpus(conn, cache=False)
-    assert _links(path) == []
+    assert _stored_links(path) == []
 
 
 def test_the_stored_score_recomputes_from_the_stored_texts(two_quotations_db, paraphrase_db):
@@ -541,7 +541,7 @@ def test_the_stored_score_recomputes_from_the_stored_texts(two_quotations_db, pa
             link_corpus(conn, cache=False)
             measures = {json.loads(p).get("score_measure") for (p,) in conn.execute(
                 "SELECT parameters FROM runs WHERE kind = 'cross_reference'")}
-        rows = _links(path)
+        rows = _stored_links(path)
         assert rows and measures == {"rapidfuzz.fuzz.ratio(normalized_text(source_text), normalized_text(target_text))"}
         for *_, source_text, target_text, score, _run in rows:
             assert score == stored_score(source_text, target_text)
