@@ -43,6 +43,8 @@ Windows in normalised text map back to original offsets through the token spans 
 """
 from __future__ import annotations
 
+import itertools
+import unicodedata
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -51,7 +53,7 @@ from rapidfuzz.distance import LCSseq
 from synopsis.link.normalize import Tokens
 
 __all__ = ["SharedPassage", "find_passages", "locate_all", "find_quotation", "refine_window", "METHOD_ALIGN",
-           "METHOD_QUOTATION", "aligned_positions", "dense_stretches", "passage_score"]
+           "METHOD_QUOTATION", "aligned_positions", "dense_stretches", "passage_score", "seed_windows", "could_share"]
 
 METHOD_ALIGN = "lcs-rapidfuzz"
 METHOD_QUOTATION = "quotation-rapidfuzz"
@@ -239,6 +241,10 @@ def find_passages(
     min_words: int = 4,
     long_words: int = 6,
     short_score_cutoff: float = 75.0,
+    least_words: int | None = None,
+    close_score_cutoff: float = 85.0,
+    least_tokens: int = 5,
+    information_share: float = 0.85,
     max_gap: int = 6,
     gap_penalty: float = 0.5,
     passes: int = 3,
@@ -248,14 +254,19 @@ def find_passages(
     """Passages ``left`` and ``right`` share, by alignment (see the module doc).
 
     A passage of ``long_words`` aligned content words or more needs ``score_cutoff``; a
-    shorter one (down to ``min_words``) must be closer, ``short_score_cutoff``: a few
-    shared words prove a copy only when the words around them agree too.
+    shorter one (down to ``min_words``) must be closer, ``short_score_cutoff``, and one
+    shorter still (down to ``least_words``, when given) closer again,
+    ``close_score_cutoff``, over at least ``least_tokens`` words a side (stop words
+    included), set off by punctuation on at least one side (a short quotation stands as a
+    clause of its own; a formula shared in passing runs on): a few shared words prove a
+    copy only when the words around them agree too.
 
     ``weights`` (one per token of each side, :class:`synopsis.link.statistics.PairStatistics`)
-    make every count above a sum of information: an aligned word gains its weight, so
-    frequent words pay for little and a passage needs as much information as
-    ``min_words`` average words. ``x_drop`` ends a stretch where its score falls that far
-    below its best (:func:`dense_stretches`).
+    weigh the alignment by information: an aligned word gains its weight, so frequent
+    words pay for little, and each tier above needs, besides its number of aligned words,
+    ``information_share`` of as much information as that many average words of the two
+    documents. ``x_drop`` ends a stretch where its score falls that far below its best
+    (:func:`dense_stretches`).
     """
     lpos = left.content_positions()
     rpos = right.content_positions()
@@ -267,10 +278,120 @@ def find_passages(
     found: list[SharedPassage] = []
     seen: list[tuple[int, int, int, int]] = []  # stretches as content positions (l_lo, l_hi, r_lo, r_hi)
     sentinel = -1
+    for l_lo, l_hi, r_lo, r_hi in seed_windows(keys[0], keys[1], pad=max_gap + 4):
+        # the alignment sees only this window: words outside it are masked, so the longest
+        # common subsequence cannot pair a word of the passage with one far away
+        window = (list(keys[0]), list(keys[1]))
+        for side, (lo, hi) in ((0, (l_lo, l_hi)), (1, (r_lo, r_hi))):
+            for k in itertools.chain(range(0, lo), range(hi, len(window[side]))):
+                window[side][k] = sentinel
+                sentinel -= 1
+        sentinel = _align_window(
+            left, right, lpos, rpos, window, lnorms, rnorms, found, seen, sentinel,
+            tiers=_tiers(score_cutoff, min_words, long_words, short_score_cutoff, least_words, close_score_cutoff,
+                         least_tokens, information_share if weights is not None else 1.0),
+            max_gap=max_gap, gap_penalty=gap_penalty, passes=passes, weights=weights, x_drop=x_drop,
+        )
+    return _merge_touching(left, right, _best_disjoint(found))
+
+
+def _set_off(toks: Tokens, first: int, last: int) -> bool:
+    """Whether tokens ``first..last`` stand as a clause of their own: punctuation (or the text's edge) on both sides.
+
+    A short quotation is set off ("… it is written: ‘Love your neighbor as yourself.’");
+    a formula shared in passing ("the plenum of the central committee discussed …") runs on.
+    """
+    text = toks.text
+    before = text[: toks.starts[first]].rstrip()
+    after = text[toks.ends[last] :].lstrip()
+    return (not before or unicodedata.category(before[-1]).startswith("P")) and (
+        not after or unicodedata.category(after[0]).startswith("P"))
+
+
+def _tiers(score_cutoff: float, min_words: int, long_words: int, short_score_cutoff: float,
+           least_words: int | None, close_score_cutoff: float, least_tokens: int,
+           information_share: float) -> list[tuple[int, float, int, float]]:
+    """(least aligned words, least information, least tokens a side, least score), richest passages first."""
+    tiers = [(long_words, long_words * information_share, 1, score_cutoff),
+             (min_words, min_words * information_share, 1, max(score_cutoff, short_score_cutoff))]
+    if least_words is not None and least_words < min_words:
+        tiers.append((least_words, least_words * information_share, least_tokens,
+                      max(score_cutoff, short_score_cutoff, close_score_cutoff)))
+    return tiers
+
+
+def seed_windows(lkeys: list[int], rkeys: list[int], *, pad: int, band: int = 8, gap: int = 20) -> list[tuple[int, int, int, int]]:
+    """Windows ``(l_lo, l_hi, r_lo, r_hi)`` (half-open, content positions) around the seeds two key lists share.
+
+    A *seed* is two words that follow each other closely (within two words) on both
+    sides — the candidate stage's shingle, found again in place. Seeds on nearby
+    diagonals (``band``) and close together (``gap``) are one passage's; each group gives
+    a window reaching ``pad`` words beyond its seeds, where the alignment is run (BLAST's
+    seed, then extension).
+    """
+    def shingles(keys: list[int]) -> dict[tuple[int, int], list[int]]:
+        out: dict[tuple[int, int], list[int]] = {}
+        for i in range(len(keys)):
+            for d in (1, 2):
+                if i + d < len(keys) and keys[i] >= 0 and keys[i + d] >= 0:
+                    a, b = keys[i], keys[i + d]
+                    out.setdefault((a, b) if a <= b else (b, a), []).append(i)
+        return out
+
+    left = shingles(lkeys)
+    seeds: list[tuple[int, int]] = []
+    for sh, js in shingles(rkeys).items():
+        for i in left.get(sh, ()):
+            seeds.extend((i, j) for j in js)
+    if not seeds:
+        return []
+    seeds.sort(key=lambda s: (s[0] - s[1], s[0]))
+    groups: list[list[tuple[int, int]]] = [[seeds[0]]]
+    for s in seeds[1:]:
+        last = groups[-1][-1]
+        if (s[0] - s[1]) - (last[0] - last[1]) <= band and s[0] - max(x[0] for x in groups[-1]) <= gap:
+            groups[-1].append(s)
+        else:
+            groups.append([s])
+    windows = set()
+    for g in groups:
+        li, rj = [x[0] for x in g], [x[1] for x in g]
+        windows.add((max(0, min(li) - pad), min(len(lkeys), max(li) + 3 + pad),
+                     max(0, min(rj) - pad), min(len(rkeys), max(rj) + 3 + pad)))
+    return sorted(windows)
+
+
+def could_share(
+    lkeys: list[int], rkeys: list[int], *, min_words: float, max_gap: int, gap_penalty: float,
+    weights: list[float] | None = None,
+) -> bool:
+    """Whether some seed window of two key lists holds a dense stretch (``weights``: per left key).
+
+    The test :func:`find_passages` starts from, without near matches, X-drop or scoring:
+    a pair that fails it has no passage.
+    """
+    for l_lo, l_hi, r_lo, r_hi in seed_windows(lkeys, rkeys, pad=max_gap + 4):
+        m = aligned_positions(lkeys[l_lo:l_hi], rkeys[r_lo:r_hi])
+        gains = None if weights is None else [weights[l_lo + i] for i, _ in m]
+        if m and dense_stretches(m, min_words=min_words, max_gap=max_gap, gap_penalty=gap_penalty, gains=gains):
+            return True
+    return False
+
+
+def _align_window(
+    left: Tokens, right: Tokens, lpos: list[int], rpos: list[int], base: tuple[list[int], list[int]],
+    lnorms: list[str], rnorms: list[str], found: list[SharedPassage], seen: list[tuple[int, int, int, int]],
+    sentinel: int, *, tiers: list[tuple[int, float, int, float]], max_gap: int, gap_penalty: float, passes: int, weights: tuple[list[float], list[float]] | None,
+    x_drop: float | None,
+) -> int:
+    """The passages of one window (``base``: both key lists, masked outside it), added to ``found``.
+
+    Returns the next free sentinel (masked words get distinct negative keys).
+    """
     # pass 0 as is; then mask what was seen on the right (a passage the right repeats, or
     # one out of order), then on the left with the right restored (one the left repeats)
     for side in (None, 1, 0):
-        masked = (list(keys[0]), list(keys[1]))
+        masked = (list(base[0]), list(base[1]))
         for _ in range(passes if side is not None else 1):
             if side is not None:
                 for st in seen:
@@ -285,8 +406,8 @@ def find_passages(
             gains = [1.0] * len(m) if weights is None else [
                 min(weights[0][lpos[i]], weights[1][rpos[j]]) for i, j in m]
             new = 0
-            for s, e in dense_stretches(m, min_words=min_words, max_gap=max_gap, gap_penalty=gap_penalty, gains=gains,
-                                        x_drop=x_drop):
+            for s, e in dense_stretches(m, min_words=tiers[-1][1], max_gap=max_gap, gap_penalty=gap_penalty,
+                                        gains=gains, x_drop=x_drop):
                 st = _extend(masked[0], masked[1], (m[s][0], m[e][0], m[s][1], m[e][1]))
                 if st in seen:
                     continue
@@ -294,14 +415,16 @@ def find_passages(
                 new += 1
                 lf, ll, rf, rl = _widen(left, lpos[st[0]], lpos[st[1]], right, rpos[st[2]], rpos[st[3]])
                 score = passage_score(left, lf, ll, right, rf, rl)
-                cutoff = score_cutoff if sum(gains[s : e + 1]) >= long_words else max(score_cutoff, short_score_cutoff)
-                if score >= cutoff:
+                words, info, tokens = e - s + 1, sum(gains[s : e + 1]), min(ll - lf, rl - rf) + 1
+                cutoff = next((c for w, i, t, c in tiers if words >= w and info >= i - 1e-9 and tokens >= t
+                               and (t == 1 or _set_off(left, lf, ll) or _set_off(right, rf, rl))), None)
+                if cutoff is not None and score >= cutoff:
                     p = _passage(left, lf, ll, right, rf, rl, score, METHOD_ALIGN)
                     if not any(p.overlaps(q) for q in found):
                         found.append(p)
             if not new or side is None:
                 break
-    return _merge_touching(left, right, _best_disjoint(found))
+    return sentinel
 
 
 def _best_disjoint(found: list[SharedPassage]) -> list[SharedPassage]:

@@ -18,7 +18,7 @@ SIMILARITY_MEASURE = "cosine of content-token counts weighted by information, 0-
 """What a ``similarity`` alignment's score is."""
 
 INFORMATION = "-log2 share of the token in the pair's two documents / their entropy (average token = 1)"
-"""The unit of ``min_words``, ``long_words`` and ``x_drop`` (:mod:`synopsis.link.statistics`)."""
+"""The unit of ``information_share`` and ``x_drop`` (:mod:`synopsis.link.statistics`)."""
 
 
 @dataclass(frozen=True)
@@ -34,10 +34,14 @@ class LinkParameters:
 
     score_cutoff: float = 60.0  # cross-references: least passage score (fuzz.ratio, 0-100)
     quotation_score_cutoff: float = 80.0  # quotation search: least partial_ratio
-    min_words: float = 4.0  # cross-references: least information of a passage, in average words of its documents
-    long_words: float = 6.0  # cross-references: a passage this informative needs score_cutoff, a poorer one more
+    min_words: int = 4  # cross-references: least aligned content words in a passage (short tier aside)
+    long_words: int = 6  # cross-references: a passage this long needs score_cutoff, a shorter one more
+    information_share: float = 1.0  # cross-references: a passage of n aligned words needs this × n average words' information
     x_drop: float = 3.0  # cross-references: a span ends where its score falls this far below its best (average words)
     short_score_cutoff: float = 75.0  # cross-references: least score of a passage shorter than long_words
+    least_words: int = 3  # cross-references: least aligned content words of a short passage
+    close_score_cutoff: float = 85.0  # cross-references: least score of a passage shorter than min_words
+    least_tokens: int = 5  # cross-references: least words a side (stop words included) of a passage shorter than min_words
     max_gap: int = 6  # cross-references: most unmatched content words between two aligned ones
     gap_penalty: float = 0.5  # cross-references: cost of an unmatched word
     quotation_min_words: int = 6  # quotation search: least content words in a searched quotation
@@ -55,7 +59,8 @@ class LinkParameters:
         """The parameters a run of ``kind``/``method`` depends on."""
         d = asdict(self)
         if kind == "cross_reference":
-            keys = ("score_cutoff", "quotation_score_cutoff", "min_words", "long_words", "short_score_cutoff", "max_gap",
+            keys = ("score_cutoff", "quotation_score_cutoff", "min_words", "long_words", "short_score_cutoff",
+                    "least_words", "close_score_cutoff", "least_tokens", "information_share", "max_gap",
                     "gap_penalty", "x_drop", "quotation_min_words", "min_shared", "max_df", "max_postings",
                     "pairs_per_paragraph")
             extra = {"score_measure": SCORE_MEASURE, "information": INFORMATION}

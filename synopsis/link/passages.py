@@ -15,8 +15,7 @@ from synopsis.link.corpus import ParagraphCorpus
 from synopsis.link.crossref import (
     METHOD_QUOTATION,
     SharedPassage,
-    aligned_positions,
-    dense_stretches,
+    could_share,
     find_passages,
     find_quotation,
     refine_window,
@@ -66,20 +65,14 @@ def may_share(
 ) -> bool:
     """Whether two paragraphs' content keys (from the index) hold a stretch that could be a passage.
 
-    The same alignment :func:`synopsis.link.crossref.find_passages` starts from, on the
-    index's key hashes (weighted by ``stats`` when given), one word more lenient and with
-    no X-drop (it adds near matches later): a pair that fails it cannot have a passage,
-    and is never tokenised.
+    The same seeded alignment :func:`synopsis.link.crossref.find_passages` starts from,
+    on the index's key hashes (weighted by ``stats`` when given), more lenient and with no
+    X-drop (it adds near matches later): a pair that fails it cannot have a passage, and
+    is never tokenised.
     """
-    m = aligned_positions(left_keys.tolist(), right_keys.tolist())
-    if not m:
-        return False
-    gains = None
-    if stats is not None:
-        weights = stats.weights_of_hashes(left_keys)
-        gains = [float(weights[i]) for i, _ in m]
-    need = max(params.min_words - 1, 2)
-    return bool(dense_stretches(m, min_words=need, max_gap=params.max_gap, gap_penalty=params.gap_penalty, gains=gains))
+    weights = stats.weights_of_hashes(left_keys).tolist() if stats is not None else None
+    return could_share(left_keys.tolist(), right_keys.tolist(), min_words=params.least_words * params.information_share * 0.75,
+                       max_gap=params.max_gap, gap_penalty=params.gap_penalty, weights=weights)
 
 
 def _inside(first: int, last: int, quotes: list[QuotationTokens]) -> int | None:
@@ -138,7 +131,9 @@ def pair_passages(
     """
     found = find_passages(
         left, right, score_cutoff=params.score_cutoff, min_words=params.min_words, long_words=params.long_words,
-        short_score_cutoff=params.short_score_cutoff, max_gap=params.max_gap, gap_penalty=params.gap_penalty,
+        short_score_cutoff=params.short_score_cutoff, least_words=params.least_words,
+        close_score_cutoff=params.close_score_cutoff, least_tokens=params.least_tokens,
+        information_share=params.information_share, max_gap=params.max_gap, gap_penalty=params.gap_penalty,
         weights=(stats.weights(left), stats.weights(right)) if stats is not None else None,
         x_drop=params.x_drop if stats is not None else None,
     )
