@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from synopsis.link.normalize import _ranges
+from synopsis.link.arrays import ranges as _ranges
 
 __all__ = ["shingle_postings", "candidate_pairs", "paragraph_shingles"]
 

@@ -65,6 +65,8 @@ from functools import lru_cache
 import numpy as np
 import Stemmer
 
+from synopsis.link.arrays import ranges as _ranges
+
 __all__ = [
     "Tokens", "tokenize", "normalize_word", "normalized_text", "encode_paragraphs", "ocr_key",
     "STOP_WORDS", "PHRASES", "SYNONYMS", "LEXICON", "Lexicon", "NORMALIZE_VERSION",
@@ -581,15 +583,6 @@ def tokenize(text: str, lexicon: Lexicon | None = None) -> Tokens:
 def normalized_text(text: str) -> str:
     """The normalised text of ``text`` (what :attr:`Tokens.normalized` holds), without offsets."""
     return tokenize(text).normalized
-
-
-def _ranges(sizes: np.ndarray) -> np.ndarray:
-    """``concatenate([arange(s) for s in sizes])`` without a Python loop."""
-    total = int(sizes.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    offsets = np.repeat(np.cumsum(sizes) - sizes, sizes)
-    return np.arange(total, dtype=np.int64) - offsets
 
 
 PARALLEL_MIN_PARAGRAPHS = 20_000

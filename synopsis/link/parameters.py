@@ -14,7 +14,7 @@ LINK_VERSION = "3"
 SCORE_MEASURE = "rapidfuzz.fuzz.ratio(normalized_text(source_text), normalized_text(target_text))"
 """What ``cross_references.score`` is: recomputable from the two stored texts alone."""
 
-SIMILARITY_MEASURE = "cosine of content-token counts weighted by information, 0-100"
+SIMILARITY_MEASURE = "cosine of content-token counts weighted by their information in their own document, 0-100"
 """What a ``similarity`` alignment's score is."""
 
 INFORMATION = "-log2 share of the token in the pair's two documents / their entropy (average token = 1)"
@@ -51,6 +51,7 @@ class LinkParameters:
     max_postings: int = 5000  # skip a shingle found in more paragraphs of the corpus
     pairs_per_paragraph: int = 200  # candidates: the most frequent shingles are skipped to keep pairs under this × paragraphs
     similarity_cutoff: float = 50.0  # similarity alignments: least information-weighted cosine (0-100)
+    similarity_chance_quantile: float = 0.999  # similarity alignments: the floor is at least this quantile of chance pairs' scores
     similarity_limit: int = 3  # similarity alignments: paragraphs kept per paragraph
     edition_baseline: float = 0.55  # editions: similarity of unrelated paragraphs (0-1)
     edition_merge_penalty: float = 0.05  # editions: cost of a 2-1 or 1-2 bead
@@ -68,7 +69,8 @@ class LinkParameters:
             keys = ("edition_baseline", "edition_merge_penalty", "max_df", "max_postings", "pairs_per_paragraph")
             extra = {}
         elif method == "similarity":
-            keys = ("similarity_cutoff", "similarity_limit", "similarity_min_shared", "max_df", "max_postings",
+            keys = ("similarity_cutoff", "similarity_chance_quantile", "similarity_limit", "similarity_min_shared",
+                    "max_df", "max_postings",
                     "pairs_per_paragraph")
             extra = {"score_measure": SIMILARITY_MEASURE, "information": INFORMATION}
         else:

@@ -24,11 +24,12 @@ import math
 from dataclasses import dataclass
 import numpy as np
 
+from synopsis.link.arrays import ranges
 from synopsis.link.corpus import ParagraphCorpus
 from synopsis.link.normalize import LEXICON, Tokens
 from synopsis.link.token_cache import ContentKeys
 
-__all__ = ["DocumentCounts", "PairStatistics", "document_counts"]
+__all__ = ["DocumentCounts", "PairStatistics", "document_counts", "ParagraphVectors", "paragraph_vectors", "cosines"]
 
 
 @dataclass(frozen=True)
@@ -96,3 +97,64 @@ class PairStatistics:
                 out[k] = x
         return out
 
+
+
+@dataclass(frozen=True)
+class ParagraphVectors:
+    """Every paragraph's content tokens as a weighted bag: ``hashes``/``values`` of paragraph ``p``
+    are ``[offsets[p]:offsets[p + 1]]`` (sorted by hash), ``norms[p]`` its Euclidean norm.
+
+    A token's value is its count in the paragraph times its information in the paragraph's
+    own document (the document's statistics, so one bag serves every pair it is in).
+    """
+
+    offsets: np.ndarray
+    hashes: np.ndarray
+    values: np.ndarray
+    norms: np.ndarray
+
+
+def paragraph_vectors(corpus: ParagraphCorpus, keys: ContentKeys, counts: list[DocumentCounts]) -> ParagraphVectors:
+    """The weighted bags of all paragraphs, at once (numpy)."""
+    n = len(corpus)
+    weights = np.zeros(len(keys.keys), dtype=np.float64)
+    for k, dc in enumerate(counts):
+        r = corpus.paragraph_range(k)
+        lo, hi = int(keys.offsets[r.start]), int(keys.offsets[r.stop])
+        if hi > lo:
+            c = dc.count(keys.keys[lo:hi])
+            weights[lo:hi] = (np.log2(max(dc.total, 1)) - np.log2(np.maximum(c, 1))) / max(dc.entropy, 1.0)
+    para = np.repeat(np.arange(n, dtype=np.int64), np.diff(keys.offsets))
+    order = np.lexsort((keys.keys, para))
+    h, p, w = keys.keys[order], para[order], weights[order]
+    del order
+    first = np.flatnonzero(np.r_[True, (h[1:] != h[:-1]) | (p[1:] != p[:-1])]) if len(h) else np.zeros(0, np.int64)
+    values = np.add.reduceat(w, first) if len(first) else np.zeros(0)
+    hashes, owner = h[first], p[first]
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owner, minlength=n), out=offsets[1:])
+    norms = np.sqrt(np.bincount(owner, weights=values * values, minlength=n))
+    return ParagraphVectors(offsets, hashes, values, norms)
+
+
+def cosines(vectors: ParagraphVectors, left: np.ndarray, right: np.ndarray, *, chunk: int = 50_000) -> np.ndarray:
+    """Cosine 0-100 of the bags of paragraph pairs ``(left[k], right[k])``, vectorised in chunks."""
+    out = np.zeros(len(left), dtype=np.float64)
+    off = vectors.offsets
+    for lo in range(0, len(left), chunk):
+        a, b = left[lo : lo + chunk], right[lo : lo + chunk]
+        parts_h, parts_v, parts_p = [], [], []
+        for side in (a, b):
+            sizes = off[side + 1] - off[side]
+            idx = np.repeat(off[side], sizes) + ranges(sizes)
+            parts_h.append(vectors.hashes[idx])
+            parts_v.append(vectors.values[idx])
+            parts_p.append(np.repeat(np.arange(len(side), dtype=np.int64), sizes))
+        h, v, p = np.concatenate(parts_h), np.concatenate(parts_v), np.concatenate(parts_p)
+        order = np.lexsort((h, p))
+        h, v, p = h[order], v[order], p[order]
+        same = (h[1:] == h[:-1]) & (p[1:] == p[:-1])  # a token in both bags of one pair: exactly two entries
+        dots = np.bincount(p[1:][same], weights=v[1:][same] * v[:-1][same], minlength=len(a))
+        denominator = vectors.norms[a] * vectors.norms[b]
+        out[lo : lo + len(a)] = np.where(denominator > 0, 100.0 * dots / np.where(denominator > 0, denominator, 1), 0.0)
+    return out

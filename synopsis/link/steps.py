@@ -14,27 +14,26 @@ cross-references
     (:func:`synopsis.link.passages.pair_passages`), stored in both directions.
 similarity
     :func:`similarity`: for pairs of different works, each paragraph's most similar
-    paragraphs of the other document (:func:`synopsis.link.align.rank_similar`).
+    paragraphs of the other document, above a floor calibrated on chance pairs.
 editions
     :func:`edition_alignments`: every pair of documents of one work with a stale side,
     aligned whole (:func:`synopsis.link.align.align_editions`).
 """
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
-from synopsis.link.align import align_editions, count_cosine, rank_similar
+from synopsis.link.align import align_editions
 from synopsis.link.candidates import candidate_pairs, shingle_postings
 from synopsis.link.corpus import ParagraphCorpus
 from synopsis.link.crossref import METHOD_ALIGN
 from synopsis.link.parameters import LinkParameters
 from synopsis.link.passages import ParagraphTokens, may_share, pair_passages
-from synopsis.link.statistics import DocumentCounts, PairStatistics
+from synopsis.link.statistics import DocumentCounts, PairStatistics, cosines, paragraph_vectors
 from synopsis.link.token_cache import ContentKeys
 
 __all__ = ["LinkSet", "Candidates", "find_candidates", "cross_references", "similarity", "edition_alignments",
@@ -169,75 +168,56 @@ def similarity(
 ) -> LinkSet:
     """Each paragraph's most similar paragraphs of another work's document, ranked from both sides.
 
-    The score is the cosine of content-token counts weighted by their information in the
-    two documents (:mod:`synopsis.link.statistics`). Only scores above chance are kept:
-    each pair of documents is *calibrated* on paragraph pairs the index did not put
-    forward (each left candidate paragraph against a right paragraph drawn at a fixed
-    seed), and its floor is the larger of ``similarity_cutoff`` and the best of those
-    chance scores, recorded in the run's parameters as ``similarity_floor``.
+    The score is the cosine of content-token counts weighted by their information in
+    their documents (:func:`synopsis.link.statistics.paragraph_vectors`), computed for all
+    candidate pairs at once. Only scores above chance are kept: the step is *calibrated*
+    on as many pairs drawn at a fixed seed (each candidate's left paragraph against a
+    random paragraph of the right one's document), and its floor is the larger of
+    ``similarity_cutoff`` and the chance scores' ``similarity_chance_quantile``, recorded in
+    every run's parameters as ``similarity_floor``. No paragraph gets filler rows: it may
+    get none.
     """
     out = LinkSet("alignment", "similarity", ALIGNMENTS)
-    docs, pids, para_doc = corpus.docs, corpus.pids, corpus.para_doc
-    pair_stats = _pair_statistics(counts)
-    left, right = candidates.left, candidates.right
+    t0 = time.perf_counter()
+    docs, pids, para_doc, doc_first = corpus.docs, corpus.pids, corpus.para_doc, corpus.doc_first
     sel = np.flatnonzero((candidates.shared >= params.similarity_min_shared) & ~candidates.same_work)
     if not len(sel):
         return out
-    pair_docs = para_doc[left[sel]] * len(docs) + para_doc[right[sel]]
-    order = np.argsort(pair_docs, kind="stable")
-    sel, pair_docs = sel[order], pair_docs[order]
-    bounds = np.flatnonzero(np.r_[True, pair_docs[1:] != pair_docs[:-1], True])
-    for g in range(len(bounds) - 1):
-        members = sel[bounds[g] : bounds[g + 1]]
-        t_pair = time.perf_counter()
-        pairs = list(zip(left[members].tolist(), right[members].tolist()))
-        key = (int(para_doc[pairs[0][0]]), int(para_doc[pairs[0][1]]))
-        stats = pair_stats(key)
-        bags: dict[int, tuple[dict, float]] = {}
-
-        def bag(i: int) -> tuple[dict, float]:
-            b = bags.get(i)
-            if b is None:
-                hashes = keys.of(i)
-                uniq, n = np.unique(hashes, return_counts=True)
-                weighted = dict(zip(uniq.tolist(), (n * stats.weights_of_hashes(uniq)).tolist()))
-                b = bags[i] = (weighted, math.sqrt(sum(v * v for v in weighted.values())))
-            return b
-
-        scores = {(i, j): count_cosine(*bag(i), *bag(j)) for i, j in pairs}
-        floor = max(params.similarity_cutoff, _chance_score(pairs, corpus.paragraph_range(key[1]), bag))
-        out.parameters[key] = {"similarity_floor": round(floor, 2)}
-        rows = []
-        for ranked in (
-            rank_similar(pairs, lambda i, j: scores[(i, j)], score_cutoff=floor, limit=params.similarity_limit),
-            rank_similar([(j, i) for i, j in pairs], lambda i, j: scores[(j, i)], score_cutoff=floor,
-                         limit=params.similarity_limit),
-        ):
-            for r in ranked:
-                rows.append(("similarity", docs[para_doc[r.left]], docs[para_doc[r.right]], pids[r.left],
-                             pids[r.right], None, None, r.rank, r.score))
-        if rows:
-            out.rows[key] = rows
-        out.seconds[key] = time.perf_counter() - t_pair
+    left, right = candidates.left[sel], candidates.right[sel]
+    vectors = paragraph_vectors(corpus, keys, counts)
+    scores = cosines(vectors, left, right)
+    rng = np.random.default_rng(1)
+    d_right = para_doc[right]
+    sizes = doc_first[d_right + 1] - doc_first[d_right]
+    drawn = doc_first[d_right] + (rng.random(len(right)) * sizes).astype(np.int64)
+    other = drawn != right
+    chance = cosines(vectors, left[other], drawn[other])
+    floor = float(params.similarity_cutoff)
+    if len(chance):
+        floor = max(floor, float(np.quantile(chance, params.similarity_chance_quantile)))
+    keep = scores >= floor
+    left, right, scores = left[keep], right[keep], np.round(scores[keep], 2)
+    rows_by_pair: dict[DocPair, list[tuple]] = {}
+    for a, b in ((left, right), (right, left)):  # ranked within each paragraph's view of the other document
+        d_other = para_doc[b]
+        order = np.lexsort((b, -scores, d_other, a))
+        a_o, b_o, s_o, d_o = a[order], b[order], scores[order], d_other[order]
+        group_start = np.r_[True, (a_o[1:] != a_o[:-1]) | (d_o[1:] != d_o[:-1])] if len(a_o) else np.zeros(0, bool)
+        starts = np.flatnonzero(group_start)
+        rank = np.arange(len(a_o)) - np.repeat(starts, np.diff(np.r_[starts, len(a_o)])) + 1
+        for i, j, score, r in zip(a_o.tolist(), b_o.tolist(), s_o.tolist(), rank.tolist()):
+            if r > params.similarity_limit:
+                continue
+            di, dj = int(para_doc[i]), int(para_doc[j])
+            rows_by_pair.setdefault((min(di, dj), max(di, dj)), []).append(
+                ("similarity", docs[di], docs[dj], pids[i], pids[j], None, None, r, score))
+    elapsed = time.perf_counter() - t0
+    total = sum(len(v) for v in rows_by_pair.values())
+    for key, rows in rows_by_pair.items():
+        out.rows[key] = rows
+        out.seconds[key] = elapsed * len(rows) / total
+        out.parameters[key] = {"similarity_floor": round(floor, 2), "similarity_chance_pairs": int(len(chance))}
     return out
-
-
-def _chance_score(pairs: list[tuple[int, int]], right_paras: range, bag: Callable[[int], tuple[dict, float]],
-                  *, samples: int = 400, seed: int = 1) -> float:
-    """The best score of up to ``samples`` paragraph pairs that the index did not put forward (fixed seed)."""
-    candidates = set(pairs)
-    lefts = sorted({i for i, _ in pairs})
-    rng = np.random.default_rng(seed)
-    picks = rng.integers(right_paras.start, right_paras.stop, size=min(samples, len(lefts)) * 2)
-    best, n = 0.0, 0
-    for i, j in zip(np.resize(np.asarray(lefts), len(picks)).tolist(), picks.tolist()):
-        if (i, j) in candidates:
-            continue
-        best = max(best, count_cosine(*bag(i), *bag(j)))
-        n += 1
-        if n >= samples:
-            break
-    return best
 
 
 def edition_alignments(
