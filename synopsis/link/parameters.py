@@ -52,6 +52,7 @@ class LinkParameters:
     pairs_per_paragraph: int = 200  # candidates: the most frequent shingles are skipped to keep pairs under this × paragraphs
     similarity_cutoff: float = 50.0  # similarity alignments: least information-weighted cosine (0-100)
     similarity_chance_quantile: float = 0.999  # similarity alignments: the floor is at least this quantile of chance pairs' scores
+    similarity_chance_pairs: int = 20_000  # similarity alignments: chance pairs drawn to calibrate the floor
     similarity_limit: int = 3  # similarity alignments: paragraphs kept per paragraph
     edition_baseline: float = 0.55  # editions: similarity of unrelated paragraphs (0-1)
     edition_merge_penalty: float = 0.05  # editions: cost of a 2-1 or 1-2 bead
@@ -69,7 +70,7 @@ class LinkParameters:
             keys = ("edition_baseline", "edition_merge_penalty", "max_df", "max_postings", "pairs_per_paragraph")
             extra = {}
         elif method == "similarity":
-            keys = ("similarity_cutoff", "similarity_chance_quantile", "similarity_limit", "similarity_min_shared",
+            keys = ("similarity_cutoff", "similarity_chance_quantile", "similarity_chance_pairs", "similarity_limit", "similarity_min_shared",
                     "max_df", "max_postings",
                     "pairs_per_paragraph")
             extra = {"score_measure": SIMILARITY_MEASURE, "information": INFORMATION}

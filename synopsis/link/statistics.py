@@ -124,17 +124,23 @@ def paragraph_vectors(corpus: ParagraphCorpus, keys: ContentKeys, counts: list[D
         if hi > lo:
             c = dc.count(keys.keys[lo:hi])
             weights[lo:hi] = (np.log2(max(dc.total, 1)) - np.log2(np.maximum(c, 1))) / max(dc.entropy, 1.0)
-    para = np.repeat(np.arange(n, dtype=np.int64), np.diff(keys.offsets))
-    order = np.lexsort((keys.keys, para))
-    h, p, w = keys.keys[order], para[order], weights[order]
+    # one sort of 64-bit words, (paragraph | the hash's low bits): paragraphs' tokens in hash order
+    pbits = max(int(n).bit_length(), 1)
+    word = keys.keys & np.uint64((1 << (64 - pbits)) - 1)
+    word |= np.repeat(np.arange(n, dtype=np.uint64), np.diff(keys.offsets)) << np.uint64(64 - pbits)
+    order = np.argsort(word, kind="stable")
+    word, w, h = word[order], weights[order], keys.keys[order]
     del order
-    first = np.flatnonzero(np.r_[True, (h[1:] != h[:-1]) | (p[1:] != p[:-1])]) if len(h) else np.zeros(0, np.int64)
+    first = np.flatnonzero(np.r_[True, word[1:] != word[:-1]]) if len(word) else np.zeros(0, np.int64)
     values = np.add.reduceat(w, first) if len(first) else np.zeros(0)
-    hashes, owner = h[first], p[first]
+    hashes, owner = h[first], (word[first] >> np.uint64(64 - pbits)).astype(np.int64)
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(owner, minlength=n), out=offsets[1:])
     norms = np.sqrt(np.bincount(owner, weights=values * values, minlength=n))
     return ParagraphVectors(offsets, hashes, values, norms)
+
+
+_HASH_BITS = 47
 
 
 def cosines(vectors: ParagraphVectors, left: np.ndarray, right: np.ndarray, *, chunk: int = 50_000) -> np.ndarray:
@@ -150,11 +156,16 @@ def cosines(vectors: ParagraphVectors, left: np.ndarray, right: np.ndarray, *, c
             parts_h.append(vectors.hashes[idx])
             parts_v.append(vectors.values[idx])
             parts_p.append(np.repeat(np.arange(len(side), dtype=np.int64), sizes))
-        h, v, p = np.concatenate(parts_h), np.concatenate(parts_v), np.concatenate(parts_p)
-        order = np.lexsort((h, p))
-        h, v, p = h[order], v[order], p[order]
-        same = (h[1:] == h[:-1]) & (p[1:] == p[:-1])  # a token in both bags of one pair: exactly two entries
-        dots = np.bincount(p[1:][same], weights=v[1:][same] * v[:-1][same], minlength=len(a))
+        # one 64-bit word per entry: the pair in the top bits, the token hash's low bits below
+        # (two tokens of one pair colliding in 47 bits: about one in 10^11), sorted once
+        word = np.concatenate(parts_h) & np.uint64((1 << _HASH_BITS) - 1)
+        word |= np.concatenate(parts_p).astype(np.uint64) << np.uint64(_HASH_BITS)
+        v = np.concatenate(parts_v)
+        order = np.argsort(word, kind="stable")
+        word, v = word[order], v[order]
+        same = word[1:] == word[:-1]  # a token in both bags of one pair: exactly two entries
+        p = (word[1:][same] >> np.uint64(_HASH_BITS)).astype(np.int64)
+        dots = np.bincount(p, weights=v[1:][same] * v[:-1][same], minlength=len(a))
         denominator = vectors.norms[a] * vectors.norms[b]
         out[lo : lo + len(a)] = np.where(denominator > 0, 100.0 * dots / np.where(denominator > 0, denominator, 1), 0.0)
     return out

@@ -171,8 +171,8 @@ def similarity(
     The score is the cosine of content-token counts weighted by their information in
     their documents (:func:`synopsis.link.statistics.paragraph_vectors`), computed for all
     candidate pairs at once. Only scores above chance are kept: the step is *calibrated*
-    on as many pairs drawn at a fixed seed (each candidate's left paragraph against a
-    random paragraph of the right one's document), and its floor is the larger of
+    on up to ``similarity_chance_pairs`` pairs drawn at a fixed seed (a candidate's left
+    paragraph against a random paragraph of the right one's document), and its floor is the larger of
     ``similarity_cutoff`` and the chance scores' ``similarity_chance_quantile``, recorded in
     every run's parameters as ``similarity_floor``. No paragraph gets filler rows: it may
     get none.
@@ -187,11 +187,12 @@ def similarity(
     vectors = paragraph_vectors(corpus, keys, counts)
     scores = cosines(vectors, left, right)
     rng = np.random.default_rng(1)
-    d_right = para_doc[right]
+    sample = np.sort(rng.choice(len(left), size=min(len(left), params.similarity_chance_pairs), replace=False))
+    d_right = para_doc[right[sample]]
     sizes = doc_first[d_right + 1] - doc_first[d_right]
-    drawn = doc_first[d_right] + (rng.random(len(right)) * sizes).astype(np.int64)
-    other = drawn != right
-    chance = cosines(vectors, left[other], drawn[other])
+    drawn = doc_first[d_right] + (rng.random(len(sample)) * sizes).astype(np.int64)
+    other = drawn != right[sample]
+    chance = cosines(vectors, left[sample][other], drawn[other])
     floor = float(params.similarity_cutoff)
     if len(chance):
         floor = max(floor, float(np.quantile(chance, params.similarity_chance_quantile)))
