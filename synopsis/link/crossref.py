@@ -46,6 +46,7 @@ from __future__ import annotations
 import itertools
 import unicodedata
 from dataclasses import dataclass
+from typing import Sequence
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
@@ -190,6 +191,24 @@ def aligned_positions(lkeys: list[int], rkeys: list[int]) -> list[tuple[int, int
     return out
 
 
+def _compact(lkeys: list[int], rkeys: list[int], m: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Each match moved to the last occurrence of its word before the next match, on both sides.
+
+    The longest common subsequence is one of many: it may pair a word with an earlier
+    occurrence of it ("Abraham *believed* … Abraham believed God, and it was credited …"),
+    leaving a gap that splits the passage. Moving every match as close to the next as its
+    word recurs keeps the same words aligned, in the same order, with the smallest gaps.
+    """
+    out = list(m)
+    for k in range(len(out) - 2, -1, -1):
+        (i, j), (ni, nj) = out[k], out[k + 1]
+        key_i, key_j = lkeys[i], rkeys[j]
+        i = next((x for x in range(ni - 1, i, -1) if lkeys[x] == key_i), i)
+        j = next((y for y in range(nj - 1, j, -1) if rkeys[y] == key_j), j)
+        out[k] = (i, j)
+    return out
+
+
 def _with_near_matches(lnorms: list[str], rnorms: list[str], m: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Add the pairs the exact alignment skipped between two matches that are one word apart on both
     sides and nearly the same word ("migt"/"might": a letter the scanner dropped)."""
@@ -242,14 +261,17 @@ def find_passages(
     long_words: int = 6,
     short_score_cutoff: float = 75.0,
     least_words: int | None = None,
-    close_score_cutoff: float = 85.0,
+    close_score_cutoff: float = 90.0,
     least_tokens: int = 5,
-    information_share: float = 0.85,
+    information_share: float = 1.0,
+    least_information: float = 2.5,
     max_gap: int = 6,
     gap_penalty: float = 0.5,
     passes: int = 3,
     weights: tuple[list[float], list[float]] | None = None,
     x_drop: float | None = None,
+    left_quotes: Sequence[tuple[int, int]] = (),
+    right_quotes: Sequence[tuple[int, int]] = (),
 ) -> list[SharedPassage]:
     """Passages ``left`` and ``right`` share, by alignment (see the module doc).
 
@@ -265,7 +287,9 @@ def find_passages(
     weigh the alignment by information: an aligned word gains its weight, so frequent
     words pay for little, and each tier above needs, besides its number of aligned words,
     ``information_share`` of as much information as that many average words of the two
-    documents. ``x_drop`` ends a stretch where its score falls that far below its best
+    documents (a short passage: ``least_information``). ``left_quotes``/``right_quotes``
+    are the marked quotations (first, last token): a short passage inside one is set off.
+    ``x_drop`` ends a stretch where its score falls that far below its best
     (:func:`dense_stretches`).
     """
     lpos = left.content_positions()
@@ -289,18 +313,23 @@ def find_passages(
         sentinel = _align_window(
             left, right, lpos, rpos, window, lnorms, rnorms, found, seen, sentinel,
             tiers=_tiers(score_cutoff, min_words, long_words, short_score_cutoff, least_words, close_score_cutoff,
-                         least_tokens, information_share if weights is not None else 1.0),
-            max_gap=max_gap, gap_penalty=gap_penalty, passes=passes, weights=weights, x_drop=x_drop,
+                         least_tokens, information_share if weights is not None else 1.0,
+                         least_information if weights is not None else float(least_words or 0)),
+            quotes=(left_quotes, right_quotes), max_gap=max_gap, gap_penalty=gap_penalty, passes=passes,
+            weights=weights, x_drop=x_drop,
         )
-    return _merge_touching(left, right, _best_disjoint(found))
+    return _merge_touching(left, right, _best_disjoint(found), score_cutoff=score_cutoff)
 
 
-def _set_off(toks: Tokens, first: int, last: int) -> bool:
-    """Whether tokens ``first..last`` stand as a clause of their own: punctuation (or the text's edge) on both sides.
+def _set_off(toks: Tokens, first: int, last: int, quotes: Sequence[tuple[int, int]] = ()) -> bool:
+    """Whether tokens ``first..last`` stand apart: inside a marked quotation (token ranges
+    ``quotes``), or a clause of their own with punctuation (or the text's edge) on both sides.
 
     A short quotation is set off ("… it is written: ‘Love your neighbor as yourself.’");
     a formula shared in passing ("the plenum of the central committee discussed …") runs on.
     """
+    if any(qf <= first and last <= ql for qf, ql in quotes):
+        return True
     text = toks.text
     before = text[: toks.starts[first]].rstrip()
     after = text[toks.ends[last] :].lstrip()
@@ -310,12 +339,12 @@ def _set_off(toks: Tokens, first: int, last: int) -> bool:
 
 def _tiers(score_cutoff: float, min_words: int, long_words: int, short_score_cutoff: float,
            least_words: int | None, close_score_cutoff: float, least_tokens: int,
-           information_share: float) -> list[tuple[int, float, int, float]]:
+           information_share: float, least_information: float) -> list[tuple[int, float, int, float]]:
     """(least aligned words, least information, least tokens a side, least score), richest passages first."""
     tiers = [(long_words, long_words * information_share, 1, score_cutoff),
              (min_words, min_words * information_share, 1, max(score_cutoff, short_score_cutoff))]
     if least_words is not None and least_words < min_words:
-        tiers.append((least_words, least_words * information_share, least_tokens,
+        tiers.append((least_words, least_information, least_tokens,
                       max(score_cutoff, short_score_cutoff, close_score_cutoff)))
     return tiers
 
@@ -371,7 +400,7 @@ def could_share(
     a pair that fails it has no passage.
     """
     for l_lo, l_hi, r_lo, r_hi in seed_windows(lkeys, rkeys, pad=max_gap + 4):
-        m = aligned_positions(lkeys[l_lo:l_hi], rkeys[r_lo:r_hi])
+        m = _compact(lkeys[l_lo:l_hi], rkeys[r_lo:r_hi], aligned_positions(lkeys[l_lo:l_hi], rkeys[r_lo:r_hi]))
         gains = None if weights is None else [weights[l_lo + i] for i, _ in m]
         if m and dense_stretches(m, min_words=min_words, max_gap=max_gap, gap_penalty=gap_penalty, gains=gains):
             return True
@@ -381,7 +410,8 @@ def could_share(
 def _align_window(
     left: Tokens, right: Tokens, lpos: list[int], rpos: list[int], base: tuple[list[int], list[int]],
     lnorms: list[str], rnorms: list[str], found: list[SharedPassage], seen: list[tuple[int, int, int, int]],
-    sentinel: int, *, tiers: list[tuple[int, float, int, float]], max_gap: int, gap_penalty: float, passes: int, weights: tuple[list[float], list[float]] | None,
+    sentinel: int, *, tiers: list[tuple[int, float, int, float]], quotes: tuple[Sequence[tuple[int, int]], ...],
+    max_gap: int, gap_penalty: float, passes: int, weights: tuple[list[float], list[float]] | None,
     x_drop: float | None,
 ) -> int:
     """The passages of one window (``base``: both key lists, masked outside it), added to ``found``.
@@ -400,7 +430,7 @@ def _align_window(
                         if masked[side][k] >= 0:
                             masked[side][k] = sentinel
                             sentinel -= 1
-            m = _with_near_matches(lnorms, rnorms, aligned_positions(*masked))
+            m = _with_near_matches(lnorms, rnorms, _compact(masked[0], masked[1], aligned_positions(*masked)))
             if not m:
                 break
             gains = [1.0] * len(m) if weights is None else [
@@ -417,7 +447,8 @@ def _align_window(
                 score = passage_score(left, lf, ll, right, rf, rl)
                 words, info, tokens = e - s + 1, sum(gains[s : e + 1]), min(ll - lf, rl - rf) + 1
                 cutoff = next((c for w, i, t, c in tiers if words >= w and info >= i - 1e-9 and tokens >= t
-                               and (t == 1 or _set_off(left, lf, ll) or _set_off(right, rf, rl))), None)
+                               and (t == 1 or _set_off(left, lf, ll, quotes[0]) or _set_off(right, rf, rl, quotes[1]))),
+                              None)
                 if cutoff is not None and score >= cutoff:
                     p = _passage(left, lf, ll, right, rf, rl, score, METHOD_ALIGN)
                     if not any(p.overlaps(q) for q in found):
@@ -449,8 +480,13 @@ def _touch(toks: Tokens, a_first: int, a_last: int, b_first: int, b_last: int, s
     return True
 
 
-def _merge_touching(left: Tokens, right: Tokens, passages: list[SharedPassage], slack: int = 2) -> list[SharedPassage]:
-    """Merge passages adjacent on both sides, in either order: one sentence, clauses moved."""
+def _merge_touching(left: Tokens, right: Tokens, passages: list[SharedPassage], slack: int = 2, *,
+                    score_cutoff: float = 0.0) -> list[SharedPassage]:
+    """Merge passages adjacent on both sides, in either order: one sentence, clauses moved.
+
+    The merged spans are scored again; when they no longer reach ``score_cutoff`` (two
+    clauses swapped: the character alignment of the whole is poor) the two stay apart.
+    """
     out = list(passages)
     merged = True
     while merged and len(out) > 1:
@@ -466,6 +502,8 @@ def _merge_touching(left: Tokens, right: Tokens, passages: list[SharedPassage], 
                     lf, ll = min(a.left_first, b.left_first), max(a.left_last, b.left_last)
                     rf, rl = min(a.right_first, b.right_first), max(a.right_last, b.right_last)
                     score = passage_score(left, lf, ll, right, rf, rl)  # the merged spans' own score
+                    if score < score_cutoff:
+                        continue
                     out[i] = _passage(left, lf, ll, right, rf, rl, score, a.method, a.left_quotation, a.right_quotation)
                     del out[j]
                     merged = True

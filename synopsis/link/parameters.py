@@ -40,12 +40,13 @@ class LinkParameters:
     x_drop: float = 3.0  # cross-references: a span ends where its score falls this far below its best (average words)
     short_score_cutoff: float = 75.0  # cross-references: least score of a passage shorter than long_words
     least_words: int = 3  # cross-references: least aligned content words of a short passage
-    close_score_cutoff: float = 85.0  # cross-references: least score of a passage shorter than min_words
+    least_information: float = 2.5  # cross-references: least information of a short passage (average words)
+    close_score_cutoff: float = 90.0  # cross-references: least score of a passage shorter than min_words
     least_tokens: int = 5  # cross-references: least words a side (stop words included) of a passage shorter than min_words
     max_gap: int = 6  # cross-references: most unmatched content words between two aligned ones
     gap_penalty: float = 0.5  # cross-references: cost of an unmatched word
     quotation_min_words: int = 6  # quotation search: least content words in a searched quotation
-    min_shared: int = 3  # cross-references: least shared shingles for a candidate pair
+    min_shared: int = 2  # cross-references: least shared shingles for a candidate pair
     similarity_min_shared: int = 2  # similarity alignments: least shared shingles
     max_df: int = 60  # skip a shingle found in more paragraphs of the pair's documents
     max_postings: int = 5000  # skip a shingle found in more paragraphs of the corpus
@@ -62,7 +63,7 @@ class LinkParameters:
         d = asdict(self)
         if kind == "cross_reference":
             keys = ("score_cutoff", "quotation_score_cutoff", "min_words", "long_words", "short_score_cutoff",
-                    "least_words", "close_score_cutoff", "least_tokens", "information_share", "max_gap",
+                    "least_words", "close_score_cutoff", "least_tokens", "information_share", "least_information", "max_gap",
                     "gap_penalty", "x_drop", "quotation_min_words", "min_shared", "max_df", "max_postings",
                     "pairs_per_paragraph")
             extra = {"score_measure": SCORE_MEASURE, "information": INFORMATION}

@@ -8,6 +8,8 @@ test on the index's key hashes that spares most candidate pairs the tokenising.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from rapidfuzz import fuzz
 
@@ -71,7 +73,7 @@ def may_share(
     is never tokenised.
     """
     weights = stats.weights_of_hashes(left_keys).tolist() if stats is not None else None
-    return could_share(left_keys.tolist(), right_keys.tolist(), min_words=params.least_words * params.information_share * 0.75,
+    return could_share(left_keys.tolist(), right_keys.tolist(), min_words=params.least_information * 0.75,
                        max_gap=params.max_gap, gap_penalty=params.gap_penalty, weights=weights)
 
 
@@ -113,6 +115,14 @@ def stored_score(left_text: str, right_text: str) -> float:
     return round(float(fuzz.ratio(normalized_text(left_text), normalized_text(right_text))), 2)
 
 
+def _rescored(left: Tokens, right: Tokens, p: SharedPassage, score_cutoff: float) -> SharedPassage | None:
+    """``p`` with its :func:`stored_score`, or None when that falls below ``score_cutoff``."""
+    score = stored_score(left.text[p.left_start : p.left_end], right.text[p.right_start : p.right_end])
+    if score < score_cutoff:
+        return None
+    return dataclasses.replace(p, score=score)
+
+
 def pair_passages(
     left: Tokens,
     right: Tokens,
@@ -133,9 +143,10 @@ def pair_passages(
         left, right, score_cutoff=params.score_cutoff, min_words=params.min_words, long_words=params.long_words,
         short_score_cutoff=params.short_score_cutoff, least_words=params.least_words,
         close_score_cutoff=params.close_score_cutoff, least_tokens=params.least_tokens,
-        information_share=params.information_share, max_gap=params.max_gap, gap_penalty=params.gap_penalty,
+        information_share=params.information_share, least_information=params.least_information, max_gap=params.max_gap, gap_penalty=params.gap_penalty,
         weights=(stats.weights(left), stats.weights(right)) if stats is not None else None,
         x_drop=params.x_drop if stats is not None else None,
+        left_quotes=[(f, l) for _, f, l in left_quotes], right_quotes=[(f, l) for _, f, l in right_quotes],
     )
     quoted: list[SharedPassage] = []
     for qi, (_, first, last) in enumerate(left_quotes):
@@ -146,6 +157,9 @@ def pair_passages(
         if sum(right.content[first : last + 1]) >= params.quotation_min_words:
             quoted.extend(p.mirrored() for p in find_quotation(
                 right, first, last, left, score_cutoff=params.quotation_score_cutoff, quotation=qi))
+    # a quotation's best window that does not hold up as a passage (its two texts unlike)
+    # must not hide an aligned passage inside it
+    quoted = [q for q in (_rescored(left, right, p, params.score_cutoff) for p in quoted) if q is not None]
     out = list(quoted)
     for p in found:
         if any(p.overlaps(q) for q in quoted):
@@ -164,11 +178,11 @@ def pair_passages(
     for p in out:
         lq = p.left_quotation if p.left_quotation is not None else _inside(p.left_first, p.left_last, left_quotes)
         rq = p.right_quotation if p.right_quotation is not None else _inside(p.right_first, p.right_last, right_quotes)
-        score = stored_score(left.text[p.left_start : p.left_end], right.text[p.right_start : p.right_end])
-        if score < params.score_cutoff:
+        scored = _rescored(left, right, p, params.score_cutoff)
+        if scored is None:
             continue
-        labelled.append(SharedPassage(p.left_start, p.left_end, p.right_start, p.right_end, score, p.method, lq, rq,
-                                      p.left_first, p.left_last, p.right_first, p.right_last))
+        labelled.append(SharedPassage(p.left_start, p.left_end, p.right_start, p.right_end, scored.score, p.method, lq,
+                                      rq, p.left_first, p.left_last, p.right_first, p.right_last))
     kept: list[SharedPassage] = []
     for p in sorted(labelled, key=lambda p: (p.method != METHOD_QUOTATION, -p.score, p.left_start, p.right_start)):
         if not any(p.overlaps(k) for k in kept):
