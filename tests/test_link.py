@@ -563,3 +563,28 @@ def test_a_corpus_in_an_invented_language_without_stop_list_gets_precise_links(t
     quality = xref_quality(tmp_path / "invented.db", answer)
     assert quality["precision"] >= 0.99, quality
     assert quality["recall"] >= 0.95, quality
+
+
+def test_similarity_keeps_only_scores_above_its_calibrated_floor(tmp_path):
+    """Two translations of Mark (real texts, their own paragraph rhythms): every similarity row is
+    above the floor recorded in its run, and rows join paragraphs that share verses."""
+    from synopsis.testing.realtexts import load_verses, paragraphs, score_links
+
+    made = {name: paragraphs(load_verses(name, books=["Mark"]), seed=seed, min_verses=lo, max_verses=hi)
+            for name, seed, lo, hi in (("BSB", 1, 1, 3), ("Twenty", 2, 2, 5))}
+    path = make_database(tmp_path / "mark.db", [(name.lower(), None, [p.text for p in made[name]]) for name in made])
+    with sqlite3.connect(path) as conn:
+        link_corpus(conn, cache=False)
+        runs = {rid: json.loads(p) for rid, p in conn.execute(
+            "SELECT id, parameters FROM runs WHERE method = 'similarity'")}
+        rows = conn.execute(
+            "SELECT a.run_id, a.score, a.rank, pl.document_id, pl.ordinal, pr.ordinal FROM alignments a "
+            "JOIN paragraphs pl ON pl.id = a.left_paragraph_id JOIN paragraphs pr ON pr.id = a.right_paragraph_id "
+            "WHERE a.method = 'similarity'").fetchall()
+    assert runs and rows
+    for params in runs.values():
+        assert params["similarity_floor"] >= params["similarity_cutoff"]
+    assert all(score >= runs[rid]["similarity_floor"] for rid, score, *_ in rows)
+    bsb, twenty = [[set(p.verses) for p in made[name]] for name in ("BSB", "Twenty")]
+    links = [(left - 1, right - 1) if doc == "bsb" else (right - 1, left - 1) for _, _, _, doc, left, right in rows]
+    assert score_links(links, bsb, twenty).precision >= 0.95
