@@ -205,10 +205,21 @@ def quotations(out: Path, *, sample: int = 30) -> dict:
     picked = rng.sample(links, min(sample, len(links)))
     print(f"  a sample of {len(picked)} cross-references (seed 15) for checking by hand:")
     for k, (s, t, a, b, score) in enumerate(picked, 1):
-        nv = ", ".join(sorted(verses["bsb-nt"].get(s, ()))[:2])
-        ov = ", ".join(sorted(verses["bsb-ot"].get(t, ()))[:2])
+        nv, ov = _verse_range(verses["bsb-nt"].get(s, ())), _verse_range(verses["bsb-ot"].get(t, ()))
         print(f"  {k:2d}. [{score:.0f}] {nv} | {a!r}\n      ← {ov} | {b!r}")
     return {"build": build, "found": found, "links": len(links), "alike_share": share, "long_unlike": len(long_unlike)}
+
+
+def _verse_range(ids) -> str:
+    """``Book c:v–c:v`` of a paragraph's verses, in reading order."""
+    def key(v: str) -> tuple[int, int]:
+        chapter, verse = v.rsplit(" ", 1)[1].split(":")
+        return int(chapter), int(verse)
+
+    ordered = sorted(ids, key=key)
+    if not ordered:
+        return "?"
+    return ordered[0] if len(ordered) == 1 else f"{ordered[0]}–{ordered[-1].rsplit(' ', 1)[1]}"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -43,6 +43,7 @@ Windows in normalised text map back to original offsets through the token spans 
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import unicodedata
 from dataclasses import dataclass
@@ -265,6 +266,7 @@ def find_passages(
     least_tokens: int = 5,
     information_share: float = 1.0,
     least_information: float = 2.5,
+    plain_share: float = 1.25,
     max_gap: int = 6,
     gap_penalty: float = 0.5,
     passes: int = 3,
@@ -287,7 +289,8 @@ def find_passages(
     weigh the alignment by information: an aligned word gains its weight, so frequent
     words pay for little, and each tier above needs, besides its number of aligned words,
     ``information_share`` of as much information as that many average words of the two
-    documents (a short passage: ``least_information``). ``left_quotes``/``right_quotes``
+    documents (a short passage: ``least_information``; one of fewer than ``long_words``
+    words that is not set off as a clause: ``plain_share`` times more). ``left_quotes``/``right_quotes``
     are the marked quotations (first, last token): a short passage inside one is set off.
     ``x_drop`` ends a stretch where its score falls that far below its best
     (:func:`dense_stretches`).
@@ -314,34 +317,48 @@ def find_passages(
             left, right, lpos, rpos, window, lnorms, rnorms, found, seen, sentinel,
             tiers=_tiers(score_cutoff, min_words, long_words, short_score_cutoff, least_words, close_score_cutoff,
                          least_tokens, information_share if weights is not None else 1.0,
-                         least_information if weights is not None else float(least_words or 0)),
+                         least_information if weights is not None else float(least_words or 0),
+                         plain_share if weights is not None else 1.0),
             quotes=(left_quotes, right_quotes), max_gap=max_gap, gap_penalty=gap_penalty, passes=passes,
             weights=weights, x_drop=x_drop,
         )
     return _merge_touching(left, right, _best_disjoint(found), score_cutoff=score_cutoff)
 
 
+_CLAUSE_EDGE = frozenset(".!?:;…。！？：；\"'«»“”‘’„‚‹›「」『』()[]")
+"""Characters that end a clause or open and close a quotation (a comma does not: it runs on)."""
+
+
 def _set_off(toks: Tokens, first: int, last: int, quotes: Sequence[tuple[int, int]] = ()) -> bool:
-    """Whether tokens ``first..last`` stand apart: inside a marked quotation (token ranges
-    ``quotes``), or a clause of their own with punctuation (or the text's edge) on both sides.
+    """Whether tokens ``first..last`` stand apart: most of a marked quotation (token ranges
+    ``quotes``), or a clause of their own, a clause mark or quotation mark (or the text's
+    edge) on both sides.
 
     A short quotation is set off ("… it is written: ‘Love your neighbor as yourself.’");
-    a formula shared in passing ("the plenum of the central committee discussed …") runs on.
+    a formula shared in passing ("the plenum of the central committee discussed …",
+    "during the Feast of Unleavened Bread") runs on.
     """
-    if any(qf <= first and last <= ql for qf, ql in quotes):
+    if any(max(first, qf) <= min(last, ql) and (min(last, ql) - max(first, qf) + 1) * 2 >= ql - qf + 1
+           for qf, ql in quotes):
         return True
     text = toks.text
     before = text[: toks.starts[first]].rstrip()
     after = text[toks.ends[last] :].lstrip()
-    return (not before or unicodedata.category(before[-1]).startswith("P")) and (
-        not after or unicodedata.category(after[0]).startswith("P"))
+    return (not before or before[-1] in _CLAUSE_EDGE) and (not after or after[0] in _CLAUSE_EDGE)
 
 
 def _tiers(score_cutoff: float, min_words: int, long_words: int, short_score_cutoff: float,
            least_words: int | None, close_score_cutoff: float, least_tokens: int,
-           information_share: float, least_information: float) -> list[tuple[int, float, int, float]]:
-    """(least aligned words, least information, least tokens a side, least score), richest passages first."""
-    tiers = [(long_words, long_words * information_share, 1, score_cutoff),
+           information_share: float, least_information: float,
+           plain_share: float) -> list[tuple[int, float, int, float]]:
+    """(least aligned words, least information, least tokens a side, least score), richest passages first.
+
+    Least tokens 0: no more is asked; otherwise the passage must also be set off on one
+    side (:func:`_set_off`): below ``long_words`` a shared phrase is a quotation only when
+    it stands as one, or when it says ``plain_share`` times more than its words would.
+    """
+    tiers = [(long_words, long_words * information_share, 0, score_cutoff),
+             (min_words, min_words * information_share * plain_share, 0, max(score_cutoff, short_score_cutoff)),
              (min_words, min_words * information_share, 1, max(score_cutoff, short_score_cutoff))]
     if least_words is not None and least_words < min_words:
         tiers.append((least_words, least_information, least_tokens,
@@ -349,7 +366,23 @@ def _tiers(score_cutoff: float, min_words: int, long_words: int, short_score_cut
     return tiers
 
 
-def seed_windows(lkeys: list[int], rkeys: list[int], *, pad: int, band: int = 8, gap: int = 20) -> list[tuple[int, int, int, int]]:
+@functools.lru_cache(maxsize=4096)
+def _shingles(keys: tuple[int, ...]) -> dict[tuple[int, int], list[int]]:
+    """Positions of each shingle (unordered key pair at distance 1 or 2) of a key list.
+
+    Cached: a paragraph meets many others, and its shingles are the same each time.
+    """
+    out: dict[tuple[int, int], list[int]] = {}
+    for d in (1, 2):
+        for i, (a, b) in enumerate(zip(keys, keys[d:])):
+            if a >= 0 and b >= 0:
+                out.setdefault((a, b) if a <= b else (b, a), []).append(i)
+    return out
+
+
+def seed_windows(
+    lkeys: list[int], rkeys: list[int], *, pad: int, band: int = 8, gap: int = 20, max_repeats: int = 4,
+) -> list[tuple[int, int, int, int]]:
     """Windows ``(l_lo, l_hi, r_lo, r_hi)`` (half-open, content positions) around the seeds two key lists share.
 
     A *seed* is two words that follow each other closely (within two words) on both
@@ -358,30 +391,26 @@ def seed_windows(lkeys: list[int], rkeys: list[int], *, pad: int, band: int = 8,
     a window reaching ``pad`` words beyond its seeds, where the alignment is run (BLAST's
     seed, then extension).
     """
-    def shingles(keys: list[int]) -> dict[tuple[int, int], list[int]]:
-        out: dict[tuple[int, int], list[int]] = {}
-        for i in range(len(keys)):
-            for d in (1, 2):
-                if i + d < len(keys) and keys[i] >= 0 and keys[i + d] >= 0:
-                    a, b = keys[i], keys[i + d]
-                    out.setdefault((a, b) if a <= b else (b, a), []).append(i)
-        return out
-
-    left = shingles(lkeys)
+    left = _shingles(tuple(lkeys))
     seeds: list[tuple[int, int]] = []
-    for sh, js in shingles(rkeys).items():
-        for i in left.get(sh, ()):
-            seeds.extend((i, j) for j in js)
+    for sh, js in _shingles(tuple(rkeys)).items():
+        is_ = left.get(sh)
+        # a shingle repeated within the paragraphs seeds everywhere and nowhere: skipped (max-DF, in small)
+        if is_ and len(is_) <= max_repeats and len(js) <= max_repeats:
+            seeds.extend((i, j) for i in is_ for j in js)
     if not seeds:
         return []
     seeds.sort(key=lambda s: (s[0] - s[1], s[0]))
     groups: list[list[tuple[int, int]]] = [[seeds[0]]]
+    top = seeds[0][0]  # the group's last left position
     for s in seeds[1:]:
         last = groups[-1][-1]
-        if (s[0] - s[1]) - (last[0] - last[1]) <= band and s[0] - max(x[0] for x in groups[-1]) <= gap:
+        if (s[0] - s[1]) - (last[0] - last[1]) <= band and s[0] - top <= gap:
             groups[-1].append(s)
+            top = max(top, s[0])
         else:
             groups.append([s])
+            top = s[0]
     windows = set()
     for g in groups:
         li, rj = [x[0] for x in g], [x[1] for x in g]
@@ -447,7 +476,7 @@ def _align_window(
                 score = passage_score(left, lf, ll, right, rf, rl)
                 words, info, tokens = e - s + 1, sum(gains[s : e + 1]), min(ll - lf, rl - rf) + 1
                 cutoff = next((c for w, i, t, c in tiers if words >= w and info >= i - 1e-9 and tokens >= t
-                               and (t == 1 or _set_off(left, lf, ll, quotes[0]) or _set_off(right, rf, rl, quotes[1]))),
+                               and (t == 0 or _set_off(left, lf, ll, quotes[0]) or _set_off(right, rf, rl, quotes[1]))),
                               None)
                 if cutoff is not None and score >= cutoff:
                     p = _passage(left, lf, ll, right, rf, rl, score, METHOD_ALIGN)

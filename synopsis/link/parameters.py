@@ -41,6 +41,7 @@ class LinkParameters:
     short_score_cutoff: float = 75.0  # cross-references: least score of a passage shorter than long_words
     least_words: int = 3  # cross-references: least aligned content words of a short passage
     least_information: float = 2.5  # cross-references: least information of a short passage (average words)
+    plain_share: float = 1.25  # cross-references: a passage under long_words not set off as a clause needs this × more information
     close_score_cutoff: float = 90.0  # cross-references: least score of a passage shorter than min_words
     least_tokens: int = 5  # cross-references: least words a side (stop words included) of a passage shorter than min_words
     max_gap: int = 6  # cross-references: most unmatched content words between two aligned ones
@@ -63,7 +64,7 @@ class LinkParameters:
         d = asdict(self)
         if kind == "cross_reference":
             keys = ("score_cutoff", "quotation_score_cutoff", "min_words", "long_words", "short_score_cutoff",
-                    "least_words", "close_score_cutoff", "least_tokens", "information_share", "least_information", "max_gap",
+                    "least_words", "close_score_cutoff", "least_tokens", "information_share", "least_information", "plain_share", "max_gap",
                     "gap_penalty", "x_drop", "quotation_min_words", "min_shared", "max_df", "max_postings",
                     "pairs_per_paragraph")
             extra = {"score_measure": SCORE_MEASURE, "information": INFORMATION}

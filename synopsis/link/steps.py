@@ -42,6 +42,9 @@ __all__ = ["LinkSet", "Candidates", "find_candidates", "cross_references", "simi
 CROSS_REFERENCES = "cross_references"
 ALIGNMENTS = "alignments"
 
+_SURELY_SHARED = 5
+"""Shared shingles from which a pair is tokenised without the cheaper test first (it would pass)."""
+
 DocPair = tuple[int, int]
 """Two document indices, the smaller first."""
 
@@ -140,11 +143,12 @@ def cross_references(
     docs, pids, texts, para_doc = corpus.docs, corpus.pids, corpus.texts, corpus.para_doc
     pair_stats = _pair_statistics(counts)
     sel = np.flatnonzero(candidates.shared >= params.min_shared)
-    for i, j in zip(candidates.left[sel].tolist(), candidates.right[sel].tolist()):
+    for i, j, shared in zip(candidates.left[sel].tolist(), candidates.right[sel].tolist(),
+                            candidates.shared[sel].tolist()):
         t_pair = time.perf_counter()
         key = (int(para_doc[i]), int(para_doc[j]))
         stats = pair_stats(key)
-        if not may_share(keys.of(i), keys.of(j), params, stats):
+        if shared < _SURELY_SHARED and not may_share(keys.of(i), keys.of(j), params, stats):
             continue  # no stretch of aligned words at all: not worth tokenising
         lq, rq = tokens.quotations(i), tokens.quotations(j)
         rows = out.rows.setdefault(key, [])
