@@ -47,7 +47,7 @@ class LinkParameters:
     max_gap: int = 6  # cross-references: most unmatched content words between two aligned ones
     gap_penalty: float = 0.5  # cross-references: cost of an unmatched word
     quotation_min_words: int = 6  # quotation search: least content words in a searched quotation
-    min_shared: int = 2  # cross-references: least shared shingles for a candidate pair
+    min_shared: int = 3  # cross-references: least shared shingles for a candidate pair
     similarity_min_shared: int = 2  # similarity alignments: least shared shingles
     max_df: int = 60  # skip a shingle found in more paragraphs of the pair's documents
     max_postings: int = 5000  # skip a shingle found in more paragraphs of the corpus
