@@ -142,8 +142,17 @@ def source_status(meta: DocumentMeta) -> tuple[str, str]:
             origin = meta.retrieval.get("final_url") or meta.retrieval.get("url") or meta.source_url
             return "present", f"fetched {meta.retrieval['retrieved_at']} from {origin}"
         return "present", "supplied with the corpus" if not meta.digitisation else meta.digitisation
-    hint = f"synopsis fetch {meta.id}" if meta.source_url else f"synopsis add FILE --id {meta.id} --replace"
-    return "missing", f"text missing: run `{hint}`"
+    return "missing", missing_text_note(meta.id, meta.source_url)
+
+
+def missing_text_note(doc_id: str, source_url: str | None) -> str:
+    """What to run to bring a missing text: fetch it from its source, or add a copy of your own.
+
+    The one wording of this advice: the build prints it, the database keeps it in
+    ``documents.status_note`` for the pages, and the CLI refuses a textless document with it.
+    """
+    hint = f"synopsis fetch {doc_id}" if source_url else f"synopsis add FILE --id {doc_id} --replace"
+    return f"text missing: run `{hint}`"
 
 
 def dump_metadata(meta: DocumentMeta) -> str:

@@ -38,7 +38,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 FTS_SUFFIXES = ("_fts", "_fts_data", "_fts_idx", "_fts_docsize", "_fts_config", "_fts_content")
 
 
-def include_name(name, type_, parent_names) -> bool:  # noqa: ANN001 - Alembic's hook signature
+def include_name(name, type_, parent_names) -> bool:  # Alembic's hook signature
     """Keep FTS tables (ours and their shadow tables) and SQLite's own tables out of autogenerate."""
     if type_ == "table" and name is not None:
         return not (name.endswith(FTS_SUFFIXES) or name.startswith("sqlite_"))
@@ -70,7 +70,7 @@ def engine_for(path: Path, *, in_place: bool = False) -> Engine:
     synchronous = "FULL" if in_place else "OFF"
 
     @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
+    def _pragmas(dbapi_connection, _record) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=DELETE")
         cursor.execute(f"PRAGMA synchronous={synchronous}")

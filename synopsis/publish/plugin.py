@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from synopsis.publish import METADATA_DATABASE, load_metadata, queries, views
 from synopsis.publish.highlight import has_sentinels, highlight, mark_snippet
+from synopsis.search import CANNED_LIMIT, paragraph_search_sql
 
 TEMPLATES = str(resources.files("synopsis.publish") / "templates")
 _ROW_PAGES = {"paragraphs", "quotations", "documents"}
@@ -64,11 +65,25 @@ def menu_links(datasette):
 
 
 @hookimpl
+def canned_queries(datasette, database):
+    """The canned ``search`` query: the SQL of :func:`synopsis.search.paragraph_search_sql`.
+
+    Its title and description stay in ``datasette-metadata.json``; its SQL is the one
+    that ``synopsis search`` and the ``/search`` page run, so all three rank and mark alike.
+    """
+    db = datasette.databases.get(database)
+    if db is None or not _is_corpus_file(db):
+        return None
+    described = (datasette.metadata("queries", database=database, fallback=False) or {}).get("search") or {}
+    return {"search": {**described, "sql": paragraph_search_sql(limit=str(CANNED_LIMIT))}}
+
+
+@hookimpl
 def get_metadata(datasette, key, database, table):
     """Apply the metadata written for ``synopsis`` to a corpus database of any other name.
 
-    Without ``--metadata`` (plain ``datasette synopsis.db``) the repository's
-    ``datasette-metadata.json`` is used as a whole.
+    Without ``--metadata`` (``synopsis serve``, or plain ``datasette synopsis.db``) the
+    packaged ``datasette-metadata.json`` is used as a whole.
     """
     local = getattr(datasette, "_metadata_local", None) or {}
     source = local if METADATA_DATABASE in (local.get("databases") or {}) else load_metadata()

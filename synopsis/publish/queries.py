@@ -16,15 +16,12 @@ import sqlite3
 from collections import defaultdict
 from typing import Any
 
-from synopsis.publish.highlight import MARK_END, MARK_START
+from synopsis.search import MARK_END, MARK_START, match_count_sql, paragraph_search_sql
 
 log = logging.getLogger(__name__)
 
 CORPUS_TABLES = {"documents", "paragraphs", "quotations", "alignments", "cross_references"}
 """Tables whose presence marks a database as a Synopsis corpus."""
-
-SNIPPET_TOKENS = 40
-"""Words around the matches in a search snippet (FTS5 allows at most 64)."""
 
 Row = dict[str, Any]
 
@@ -393,20 +390,10 @@ def plain_terms(q: str) -> str:
 
 
 async def _search(db, query: str, *, limit: int, document_id: str | None) -> dict[str, Any]:
-    doc_filter = "and p.document_id = :doc" if document_id else ""
-    params = {"q": query, "limit": limit, "doc": document_id, "start": MARK_START, "end": MARK_END}
-    paragraphs = _rows(await db.execute(
-        f"""select p.id, p.ref, p.document_id, d.title as document_title,
-                   snippet(paragraphs_fts, 0, :start, :end, ' … ', {SNIPPET_TOKENS}) as snippet,
-                   paragraphs_fts.rank as rank
-            from paragraphs_fts
-            join paragraphs p on p.id = paragraphs_fts.rowid
-            join documents d on d.id = p.document_id
-            where paragraphs_fts match :q {doc_filter}
-            order by paragraphs_fts.rank limit :limit""",
-        params,
-    ))
-    quote_filter = "and q.document_id = :doc" if document_id else ""
+    by_document = document_id is not None
+    params = {"q": query, "limit": limit, "document": document_id, "start": MARK_START, "end": MARK_END}
+    paragraphs = _rows(await db.execute(paragraph_search_sql(by_document=by_document), params))
+    quote_filter = "and q.document_id = :document" if by_document else ""
     quotations = _rows(await db.execute(
         f"""select q.id, q.ref, q.kind, q.document_id, d.title as document_title,
                    highlight(quotations_fts, 0, :start, :end) as snippet,
@@ -420,14 +407,8 @@ async def _search(db, query: str, *, limit: int, document_id: str | None) -> dic
         params,
     ))
     counts = {}
-    for table, alias, fts, filt in (("paragraphs", "p", "paragraphs_fts", doc_filter),
-                                    ("quotations", "q", "quotations_fts", quote_filter)):
-        # Without a document filter the index alone can count (30x faster on a common word
-        # over 100,000 paragraphs than joining every match to its row).
-        source = f"{fts} join {table} {alias} on {alias}.id = {fts}.rowid" if document_id else fts
-        counts[table] = (await db.execute(
-            f"select count(*) from {source} where {fts} match :q {filt}", params,
-        )).first()[0]
+    for table in ("paragraphs", "quotations"):
+        counts[table] = (await db.execute(match_count_sql(table, by_document=by_document), params)).first()[0]
     return {"paragraphs": paragraphs, "quotations": quotations, "counts": counts}
 
 

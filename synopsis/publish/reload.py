@@ -38,16 +38,16 @@ def _identity(path: str) -> tuple[int, int] | None:
     return stat.st_ino, stat.st_dev
 
 
-def _opened(datasette) -> dict[str, tuple[int, int] | None]:  # noqa: ANN001
+def _opened(datasette) -> dict[str, tuple[int, int] | None]:
     """The file each database was opened on, recorded once (at startup)."""
     if not hasattr(datasette, "_synopsis_opened"):
-        datasette._synopsis_opened = {  # noqa: SLF001
+        datasette._synopsis_opened = {
             name: _identity(db.path) for name, db in datasette.databases.items() if db.path and not db.is_memory
         }
-    return datasette._synopsis_opened  # noqa: SLF001
+    return datasette._synopsis_opened
 
 
-def reopen_replaced(datasette) -> list[str]:  # noqa: ANN001
+def reopen_replaced(datasette) -> list[str]:
     """Swap in a fresh Database for every file replaced since it was opened; returns their names."""
     seen = _opened(datasette)
     reopened = []
@@ -70,7 +70,7 @@ def reopen_replaced(datasette) -> list[str]:  # noqa: ANN001
     return reopened
 
 
-def _forget_connections(datasette, name: str) -> None:  # noqa: ANN001
+def _forget_connections(datasette, name: str) -> None:
     """Make every SQL thread drop (and close) its connection to ``name``'s old file.
 
     Datasette keeps one connection per database *name* in each SQL thread's thread-local
@@ -99,33 +99,33 @@ def _forget_connections(datasette, name: str) -> None:  # noqa: ANN001
         datasette.executor.submit(drop)
 
 
-async def _watch(datasette) -> None:  # noqa: ANN001
+async def _watch(datasette) -> None:
     while True:
         await asyncio.sleep(POLL_SECONDS)
         try:
             reopen_replaced(datasette)
-        except Exception:  # noqa: BLE001 - a failed poll must not end the watching
+        except Exception:  # a failed poll must not end the watching
             log.exception("checking for replaced database files failed")
 
 
-def _ensure_watching(datasette) -> None:  # noqa: ANN001
+def _ensure_watching(datasette) -> None:
     """Run the watcher on the serving event loop (once per loop)."""
     loop = asyncio.get_running_loop()
     task = getattr(datasette, "_synopsis_reload_task", None)
     if task is None or task.get_loop() is not loop or task.done():
         _opened(datasette)
-        datasette._synopsis_reload_task = loop.create_task(_watch(datasette))  # noqa: SLF001
+        datasette._synopsis_reload_task = loop.create_task(_watch(datasette))
 
 
 @hookimpl
-def startup(datasette):  # noqa: ANN001, ANN201
+def startup(datasette):
     _opened(datasette)
 
 
 @hookimpl
-def asgi_wrapper(datasette):  # noqa: ANN001, ANN201
-    def wrap(app):  # noqa: ANN001, ANN202
-        async def watched(scope, receive, send) -> None:  # noqa: ANN001
+def asgi_wrapper(datasette):
+    def wrap(app):
+        async def watched(scope, receive, send) -> None:
             if scope["type"] == "lifespan":
                 _ensure_watching(datasette)
             await app(scope, receive, send)
