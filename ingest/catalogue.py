@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from synopsis.errors import BadMetadata, DuplicateDocument, UnknownDocument
+from synopsis.validate import missing_text_note
 from synopsis.ingest.model import DocumentMeta
 
 METADATA_FILE = "metadata.toml"
@@ -143,16 +144,6 @@ def source_status(meta: DocumentMeta) -> tuple[str, str]:
             return "present", f"fetched {meta.retrieval['retrieved_at']} from {origin}"
         return "present", "supplied with the corpus" if not meta.digitisation else meta.digitisation
     return "missing", missing_text_note(meta.id, meta.source_url)
-
-
-def missing_text_note(doc_id: str, source_url: str | None) -> str:
-    """What to run to bring a missing text: fetch it from its source, or add a copy of your own.
-
-    The one wording of this advice: the build prints it, the database keeps it in
-    ``documents.status_note`` for the pages, and the CLI refuses a textless document with it.
-    """
-    hint = f"synopsis fetch {doc_id}" if source_url else f"synopsis add FILE --id {doc_id} --replace"
-    return f"text missing: run `{hint}`"
 
 
 def dump_metadata(meta: DocumentMeta) -> str:

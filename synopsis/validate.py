@@ -16,13 +16,23 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from synopsis.errors import BadDatabase, SameDocument, TextMissing, UnknownDocument
-from synopsis.ingest.catalogue import missing_text_note
 
 DOCUMENTS_SQL = "SELECT id, status, source_url FROM documents"
 """What :func:`check_documents` needs to know of each document, as a query for any connection."""
 
 CLOSEST = 3
 """How many known ids an unknown one is shown beside."""
+
+
+def add_text_command(doc_id: str, source_url: str | None) -> str:
+    """The command that brings a missing text: fetch it from its source, or add a copy of your own."""
+    return f"synopsis fetch {doc_id}" if source_url else f"synopsis add FILE --id {doc_id} --replace"
+
+
+def missing_text_note(doc_id: str, source_url: str | None) -> str:
+    """The one wording of that advice: the build prints it, ``documents.status_note`` keeps
+    it, and the CLI refuses a textless document with it."""
+    return f"text missing: run `{add_text_command(doc_id, source_url)}`"
 
 
 def catalogue_rows(rows: Iterable[Sequence]) -> dict[str, tuple[str, str | None]]:

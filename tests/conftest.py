@@ -443,3 +443,11 @@ def two_texts_db(tmp_path_factory) -> Path:
     db_path = folder / "synopsis.db"
     build(documents_dir=documents, db_path=db_path)
     return db_path
+
+
+@pytest.fixture(scope="session")
+def two_texts_site(two_texts_db):
+    """The real corpus with a second present text, served in process."""
+    client = SiteClient(two_texts_db)
+    yield client
+    client.close()

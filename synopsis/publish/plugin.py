@@ -6,6 +6,7 @@ The work happens elsewhere: pages in :mod:`synopsis.publish.views`, SQL in
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from importlib import resources
 from urllib.parse import quote
@@ -38,6 +39,22 @@ def prepare_jinja2_environment(env, datasette):
         loader.searchpath.insert(position, TEMPLATES)
     env.filters["highlight"] = highlight
     env.filters["mark_snippet"] = mark_snippet
+    env.filters["fold_column_descriptions"] = fold_column_descriptions
+
+
+_COLUMN_DESCRIPTIONS = re.compile(r'(<dl class="column-descriptions">.*?</dl>)', re.S)
+
+
+def fold_column_descriptions(html: str) -> Markup:
+    """Put Datasette's list of column descriptions in a closed ``<details>``.
+
+    Datasette 0.65 prints it, one line per column, between a table's title and its rows,
+    and offers no block to change it; a table of eleven columns opened with a screen of
+    them. The list is Datasette's own escaped markup, so wrapping it keeps it safe.
+    """
+    return Markup(_COLUMN_DESCRIPTIONS.sub(
+        r'<details class="syn-columns"><summary>What each column holds</summary>\1</details>', str(html), count=1,
+    ))
 
 
 @hookimpl
