@@ -23,6 +23,8 @@ from datasette import hookimpl
 from datasette.database import Database
 from datasette.database import connections as thread_connections  # per-thread, keyed by name
 
+from synopsis.publish import quiet_sql_errors
+
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 1.0
@@ -60,6 +62,7 @@ def reopen_replaced(datasette) -> list[str]:
         seen[name] = identity
         fresh = Database(datasette, path=db.path, is_mutable=db.is_mutable)
         fresh.name, fresh.route = name, db.route
+        quiet_sql_errors(fresh)
         databases = datasette.databases.copy()  # swap the mapping whole, as Datasette itself does
         databases[name] = fresh
         datasette.databases = databases

@@ -37,12 +37,20 @@ def page(view):
         try:
             return await view(request, datasette)
         except Base400 as error:
-            html = await datasette.render_template(
-                "error.html", {"ok": False, "error": error.args[0], "status": error.status, "title": None},
-                request=request,
-            )
-            return Response.html(html, status=error.status)
+            return await error_response(datasette, request, error.status, error.args[0])
     return wrapper
+
+
+async def error_response(datasette, request, status: int, message: Any, title: str | None = None) -> Response:
+    """Datasette's error page (or its JSON, for a ``.json`` path) for ``status``, logging nothing.
+
+    The server's access log already has its one line for the request.
+    """
+    info = {"ok": False, "error": message, "status": status, "title": title}
+    if request.path.split("?")[0].endswith(".json"):
+        return Response.json({**info, "error": str(message)}, status=status)
+    html = await datasette.render_template([f"{status}.html", "error.html"], info, request=request)
+    return Response.html(html, status=status)
 
 
 async def _corpus(datasette):
