@@ -14,6 +14,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterator
+from importlib import resources
 from pathlib import Path
 
 from alembic import command
@@ -24,7 +25,8 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 import synopsis.migrations
 from synopsis.errors import BadDatabase, DatabaseMissing, SynopsisError
 
-MIGRATIONS_DIR = Path(synopsis.migrations.__file__).parent
+MIGRATIONS_DIR = Path(str(resources.files(synopsis.migrations)))
+"""Alembic's script folder: package data of ``synopsis.migrations``, wherever it is installed."""
 
 FTS_TABLES = {
     # fts table: (content table, indexed columns)
