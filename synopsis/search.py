@@ -12,12 +12,11 @@ FTS5 cannot parse is reported as the user's error, not as a crash.
 """
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from synopsis.database import FTS_TABLES, check_database
+from synopsis.database import FTS_TABLES, check_database, read_only
 from synopsis.errors import BadQuery, SynopsisError
 from synopsis.validate import require_documents
 
@@ -107,7 +106,7 @@ def search(db_path: Path, query: str, *, limit: int = 20, document: str | None =
         require_documents(db_path, [document])
     params = {"q": query, "limit": limit, "document": document}
     by_document = document is not None
-    with contextlib.closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
+    with read_only(db_path) as conn:
         try:
             hits = Hits(Hit(*row) for row in conn.execute(paragraph_search_sql(by_document=by_document), params))
             hits.total = conn.execute(match_count_sql(by_document=by_document), params).fetchone()[0]

@@ -9,12 +9,12 @@ database file (a read-only edge) and applies it.
 """
 from __future__ import annotations
 
-import contextlib
 import difflib
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+from synopsis.database import read_only
 from synopsis.errors import BadDatabase, SameDocument, TextMissing, UnknownDocument
 
 DOCUMENTS_SQL = "SELECT id, status, source_url FROM documents"
@@ -87,7 +87,7 @@ def require_documents(db_path: Path, ids: Sequence[str], *, with_text: bool = Fa
     """:func:`check_documents` against the documents of a database file (callers check the file itself)."""
     db_path = Path(db_path)
     try:
-        with contextlib.closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
+        with read_only(db_path) as conn:
             known = catalogue_rows(conn.execute(DOCUMENTS_SQL))
     except sqlite3.DatabaseError as error:
         raise BadDatabase(f"{db_path}: not a Synopsis database ({error})") from None

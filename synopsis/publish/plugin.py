@@ -20,6 +20,7 @@ from datasette.views.base import DatasetteError
 from jinja2 import FileSystemLoader
 from markupsafe import Markup
 
+from synopsis.database import read_only
 from synopsis.publish import METADATA_DATABASE, load_metadata, queries, quiet_sql_errors, views
 from synopsis.publish.highlight import has_sentinels, highlight, mark_snippet
 from synopsis.search import CANNED_LIMIT, paragraph_search_sql
@@ -177,7 +178,7 @@ def _is_corpus_file(db) -> bool:
     key = (path, os.path.getmtime(path))
     if key not in _corpus_files:
         try:
-            with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            with read_only(path) as conn:
                 names = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
         except sqlite3.Error:
             names = set()
