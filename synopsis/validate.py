@@ -1,7 +1,8 @@
 """The checks on document ids a user names, in one place for every command and page.
 
-``synopsis search --document``, ``compare``, ``note`` on a citation, ``fetch ID`` and the
-compare page all take document ids from a person, who may mistype one, name the same one
+``synopsis search --document``, ``compare``, ``note`` on a citation, ``fetch ID``, the
+compare and search pages (and any later command that takes ids, such as variants) all
+take document ids from a person, who may mistype one, name the same one
 twice, or name one whose text was never fetched. Each of these gets one true line (and
 exit code 2 at the CLI) instead of an empty answer: :func:`check_documents` is the rule,
 a pure function over the ids that exist; :func:`require_documents` reads those ids from a
