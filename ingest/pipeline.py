@@ -50,7 +50,7 @@ def run_pipeline(meta: DocumentMeta, stages: list[Stage] | None = None) -> Doc:
             doc = stage(doc)
         except SynopsisError:
             raise
-        except Exception as error:  # noqa: BLE001 - converted to one line at the edge
+        except Exception as error:  # converted to one line at the edge
             log.debug("stage %s failed on %s", stage.__name__, where, exc_info=True)
             raise StageFailed(f"{where}: {stage.__name__} stage failed: {type(error).__name__}: {error}") from error
     return doc

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import random
 import re
 import sqlite3
 from pathlib import Path
@@ -17,7 +16,7 @@ from synopsis.link.align import align_editions
 from synopsis.link.candidates import candidate_pairs, paragraph_shingles, shingle_postings
 from synopsis.testing.cases import PARAPHRASES, TRANSLATIONS, UNRELATED, make_database
 from synopsis.testing.cases import resolution_paragraphs as _resolution_paragraphs
-from synopsis.link.crossref import find_passages, locate_all
+from synopsis.link.crossref import locate_all
 from synopsis.testing.editions import FILLER_SENTENCES, make_edition
 from synopsis.link.normalize import LEXICON, encode_paragraphs, normalize_word, tokenize
 from synopsis.link.store import link_corpus

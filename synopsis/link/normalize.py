@@ -60,7 +60,6 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 import Stemmer
