@@ -431,7 +431,11 @@ def speaker_before(ctx: str, *, profile: Profile | None = None) -> str | None:
     ``ha dichiarato Togliatti:``).
     """
     rules = _rules(profile or profile_for(None))
-    cues = list(rules.speech_cue.finditer(ctx)) if rules.speech_cue else []
+    # a verb of saying may open the sentence (``Ha dichiarato Longo:``): lowercase its
+    # first letter for the search (same length, so positions hold)
+    first = len(ctx) - len(ctx.lstrip())
+    cued = ctx[:first] + ctx[first : first + 1].lower() + ctx[first + 1 :]
+    cues = list(rules.speech_cue.finditer(cued)) if rules.speech_cue else []
     if not cues:
         return None
     cue = cues[-1]
@@ -448,8 +452,14 @@ def speaker_before(ctx: str, *, profile: Profile | None = None) -> str | None:
 
 def _attribution_may_follow(text: str, run: _Quoted) -> bool:
     """A closed quotation ending in a comma, question or exclamation mark, or dash leaves its
-    sentence open for ``said X``; one ending in a full stop does not."""
-    return run.closed and text[run.inner_start : run.inner_end].rstrip()[-1:] in (*_PIECE_OPEN, "?", "!", "？", "！")
+    sentence open for ``said X``; one ending in a full stop does not. Where the comma
+    stands after the closing mark (``«...», disse Togliatti``, ``«...», — заявил``), the
+    sentence is open too."""
+    if not run.closed:
+        return False
+    if text[run.inner_start : run.inner_end].rstrip()[-1:] in (*_PIECE_OPEN, "?", "!", "？", "！"):
+        return True
+    return text[run.end : run.end + 3].lstrip()[:1] in _PIECE_OPEN
 
 
 def speaker_after(tail: str, *, max_words: int = 10, profile: Profile | None = None) -> str | None:

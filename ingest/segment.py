@@ -181,6 +181,7 @@ def _ends_sentence(text: str, start: int, stop: int, end: int, profile: Profile,
     if m is None:
         return True
     word = m.group("token")
+    word = word[max(word.rfind("'"), word.rfind("’")) + 1 :] or word  # l'On. → On, dell'art. → art
     if len(word) == 1 and word.isupper():
         return False  # an initial: "J. V. Stalin"
     if m.start("token") == start and _ENUMERATOR.fullmatch(word):
