@@ -11,7 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from synopsis.database import check_database
+from synopsis.database import check_database, fts_languages, fts_query
 from synopsis.errors import BadQuery, SynopsisError
 
 MARK_START, MARK_END = "\x02", "\x03"
@@ -47,7 +47,8 @@ def search(db_path: Path, query: str, *, limit: int = 20, document: str | None =
     )
     with contextlib.closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
         try:
-            rows = conn.execute(sql, {"query": query, "limit": limit, "document": document}).fetchall()
+            match = fts_query(query, fts_languages(conn))  # each language's stems and bigrams too
+            rows = conn.execute(sql, {"query": match, "limit": limit, "document": document}).fetchall()
         except sqlite3.OperationalError as error:
             if "no such table" in str(error):
                 raise SynopsisError(f"{db_path}: has no full-text index (run `synopsis build`)") from None

@@ -16,6 +16,7 @@ import sqlite3
 from collections import defaultdict
 from typing import Any
 
+from synopsis.database import fts_query
 from synopsis.publish.highlight import MARK_END, MARK_START
 
 log = logging.getLogger(__name__)
@@ -394,7 +395,9 @@ def plain_terms(q: str) -> str:
 
 async def _search(db, query: str, *, limit: int, document_id: str | None) -> dict[str, Any]:
     doc_filter = "and p.document_id = :doc" if document_id else ""
-    params = {"q": query, "limit": limit, "doc": document_id, "start": MARK_START, "end": MARK_END}
+    languages = [row[0] for row in await db.execute("select distinct language from documents")]
+    match = fts_query(query, languages)  # each language's stems and bigrams too
+    params = {"q": match, "limit": limit, "doc": document_id, "start": MARK_START, "end": MARK_END}
     paragraphs = _rows(await db.execute(
         f"""select p.id, p.ref, p.document_id, d.title as document_title,
                    snippet(paragraphs_fts, 0, :start, :end, ' … ', {SNIPPET_TOKENS}) as snippet,
