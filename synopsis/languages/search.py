@@ -67,6 +67,21 @@ def _bigrams(run: str) -> list[str]:
     return [run[k : k + 2] for k in range(len(run) - 1)] + [run[-1]]
 
 
+def _phrase_bigrams(text: str, profile: Profile) -> list[str]:
+    """The column's terms for a phrase: as :func:`search_terms` gives them, without the
+    last ideograph a run ends with (it stands alone in the column, after the run's pairs,
+    so it would break the phrase)."""
+    parts: list[str] = []
+    pos = 0
+    for m in _RUN.finditer(text):
+        parts.extend(w.lower() for w in profile.words(text[pos : m.start()]))
+        run = m.group(0)
+        parts.extend(_bigrams(run)[:-1] if len(run) > 1 else [run])
+        pos = m.end()
+    parts.extend(w.lower() for w in profile.words(text[pos:]))
+    return parts
+
+
 def search_terms(text: str, profile: Profile) -> str | None:
     """The index terms of ``text`` for its language's search column (see the module doc),
     or None where the text column's own tokens serve."""
@@ -91,10 +106,9 @@ def _quote(term: str) -> str:
 def _widen_word(word: str, profiles: list[Profile]) -> str:
     """A plain word and its forms in the search column."""
     alternatives = []
-    if _RUN.search(word):
-        for run in _RUN.findall(word):
-            if len(run) > 2:
-                alternatives.append(f"{SEARCH_COLUMN}:{_quote(' '.join(_bigrams(run)[:-1]))}")
+    if _RUN.search(word) and any(len(run) > 2 for run in _RUN.findall(word)):
+        # three ideographs or more: the phrase of their pairs (two are one pair, a token already)
+        alternatives.append(f"{SEARCH_COLUMN}:{_quote(' '.join(_phrase_bigrams(word, profile_for(None))))}")
     for profile in profiles:
         if profile.fts == "stems":
             words = profile.words(word)
@@ -116,17 +130,7 @@ def _widen_phrase(phrase: str, profiles: list[Profile]) -> str:
             if words:
                 alternatives.append(f"{SEARCH_COLUMN}:{_quote(' '.join(_stems(words, profile)))}")
         elif profile.fts == "bigrams" and _RUN.search(inner):
-            terms = search_terms(inner, profile) or ""
-            # the last ideograph of each run stands alone in the column: drop it from the phrase
-            parts = []
-            pos = 0
-            for m in _RUN.finditer(inner):
-                parts.extend(w.lower() for w in profile.words(inner[pos : m.start()]))
-                parts.extend(_bigrams(m.group(0))[:-1] if len(m.group(0)) > 1 else [m.group(0)])
-                pos = m.end()
-            parts.extend(w.lower() for w in profile.words(inner[pos:]))
-            if terms:
-                alternatives.append(f"{SEARCH_COLUMN}:{_quote(' '.join(parts))}")
+            alternatives.append(f"{SEARCH_COLUMN}:{_quote(' '.join(_phrase_bigrams(inner, profile)))}")
     alternatives = list(dict.fromkeys(alternatives))
     if not alternatives:
         return phrase
