@@ -573,6 +573,10 @@ def _joins(prev: _Block, nxt: _Block, closing: frozenset[str] = CLOSING_PUNCTUAT
         return True
     if prev.text[-1] in closing:
         return False
+    if _IDEOGRAPH.match(nxt.text[0]):
+        # a script without case shows no lowercase continuation, and its clause marks (、，)
+        # may end a verse or a paragraph: only a block that stops on an ideograph runs on
+        return _IDEOGRAPH.match(prev.text[-1]) is not None
     return _words(prev.text) > SHORT_BLOCK_WORDS
 
 

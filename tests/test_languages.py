@@ -218,6 +218,17 @@ def french_and_chinese_db(tmp_path_factory) -> Path:
     return db
 
 
+def test_chinese_verse_paragraphs_are_not_joined(french_and_chinese_db):
+    """A Chinese paragraph ending in the Wenli clause mark 、 is no page break inside a
+    sentence: the scan repair keeps every paragraph as written."""
+    made = realtexts.paragraphs(realtexts.load_verses("ChiUnL", books=["John"]), seed=2, language="lzh")
+    with sqlite3.connect(french_and_chinese_db) as conn:
+        stored = [t for (t,) in conn.execute(
+            "SELECT text FROM paragraphs WHERE document_id = 'john-lzh' AND kind != 'heading' ORDER BY ordinal")]
+    assert stored == [p.text for p in made]
+    assert sum(p.text.endswith("、") for p in made) > len(made) / 2
+
+
 def _containing(db: Path, doc_id: str, pattern: str) -> set[str]:
     with sqlite3.connect(db) as conn:
         rows = conn.execute("SELECT ref, text FROM paragraphs WHERE document_id = ?", (doc_id,)).fetchall()
