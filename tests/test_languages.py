@@ -280,3 +280,45 @@ def test_search_page_finds_a_french_word_without_its_accent(french_and_chinese_d
         site.close()
     refs = set(re.findall(r"john-fr:[\w.]+", html))
     assert refs and refs <= _containing(french_and_chinese_db, "john-fr", r"(?i)\béternel(?:le|les|s|lement)?\b")  # one stem: éternel
+
+
+def test_migration_fills_search_terms_and_rebuilds_the_index(tmp_path):
+    """A database from before 0006, with its full-text index, upgraded: Italian and Chinese
+    rows gain their stems and bigrams, English rows none, and the index searches them."""
+    from synopsis.database import engine_for, fts_languages, fts_query, migrate
+
+    db = tmp_path / "old.db"
+    engine = engine_for(db)
+    with engine.begin() as conn:
+        migrate(conn, "0003")
+    engine.dispose()
+    with sqlite3.connect(db) as conn:
+        for doc_id, language, text in (("it-doc", "it", "I comunisti italiani e il culto della personalità"),
+                                       ("zh-doc", "lzh", "子曰、學而時習之、不亦說乎、"),
+                                       ("en-doc", "en", "The communists of Italy")):
+            conn.execute("INSERT INTO documents (id, title, language, status, word_count, paragraph_count, "
+                         "quotation_count) VALUES (?, ?, ?, 'present', 0, 1, 0)", (doc_id, doc_id, language))
+            conn.execute("INSERT INTO paragraphs (document_id, ordinal, ref, kind, text, char_start, char_end, "
+                         "source_start, source_end, word_count) VALUES (?, 1, ?, 'body', ?, 0, 1, 0, 1, 1)",
+                         (doc_id, f"{doc_id}:1", text))
+        # the index as 0001-0003 built it: the text column alone
+        conn.execute('CREATE VIRTUAL TABLE paragraphs_fts USING fts5(text, content="paragraphs", content_rowid="id", '
+                     "tokenize='porter unicode61 remove_diacritics 2')")
+        conn.execute("INSERT INTO paragraphs_fts(paragraphs_fts) VALUES('rebuild')")
+    engine = engine_for(db)
+    with engine.begin() as conn:
+        migrate(conn)
+    engine.dispose()
+    with sqlite3.connect(db) as conn:
+        terms = dict(conn.execute("SELECT document_id, search_terms FROM paragraphs"))
+        assert terms == {"it-doc": "i comun italian e il cult dell personal",
+                         "zh-doc": "子曰 曰 學而 而時 時習 習之 之 不亦 亦說 說乎 乎", "en-doc": None}
+        languages = fts_languages(conn)
+
+        def found(query: str) -> set[str]:
+            sql = "SELECT p.document_id FROM paragraphs_fts JOIN paragraphs p ON p.id = paragraphs_fts.rowid WHERE paragraphs_fts MATCH ?"
+            return {row[0] for row in conn.execute(sql, (fts_query(query, languages),))}
+
+        assert found("comunismo") == {"it-doc"}
+        assert found("學而") == {"zh-doc"}
+        assert found("communist") == {"en-doc"}
