@@ -46,23 +46,25 @@ NEUTRAL_CODE = "xx"
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef\U00030000-\U0003134f"
 
 
-def _char_class(predicate) -> str:
-    """A regular-expression character class body of every BMP character for which
-    ``predicate`` holds, as ranges (``re`` has no ``\\p{Lu}``)."""
+def _char_class(chars: list[str]) -> str:
+    """A regular-expression character class body of ``chars`` (sorted), as ranges
+    (``re`` has no ``\\p{Lu}``)."""
     ranges: list[list[int]] = []
-    for code in range(0x10000):
-        if predicate(chr(code)):
-            if ranges and ranges[-1][1] == code - 1:
-                ranges[-1][1] = code
-            else:
-                ranges.append([code, code])
+    for code in map(ord, chars):
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
     return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
 
 
-UPPER = _char_class(lambda ch: ch.isupper() and unicodedata.category(ch) == "Lu")
+_BMP = "".join(map(chr, range(0x10000)))
+# str.isupper first (in C); the category test only for the few thousand that pass it
+UPPER = _char_class([ch for ch in _BMP if ch.isupper() and unicodedata.category(ch) == "Lu"])
 """Character class body: the uppercase letters of every script (Latin, Greek, Cyrillic, ...)."""
-LOWER = _char_class(lambda ch: ch.islower() and unicodedata.category(ch) == "Ll")
+LOWER = _char_class([ch for ch in _BMP if ch.islower() and unicodedata.category(ch) == "Ll"])
 """Character class body: the lowercase letters of every script."""
+del _BMP
 
 
 def _words(value) -> frozenset[str]:
