@@ -19,6 +19,7 @@ before the database is touched.
 from __future__ import annotations
 
 import hashlib
+from importlib import resources
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -57,9 +58,14 @@ def run_pipeline(meta: DocumentMeta, stages: list[Stage] | None = None) -> Doc:
 
 
 def pipeline_version() -> str:
-    """Digest of the ingest code itself, so that a change to the pipeline re-ingests documents."""
+    """Digest of the ingest code itself and of the language profiles it reads, so that a
+    change to the pipeline or to a language's rules re-ingests documents."""
     digest = hashlib.sha256()
     for path in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
+    languages = resources.files("synopsis.languages")
+    for entry in [languages.joinpath("__init__.py"), *sorted(languages.joinpath("data").iterdir(), key=lambda e: e.name)]:
+        digest.update(entry.name.encode())
+        digest.update(entry.read_bytes())
     return digest.hexdigest()

@@ -18,6 +18,8 @@ from sqlalchemy import Connection, delete, func, select, update
 
 from synopsis.database import executemany
 from synopsis.ingest.model import Doc, DocumentMeta
+from synopsis.languages import profile_for
+from synopsis.languages.search import search_terms
 from synopsis.schema import (
     Alignment,
     CrossReference,
@@ -144,6 +146,7 @@ def delete_document_rows(conn: Connection, document_id: str) -> None:
 def prepare_rows(doc: Doc) -> PreparedDocument:
     """A processed document's rows, with citations, ready to store (pure; runs in a worker)."""
     doc_id = doc.meta.id
+    profile = profile_for(doc.meta.language)
     numbers = [s.number for s in doc.sections if s.number]
     numbers_unique = len(numbers) == len(set(numbers))
     sections, section_index, section_labels = [], {}, {}
@@ -176,6 +179,7 @@ def prepare_rows(doc: Doc) -> PreparedDocument:
             "source_end": to_source(max(paragraph.end - 1, paragraph.start)) + (1 if paragraph.end > paragraph.start else 0),
             "word_count": count_words(text),
             "italics": json.dumps([[s.start, s.end] for s in paragraph.italics]) if paragraph.italics else None,
+            "search_terms": search_terms(text, profile),
         })
 
     sentences = [
@@ -187,6 +191,7 @@ def prepare_rows(doc: Doc) -> PreparedDocument:
             "paragraph_index": paragraph_index[q.paragraph], "document_id": doc_id, "ordinal": q.ordinal,
             "ref": f"{paragraph_refs[q.paragraph]}.q{q.ordinal}", "kind": q.kind, "text": q.text or doc.text[q.start : q.end],
             "speaker": q.speaker, "citation": q.citation, "char_start": q.start, "char_end": q.end,
+            "search_terms": search_terms(q.text or doc.text[q.start : q.end], profile),
         }
         for q in doc.quotations
     ]

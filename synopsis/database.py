@@ -38,16 +38,25 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 
 import synopsis.migrations
 from synopsis.errors import BadDatabase, DatabaseMissing, SynopsisError
+from synopsis.languages.search import rewrite_query
 
 MIGRATIONS_DIR = Path(str(resources.files(synopsis.migrations)))
 """Alembic's script folder: package data of ``synopsis.migrations``, wherever it is installed."""
 
 FTS_TABLES = {
     # fts table: (content table, indexed columns)
-    "paragraphs_fts": ("paragraphs", ("text",)),
-    "quotations_fts": ("quotations", ("text", "speaker")),
+    "paragraphs_fts": ("paragraphs", ("text", "search_terms")),
+    "quotations_fts": ("quotations", ("text", "speaker", "search_terms")),
 }
-"""Full-text indexes: Porter-stemmed, external-content FTS5 tables over these columns."""
+"""Full-text indexes: external-content FTS5 tables over these columns. One tokenizer for
+every row (:data:`FTS_TOKENIZER`); ``search_terms`` holds what it cannot do for a
+language — that language's stems, or ideograph bigrams (:mod:`synopsis.languages.search`)
+— and :func:`fts_query` widens a user's query to reach it."""
+
+FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
+"""Accents folded for every language (French and Italian ``é``/``e``); Porter stemming
+serves English; other languages are stemmed in ``search_terms``. Unchanged since 0001, so
+Datasette's table search and existing queries behave as before on English."""
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -173,7 +182,7 @@ def build_fts(connection: Connection) -> None:
     existing = {row[0] for row in connection.execute(text("SELECT name FROM sqlite_master WHERE type IN ('table','trigger')"))}
     for fts, (content, columns) in FTS_TABLES.items():
         triggers = {f"{fts}_ai", f"{fts}_ad", f"{fts}_au"}
-        if fts in existing and triggers <= existing:
+        if fts in existing and triggers <= existing and _fts_columns(connection, fts) == columns:
             continue
         connection.execute(text(f"DROP TABLE IF EXISTS {fts}"))
         for trigger in triggers:
@@ -181,7 +190,7 @@ def build_fts(connection: Connection) -> None:
         cols = ", ".join(columns)
         connection.execute(text(
             f'CREATE VIRTUAL TABLE {fts} USING fts5({cols}, content="{content}", content_rowid="id", '
-            f"tokenize='porter unicode61 remove_diacritics 2')"
+            f"tokenize='{FTS_TOKENIZER}')"
         ))
         connection.execute(text(f"INSERT INTO {fts}({fts}) VALUES('rebuild')"))
         new = ", ".join(f"new.{c}" for c in columns)
@@ -193,6 +202,24 @@ def build_fts(connection: Connection) -> None:
             f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old}); "
             f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END"
         ))
+
+
+def _fts_columns(connection: Connection, fts: str) -> tuple[str, ...]:
+    return tuple(row[1] for row in connection.execute(text(f"PRAGMA table_info({fts})")))
+
+
+def fts_languages(connection: sqlite3.Connection | Connection) -> list[str | None]:
+    """The languages of the corpus's documents, for :func:`fts_query`."""
+    sql = "SELECT DISTINCT language FROM documents"
+    rows = connection.execute(text(sql) if isinstance(connection, Connection) else sql).fetchall()
+    return [row[0] for row in rows]
+
+
+def fts_query(query: str, languages: list[str | None]) -> str:
+    """A user's FTS5 query widened to each language's ``search_terms`` (stems, bigrams):
+    what ``synopsis search`` and the /search page pass to ``MATCH``. Pure; the caller
+    supplies :func:`fts_languages` of its database."""
+    return rewrite_query(query, languages)
 
 
 def drop_fts_triggers(connection: Connection) -> None:

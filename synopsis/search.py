@@ -16,7 +16,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from synopsis.database import FTS_TABLES, check_database, read_only
+from synopsis.database import FTS_TABLES, check_database, fts_languages, fts_query, read_only
 from synopsis.errors import BadQuery, SynopsisError
 from synopsis.validate import require_documents
 
@@ -108,6 +108,7 @@ def search(db_path: Path, query: str, *, limit: int = 20, document: str | None =
     by_document = document is not None
     with read_only(db_path) as conn:
         try:
+            params["q"] = fts_query(query, fts_languages(conn))  # each language's stems and bigrams too
             hits = Hits(Hit(*row) for row in conn.execute(paragraph_search_sql(by_document=by_document), params))
             hits.total = conn.execute(match_count_sql(by_document=by_document), params).fetchone()[0]
         except sqlite3.OperationalError as error:

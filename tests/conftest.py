@@ -304,6 +304,7 @@ def resolution_doc(resolution_path):
     meta = DocumentMeta(
         id=RESOLUTION_ID,
         title="On Overcoming the Cult of the Individual and Its Consequences",
+        language="en",  # as its metadata.toml says: the language profile follows it
         folder=resolution_path.parent,
         source_file=resolution_path.name,
     )

@@ -18,7 +18,7 @@ from synopsis.testing.cases import PARAPHRASES, TRANSLATIONS, UNRELATED, make_da
 from synopsis.testing.cases import resolution_paragraphs as _resolution_paragraphs
 from synopsis.link.crossref import locate_all
 from synopsis.testing.editions import FILLER_SENTENCES, make_edition
-from synopsis.link.normalize import LEXICON, encode_paragraphs, normalize_word, tokenize
+from synopsis.link.normalize import KEYS, encode_paragraphs, normalize_word, tokenize
 from synopsis.link.store import link_corpus
 
 
@@ -65,18 +65,18 @@ def paraphrase_db(tmp_path, resolution_paragraphs):
      ("catalogue", "catalog"), ("programme", "program")],
 )
 def test_spelling_variants_share_a_normal_form(british, american):
-    assert normalize_word(british) == normalize_word(american)
+    assert normalize_word(british, "en") == normalize_word(american, "en")
 
 
 def test_words_that_only_look_british_keep_their_form():
-    assert normalize_word("four") != normalize_word("for")
-    assert normalize_word("hour") == "hour"
-    assert normalize_word("rise") == "rise"
+    assert normalize_word("four", "en") != normalize_word("for", "en")
+    assert normalize_word("hour", "en") == "hour"
+    assert normalize_word("rise", "en") == "rise"
 
 
 def test_translation_variants_become_one_token():
-    a = tokenize("the cult of the individual of J. V. Stalin, the C.P.S.U. and Jenminjihpao")
-    b = tokenize("the cult of personality of Stalin, the Communist Party of the Soviet Union and the People's Daily")
+    a = tokenize("the cult of the individual of J. V. Stalin, the C.P.S.U. and Jenminjihpao", language="en")
+    b = tokenize("the cult of personality of Stalin, the Communist Party of the Soviet Union and the People's Daily", language="en")
     assert [n for n, c in zip(a.norms, a.content) if c] == [n for n, c in zip(b.norms, b.content) if c]
 
 
@@ -95,7 +95,7 @@ def test_token_spans_slice_back_to_words(text):
 
 
 def _index(paragraphs: list[str], doc_of) -> tuple:
-    keys, offsets = encode_paragraphs(paragraphs)
+    keys, offsets = encode_paragraphs(paragraphs, languages="en")
     hashes, paras = shingle_postings(keys, offsets)
     para_doc = np.asarray([doc_of(k) for k in range(len(paragraphs))])
     return keys, offsets, hashes, paras, para_doc
@@ -143,10 +143,10 @@ def test_focus_gives_exactly_the_pairs_of_the_focus_documents(resolution_paragra
                          max_size=40).map("".join), min_size=1, max_size=5))
 def test_encoding_many_paragraphs_gives_the_tokens_of_each(texts):
     """The corpus-wide fast path and the per-paragraph tokenizer agree on every content token."""
-    keys, offsets = encode_paragraphs(texts)
+    keys, offsets = encode_paragraphs(texts, languages="en")
     for k, text in enumerate(texts):
-        toks = tokenize(text)
-        want = [LEXICON.key_hash[key] for key, content in zip(toks.keys, toks.content) if content]
+        toks = tokenize(text, language="en")
+        want = [KEYS.key_hash[key] for key, content in zip(toks.keys, toks.content) if content]
         assert keys[offsets[k] : offsets[k + 1]].tolist() == want
 
 
@@ -239,8 +239,8 @@ def test_link_corpus_is_incremental(two_editions_db, tmp_path, resolution_paragr
     assert (again.runs_written, again.runs_deleted, again.runs_kept, again.stale_documents) == (0, 0, 4, 0)
 
     # a third document: only its pairs are linked, the editions' runs are kept
-    conn.execute("INSERT INTO documents (id, title, status, word_count, paragraph_count, quotation_count) "
-                 "VALUES ('other', 'Other', 'present', 0, 0, 0)")
+    conn.execute("INSERT INTO documents (id, title, language, status, word_count, paragraph_count, quotation_count) "
+                 "VALUES ('other', 'Other', 'en', 'present', 0, 0, 0)")
     conn.execute(
         "INSERT INTO paragraphs (document_id, ordinal, ref, kind, text, char_start, char_end, source_start, source_end, "
         "word_count) VALUES ('other', 1, 'other:1', 'body', ?, 0, 10, 0, 10, 10)",

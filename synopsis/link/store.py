@@ -383,7 +383,8 @@ def link_corpus(
     cached = _load_cache(cache_path)
     todo_docs = [d for d in docs if text_digest[d] not in cached]
     todo_paras = [p for d in todo_docs for p in range(int(doc_first[dpos[d]]), int(doc_first[dpos[d] + 1]))]
-    new_keys, new_offsets = encode_paragraphs([texts[p] for p in todo_paras])
+    language = dict(db.execute("SELECT id, language FROM documents"))  # each document's own tokenisation
+    new_keys, new_offsets = encode_paragraphs([texts[p] for p in todo_paras], languages=[language.get(pdocs[p]) for p in todo_paras])
     per_doc: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     at = 0
     for d in todo_docs:
@@ -441,7 +442,7 @@ def link_corpus(
     def toks(i: int) -> Tokens:
         t = tokens.get(i)
         if t is None:
-            t = tokens[i] = tokenize(texts[i])
+            t = tokens[i] = tokenize(texts[i], language=language.get(pdocs[i]))
         return t
 
     para_quotes: dict[int, list[tuple[int, int, int]]] = {}

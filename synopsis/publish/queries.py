@@ -16,6 +16,7 @@ import sqlite3
 from collections import defaultdict
 from typing import Any
 
+from synopsis.database import fts_query
 from synopsis.search import MARK_END, MARK_START, match_count_sql, paragraph_search_sql
 from synopsis.validate import DOCUMENTS_SQL, add_text_command, catalogue_rows
 
@@ -436,6 +437,8 @@ def plain_terms(q: str) -> str:
 
 async def _search(db, query: str, *, limit: int, document_id: str | None) -> dict[str, Any]:
     by_document = document_id is not None
+    languages = [row[0] for row in await db.execute("select distinct language from documents")]
+    query = fts_query(query, languages)  # each language's stems and bigrams too
     params = {"q": query, "limit": limit, "document": document_id, "start": MARK_START, "end": MARK_END}
     paragraphs = _rows(await db.execute(paragraph_search_sql(by_document=by_document), params))
     quote_filter = "and q.document_id = :document" if by_document else ""
