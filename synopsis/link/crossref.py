@@ -2,29 +2,40 @@
 
 A candidate pair (from :mod:`synopsis.link.candidates`) is examined in two ways:
 
-1. **Alignment.** The content tokens of both paragraphs (stop words skipped, keys
-   compared: spelling, inflection, translation variants and OCR confusions already
-   folded) are aligned by rapidfuzz's longest common subsequence (``LCSseq.opcodes``, in
-   C); a word the scanner dropped a letter from, left between two aligned words on both
-   sides, is aligned too when it is nearly the same (``fuzz.ratio`` ≥ 75). Along the
-   aligned words a passage is a stretch where they are dense: each gains 1, each
-   unmatched word between two aligned ones costs ``gap_penalty`` (the larger of the two
-   sides' gaps, so one word replaced by another translator's costs once), and a gap
-   longer than ``max_gap`` ends the stretch. The best-scoring stretches
-   (:func:`dense_stretches`: Kadane's maximum-sum segment, applied again either side of
-   each) with at least ``min_words`` aligned words are grown over aligned words just
-   beyond their edges that the subsequence paired elsewhere (:func:`_extend`), widened
-   over neighbouring words that still agree (a shared stop word, a damaged first word),
-   and scored with ``rapidfuzz.fuzz.ratio`` on the normalised text of both sides. A
-   stretch of ``long_words`` or more must reach ``score_cutoff``; a shorter one must
-   reach ``short_score_cutoff``, since a few shared words prove a copy only when the
-   words around them agree too.
+1. **Alignment, seeded.** The content tokens of both paragraphs (stop words skipped,
+   keys compared: spelling, inflection, translation variants and OCR confusions already
+   folded) are searched for *seeds* — two words close together on both sides, the
+   candidate stage's shingle found again in place (:func:`seed_windows`). Seeds on nearby
+   diagonals make a window, and only inside it are the words aligned by rapidfuzz's
+   longest common subsequence (``LCSseq.opcodes``, in C), so a word of the passage is
+   never paired with one far away (BLAST's seed, then extension). Matches are then moved
+   as close together as their words recur (:func:`_compact`), and a word the scanner
+   dropped a letter from, left between two aligned words on both sides, is aligned too
+   when it is nearly the same (``fuzz.ratio`` ≥ 75).
+
+   Along the aligned words a passage is a stretch where they are dense: each gains its
+   *information* in the two documents (:mod:`synopsis.link.statistics`: frequent words
+   little, rare words more; 1 each without statistics), each unmatched word between two
+   aligned ones costs ``gap_penalty`` (the larger of the two sides' gaps), a gap longer
+   than ``max_gap`` ends the stretch, and so does a fall of ``x_drop`` below the best
+   score reached (BLAST's X-drop): a span never bridges a long poor stretch between two
+   good ones, which become two passages (:func:`dense_stretches`: Kadane's maximum-sum
+   segment, applied again either side of each). Stretches are grown over aligned words
+   just beyond their edges that the subsequence paired elsewhere (:func:`_extend`),
+   widened over neighbouring words that still agree (a shared stop word, a damaged first
+   word), and scored with ``rapidfuzz.fuzz.ratio`` on the normalised text of both sides.
+   A stretch of ``long_words`` aligned words (and as much information) must reach
+   ``score_cutoff``; a shorter one ``short_score_cutoff``, and must either say more
+   than its words would or stand as a clause of its own (:func:`_set_off`); one of
+   ``least_words`` must be nearly verbatim and set off — a few shared words prove a copy
+   only when the words around them agree too, and a formula shared in passing is no
+   quotation.
 
    A passage can occur twice (a lecture that opens and closes on one quotation), or two
-   passages in swapped order: one alignment sees only one of them. So the stretches
-   found are *masked* on one side and the alignment repeated, on each side in turn,
-   until nothing new is found. Two passages that touch on both sides (a translator moved
-   a clause to the front) are merged into one.
+   passages in swapped order: each has its own seeds, and within a window the stretches
+   found are *masked* on one side and the alignment repeated. Two passages that touch on
+   both sides (a translator moved a clause to the front) are merged into one when the
+   merged spans still score ``score_cutoff``.
 
 2. **Quotation search.** A quotation the ingest stage marked is a known needle:
    ``fuzz.partial_ratio_alignment`` (run only on pairs that passed the candidate stage)
@@ -34,8 +45,9 @@ A candidate pair (from :mod:`synopsis.link.candidates`) is examined in two ways:
    ``fuzz.ratio`` against the whole quotation is highest (:func:`refine_window`: another
    translation of a quotation is rarely the same length). A passage from step 1 that
    lies mostly within a quotation is grown the same way to cover the whole quotation on
-   its side, and the matching extent on the other
-   (:func:`synopsis.link.store.pair_passages`).
+   its side, and the matching extent on the other, when the grown spans still agree
+   (:func:`synopsis.link.passages.pair_passages`). Every passage is finally scored again
+   over exactly the two texts it stores (:func:`synopsis.link.passages.stored_score`).
 
 Windows in normalised text map back to original offsets through the token spans kept by
 :mod:`synopsis.link.normalize`; spans always start and end on word boundaries, so
@@ -45,7 +57,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import unicodedata
 from dataclasses import dataclass
 from typing import Sequence
 
