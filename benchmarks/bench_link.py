@@ -224,8 +224,8 @@ def generated(corpus: Path, db: Path, workdir: Path) -> list[str]:
         out.append(f"generated     planted passages ({name} spans) P={pr:.3f} R={rc:.3f}  links={len(found)} planted={len(answer['planted'])}")
     # one more document: a copy of a document with a planted passage, under a new id
     src = answer["planted"][0]["target_document"]
-    conn.execute("INSERT INTO documents (id, title, status, word_count, paragraph_count, quotation_count) "
-                 "VALUES ('zz-added', 'Added', 'present', 0, 0, 0)")
+    conn.execute("INSERT INTO documents (id, title, language, status, word_count, paragraph_count, quotation_count) "
+                 "VALUES ('zz-added', 'Added', (SELECT language FROM documents WHERE id = ?), 'present', 0, 0, 0)", (src,))
     conn.execute(
         "INSERT INTO paragraphs (document_id, ordinal, ref, kind, text, char_start, char_end, source_start, source_end, "
         "word_count) SELECT 'zz-added', ordinal, 'zz-added:' || ordinal, kind, text, char_start, char_end, source_start, "
@@ -256,7 +256,7 @@ def naive_speedup(db: Path, workdir: Path, paragraphs: int = 5000) -> str:
     path = workdir / "sample.db"
     cases.make_database(path, [(d, None, ps) for d, ps in docs.items()])
     secs = link(path, link_corpus)
-    norm = [tokenize(t).normalized for _, t in rows]
+    norm = [tokenize(t, language="en").normalized for _, t in rows]  # the generated corpus is "en"
     block = 10
     t = time.perf_counter()
     process.cdist(norm[:block], norm, scorer=fuzz.partial_ratio, workers=2)

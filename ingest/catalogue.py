@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from synopsis.errors import BadMetadata, DuplicateDocument, UnknownDocument
+from synopsis.validate import missing_text_note
 from synopsis.ingest.model import DocumentMeta
 
 METADATA_FILE = "metadata.toml"
@@ -142,8 +143,7 @@ def source_status(meta: DocumentMeta) -> tuple[str, str]:
             origin = meta.retrieval.get("final_url") or meta.retrieval.get("url") or meta.source_url
             return "present", f"fetched {meta.retrieval['retrieved_at']} from {origin}"
         return "present", "supplied with the corpus" if not meta.digitisation else meta.digitisation
-    hint = f"synopsis fetch {meta.id}" if meta.source_url else f"synopsis add FILE --id {meta.id} --replace"
-    return "missing", f"text missing: run `{hint}`"
+    return "missing", missing_text_note(meta.id, meta.source_url)
 
 
 def dump_metadata(meta: DocumentMeta) -> str:

@@ -47,19 +47,20 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 
 from synopsis.ingest.model import Block, Doc, OffsetMap, Span
+from synopsis.languages import CJK, Profile, profile_for
 
 log = logging.getLogger(__name__)
 
 __all__ = ["clean", "clean_markdown", "CleanResult", "CLOSING_PUNCTUATION", "SHORT_BLOCK_WORDS"]
 
 #: A block ending in one of these ends a paragraph (a colon ends a list intro or heading).
-CLOSING_PUNCTUATION = frozenset('.?!:;”"’)…»]')
+CLOSING_PUNCTUATION = frozenset('.?!:;”"’)…»]。！？：；」』）')
 #: Blocks of at most this many words are "short": title-like in the front matter, and not
 #: joined to a following block that starts with a capital.
 SHORT_BLOCK_WORDS = 12
 _TITLE_CAPS_WORDS = 25  # an all-capitals block up to this long is a title
 _EMPHASISED_TITLE_WORDS = 40  # a wholly emphasised block up to this long is a subtitle
-_SENTENCE_END = frozenset('.?!:;,…”"’»')
+_SENTENCE_END = frozenset('.?!:;,…”"’»。！？：；，、」』')
 _NO_SPACE_BEFORE = frozenset("?;:!")
 
 _GAP = re.compile(r"\n(?:[^\S\n]*\n)+")  # one or more blank (or whitespace-only) lines
@@ -72,6 +73,7 @@ _LIST_ITEM = re.compile(r"[-*+][ \t]+(?=\S)")
 _LIST_ITEM_LINE = re.compile(r"\n(?=[ \t]*[-*+][ \t]+\S)")
 _DIGITISED = re.compile(r"(?i)digiti[sz]ed\b")
 _WORD = re.compile(r"\w+(?:-\w+)*")
+_IDEOGRAPH = re.compile(f"[{CJK}]")
 _HEAD_WORD = re.compile(r"\w+(?:-\w+)*$")
 
 # Inline edits. A whitespace run needs an edit unless it is a single space not followed
@@ -112,7 +114,7 @@ class CleanResult:
 
 def clean(doc: Doc) -> Doc:
     """Fill ``doc.text`` and its companions from ``doc.source`` (see the module docstring)."""
-    result = clean_markdown(doc.source, markup=doc.format != "text")
+    result = clean_markdown(doc.source, markup=doc.format != "text", profile=profile_for(doc.meta.language))
     doc.text = result.text
     doc.offsets = result.offsets
     doc.italics = result.italics
@@ -127,13 +129,19 @@ def clean(doc: Doc) -> Doc:
     return doc
 
 
-def clean_markdown(source: str, *, markup: bool = True, front_matter: bool = True) -> CleanResult:
+def clean_markdown(
+    source: str, *, markup: bool = True, front_matter: bool = True, profile: Profile | None = None
+) -> CleanResult:
     """Clean a Markdown (or, with ``markup=False``, plain) text; see the module docstring.
 
     ``front_matter=False`` keeps the leading title block in the text instead of cutting it.
+    ``profile`` is the text's language profile: its closing quotation marks end a block as
+    a full stop does (German „…“ closes with “), so a page break after them is no join.
     The source is expected with ``\\n`` newlines, as ``read`` leaves it.
     """
     blocks = list(_parse_blocks(source, markup=markup))
+    profile = profile or profile_for(None)
+    closing = CLOSING_PUNCTUATION | {b for _, b in profile.double_quotes + profile.single_quotes} | set(profile.sentence_ends)
     removed: list[tuple[str, int, int]] = []
     kept_front: list[str] = []
 
@@ -157,7 +165,7 @@ def clean_markdown(source: str, *, markup: bool = True, front_matter: bool = Tru
         if b.kind == "footnote":
             notes.append(b)
             continue  # transparent: a note printed between the halves of a broken paragraph
-        if previous is not None and _joins(previous, b):
+        if previous is not None and _joins(previous, b, closing):
             _glue(previous, b, vocabulary)
             groups[-1].append(b)
         else:
@@ -493,7 +501,8 @@ def _emphasis_edits(runs: list[tuple[int, int, str, bool, bool]]) -> list[tuple]
 
 
 def _words(text: str) -> int:
-    return len(text.split())
+    """Words as spaces separate them; in a script written without spaces, each ideograph."""
+    return len(text.split()) + len(_IDEOGRAPH.findall(text))
 
 
 def _wholly_emphasised(block: _Block) -> bool:
@@ -551,8 +560,9 @@ def _front_matter_end(blocks: list[_Block]) -> int:
 _JOINABLE = ("body", "blockquote", "list_item")
 
 
-def _joins(prev: _Block, nxt: _Block) -> bool:
-    """Whether ``nxt`` continues ``prev`` across a page break."""
+def _joins(prev: _Block, nxt: _Block, closing: frozenset[str] = CLOSING_PUNCTUATION) -> bool:
+    """Whether ``nxt`` continues ``prev`` across a page break (``closing``: the marks that
+    end a block's last sentence in its language)."""
     if prev.kind not in _JOINABLE:
         return False
     if not (nxt.kind == "body" or nxt.kind == prev.kind == "blockquote"):
@@ -561,8 +571,12 @@ def _joins(prev: _Block, nxt: _Block) -> bool:
         return False
     if nxt.text[0].islower():
         return True
-    if prev.text[-1] in CLOSING_PUNCTUATION:
+    if prev.text[-1] in closing:
         return False
+    if _IDEOGRAPH.match(nxt.text[0]):
+        # a script without case shows no lowercase continuation, and its clause marks (、，)
+        # may end a verse or a paragraph: only a block that stops on an ideograph runs on
+        return _IDEOGRAPH.match(prev.text[-1]) is not None
     return _words(prev.text) > SHORT_BLOCK_WORDS
 
 
@@ -591,6 +605,8 @@ def _glue(prev: _Block, nxt: _Block, vocabulary: _Vocabulary) -> None:
             _drop_last_char(prev, "hyphen")
     elif text[-1] in "—–" and not text[-2:-1].isspace():
         nxt.glue = ""
+    elif _IDEOGRAPH.match(text[-1]) and _IDEOGRAPH.match(following[0]):
+        nxt.glue = ""  # a script written without spaces joins without one
     else:
         nxt.glue = " "
 

@@ -19,6 +19,7 @@ before the database is touched.
 from __future__ import annotations
 
 import hashlib
+from importlib import resources
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -50,16 +51,21 @@ def run_pipeline(meta: DocumentMeta, stages: list[Stage] | None = None) -> Doc:
             doc = stage(doc)
         except SynopsisError:
             raise
-        except Exception as error:  # noqa: BLE001 - converted to one line at the edge
+        except Exception as error:  # converted to one line at the edge
             log.debug("stage %s failed on %s", stage.__name__, where, exc_info=True)
             raise StageFailed(f"{where}: {stage.__name__} stage failed: {type(error).__name__}: {error}") from error
     return doc
 
 
 def pipeline_version() -> str:
-    """Digest of the ingest code itself, so that a change to the pipeline re-ingests documents."""
+    """Digest of the ingest code itself and of the language profiles it reads, so that a
+    change to the pipeline or to a language's rules re-ingests documents."""
     digest = hashlib.sha256()
     for path in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
+    languages = resources.files("synopsis.languages")
+    for entry in [languages.joinpath("__init__.py"), *sorted(languages.joinpath("data").iterdir(), key=lambda e: e.name)]:
+        digest.update(entry.name.encode())
+        digest.update(entry.read_bytes())
     return digest.hexdigest()

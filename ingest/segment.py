@@ -21,44 +21,43 @@ Within a section, a paragraph ending in ":" followed by paragraphs ending in ";"
 one is an inline list (the resolution's "calls upon all party organisations:"): those items
 get ``kind="list_item"``, like items marked "- " in the source.
 
-Sentences are split at ``. ? ! …`` (with any closing quotes or brackets) followed by
-whitespace and a capital, a digit or an opening quote, except after initials ("J. V.
-Stalin"), titles ("Mr."), reference abbreviations before a number ("Vol. 26", "No. 20")
-and Latin abbreviations ("cf.", "i.e."). An acronym such as "U.S.S.R." followed by a
-capital ends its sentence, as it does in this corpus ("... in the U.S.S.R. The party
-launched ..."); "etc." likewise.
+Sentences are split by :func:`split_sentences`, the one splitter of the pipeline (the
+quotation finder uses it too), driven by the document's language profile
+(:mod:`synopsis.languages`): at ``. ? ! …`` (with any closing quotes or brackets) followed
+by whitespace and a capital, a digit or an opening quote, except after initials ("J. V.
+Stalin", "В. И. Ленин"), the language's abbreviations ("Mr.", "On.", "Mme", "Cfr."), its
+abbreviations before a number ("Vol. 26", "pag. 12", "S. 5") and its abbreviations of
+several words ("z. B.", "т. е."); and at the marks a language ends a sentence with and no
+space after (Chinese 。！？). An acronym such as "U.S.S.R." followed by a capital ends its
+sentence, as it does in this corpus ("... in the U.S.S.R. The party launched ...").
 """
 from __future__ import annotations
 
 import bisect
+import functools
 import logging
 import re
 
 from synopsis.ingest.model import Doc, Footnote, Paragraph, Section, Sentence, Span
+from synopsis.languages import Profile, profile_for
 
 log = logging.getLogger(__name__)
 
-__all__ = ["segment", "split_sentences", "HEADING_WORDS"]
+__all__ = ["segment", "split_sentences", "sentence_starts", "HEADING_WORDS"]
 
 #: How many opening words of a numbered section's first paragraph make its heading.
 HEADING_WORDS = 8
 
 _NUMBERED = re.compile(r"(\d{1,3}|[IVXLC]{1,7})\.\s+(?=\S)")
-# The first stop spelled out on its own lets the regex engine skip to candidates in C
-# (a leading repeat would make it try every position); the matches are the same.
-_TERMINATOR = re.compile(r"[.?!…][.?!…]*[\"”’'»)\]]*(?=\s)")
 _SPACES = re.compile(r"\s*")  # \s is str.isspace, character for character
-_OPENING = "“\"‘'«"
+_STRAIGHT = "\"'"
+_CLOSERS = "\"”’')]"  # closing quotes and brackets a stop may stand inside, in every language
+_ANY_CLOSER = _CLOSERS + "»«›‹」』“„"
 # The word before a stop: the run of word characters, dots, apostrophes and hyphens that
 # ends where the match is made to end. Greedy ``.*`` and backtracking find the run from its
 # end, in as many steps as it is long; a plain ``[...]+$`` search would try every
 # position of the window and rescan each run.
 _TOKEN_BEFORE = re.compile(r"(?:.*[^\w.’'-])?(?P<token>[\w.’'-]+)$", re.S)
-_TITLES = frozenset(
-    "Mr Mrs Ms Messrs Dr Prof St Gen Col Lt Capt Sgt Gov Rev Hon Mme Mlle Comr Rt Sr Jr".split()
-)
-_BEFORE_NUMBERS = frozenset("No Nos no nos Vol Vols vol vols p pp P Pp Art art Fig fig Ch ch Chap chap Sec sec Page page Pages pages Para para".split())
-_LATIN = frozenset("cf viz vs e.g i.e ibid op loc al".split())
 _ENUMERATOR = re.compile(r"\d{1,3}|[IVXLC]{1,7}|[a-z]")
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
@@ -97,7 +96,8 @@ def segment(doc: Doc) -> Doc:
 
     _mark_inline_lists(text, paragraphs)
     _attach_italics(doc.italics, paragraphs)
-    sentences = [s for p in paragraphs for s in _paragraph_sentences(text, p)]
+    profile = profile_for(doc.meta.language)
+    sentences = [s for p in paragraphs for s in _paragraph_sentences(text, p, profile)]
     footnotes = _footnotes(doc, notes, paragraphs)
 
     doc.sections, doc.paragraphs, doc.sentences, doc.footnotes = sections, paragraphs, sentences, footnotes
@@ -108,14 +108,48 @@ def segment(doc: Doc) -> Doc:
     return doc
 
 
-def split_sentences(text: str) -> list[Span]:
-    """The sentences of one paragraph's text, as spans of ``text`` (no surrounding spaces)."""
+@functools.cache
+def _rules(profile: Profile) -> tuple[re.Pattern[str], str, re.Pattern[str] | None]:
+    """A profile's sentence rules, compiled once: (terminator, opening marks, abbreviations
+    of several words)."""
+    closers = _CLOSERS + "".join(b for pairs in (profile.double_quotes, profile.single_quotes) for _, b in pairs)
+    closers = re.escape("".join(dict.fromkeys(closers)))
+    # The first stop spelled out on its own lets the regex engine skip to candidates in C
+    # (a leading repeat would make it try every position); the matches are the same.
+    spaced = f"[.?!…][.?!…]*[{closers}]*(?=\\s)"
+    if profile.sentence_ends:
+        ends = re.escape(profile.sentence_ends)
+        spaced = f"[{ends}][{ends}]*[{closers}]*|{spaced}"
+    opening = _STRAIGHT + "".join(a for pairs in (profile.double_quotes, profile.single_quotes) for a, _ in pairs)
+    several = None
+    if profile.multiword_abbreviations:
+        alternatives = sorted(profile.multiword_abbreviations, key=len, reverse=True)
+        several = re.compile(
+            "|".join(r"(?<!\w)" + r"\s*".join(map(re.escape, a.split())) for a in alternatives)
+        )
+    return re.compile(spaced), "".join(dict.fromkeys(opening)), several
+
+
+def split_sentences(text: str, profile: Profile | None = None) -> list[Span]:
+    """The sentences of one paragraph's text, as spans of ``text`` (no surrounding spaces).
+
+    ``profile`` is the document's language profile; without one the language-neutral
+    rules apply (never English's)."""
+    profile = profile or profile_for(None)
+    terminator, opening, several = _rules(profile)
+    protected: set[int] = set()
+    if several is not None:
+        for m in several.finditer(text):
+            protected.update(i for i in range(m.start(), m.end()) if text[i] == ".")
     spans: list[Span] = []
     start = _skip_space(text, 0)
-    for m in _TERMINATOR.finditer(text):
+    for m in terminator.finditer(text):
         end = m.end()
-        if end <= start or not _ends_sentence(text, start, m.start(), end):
+        if end <= start:
             continue
+        if text[m.start()] not in profile.sentence_ends:  # an unspaced end (。) always ends one
+            if m.start() in protected or not _ends_sentence(text, start, m.start(), end, profile, opening):
+                continue
         spans.append(Span(start, end))
         start = _skip_space(text, end)
     stop = len(text.rstrip())
@@ -124,30 +158,38 @@ def split_sentences(text: str) -> list[Span]:
     return spans
 
 
+def sentence_starts(text: str, profile: Profile | None = None) -> list[int]:
+    """Where the sentences of ``text`` begin: 0, then the start of every later sentence
+    (:func:`split_sentences`'s, so the quotation finder and the stored sentences agree)."""
+    return [0] + [s.start for s in split_sentences(text, profile)[1:]]
+
+
 def _skip_space(text: str, i: int) -> int:
     return _SPACES.match(text, i).end()
 
 
-def _ends_sentence(text: str, start: int, stop: int, end: int) -> bool:
+def _ends_sentence(text: str, start: int, stop: int, end: int, profile: Profile, opening: str) -> bool:
     """Whether the terminator at ``text[stop:end]`` ends the sentence begun at ``start``."""
     nxt = _skip_space(text, end)
-    while nxt < len(text) and text[nxt] in _OPENING:
+    while nxt < len(text) and text[nxt] in opening:
         nxt += 1
     if nxt >= len(text) or not (text[nxt].isupper() or text[nxt].isdigit()):
         return False
-    if text[stop : end].rstrip("\"”’'»)]") != ".":
+    if text[stop:end].rstrip(_ANY_CLOSER) != ".":
         return True  # ? ! … and runs like ".." end sentences whatever precedes them
     m = _TOKEN_BEFORE.match(text, max(0, stop - 40), stop)
     if m is None:
         return True
     word = m.group("token")
+    word = word[max(word.rfind("'"), word.rfind("’")) + 1 :] or word  # l'On. → On, dell'art. → art
     if len(word) == 1 and word.isupper():
         return False  # an initial: "J. V. Stalin"
     if m.start("token") == start and _ENUMERATOR.fullmatch(word):
         return False  # a paragraph's or item's own number: "1. THE central committee ..."
-    if word in _TITLES or word in _LATIN or word.lower() in _LATIN:
+    abbreviations = profile.abbreviations
+    if word in abbreviations or word.lower() in abbreviations:
         return False
-    if word in _BEFORE_NUMBERS and text[nxt].isdigit():
+    if text[nxt].isdigit() and (word in profile.before_numbers or word.lower() in profile.before_numbers):
         return False
     return True
 
@@ -203,11 +245,11 @@ def _attach_italics(italics: list[Span], paragraphs: list[Paragraph]) -> None:
             j += 1
 
 
-def _paragraph_sentences(text: str, p: Paragraph) -> list[Sentence]:
+def _paragraph_sentences(text: str, p: Paragraph, profile: Profile) -> list[Sentence]:
     body = text[p.start : p.end]
     return [
         Sentence(p.start + s.start, p.start + s.end, paragraph=p.ordinal, ordinal=n)
-        for n, s in enumerate(split_sentences(body), start=1)
+        for n, s in enumerate(split_sentences(body, profile), start=1)
     ]
 
 

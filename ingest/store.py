@@ -16,7 +16,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, delete, func, select, update
 
+from synopsis.database import executemany
 from synopsis.ingest.model import Doc, DocumentMeta
+from synopsis.languages import profile_for
+from synopsis.languages.search import search_terms
 from synopsis.schema import (
     Alignment,
     CrossReference,
@@ -143,6 +146,7 @@ def delete_document_rows(conn: Connection, document_id: str) -> None:
 def prepare_rows(doc: Doc) -> PreparedDocument:
     """A processed document's rows, with citations, ready to store (pure; runs in a worker)."""
     doc_id = doc.meta.id
+    profile = profile_for(doc.meta.language)
     numbers = [s.number for s in doc.sections if s.number]
     numbers_unique = len(numbers) == len(set(numbers))
     sections, section_index, section_labels = [], {}, {}
@@ -175,6 +179,7 @@ def prepare_rows(doc: Doc) -> PreparedDocument:
             "source_end": to_source(max(paragraph.end - 1, paragraph.start)) + (1 if paragraph.end > paragraph.start else 0),
             "word_count": count_words(text),
             "italics": json.dumps([[s.start, s.end] for s in paragraph.italics]) if paragraph.italics else None,
+            "search_terms": search_terms(text, profile),
         })
 
     sentences = [
@@ -186,6 +191,7 @@ def prepare_rows(doc: Doc) -> PreparedDocument:
             "paragraph_index": paragraph_index[q.paragraph], "document_id": doc_id, "ordinal": q.ordinal,
             "ref": f"{paragraph_refs[q.paragraph]}.q{q.ordinal}", "kind": q.kind, "text": q.text or doc.text[q.start : q.end],
             "speaker": q.speaker, "citation": q.citation, "char_start": q.start, "char_end": q.end,
+            "search_terms": search_terms(q.text or doc.text[q.start : q.end], profile),
         }
         for q in doc.quotations
     ]
@@ -250,16 +256,11 @@ def upsert_document(conn: Connection, row: dict) -> None:
 
 
 def _insert(conn: Connection, model: type, rows: Iterable[dict]) -> None:
-    """One ``executemany`` on the DB-API connection, inside the caller's transaction.
-
-    SQLAlchemy's Core insert spends more time building each row's parameters than SQLite
-    spends storing the row (a third of the store step at 100,000 paragraphs); the rows here
-    are plain ints and strings, so they go to sqlite3 as they are, with named placeholders.
-    """
+    """Insert plain rows with :func:`synopsis.database.executemany` (the driver, for speed)."""
     rows = list(rows)
     if not rows:
         return
     table = model.__table__
     columns = list(rows[0])
     sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})"
-    conn.connection.driver_connection.executemany(sql, rows)
+    executemany(conn, sql, rows)

@@ -40,7 +40,7 @@ def run_migrations_online() -> None:
         _run(connection)
 
 
-def _run(connection) -> None:  # noqa: ANN001
+def _run(connection) -> None:
     context.configure(connection=connection, **OPTIONS)
     with context.begin_transaction():
         context.run_migrations()

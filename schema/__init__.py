@@ -98,6 +98,7 @@ class Paragraph(SQLModel, table=True):
     source_end: int = Field(description="End offset in the document's source text")
     word_count: int = Field(description="Words in the paragraph")
     italics: Optional[str] = Field(default=None, description="Italic spans as JSON [[start, end], ...], offsets into the paragraph text")
+    search_terms: Optional[str] = Field(default=None, description="What full-text search indexes beside the text, in the document's language: Snowball stems (it, fr, de, ru) or ideograph bigrams (zh, lzh); empty for English, whose text the index stems itself. Searching a word also searches its stems here.")
 
 
 class Sentence(SQLModel, table=True):
@@ -127,6 +128,7 @@ class Quotation(SQLModel, table=True):
     text: str = Field(description="The quoted words; the parts of a quotation interrupted by its attribution, joined")
     speaker: Optional[str] = Field(default=None, index=True, description="Who is quoted, from the surrounding words")
     citation: Optional[str] = Field(default=None, description="The reference given for the quotation, e.g. (Works, Vol. 26, Page 431)")
+    search_terms: Optional[str] = Field(default=None, description="What full-text search indexes beside the quoted words, in the document's language: Snowball stems (it, fr, de, ru) or ideograph bigrams (zh, lzh); empty for English.")
     char_start: int = Field(description="Start offset in the document's clean text (quote marks included)")
     char_end: int = Field(description="End offset in the document's clean text")
 

@@ -55,7 +55,7 @@ def _check_text(path: Path) -> None:
 def add(
     file: Path,
     *,
-    id: str,  # noqa: A002 - the option is --id
+    id: str,  # the option is --id
     title: str | None = None,
     author: str | None = None,
     date: str | None = None,

@@ -39,6 +39,8 @@ from synopsis.database import (
     check_database,
     drop_fts_triggers,
     engine_for,
+    executemany,
+    read_only,
     migrate,
     recover_interrupted_write,
 )
@@ -170,7 +172,7 @@ def _previous_digests(db_path: Path) -> dict[str, str]:
     import sqlite3
 
     try:
-        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+        with read_only(db_path) as conn:
             return {row[0]: row[1] for row in conn.execute("SELECT id, pipeline_sha256 FROM documents WHERE pipeline_sha256 IS NOT NULL")}
     except sqlite3.Error:
         return {}
@@ -283,9 +285,7 @@ def _store(
         else:
             upsert_document(conn, document_row(meta, None, status=status, status_note=note, pipeline_sha256=None))
     if unchanged_status:  # one statement for all, not one per document (2,000 of them in a large corpus)
-        conn.connection.driver_connection.executemany(
-            "UPDATE documents SET status = :status, status_note = :status_note WHERE id = :id", unchanged_status
-        )
+        executemany(conn, "UPDATE documents SET status = :status, status_note = :status_note WHERE id = :id", unchanged_status)
     for document in prepared:
         meta = document.meta
         status, note = source_status(meta)

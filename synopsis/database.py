@@ -4,6 +4,20 @@ Alembic owns the schema: :func:`migrate` upgrades any database to head. Full-tex
 is not Alembic's business: FTS5 tables are built by :func:`build_fts` as the build's last
 step and kept current afterwards by triggers, so a rebuild that changes one document
 re-indexes only that document.
+
+One way to write, and named edges for reading:
+
+* **Writes** (build, link, notes) go through one SQLAlchemy :class:`~sqlalchemy.Connection`
+  from :func:`engine_for`, in one ``engine.begin()`` transaction, under :func:`build_lock`.
+  Functions that write take that ``Connection`` as their first argument. Where SQLAlchemy's
+  per-row parameter building costs more than SQLite's work (bulk inserts of plain rows),
+  :func:`executemany` hands the rows to the driver — on the same connection, in the same
+  transaction; nothing else reaches past SQLAlchemy, and nothing opens a second writer.
+* **Reads outside a write** (the CLI's lookups: ``search``, ``compare``, the id checks of
+  :mod:`synopsis.validate`, the build's digest of the old file, the plugin's check that a
+  file is a corpus) use :func:`read_only`: a plain ``sqlite3`` connection in SQLite's
+  read-only mode, which can never change the file.
+* **The published site** reads through Datasette's own async API (:mod:`synopsis.publish`).
 """
 from __future__ import annotations
 
@@ -14,6 +28,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterator
+from importlib import resources
 from pathlib import Path
 
 from alembic import command
@@ -23,22 +38,32 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 
 import synopsis.migrations
 from synopsis.errors import BadDatabase, DatabaseMissing, SynopsisError
+from synopsis.languages.search import rewrite_query
 
-MIGRATIONS_DIR = Path(synopsis.migrations.__file__).parent
+MIGRATIONS_DIR = Path(str(resources.files(synopsis.migrations)))
+"""Alembic's script folder: package data of ``synopsis.migrations``, wherever it is installed."""
 
 FTS_TABLES = {
     # fts table: (content table, indexed columns)
-    "paragraphs_fts": ("paragraphs", ("text",)),
-    "quotations_fts": ("quotations", ("text", "speaker")),
+    "paragraphs_fts": ("paragraphs", ("text", "search_terms")),
+    "quotations_fts": ("quotations", ("text", "speaker", "search_terms")),
 }
-"""Full-text indexes: Porter-stemmed, external-content FTS5 tables over these columns."""
+"""Full-text indexes: external-content FTS5 tables over these columns. One tokenizer for
+every row (:data:`FTS_TOKENIZER`); ``search_terms`` holds what it cannot do for a
+language — that language's stems, or ideograph bigrams (:mod:`synopsis.languages.search`)
+— and :func:`fts_query` widens a user's query to reach it."""
+
+FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
+"""Accents folded for every language (French and Italian ``é``/``e``); Porter stemming
+serves English; other languages are stemmed in ``search_terms``. Unchanged since 0001, so
+Datasette's table search and existing queries behave as before on English."""
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 FTS_SUFFIXES = ("_fts", "_fts_data", "_fts_idx", "_fts_docsize", "_fts_config", "_fts_content")
 
 
-def include_name(name, type_, parent_names) -> bool:  # noqa: ANN001 - Alembic's hook signature
+def include_name(name, type_, parent_names) -> bool:  # Alembic's hook signature
     """Keep FTS tables (ours and their shadow tables) and SQLite's own tables out of autogenerate."""
     if type_ == "table" and name is not None:
         return not (name.endswith(FTS_SUFFIXES) or name.startswith("sqlite_"))
@@ -70,7 +95,7 @@ def engine_for(path: Path, *, in_place: bool = False) -> Engine:
     synchronous = "FULL" if in_place else "OFF"
 
     @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
+    def _pragmas(dbapi_connection, _record) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=DELETE")
         cursor.execute(f"PRAGMA synchronous={synchronous}")
@@ -79,6 +104,22 @@ def engine_for(path: Path, *, in_place: bool = False) -> Engine:
         cursor.close()
 
     return engine
+
+
+def executemany(connection: Connection, sql: str, rows: list[dict]) -> None:
+    """One driver-level ``executemany`` with named placeholders, inside ``connection``'s transaction.
+
+    The one place a write goes past SQLAlchemy, for speed: its Core insert spends more time
+    building each row's parameters than SQLite spends storing the row (a third of the store
+    step at 100,000 paragraphs). ``rows`` must be plain ints, floats, strings and None.
+    """
+    if rows:
+        connection.connection.driver_connection.executemany(sql, rows)
+
+
+def read_only(path: Path) -> contextlib.closing[sqlite3.Connection]:
+    """A ``sqlite3`` connection that cannot write (SQLite's ``mode=ro``), closed on leaving ``with``."""
+    return contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
 
 
 def migrate(connection: Connection, revision: str = "head") -> None:
@@ -100,7 +141,7 @@ def check_database(path: Path) -> None:
         return  # an empty file: SQLite treats it as a new database
     recover_interrupted_write(path)
     try:
-        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        with read_only(path) as conn:
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if not tables:
                 return
@@ -141,7 +182,7 @@ def build_fts(connection: Connection) -> None:
     existing = {row[0] for row in connection.execute(text("SELECT name FROM sqlite_master WHERE type IN ('table','trigger')"))}
     for fts, (content, columns) in FTS_TABLES.items():
         triggers = {f"{fts}_ai", f"{fts}_ad", f"{fts}_au"}
-        if fts in existing and triggers <= existing:
+        if fts in existing and triggers <= existing and _fts_columns(connection, fts) == columns:
             continue
         connection.execute(text(f"DROP TABLE IF EXISTS {fts}"))
         for trigger in triggers:
@@ -149,7 +190,7 @@ def build_fts(connection: Connection) -> None:
         cols = ", ".join(columns)
         connection.execute(text(
             f'CREATE VIRTUAL TABLE {fts} USING fts5({cols}, content="{content}", content_rowid="id", '
-            f"tokenize='porter unicode61 remove_diacritics 2')"
+            f"tokenize='{FTS_TOKENIZER}')"
         ))
         connection.execute(text(f"INSERT INTO {fts}({fts}) VALUES('rebuild')"))
         new = ", ".join(f"new.{c}" for c in columns)
@@ -161,6 +202,24 @@ def build_fts(connection: Connection) -> None:
             f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old}); "
             f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END"
         ))
+
+
+def _fts_columns(connection: Connection, fts: str) -> tuple[str, ...]:
+    return tuple(row[1] for row in connection.execute(text(f"PRAGMA table_info({fts})")))
+
+
+def fts_languages(connection: sqlite3.Connection | Connection) -> list[str | None]:
+    """The languages of the corpus's documents, for :func:`fts_query`."""
+    sql = "SELECT DISTINCT language FROM documents"
+    rows = connection.execute(text(sql) if isinstance(connection, Connection) else sql).fetchall()
+    return [row[0] for row in rows]
+
+
+def fts_query(query: str, languages: list[str | None]) -> str:
+    """A user's FTS5 query widened to each language's ``search_terms`` (stems, bigrams):
+    what ``synopsis search`` and the /search page pass to ``MATCH``. Pure; the caller
+    supplies :func:`fts_languages` of its database."""
+    return rewrite_query(query, languages)
 
 
 def drop_fts_triggers(connection: Connection) -> None:

@@ -36,6 +36,14 @@ class UnknownDocument(SynopsisError):
     """A document id (or version_of) that names no catalogued document."""
 
 
+class SameDocument(SynopsisError):
+    """One document named where two different ones are needed (``compare A A``)."""
+
+
+class TextMissing(SynopsisError):
+    """A catalogued document whose text is not loaded, asked for its text."""
+
+
 class UnknownTarget(SynopsisError):
     """A note's target that names no row of the database."""
 

@@ -20,9 +20,7 @@ import datetime as _dt
 import hashlib
 import http.client
 import logging
-import os
 import socket
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -30,10 +28,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from synopsis.errors import FetchFailed, UnknownDocument
+from synopsis.errors import FetchFailed
 from synopsis.files import write_atomic
 from synopsis.ingest.catalogue import dump_metadata, load_catalogue
 from synopsis.ingest.model import DocumentMeta
+from synopsis.validate import check_documents
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +51,7 @@ def user_agent() -> str:
         from importlib.metadata import version
 
         v = version("synopsis")
-    except Exception:  # noqa: BLE001 - running from a source tree without metadata
+    except Exception:  # running from a source tree without metadata
         v = "0"
     return f"Synopsis/{v} (+comparative document database; research use)"
 
@@ -85,10 +84,15 @@ class FetchResult:
 class _Failure(Exception):
     """A failed attempt; ``retry`` says whether another attempt may succeed."""
 
-    def __init__(self, message: str, *, retry: bool, status: int | None = None) -> None:
+    def __init__(self, message: str, *, retry: bool, status: int | None = None, offline: bool = False) -> None:
         super().__init__(message)
         self.retry = retry
         self.status = status
+        self.offline = offline  # no network reached: a mirror may serve instead
+
+
+OFFLINE_HINT = " (no network? read a `wget --mirror` copy with --mirror BASE_URL)"
+"""Appended to a failure that reached no server, when no mirror was given."""
 
 
 @dataclass
@@ -136,7 +140,7 @@ def _get(url: str, *, timeout: float, max_bytes: int) -> _Response:
     request = urllib.request.Request(url, headers={"User-Agent": user_agent(), "Accept": "text/html, text/plain;q=0.9, */*;q=0.5"})
     deadline = time.monotonic() + timeout
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s)/file by design
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # http(s)/file by design
             chunks = []
             size = 0
             while chunk := response.read(65536):
@@ -156,13 +160,13 @@ def _get(url: str, *, timeout: float, max_bytes: int) -> _Response:
         if isinstance(reason, (TimeoutError, socket.timeout)):
             raise _Failure(f"timed out after {timeout:g} s", retry=True) from None
         if isinstance(reason, socket.gaierror):
-            raise _Failure(f"cannot resolve host {urlsplit(url).hostname!r} (offline?)", retry=False) from None
+            raise _Failure(f"cannot resolve host {urlsplit(url).hostname!r} (offline?)", retry=False, offline=True) from None
         if isinstance(reason, ConnectionRefusedError):
-            raise _Failure("connection refused (offline, or no server there)", retry=False) from None
+            raise _Failure("connection refused (offline, or no server there)", retry=False, offline=True) from None
         if isinstance(reason, FileNotFoundError) or (isinstance(reason, str) and "No such file" in reason):
             raise _Failure("not in the mirror (no such file)", retry=False) from None
         if isinstance(reason, OSError):
-            raise _Failure(f"cannot connect ({reason.strerror or reason})", retry=True) from None
+            raise _Failure(f"cannot connect ({reason.strerror or reason})", retry=True, offline=True) from None
         raise _Failure(f"cannot connect ({reason})", retry=False) from None
     except (TimeoutError, socket.timeout):
         raise _Failure(f"timed out after {timeout:g} s", retry=True) from None
@@ -252,9 +256,7 @@ def fetch(
     documents_dir = Path(documents_dir)
     catalogue = {meta.id: meta for meta in load_catalogue(documents_dir)}
     if ids:
-        unknown = [i for i in ids if i not in catalogue]
-        if unknown:
-            raise UnknownDocument(f"{documents_dir}: no document with id {', '.join(repr(i) for i in unknown)}")
+        check_documents(dict.fromkeys(catalogue), ids, where=str(documents_dir))
         chosen = [catalogue[i] for i in dict.fromkeys(ids)]
     else:
         chosen = [m for m in catalogue.values() if m.source_url and not (m.source_path and m.source_path.is_file())]
@@ -282,7 +284,7 @@ def _fetch_one(meta: DocumentMeta, *, mirror: str | None, politeness: _Politenes
     try:
         response = _download(request_url, politeness=politeness, **options)
     except _Failure as failure:
-        result.error = str(failure)
+        result.error = str(failure) + (OFFLINE_HINT if failure.offline and not mirror else "")
         result.status = failure.status
         return result
     name = _source_name(response.content_type, response.final_url)

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, text
 
 from synopsis.database import build_lock, check_database, engine_for
 from synopsis.errors import SynopsisError, UnknownTarget
+from synopsis.validate import DOCUMENTS_SQL, catalogue_rows, check_documents
 
 NOTABLE_TABLES = ("paragraphs", "quotations", "cross_references", "alignments")
 REFIND_SCORE_CUTOFF = 90.0
@@ -71,6 +72,8 @@ def resolve_target(conn: Connection, target: str) -> tuple[str, int, str, str]:
         row = conn.execute(text(f"{_KEY_SQL[table]} WHERE {_WHERE_REF[table]} = :ref"), {"ref": target}).first()
         if row is not None:
             return table, row[0], row[1], row[2]
+    if rest:  # a citation: say so when its document is unknown or has no text, before "no such paragraph"
+        check_documents(catalogue_rows(conn.execute(text(DOCUMENTS_SQL))), [target.partition(":")[0]], with_text=True)
     raise UnknownTarget(
         f"{target}: names no paragraph or quotation (give a citation like cpsu-resolution-1956:2.14, or TABLE:ID with TABLE one of {', '.join(NOTABLE_TABLES)})"
     )

@@ -11,7 +11,6 @@ import logging
 import socket
 from pathlib import Path
 
-import synopsis
 from synopsis.build import build
 from synopsis.database import check_database
 from synopsis.errors import SynopsisError
@@ -29,12 +28,6 @@ SETTINGS = {
 }
 
 
-def default_metadata_path() -> Path:
-    """``datasette-metadata.json`` of the checkout, or of the current folder."""
-    checkout = Path(synopsis.__file__).resolve().parents[1] / "datasette-metadata.json"
-    return checkout if checkout.exists() else Path("datasette-metadata.json")
-
-
 def is_stale(db_path: Path, documents_dir: Path) -> bool:
     """True when the database is missing or older than any file under the documents folder."""
     if not db_path.exists():
@@ -46,8 +39,7 @@ def is_stale(db_path: Path, documents_dir: Path) -> bool:
 def datasette_args(db_path: Path, *, host: str, port: int, metadata: Path | None) -> list[str]:
     """The ``datasette serve`` command line that publishes a Synopsis database."""
     args = ["serve", str(db_path), "--host", host, "--port", str(port)]
-    metadata = metadata or default_metadata_path()
-    if metadata.exists():
+    if metadata is not None:  # otherwise the plugin applies the packaged datasette-metadata.json
         args += ["--metadata", str(metadata)]
     for name, value in SETTINGS.items():
         args += ["--setting", name, str(value)]

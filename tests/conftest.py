@@ -47,7 +47,6 @@ def _make_hostile_corpus(db_path: Path) -> Path:
     ``gamma`` is a different document linked to ``alpha`` by similarity and by shared
     passages, one of them from a quotation.
     """
-    import json
     import sqlite3
 
     from sqlalchemy import create_engine, event
@@ -233,7 +232,7 @@ def site_server():
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up first (the timeout tests)
 
-        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        def do_GET(self) -> None:  # http.server's name
             server = state["server"]
             path = self.path.split("?")[0]
             server.requests.append((path, time.monotonic(), self.headers.get("User-Agent", "")))
@@ -305,6 +304,7 @@ def resolution_doc(resolution_path):
     meta = DocumentMeta(
         id=RESOLUTION_ID,
         title="On Overcoming the Cult of the Individual and Its Consequences",
+        language="en",  # as its metadata.toml says: the language profile follows it
         folder=resolution_path.parent,
         source_file=resolution_path.name,
     )
@@ -418,3 +418,37 @@ def markdown_documents():
         return draw(st.sampled_from(["", "\n", "\n\n "])) + "".join(b + draw(seps) for b in blocks)
 
     return documents()
+
+
+# --- Two present texts (the real corpus has one) --------------------------------------------
+
+EDITION_ID = "cpsu-resolution-1956-edition"
+
+
+@pytest.fixture(scope="session")
+def two_texts_db(tmp_path_factory) -> Path:
+    """The real corpus plus a second present text: a seeded edition of the resolution, added
+    with ``synopsis add`` as a version of it and built (read-only for tests)."""
+    from synopsis.add import add
+    from synopsis.build import build
+    from synopsis.testing.cases import resolution_paragraphs
+    from synopsis.testing.editions import make_edition
+
+    folder = tmp_path_factory.mktemp("two-texts")
+    documents = folder / "documents"
+    shutil.copytree(DOCUMENTS, documents)
+    source = folder / "edition.md"
+    source.write_text("\n\n".join(make_edition(resolution_paragraphs(), seed=3).paragraphs) + "\n", encoding="utf-8")
+    add(source, id=EDITION_ID, title="On Overcoming the Cult of Personality (another edition)",
+        date="1956-07-02", language="en", version_of=RESOLUTION_ID, documents_dir=documents)
+    db_path = folder / "synopsis.db"
+    build(documents_dir=documents, db_path=db_path)
+    return db_path
+
+
+@pytest.fixture(scope="session")
+def two_texts_site(two_texts_db):
+    """The real corpus with a second present text, served in process."""
+    client = SiteClient(two_texts_db)
+    yield client
+    client.close()

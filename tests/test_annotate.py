@@ -6,6 +6,7 @@ it, what kind it is and the reference printed after it.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections import Counter
 
@@ -13,20 +14,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from synopsis.ingest.annotate import (
-    QUOTE_MARKS,
-    SPEAKERS,
-    annotate,
-    canonical_speaker,
-    find_quotations,
-    is_term,
-    is_title,
-    looks_title_cased,
-    speaker_after,
-    speaker_before,
-    speaker_in_clause,
-)
+from synopsis.ingest import annotate as annotate_module
+from synopsis.ingest.annotate import annotate
 from synopsis.ingest.model import Doc, DocumentMeta, Paragraph, Span
+from synopsis.languages import profile_for
+
+# The resolution and the made-up passages below are English: the English profile's rules.
+EN = profile_for("en")
+QUOTE_MARKS = annotate_module.quote_marks(EN)
+SPEAKERS = EN.speakers()
+canonical_speaker = functools.partial(annotate_module.canonical_speaker, profile=EN)
+find_quotations = functools.partial(annotate_module.find_quotations, profile=EN)
+is_term = functools.partial(annotate_module.is_term, profile=EN)
+is_title = functools.partial(annotate_module.is_title, profile=EN)
+looks_title_cased = functools.partial(annotate_module.looks_title_cased, profile=EN)
+speaker_after = functools.partial(annotate_module.speaker_after, profile=EN)
+speaker_before = functools.partial(annotate_module.speaker_before, profile=EN)
+speaker_in_clause = functools.partial(annotate_module.speaker_in_clause, profile=EN)
 
 LENIN = "V. I. Lenin"
 MARX = "Karl Marx"
@@ -373,7 +377,7 @@ def make_doc(*paragraphs: str) -> Doc:
     for ordinal, body in enumerate(paragraphs, start=1):
         spans.append(Paragraph(start, start + len(body), ordinal=ordinal))
         start += len(body) + 2
-    return Doc(meta=DocumentMeta(id="test", title="test"), text=text, paragraphs=spans)
+    return Doc(meta=DocumentMeta(id="test", title="test", language="en"), text=text, paragraphs=spans)
 
 
 def test_block_quotation_over_several_paragraphs_keeps_its_speaker():

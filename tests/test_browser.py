@@ -141,3 +141,37 @@ def test_search_from_the_index(page, served_hostile):
     assert set(page.locator("ol.syn-hits mark").all_inner_texts()) == {"individual"}
     page.click("ol.syn-hits a.syn-ref >> nth=0")
     assert page.locator("h1.syn-cite-heading").count() == 1
+
+
+@pytest.fixture(scope="module")
+def served_real(built_db):
+    """The real corpus: one text present, four catalogued without text."""
+    _require_chromium()
+    port = free_port()
+    process = start_server(built_db, port)
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_a_newcomer_is_led_from_the_index_to_adding_a_second_text(page, served_real):
+    page.goto(served_real + "/")
+    first_row = page.locator("table.syn-documents tbody tr").first
+    assert "cpsu-resolution-1956" in first_row.inner_text() and "Text loaded" in first_row.inner_text()
+    assert "Only one document has its text here" in page.locator(".syn-add-second").inner_text()
+    options = page.locator("#syn-b option").all_inner_texts()
+    assert len(options) == 5 and sum(o.endswith("– text missing") for o in options) == 4
+    page.select_option("#syn-b", "khrushchev-secret-speech-1956")
+    page.click(".syn-compare-form button")
+    page.wait_for_url("**/compare?a=cpsu-resolution-1956&b=khrushchev-secret-speech-1956")
+    message = page.locator(".syn-missing-text").inner_text()
+    assert "is missing, so there is nothing to compare yet" in message
+    assert "synopsis fetch khrushchev-secret-speech-1956" in message and "`" not in message
+
+
+def test_column_descriptions_open_on_request(page, served_real):
+    page.goto(served_real + "/synopsis/annotations")
+    descriptions = page.locator("dl.column-descriptions")
+    assert not descriptions.is_visible()
+    page.click("details.syn-columns summary")
+    assert descriptions.is_visible() and "orphaned" in descriptions.inner_text()

@@ -1,42 +1,19 @@
 """The command line: every command documented, user errors as one line and exit code 2."""
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from synopsis.cli import cli
 
-from .conftest import REPO, RESOLUTION_ID
-
-README = (REPO / "README.md").read_text(encoding="utf-8")
-
+from .conftest import EDITION_ID, REPO, RESOLUTION_ID
 
 def run(*args: str) -> subprocess.CompletedProcess:
     """Run the installed console script as a user would."""
     return subprocess.run([sys.executable, "-m", "synopsis", *args], capture_output=True, text=True, timeout=300)
-
-
-def test_every_command_has_help_and_is_in_the_readme():
-    runner = CliRunner()
-    assert cli.commands, "no commands registered"
-    for name, command in cli.commands.items():
-        result = runner.invoke(cli, [name, "--help"])
-        assert result.exit_code == 0, result.output
-        assert command.help and len(command.help.strip()) > 20
-        assert f"synopsis {name}" in README, f"`synopsis {name}` is not documented in README.md"
-
-
-def test_readme_starts_with_the_two_commands_and_ci_runs_the_second():
-    commands = re.findall(r"```(?:sh|bash|console)?\n(.+?)\n```", README, flags=re.S)[:2]
-    serve_line, test_line = commands[0].strip(), commands[1].strip()
-    assert "synopsis serve" in serve_line
-    assert "pytest" in test_line
-    assert test_line in (REPO / ".ci" / "run").read_text()
 
 
 def test_build_and_search_through_the_console_script(tmp_path):
@@ -73,24 +50,72 @@ def test_bad_query_and_unknown_note_target(built_db):
     assert len(result.output.strip().splitlines()) == 1
 
 
-def test_compare_names_an_unknown_document_in_one_line(built_db):
-    result = CliRunner().invoke(cli, ["compare", RESOLUTION_ID, "nobody", "--db", str(built_db)])
-    assert result.exit_code == 2
-    assert result.output.strip() == "synopsis: error: nobody: no such document in the database"
-
-
-def test_compare_prints_json_for_two_documents(built_db):
+def test_compare_prints_json_for_two_documents(two_texts_db):
     import json
 
-    import sqlite3
-
-    with sqlite3.connect(built_db) as conn:
-        other = conn.execute("SELECT id FROM documents WHERE id != ? ORDER BY id LIMIT 1", (RESOLUTION_ID,)).fetchone()[0]
-    result = CliRunner().invoke(cli, ["compare", RESOLUTION_ID, other, "--db", str(built_db), "--format", "json"])
+    result = CliRunner().invoke(cli, ["compare", RESOLUTION_ID, EDITION_ID, "--db", str(two_texts_db), "--format", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert (data["left"], data["right"]) == (RESOLUTION_ID, other)
-    assert isinstance(data["alignment"], list) and isinstance(data["passages"], list)
+    assert (data["left"], data["right"]) == (RESOLUTION_ID, EDITION_ID)
+    assert data["method"] == "edition" and len(data["alignment"]) > 50
+
+
+CLOSEST = "(closest: cpsu-resolution-1956, cpsu-resolution-1956-edition, renmin-ribao-editorial-1956)"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        # an unknown id: named, with the nearest known ids
+        (["search", "Lenin", "--document", "cpsu-resolutin-1956"], "cpsu-resolutin-1956: no such document in {db} " + CLOSEST),
+        (["compare", RESOLUTION_ID, "cpsu-resolutin-1956"], "cpsu-resolutin-1956: no such document in {db} " + CLOSEST),
+        (["compare", "nosuch", "cpsu-resolutin-1956"], "nosuch, cpsu-resolutin-1956: no such documents in {db} " + CLOSEST),
+        (["note", "cpsu-resolutin-1956:2.14", "a note"], "cpsu-resolutin-1956: no such document " + CLOSEST),
+        # the same document twice
+        (["compare", RESOLUTION_ID, RESOLUTION_ID], f"{RESOLUTION_ID}: the same document on both sides (name two different documents)"),
+        # a document whose text is missing: the command that brings it
+        (["compare", RESOLUTION_ID, "khrushchev-secret-speech-1956"],
+         "khrushchev-secret-speech-1956: text missing: run `synopsis fetch khrushchev-secret-speech-1956`"),
+        (["compare", "togliatti-nuovi-argomenti-1956-en", RESOLUTION_ID],
+         "togliatti-nuovi-argomenti-1956-en: text missing: run `synopsis add FILE --id togliatti-nuovi-argomenti-1956-en --replace`"),
+        (["search", "Lenin", "--document", "renmin-ribao-editorial-1956"], None),  # a search finds nothing there, truly
+        (["note", "khrushchev-secret-speech-1956:1.1", "a note"],
+         "khrushchev-secret-speech-1956: text missing: run `synopsis fetch khrushchev-secret-speech-1956`"),
+    ],
+)
+def test_the_cli_names_what_is_wrong_with_a_document_id(two_texts_db, args, message):
+    result = CliRunner().invoke(cli, [*args, "--db", str(two_texts_db)])
+    if message is None:
+        assert result.exit_code == 0 and result.stdout == "no paragraph matches 'Lenin'\n"
+        return
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"synopsis: error: {message.format(db=two_texts_db)}\n"
+
+
+def test_search_says_how_many_more_there_are(two_texts_db):
+    from synopsis.search import search
+
+    everything = search(two_texts_db, "party", limit=10_000)
+    assert len(everything) == everything.total > 3
+    result = CliRunner().invoke(cli, ["search", "party", "--limit", "3", "--db", str(two_texts_db)])
+    assert result.exit_code == 0
+    assert result.stdout.count(":") >= 3 and result.stdout.endswith(f"\n{everything.total - 3} more (use --limit)\n")
+    alone = CliRunner().invoke(cli, ["search", "party", "--limit", str(everything.total), "--db", str(two_texts_db)])
+    assert "more (use --limit)" not in alone.stdout
+
+
+def test_dash_h_is_help_everywhere_and_the_overview_cuts_nothing():
+    runner = CliRunner()
+    for name in [None, *cli.commands]:
+        args = [name, "-h"] if name else ["-h"]
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0 and "Show this message and exit." in result.stdout, args
+    assert "--host" in runner.invoke(cli, ["serve", "-h"]).stdout
+    overview = " ".join(runner.invoke(cli, ["--help"]).stdout.split("Commands:")[1].split())
+    assert "..." not in overview
+    for name, command in cli.commands.items():
+        first_sentence = " ".join(command.help.split("\n\n")[0].split())
+        assert f"{name} {first_sentence}" in overview
 
 
 def test_serve_on_a_port_in_use_is_one_line(built_db):

@@ -225,7 +225,19 @@ def test_unknown_id_is_refused_before_any_request(two_site_catalogue):
         fetch(["no-such-doc"], documents_dir=two_site_catalogue, **FAST)
     result = CliRunner().invoke(cli, ["fetch", "no-such-doc", "--documents", str(two_site_catalogue)])
     assert result.exit_code == 2
-    assert result.stderr == f"synopsis: error: {two_site_catalogue}: no document with id 'no-such-doc'\n"
+    assert result.stderr == f"synopsis: error: no-such-doc: no such document in {two_site_catalogue} (closest: lighthouse-report, fari-intervista)\n"
+
+
+def test_offline_without_a_mirror_names_the_mirror_option(tmp_path, closed_port):
+    """No server answers the source URL (as when offline): the line says how to read a mirror instead."""
+    url = f"http://127.0.0.1:{closed_port}/speech.html"
+    docs = catalogue(tmp_path / "documents", {"speech": url})
+    result = CliRunner().invoke(cli, ["fetch", "--documents", str(docs), "--retries", "0"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"synopsis: error: speech: {url}: connection refused (offline, or no server there)"
+        " (no network? read a `wget --mirror` copy with --mirror BASE_URL)\n"
+    )
 
 
 def test_document_without_source_url_points_to_add(tmp_path):

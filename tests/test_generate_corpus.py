@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
-import generate_corpus  # noqa: E402
+import generate_corpus
 
 
 def _digest(folder: Path) -> str:

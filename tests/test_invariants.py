@@ -36,7 +36,7 @@ TITLE_BLOCKS = st.lists(
 )
 
 
-def non_space_sources(result) -> list[int]:  # noqa: ANN001
+def non_space_sources(result) -> list[int]:
     return [result.offsets.to_source(i) for i, ch in enumerate(result.text) if not ch.isspace()]
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import random
 import re
 import sqlite3
 from pathlib import Path
@@ -17,9 +16,9 @@ from synopsis.link.align import align_editions
 from synopsis.link.candidates import candidate_pairs, paragraph_shingles, shingle_postings
 from synopsis.testing.cases import PARAPHRASES, TRANSLATIONS, UNRELATED, make_database
 from synopsis.testing.cases import resolution_paragraphs as _resolution_paragraphs
-from synopsis.link.crossref import find_passages, locate_all
+from synopsis.link.crossref import locate_all
 from synopsis.testing.editions import FILLER_SENTENCES, make_edition
-from synopsis.link.normalize import LEXICON, encode_paragraphs, normalize_word, tokenize
+from synopsis.link.normalize import KEYS, encode_paragraphs, normalize_word, tokenize
 from synopsis.link.store import link_corpus
 
 
@@ -66,18 +65,18 @@ def paraphrase_db(tmp_path, resolution_paragraphs):
      ("catalogue", "catalog"), ("programme", "program")],
 )
 def test_spelling_variants_share_a_normal_form(british, american):
-    assert normalize_word(british) == normalize_word(american)
+    assert normalize_word(british, "en") == normalize_word(american, "en")
 
 
 def test_words_that_only_look_british_keep_their_form():
-    assert normalize_word("four") != normalize_word("for")
-    assert normalize_word("hour") == "hour"
-    assert normalize_word("rise") == "rise"
+    assert normalize_word("four", "en") != normalize_word("for", "en")
+    assert normalize_word("hour", "en") == "hour"
+    assert normalize_word("rise", "en") == "rise"
 
 
 def test_translation_variants_become_one_token():
-    a = tokenize("the cult of the individual of J. V. Stalin, the C.P.S.U. and Jenminjihpao")
-    b = tokenize("the cult of personality of Stalin, the Communist Party of the Soviet Union and the People's Daily")
+    a = tokenize("the cult of the individual of J. V. Stalin, the C.P.S.U. and Jenminjihpao", language="en")
+    b = tokenize("the cult of personality of Stalin, the Communist Party of the Soviet Union and the People's Daily", language="en")
     assert [n for n, c in zip(a.norms, a.content) if c] == [n for n, c in zip(b.norms, b.content) if c]
 
 
@@ -96,7 +95,7 @@ def test_token_spans_slice_back_to_words(text):
 
 
 def _index(paragraphs: list[str], doc_of) -> tuple:
-    keys, offsets = encode_paragraphs(paragraphs)
+    keys, offsets = encode_paragraphs(paragraphs, languages="en")
     hashes, paras = shingle_postings(keys, offsets)
     para_doc = np.asarray([doc_of(k) for k in range(len(paragraphs))])
     return keys, offsets, hashes, paras, para_doc
@@ -144,10 +143,10 @@ def test_focus_gives_exactly_the_pairs_of_the_focus_documents(resolution_paragra
                          max_size=40).map("".join), min_size=1, max_size=5))
 def test_encoding_many_paragraphs_gives_the_tokens_of_each(texts):
     """The corpus-wide fast path and the per-paragraph tokenizer agree on every content token."""
-    keys, offsets = encode_paragraphs(texts)
+    keys, offsets = encode_paragraphs(texts, languages="en")
     for k, text in enumerate(texts):
-        toks = tokenize(text)
-        want = [LEXICON.key_hash[key] for key, content in zip(toks.keys, toks.content) if content]
+        toks = tokenize(text, language="en")
+        want = [KEYS.key_hash[key] for key, content in zip(toks.keys, toks.content) if content]
         assert keys[offsets[k] : offsets[k + 1]].tolist() == want
 
 
@@ -240,8 +239,8 @@ def test_link_corpus_is_incremental(two_editions_db, tmp_path, resolution_paragr
     assert (again.runs_written, again.runs_deleted, again.runs_kept, again.stale_documents) == (0, 0, 4, 0)
 
     # a third document: only its pairs are linked, the editions' runs are kept
-    conn.execute("INSERT INTO documents (id, title, status, word_count, paragraph_count, quotation_count) "
-                 "VALUES ('other', 'Other', 'present', 0, 0, 0)")
+    conn.execute("INSERT INTO documents (id, title, language, status, word_count, paragraph_count, quotation_count) "
+                 "VALUES ('other', 'Other', 'en', 'present', 0, 0, 0)")
     conn.execute(
         "INSERT INTO paragraphs (document_id, ordinal, ref, kind, text, char_start, char_end, source_start, source_end, "
         "word_count) VALUES ('other', 1, 'other:1', 'body', ?, 0, 10, 0, 10, 10)",
@@ -534,6 +533,7 @@ def test_a_paragraph_sharing_only_scattered_common_words_gets_no_link(tmp_path):
 
 
 def test_the_stored_score_recomputes_from_the_stored_texts(two_quotations_db, paraphrase_db):
+    from synopsis.link.parameters import SCORE_MEASURE
     from synopsis.link.passages import stored_score
 
     for path in (two_quotations_db[0], paraphrase_db[0]):
@@ -541,10 +541,13 @@ def test_the_stored_score_recomputes_from_the_stored_texts(two_quotations_db, pa
             link_corpus(conn, cache=False)
             measures = {json.loads(p).get("score_measure") for (p,) in conn.execute(
                 "SELECT parameters FROM runs WHERE kind = 'cross_reference'")}
-        rows = _stored_links(path)
-        assert rows and measures == {"rapidfuzz.fuzz.ratio(normalized_text(source_text), normalized_text(target_text))"}
-        for *_, source_text, target_text, score, _run in rows:
-            assert score == stored_score(source_text, target_text)
+            rows = conn.execute(
+                "SELECT x.source_text, x.target_text, x.score, s.language, t.language FROM cross_references x "
+                "JOIN documents s ON s.id = x.source_document_id JOIN documents t ON t.id = x.target_document_id"
+            ).fetchall()
+        assert rows and measures == {SCORE_MEASURE}
+        for source_text, target_text, score, source_language, target_language in rows:
+            assert score == stored_score(source_text, target_text, source_language, target_language)
 
 
 def test_a_corpus_in_an_invented_language_without_stop_list_gets_precise_links(tmp_path):

@@ -8,7 +8,7 @@ from alembic import command
 
 from synopsis.build import build
 from synopsis.database import alembic_config, head_revision
-from synopsis.errors import UnknownTarget
+from synopsis.errors import UnknownDocument, UnknownTarget
 from synopsis.notes import note, notes
 
 from .conftest import RESOLUTION_ID
@@ -47,7 +47,9 @@ def test_notes_are_listed_with_their_targets(noted_db):
 
 def test_an_unknown_target_is_refused(noted_db):
     db, _ = noted_db
-    with pytest.raises(UnknownTarget, match=r"^nowhere:9\.9: names no paragraph or quotation"):
+    with pytest.raises(UnknownTarget, match=r"^cpsu-resolution-1956:99\.9: names no paragraph or quotation"):
+        note(db, "cpsu-resolution-1956:99.9", "lost")
+    with pytest.raises(UnknownDocument, match=r"^nowhere: no such document \(closest: "):
         note(db, "nowhere:9.9", "lost")
     with pytest.raises(UnknownTarget, match="no row 999999 in paragraphs"):
         note(db, "paragraphs:999999", "lost")

@@ -45,7 +45,8 @@ def test_index_overview_lists_documents_and_the_matrix(hostile_site):
 def test_compare_form_without_documents(hostile_site):
     html = hostile_site.get("/compare").text
     assert '<select id="syn-a" name="a">' in html
-    assert 'value="delta"' not in html  # a missing text cannot be compared
+    assert '<option value="delta">Delta &lt;u&gt;missing&lt;/u&gt; (1957-01-01) – text missing</option>' in html
+    assert "syn-add-second" not in html  # three texts present: nothing to explain
     assert_escaped(html)
 
 
@@ -289,3 +290,95 @@ def test_real_corpus_pages(built_site):
     assert len(longest["text"]) > 0
     assert built_site.get(f"/-/cite/{first[0]['ref']}").status_code == 302
     assert built_site.get(f"/compare?a={RESOLUTION_ID}&b=khrushchev-secret-speech-1956").status_code == 200
+
+
+# --- pages that say what is missing and lead on (the real corpus: one text of five) -------
+
+MISSING_IDS = ["khrushchev-secret-speech-1956", "renmin-ribao-editorial-1956", "togliatti-nuovi-argomenti-1956",
+               "togliatti-nuovi-argomenti-1956-en"]
+
+
+def _documents_table(html: str) -> str:
+    return html.split('<table class="syn-documents">')[1].split("</table>")[0]
+
+
+def test_index_lists_present_texts_first_and_says_how_to_add_the_others(built_site):
+    html = built_site.get("/").text
+    table = _documents_table(html)
+    order = re.findall(r'<code class="syn-ref">([^<]+)</code>', table)
+    assert order[0] == RESOLUTION_ID and sorted(order[1:]) == MISSING_IDS
+    assert "`" not in table  # status in words, links and code, never literal backticks
+    assert table.count("Text missing") == 4 and table.count("Text loaded") == 1
+    assert "<code>synopsis fetch khrushchev-secret-speech-1956</code>" in table
+    assert "<code>synopsis add FILE --id togliatti-nuovi-argomenti-1956-en --replace</code>" in table
+    assert '<a href="https://www.marxists.org/' in table  # the source page of a missing text
+    assert html.count("Data license:") == 1
+
+
+def test_index_with_one_text_promises_the_matrix_and_offers_every_document(built_site):
+    html = built_site.get("/").text
+    assert 'aria-label="Passages shared between documents"' not in html
+    assert "syn-matrix-later" in html
+    form = html.split('<select id="syn-a" name="a">')[1].split("</select>")[0]
+    assert re.findall(r'value="([^"]+)"', form) == [RESOLUTION_ID, *sorted(MISSING_IDS, key=lambda i: _date(built_site, i))]
+    assert form.count("– text missing") == 4
+    assert "Only one document has its text here" in html and "<code>synopsis fetch ID</code>" in html
+
+
+def _date(site, doc_id: str) -> tuple:
+    row = site.get(f"/{site.db_name}/documents/{doc_id}.json?_shape=array").json()[0]
+    return (row["date"] or "9999", doc_id)
+
+
+def test_index_with_two_texts_shows_the_matrix(two_texts_site):
+    from tests.conftest import EDITION_ID
+
+    html = two_texts_site.get("/").text
+    assert 'aria-label="Passages shared between documents"' in html
+    assert f'href="/compare?a={RESOLUTION_ID}&amp;b={EDITION_ID}"' in html
+    assert "syn-add-second" not in html and "syn-matrix-later" not in html
+
+
+def test_compare_with_a_missing_text_says_so_and_how_to_add_it(built_site):
+    response = built_site.get(f"/compare?a={RESOLUTION_ID}&b=khrushchev-secret-speech-1956")
+    assert response.status_code == 200
+    html = response.text
+    assert "is missing, so there is nothing to compare yet" in html
+    assert "<code>synopsis fetch khrushchev-secret-speech-1956</code>" in html
+    assert "synopsis link" not in html and "`" not in html.split("<body")[1]
+    assert 'role="table"' not in html  # no empty alignment pretending to be a comparison
+
+
+def test_compare_with_a_mistyped_id_names_the_closest(built_site):
+    response = built_site.get("/compare?a=cpsu-resolutin-1956&b=renmin-ribao-editorial-1956")
+    assert response.status_code == 404
+    assert "cpsu-resolutin-1956: no such document (closest: cpsu-resolution-1956," in response.text
+
+
+def test_a_paragraph_page_names_its_section_by_number(built_site):
+    db = built_site.db_name
+    para = built_site.get(f"/{db}/paragraphs.json", params={"ref": f"{RESOLUTION_ID}:2.3", "_shape": "array"}).json()[0]
+    html = built_site.get(f"/{db}/paragraphs/{para['id']}").text
+    kicker = html.split('<p class="syn-kicker">')[1].split("</p>")[0]
+    assert kicker.endswith(" · Section 2")
+    assert "HOW, indeed" not in kicker  # the section's opening words are not its name
+
+
+@pytest.mark.parametrize(
+    ("number", "heading", "label"),
+    [("2", None, "Section 2"), ("II", "II. The Cult", "Section II: The Cult"), (None, "Introduction", "Introduction"),
+     ("3", "Conclusions", "Section 3: Conclusions"), (None, None, None)],
+)
+def test_section_label(number, heading, label):
+    from synopsis.publish.queries import section_label
+
+    assert section_label(number, heading) == label
+
+
+def test_table_pages_fold_the_column_descriptions(built_site):
+    html = built_site.get(f"/{built_site.db_name}/annotations").text
+    folded = html.split('<details class="syn-columns"><summary>What each column holds</summary>')
+    assert len(folded) == 2
+    assert folded[1].lstrip().startswith('<dl class="column-descriptions">')
+    assert html.index("syn-columns") < html.index("column-descriptions")
+    assert html.count("Data license:") == 1

@@ -171,8 +171,8 @@ class Processes:
         n = len(self.started)
         process = subprocess.Popen(
             [*command, *map(str, args)],
-            stdout=open(self.folder / f"process-{n}.out", "w"),  # noqa: SIM115 - closed with the process
-            stderr=open(self.folder / f"process-{n}.err", "w"),  # noqa: SIM115
+            stdout=open(self.folder / f"process-{n}.out", "w"),  # closed with the process
+            stderr=open(self.folder / f"process-{n}.err", "w"),
             start_new_session=True,
         )
         process.err_path = self.folder / f"process-{n}.err"
@@ -366,7 +366,7 @@ def test_a_fifty_megabyte_single_paragraph_is_built_as_one_paragraph(tmp_path):
     assert len(stored) == 1
     assert stored[0][0] == len(text)
     assert (stored[0][1], stored[0][2]) == (text[:200], text[-200:])
-    print(f"50 MB single paragraph built in {seconds:.1f}s")  # noqa: T201 - for the record (-s)
+    print(f"50 MB single paragraph built in {seconds:.1f}s")
 
 
 # ----------------------------------------------------------------------------- killed builds
@@ -504,7 +504,7 @@ def test_builds_killed_at_any_moment_leave_the_previous_database_and_the_next_bu
     )
     assert served.returncode == 0, served.stderr
     assert generated <= {row["id"] for row in json.loads(served.stdout)}
-    print("kills survived (moment, workers seen, .building left):", survived)  # noqa: T201 - for the record (-s)
+    print("kills survived (moment, workers seen, .building left):", survived)
 
 
 def test_a_killed_builds_leftovers_do_not_undo_a_later_note(growing_corpus, processes, tmp_path):

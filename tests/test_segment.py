@@ -10,12 +10,13 @@ from hypothesis import strategies as st
 from synopsis.ingest.clean import clean
 from synopsis.ingest.model import Doc, DocumentMeta
 from synopsis.ingest.segment import segment, split_sentences
+from synopsis.languages import profile_for
 
 CLOSING = tuple('.?!:;”"’)…')
 
 
 def segmented(markdown: str) -> Doc:
-    doc = Doc(meta=DocumentMeta(id="made-up", title="Made up"), format="markdown", source=markdown)
+    doc = Doc(meta=DocumentMeta(id="made-up", title="Made up", language="en"), format="markdown", source=markdown)
     return segment(clean(doc))
 
 
@@ -146,7 +147,7 @@ def test_sentences_tile_their_paragraphs(resolution_doc):
         assert own[0].start == p.start and own[-1].end == p.end
         for a, b in zip(own, own[1:]):
             assert doc.text[a.end : b.start] == " "
-    assert len(doc.sentences) == sum(len(split_sentences(t)) for t in texts(doc, doc.paragraphs))
+    assert len(doc.sentences) == sum(len(split_sentences(t, profile_for("en"))) for t in texts(doc, doc.paragraphs))
 
 
 @pytest.mark.parametrize(
@@ -165,7 +166,7 @@ def test_sentences_tile_their_paragraphs(resolution_doc):
     ],
 )
 def test_split_sentences(text, expected):
-    assert [text[s.start : s.end] for s in split_sentences(text)] == expected
+    assert [text[s.start : s.end] for s in split_sentences(text, profile_for("en"))] == expected
 
 
 # ------------------------------------------------------------ made-up texts

@@ -18,7 +18,7 @@ from synopsis.errors import SynopsisError
 class SynopsisGroup(click.Group):
     """A click group that reports user errors in one line, without a traceback."""
 
-    def invoke(self, ctx: click.Context):  # noqa: ANN201 - click's signature
+    def invoke(self, ctx: click.Context):  # click's signature
         try:
             return super().invoke(ctx)
         except SynopsisError as error:
@@ -32,8 +32,19 @@ class SynopsisGroup(click.Group):
             click.echo("synopsis: interrupted", err=True)
             sys.exit(130)
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List each command with the whole first sentence of its help, wrapped, never cut with "..."."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=10_000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
-@click.group(cls=SynopsisGroup, context_settings={"help_option_names": ["--help"]})
+
+@click.group(cls=SynopsisGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="synopsis")
 @click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug).")
 def cli(verbose: int) -> None:

@@ -45,7 +45,7 @@ def _stop_on_sigterm() -> None:
     """Let ``kill PID`` stop a build the way Ctrl-C does: the half-built file is removed and
     the user is told in one line (Python's default for SIGTERM is to vanish silently)."""
 
-    def interrupt(_signum, _frame) -> None:  # noqa: ANN001
+    def interrupt(_signum, _frame) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, interrupt)
@@ -54,7 +54,7 @@ def _stop_on_sigterm() -> None:
 @cli.command(name="serve")
 @db_option
 @documents_option
-@click.option("-h", "--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 exposes it to the network).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 exposes it to the network).")
 @click.option("-p", "--port", type=int, default=8001, show_default=True, help="Port to listen on.")
 @click.option("--metadata", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None, help="Datasette metadata file (default: the project's datasette-metadata.json).")
 @click.option("--no-build", is_flag=True, help="Serve the database as it is, even if older than its sources.")
@@ -85,6 +85,8 @@ def search_command(query: str, db_path: Path, limit: int, document: str | None) 
         snippet = escape(hit.snippet).replace(MARK_START, "[bold yellow]").replace(MARK_END, "[/bold yellow]")
         out.print(f"[bold]{escape(hit.ref)}[/bold]  {escape(hit.document_title)}")
         out.print(f"  {snippet}\n")
+    if hits.total > len(hits):
+        out.print(f"{hits.total - len(hits):,} more (use --limit)")
 
 
 @cli.command(name="note")

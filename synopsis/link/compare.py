@@ -14,6 +14,7 @@ import textwrap
 from pathlib import Path
 
 from synopsis.errors import BadDatabase, BadFormat, DatabaseMissing, UnknownDocument
+from synopsis.validate import require_documents
 
 __all__ = ["compare", "compare_rows", "FORMATS"]
 
@@ -92,6 +93,7 @@ def compare(db_path: str | Path, a: str, b: str, *, fmt: str = "table") -> str:
     path = Path(db_path)
     if not path.exists():
         raise DatabaseMissing(f"{path}: no database here (run `synopsis build`)")
+    require_documents(path, [a, b], with_text=True, distinct=True)
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         data = compare_rows(conn, a, b)

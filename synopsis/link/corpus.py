@@ -29,6 +29,7 @@ class ParagraphCorpus:
     doc_first: np.ndarray  # paragraphs of document k: [doc_first[k], doc_first[k + 1])
     roots: dict[str, str]  # each document's work: the root of its version_of chain
     ingest_digest: dict[str, str | None]  # the build's digest of each document's rows, if it recorded one
+    languages: dict[str, str | None] = field(default_factory=dict)  # each document's language (ISO 639), if known
     quotes: dict[int, list[QuotationMark]] = field(default_factory=dict)  # paragraph id → its quotations
 
     def __len__(self) -> int:
@@ -37,6 +38,10 @@ class ParagraphCorpus:
     def paragraph_range(self, k: int) -> range:
         """Paragraph indices of document index ``k``."""
         return range(int(self.doc_first[k]), int(self.doc_first[k + 1]))
+
+    def language_of(self, p: int) -> str | None:
+        """The language of paragraph ``p``'s document (its tokenisation follows it)."""
+        return self.languages.get(self.docs[int(self.para_doc[p])])
 
     def root_of(self, k: int) -> str:
         """The work of document index ``k``."""
@@ -61,8 +66,11 @@ def read_corpus(db: sqlite3.Connection) -> ParagraphCorpus:
     """Every paragraph, quotation and work of the database, in canonical order."""
     version_of: dict[str, str | None] = {}
     ingest_digest: dict[str, str | None] = {}
-    for doc_id, of, pipeline_sha256 in db.execute("SELECT id, version_of, pipeline_sha256 FROM documents"):
-        version_of[doc_id], ingest_digest[doc_id] = of or None, pipeline_sha256
+    languages: dict[str, str | None] = {}
+    for doc_id, of, pipeline_sha256, language in db.execute(
+        "SELECT id, version_of, pipeline_sha256, language FROM documents"
+    ):
+        version_of[doc_id], ingest_digest[doc_id], languages[doc_id] = of or None, pipeline_sha256, language
     pids: list[int] = []
     pdocs: list[str] = []
     ordinals: list[int] = []
@@ -87,5 +95,5 @@ def read_corpus(db: sqlite3.Connection) -> ParagraphCorpus:
     doc_first = np.searchsorted(para_doc, np.arange(len(docs) + 1))
     return ParagraphCorpus(
         pids=pids, ordinals=ordinals, texts=texts, docs=docs, para_doc=para_doc, doc_first=doc_first,
-        roots=work_roots(version_of), ingest_digest=ingest_digest, quotes=quotes,
+        roots=work_roots(version_of), ingest_digest=ingest_digest, quotes=quotes, languages=languages,
     )

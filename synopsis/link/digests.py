@@ -56,7 +56,7 @@ def document_digests(corpus: ParagraphCorpus, params_json: str) -> DocumentDiges
             text[d] = sha("tokens", NORMALIZE_VERSION, "ingest", ingest)
             link[d] = sha("link", LINK_VERSION, params_json, root, "ingest", ingest)
             continue
-        th = hashlib.sha256(f"tokens\x1e{NORMALIZE_VERSION}\x1e".encode())
+        th = hashlib.sha256(f"tokens\x1e{NORMALIZE_VERSION}\x1e{corpus.languages.get(d) or ''}\x1e".encode())
         lh = hashlib.sha256(f"link\x1e{LINK_VERSION}\x1e{params_json}\x1e{root}\x1e".encode())
         for p in corpus.paragraph_range(k):
             encoded = corpus.texts[p].encode("utf-8")

@@ -5,30 +5,35 @@ token keeps both (as a CollateX token keeps the text as found beside its normal 
 
 What normalisation folds, and why
     Two translations of one original, or two printings of one translation, differ in ways
-    that say nothing about whether they are the same passage:
+    that say nothing about whether they are the same passage. Everything that depends on
+    the language follows the document's ``language`` through its profile
+    (:mod:`synopsis.languages`; one :class:`Lexicon` per language, :func:`lexicon_for`);
+    an unknown language gets language-neutral rules (no stemmer, no stop words), never
+    English's.
 
     * case, punctuation, quote marks (straight or curly), dashes, Markdown emphasis;
-    * accents (``Togliatti``/``Togliatti`` with a combining mark) — folded by NFKD;
-    * British and American spelling: -our/-or (labour/labor), -ise/-ize and
-      -isation/-ization (organise/organize), -yse/-yze, -tre/-ter, -bre/-ber, -ogue/-og,
-      doubled l before a suffix (travelled/traveled), plus a small table of words the
-      rules cannot reach (defence/defense, programme/program, judgement/judgment ...).
-      Spellings are folded to one form on *both* sides, so the direction does not matter
-      and a rare collision (``prize``/``prise``) costs nothing;
-    * translation variants (:data:`SYNONYMS`): the words two translators of one Russian,
-      Italian or Chinese sentence choose differently — rude/coarse, defect/shortcoming/
-      fault, intolerable/unbearable/impermissible, error/mistake, boundless/immeasurable,
-      "secretary-general"/"general secretary" — are one token. The table is small and
-      written for the political prose of this corpus; a word joins it only when it is a
-      common alternative rendering of one source word. It changes nothing unless a whole
-      passage also agrees, so a merged pair costs at worst a little precision;
-    * the names this corpus turns on (a phrase table, :data:`PHRASES`): "cult of the
-      individual", "cult of personality", "personality cult" are one term; Jenminjihpao,
-      Jen Min Jih Pao, Renmin Ribao, People's Daily one newspaper; "Communist Party of the
-      Soviet Union", C.P.S.U. and CPSU one party; U.S.S.R., USSR and "Soviet Union" one
-      state; "V. I. Lenin" is Lenin and "J. V. Stalin" is Stalin;
-    * possessives (Stalin's → stalin) and inflections and derivations, by the Snowball
-      English stemmer (PyStemmer, in C): tolerant/tolerance/tolerable are one stem.
+    * accents (``perché``/``perche``, ``Togliatti`` with a combining mark), dropped from
+      the stem (NFKD) after the stemmer has read them;
+    * words: the profile's word pattern — letters and digits; inner apostrophes join a
+      possessive (English ``Stalin's`` → ``stalin``) and split an elision (French and
+      Italian ``l'homme``, ``dell'URSS``: two words); an ideograph is a word by itself, so
+      Chinese is linked character by character (a shingle of n tokens is a character
+      n-gram);
+    * spelling variants (the profile's ``spelling``): for English, British and American
+      -our/-or, -ise/-ize, -tre/-ter, -ogue/-og, doubled l, and a table of words the rules
+      cannot reach (defence/defense, programme/program). Folded on *both* sides, so the
+      direction does not matter and a rare collision (``prize``/``prise``) costs nothing;
+    * translation variants (the profile's ``synonyms``): the words two translators of one
+      sentence choose differently — rude/coarse, error/mistake, errore/sbaglio — are one
+      token. The tables are small and written for the political prose of this corpus; they
+      change nothing unless a whole passage also agrees;
+    * names and phrases (the profile's ``names`` and ``phrases``): "cult of the
+      individual", "cult of personality", "culto della personalità", "культ личности",
+      "个人崇拜" are one token (``cult_individual``) in every language, as "V. I. Lenin",
+      "Lénine" and "列宁" are ``lenin``: the tokens are the profile's, shared by all
+      languages, so names meet across translations;
+    * inflections and derivations, by the language's Snowball stemmer (PyStemmer, in C):
+      tolerant/tolerance/tolerable, comunisti/comunista/comunismo are one stem.
 
 OCR noise
     Letters a scanner confuses (``rn``/``m``, ``1``/``l``/``i``, ``cl``/``d``, ``vv``/``w``)
@@ -46,167 +51,36 @@ Speed
     path (:func:`tokenize`) keeps character offsets and is used only for the paragraphs
     that the candidate stage puts forward. Both paths give the same tokens (a test checks).
 
-Stop words (:data:`STOP_WORDS`) stay in the token stream of :func:`tokenize` (spans and
+Stop words (the profile's list, if it has one) stay in the token stream of :func:`tokenize` (spans and
 character-level scoring need them) and are marked; the index and the passage alignment
 skip them.
 """
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import itertools
 import multiprocessing
 import os
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 import Stemmer
 
+from synopsis.languages import CJK, NEUTRAL_CODE, Profile, profile_for
 from synopsis.link.arrays import ranges as _ranges
 
 __all__ = [
     "Tokens", "tokenize", "normalize_word", "normalized_text", "encode_paragraphs", "ocr_key",
-    "STOP_WORDS", "PHRASES", "SYNONYMS", "LEXICON", "Lexicon", "NORMALIZE_VERSION",
+    "Lexicon", "lexicon_for", "KEYS", "NORMALIZE_VERSION",
 ]
 
-NORMALIZE_VERSION = "2"
+NORMALIZE_VERSION = "3"
 """Part of every link digest: bumped whenever a token's norm or key can change."""
-
-# A word: letters and digits, with inner apostrophes (Stalin's; workers' is cut at the
-# trailing apostrophe). Hyphens and dashes separate words: "co-existence" and
-# "coexistence" meet through the word table below.
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-
-STOP_WORDS = frozenset(
-    """a an the of to in on at by for from with as and or but nor so yet is are was were be been
-    being am it its this that these those which who whom whose what there here than then
-    has have had having do does did not no he she they them their his her we our us you your
-    i me my will would shall should can could may might must also all any such very
-    one more only other into between up out about over under against upon after before
-    through while because if most every each where how same own when why too
-    itself himself herself themselves ourselves myself him hers theirs ours yours
-    some many much few both either neither just even still again ever never
-    now thus hence therefore however although though whether until unless since
-    quite fully entirely completely wholly perfectly rather somewhat excessively overly
-    exceedingly extremely""".split()
-)
-"""Function words (the words any two English paragraphs share, whatever they say), and the
-intensifiers translators add or drop at will ("too rude"/"excessively rude", "quite
-tolerable"/"fully tolerable")."""
-
-# Phrase table: sequences of folded words → one canonical token. Longest phrases are
-# tried first. Keys are tuples of words as the folding gives them (before stemming).
-_PHRASE_SOURCES: dict[str, list[str]] = {
-    "cult_individual": [
-        "cult of the individual", "cult of individual", "cult of personality",
-        "cult of the personality", "personality cult", "cult of the person",
-        "cult of person", "individual cult",
-    ],
-    "renmin_ribao": [
-        "jenminjihpao", "jen min jih pao", "jenmin jihpao", "renmin ribao", "renminribao",
-        "people's daily", "peoples daily", "people daily",
-    ],
-    "cpsu": [
-        "communist party of the soviet union", "c p s u", "cpsu", "cpsu's",
-        "communist party of soviet union",
-    ],
-    "ussr": ["u s s r", "ussr", "soviet union", "union of soviet socialist republics"],
-    "lenin": ["v i lenin", "vladimir ilyich lenin", "vladimir ilyich", "v i lenin's"],
-    "stalin": ["j v stalin", "joseph stalin", "josef stalin", "j stalin"],
-    "gensec": ["general secretary", "secretary general", "secretary-general", "gensek"],
-}
-
-# Translation variants: every word of a group becomes the group's first word. Groups
-# are of alternative renderings of one source word in this corpus's prose (Russian,
-# Italian, Chinese originals); inflections are reached through the stemmer.
-_SYNONYM_GROUPS = """
-rude coarse crude uncouth
-defect defects shortcoming shortcomings fault faults failing failings flaw flaws drawback drawbacks
-intolerable unbearable impermissible inadmissible insufferable unendurable
-tolerable bearable permissible admissible
-relation relations dealing dealings contact contacts intercourse
-error errors mistake mistakes
-boundless immeasurable unlimited unbounded limitless
-propose proposes proposed suggest suggests suggested
-consider considers considered ponder contemplate
-remove removes removed removing removal dismiss dismissed dismissal oust ousted
-appoint appoints appointed appointing designate nominate
-capricious whimsical wayward
-attentive considerate
-polite courteous
-loyal faithful
-tolerant patient
-certain sure
-able capable
-caution care circumspection prudence
-concentrate concentrated accumulate accumulated amass amassed
-sufficient adequate
-struggle struggles fight fights combat
-enemy enemies foe foes adversary adversaries
-serious grave
-significant important
-essential necessary
-entire whole
-demonstrate demonstrates demonstrated show shows showed
-enormous tremendous huge immense vast
-violation violations breach breaches infringement infringements
-essence substance gist
-gain gains conquest conquests achievement achievements
-intellectual intellectuals intelligentsia
-previous earlier former prior
-behest behests precept precepts injunction injunctions bidding
-regard regards regarded treat treats treated
-worship worshipping worshiping veneration adulation idolization glorification
-strike struck expunge expunged eliminate eliminated
-encourage encourages encouraging promote promotes promoting foster fostering
-intellect intellects
-forecast forecasts foresight prediction predictions prophecy
-openly frankly publicly
-strengthen strengthening reinforce reinforcing consolidate consolidating
-counter countering counteract counteracting
-intrigue intrigues machination machinations
-hostile inimical
-say says said declare declares declared remark remarked
-stress stressed emphasise emphasised
-steadily consistently
-stubborn persistent
-rightly correctly
-progress advance
-possibly perhaps
-believe believes think thinks
-individual personality
-"""
-
-# Words that spelling rules cannot reach, folded to one form (British → American here,
-# but the direction is immaterial: both sides are folded the same way).
-_WORD_TABLE = {
-    "defence": "defense", "offence": "offense", "pretence": "pretense", "licence": "license",
-    "programme": "program", "programmes": "programs", "judgement": "judgment",
-    "acknowledgement": "acknowledgment", "grey": "gray", "sceptical": "skeptical",
-    "sceptic": "skeptic", "connexion": "connection", "shew": "show", "shewn": "shown",
-    "towards": "toward", "amongst": "among", "whilst": "while", "learnt": "learned",
-    "spelt": "spelled", "burnt": "burned", "enrol": "enroll", "fulfil": "fulfill",
-    "skilful": "skillful", "wilful": "willful", "instalment": "installment",
-    "manoeuvre": "maneuver", "manoeuvres": "maneuvers", "encyclopaedia": "encyclopedia",
-    "mediaeval": "medieval", "aeroplane": "airplane", "cheque": "check", "tyre": "tire",
-    "storey": "story", "plough": "plow", "draught": "draft", "gaol": "jail",
-    "cooperation": "co operation", "coexistence": "co existence", "peaceloving": "peace loving",
-    "largescale": "large scale", "secretarygeneral": "secretary general",
-}
-
-_OUR_EXCEPTIONS = frozenset(
-    "four your hour tour pour sour flour detour contour devour amour velour dour scour our "
-    "troubadour paramour".split()
-)
-_OUR = re.compile(r"^(?P<stem>\w{2,}?)our(?P<suf>s|ed|ing|able|ably|ite|ites|er|ers|ful|less|ism|ist|ists)?$")
-_IZE = re.compile(r"(?<=\w\w)(?:iz|yz)(?=(?:e|es|ed|ing|er|ers|ation|ations|able)$)")
-_TRE = re.compile(r"(?<=\w\w)([tb])re(s|d)?$")
-_OGUE = re.compile(r"(?<=\w\w)ogue(s)?$")
-_LL = re.compile(r"(?<=\w\w[aeiou])ll(?=(?:ed|ing|er|ers|ous)$)")
-
 
 
 def _strip_accents(word: str) -> str:
@@ -230,50 +104,6 @@ def _unscan(word: str) -> str:
     return word
 
 
-def _fold_word(word: str) -> str:
-    """OCR letters, lowercase, accents, apostrophes, British/American spelling (may give two words)."""
-    w = _strip_accents(_unscan(word)).lower()
-    if "'" in w or "’" in w:
-        w = w.replace("’", "'")
-        if w.endswith("'s"):
-            w = w[:-2]
-        w = w.replace("'", "")
-    w = _WORD_TABLE.get(w, w)
-    if " " in w:
-        return w
-    # each rule only where its letters are (a substring test is far cheaper than a regex)
-    if "our" in w:
-        m = _OUR.match(w)
-        if m and m.group("stem") + "our" not in _OUR_EXCEPTIONS and w not in _OUR_EXCEPTIONS:
-            w = m.group("stem") + "or" + (m.group("suf") or "")
-    if "z" in w:
-        w = _IZE.sub(lambda m: "is" if m.group(0) == "iz" else "ys", w)
-    if "re" in w and w != "macabre":
-        w = _TRE.sub(lambda m: m.group(1) + "er" + (m.group(2) or "").replace("d", "ed"), w)
-    if "ogue" in w:
-        w = _OGUE.sub(lambda m: "og" + (m.group(1) or ""), w)
-    if "ll" in w:
-        w = _LL.sub("l", w)
-    return w
-
-
-_STEMMER = Stemmer.Stemmer("english")
-_STEMMER.maxCacheSize = 0  # the lexicon memoises every word already; PyStemmer's cache only costs time
-
-
-def _stem(w: str) -> str:
-    """The Snowball (Porter 2) stem of a folded word: inflections and derivations.
-
-    Translators choose other inflections as often as other words, and other derivations
-    of one root nearly as often ("more tolerant, more loyal" / "greater tolerance,
-    greater loyalty"), so the stemmer folds tolerance/tolerant/tolerable/tolerated to one
-    stem. Words with digits (numbers, OCR damage) are left as they are.
-    """
-    if not w.isalpha():
-        return w
-    return _STEMMER.stemWord(w)
-
-
 _OCR_FOLD = str.maketrans({"1": "l", "i": "l", "|": "l", "!": "l", "0": "o", "5": "s"})
 
 
@@ -291,19 +121,73 @@ def ocr_key(norm: str) -> str:
     return norm.translate(_OCR_FOLD).replace("rn", "m").replace("vv", "w").replace("cl", "d")
 
 
-def _build_synonyms() -> dict[str, str]:
-    """OCR key of a variant's stem → canonical stem (the group's first word, stemmed)."""
-    table: dict[str, str] = {}
-    for line in _SYNONYM_GROUPS.strip().splitlines():
-        words = line.split()
-        canonical = _stem(_fold_word(words[0]))
-        for w in words:
-            table[ocr_key(_stem(_fold_word(w)))] = canonical
-    return table
+class _Folding:
+    """One language's word folding: the parts of its profile that make a word's norm.
 
+    A word is folded in this order: OCR repairs, lowercase (NFC, so a combining accent
+    joins its letter), the apostrophe (a possessive ending dropped), the spelling table
+    and rules (``labour``/``labor``). Its norm is then the language's Snowball stem of the
+    folded word, with accents dropped (NFKD, combining marks removed), then the
+    translation variants (:attr:`synonyms`). The stemmer sees the accents because Snowball
+    reads them (French ``nationalité`` → ``national``; without the accent, ``nationalit``);
+    the norm drops them so that ``perché`` and a printer's ``perche`` still meet.
+    """
 
-SYNONYMS = _build_synonyms()
-_STOP_NORMS = STOP_WORDS | {_stem(_fold_word(w)) for w in STOP_WORDS}
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
+        self.word_re = profile.word_pattern
+        self.table = {_strip_accents(a).lower(): b.lower() for a, b in profile.spelling_words}
+        self.rules = [(re.compile(pattern), replacement) for pattern, replacement in profile.spelling_rules]
+        self.stemmer = None
+        if profile.stemmer:
+            self.stemmer = Stemmer.Stemmer(profile.stemmer)
+            self.stemmer.maxCacheSize = 0  # the lexicon memoises every word already; PyStemmer's cache only costs time
+        self.synonyms: dict[str, str] = {}
+        for group in profile.synonyms:
+            canonical = self.stripped_stem(self.fold(group[0]))
+            for w in group:
+                self.synonyms[ocr_key(self.stripped_stem(self.fold(w)))] = canonical
+        stops = {self.fold(w) for w in profile.stop_words}
+        self.stop_norms = frozenset({_strip_accents(w) for w in stops} | {self.stripped_stem(w) for w in stops})
+
+    def fold(self, word: str) -> str:
+        """OCR letters, lowercase, apostrophes, spelling variants (may give two words)."""
+        w = _unscan(word).lower()
+        if not w.isascii():
+            w = unicodedata.normalize("NFC", w)
+        if "'" in w or "’" in w:
+            w = w.replace("’", "'")
+            if w.endswith("'s") and self.profile.apostrophe == "possessive":
+                w = w[:-2]
+            w = w.replace("'", "")
+        w = self.table.get(w, w)
+        if " " in w:
+            return w
+        for pattern, replacement in self.rules:
+            w = pattern.sub(replacement, w)
+        return w
+
+    def stem(self, w: str) -> str:
+        """The Snowball stem of a folded word, in the language's stemmer: inflections and
+        derivations.
+
+        Translators choose other inflections as often as other words, and other derivations
+        of one root nearly as often ("more tolerant, more loyal" / "greater tolerance,
+        greater loyalty"), so the stemmer folds tolerance/tolerant/tolerable/tolerated to one
+        stem. Words with digits (numbers, OCR damage) are left as they are, and so is every
+        word of a language with no stemmer.
+        """
+        if self.stemmer is None or not w.isalpha():
+            return w
+        return self.stemmer.stemWord(w)
+
+    def stripped_stem(self, folded: str) -> str:
+        return _strip_accents(self.stem(folded))
+
+    def norm(self, folded: str) -> str:
+        """A folded word's norm: its stem without accents, or its variant group's form."""
+        stem = self.stripped_stem(folded)
+        return self.synonyms.get(ocr_key(stem), stem)
 
 
 def _stable_hash(text: str) -> int:
@@ -311,8 +195,31 @@ def _stable_hash(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little") >> 1
 
 
+class KeyTable:
+    """OCR keys and their stable hashes, shared by every language's :class:`Lexicon`, so a
+    key id means the same word in every document (a name, a number, a shared term)."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.key_id: dict[str, int] = {}
+        self.key_hash: list[int] = []
+
+    def id(self, key: str) -> int:
+        kid = self.key_id.get(key)
+        if kid is None:
+            kid = self.key_id[key] = len(self.keys)
+            self.keys.append(key)
+            self.key_hash.append(_stable_hash(key))
+        return kid
+
+
+KEYS = KeyTable()
+"""The process's key table (what :attr:`Tokens.keys` index)."""
+
+
 _SEPARATOR = "\x00\x01\x00"
 """A whitespace chunk put between paragraphs when many are split at once."""
+_IDEOGRAPH = re.compile(f"[{CJK}]")
 
 
 class _Memo(dict):
@@ -330,20 +237,25 @@ class _Memo(dict):
 
 
 class Lexicon:
-    """Every distinct word seen, normalised once.
+    """Every distinct word seen in one language, normalised once.
 
     Levels, each an integer id into lists kept here:
 
-    * *raw word* (what the regex found) → tuple of *folded word* ids (one, or two when
-      the word table splits a word: ``cooperation`` → ``co operation``);
-    * *folded word* → *norm* id (synonyms, stemming) — phrases are matched on folded
-      words and give a norm of their own;
-    * *norm* → *key* id (OCR skeleton) and its stable 63-bit hash, what the index stores.
+    * *raw word* (what the language's word pattern found) → tuple of *folded word* ids
+      (one, or two when the spelling table splits a word: ``cooperation`` → ``co operation``);
+    * *folded word* → *norm* id (synonyms, stemming) — phrases and names are matched on
+      folded words and give a norm of their own (the profile's token: ``lenin`` in every
+      language, so names meet across translations);
+    * *norm* → *key* id (OCR skeleton, in the shared :data:`KEYS`) and its stable 63-bit
+      hash, what the index stores.
 
     Ids are local to the process; only key hashes leave it (the link cache).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, profile: Profile | None = None, keys: KeyTable | None = None) -> None:
+        self.profile = profile or profile_for(None)
+        self.fold = _Folding(self.profile)
+        self.word_re = self.fold.word_re
         self.folded: list[str] = []
         self.fid: dict[str, int] = {}
         self.fid_norm: list[int] = []
@@ -351,9 +263,9 @@ class Lexicon:
         self.norm_id: dict[str, int] = {}
         self.norm_key: list[int] = []
         self.norm_content: list[bool] = []
-        self.keys: list[str] = []
-        self.key_id: dict[str, int] = {}
-        self.key_hash: list[int] = []
+        table = keys or KEYS
+        self.key_table = table
+        self.keys, self.key_id, self.key_hash = table.keys, table.key_id, table.key_hash
         self.word = _Memo(self._word)  # raw regex word → tuple of fids
         self.chunk_parts: list[tuple[int, ...]] = [()]  # chunk id → fids; id 0 separates paragraphs
         self.chunk_id = _Memo(self._chunk_id)  # whitespace chunk → chunk id
@@ -363,16 +275,19 @@ class Lexicon:
         self.phrase_first: set[int] = set()
         self.max_phrase = 1
         self._arrays: tuple | None = None
-        for canonical, variants in _PHRASE_SOURCES.items():
+        sources = [*self.profile.phrases, *((token, aliases) for _, token, aliases in self.profile.names)]
+        for canonical, variants in sources:
             nid = self._norm(canonical, content=True)
-            for variant in variants:
-                fids = tuple(f for raw in _WORD.findall(variant) for f in self.word[raw])
+            # as written, and without accents (a text printed without them)
+            for variant in dict.fromkeys(v for written in variants for v in (written, _strip_accents(written))):
+                fids = tuple(f for raw in self.word_re.findall(variant) for f in self.word[raw])
                 if len(fids) == 1:
                     self.fid_norm[fids[0]] = nid  # a one-word variant is just a synonym
                     continue
-                self.phrases[fids] = nid
-                self.phrase_first.add(fids[0])
-                self.max_phrase = max(self.max_phrase, len(fids))
+                if fids:
+                    self.phrases[fids] = nid
+                    self.phrase_first.add(fids[0])
+                    self.max_phrase = max(self.max_phrase, len(fids))
 
     def _norm(self, norm: str, *, content: bool) -> int:
         nid = self.norm_id.get(norm)
@@ -380,13 +295,7 @@ class Lexicon:
             nid = self.norm_id[norm] = len(self.norms)
             self.norms.append(norm)
             self.norm_content.append(content)
-            key = ocr_key(norm)
-            kid = self.key_id.get(key)
-            if kid is None:
-                kid = self.key_id[key] = len(self.keys)
-                self.keys.append(key)
-                self.key_hash.append(_stable_hash(key))
-            self.norm_key.append(kid)
+            self.norm_key.append(self.key_table.id(ocr_key(norm)))
             self._arrays = None
         return nid
 
@@ -395,19 +304,18 @@ class Lexicon:
         if fid is None:
             fid = self.fid[folded] = len(self.folded)
             self.folded.append(folded)
-            stem = _stem(folded)
-            norm = SYNONYMS.get(ocr_key(stem), stem)
-            self.fid_norm.append(self._norm(norm, content=norm not in _STOP_NORMS))
+            norm = self.fold.norm(folded)
+            self.fid_norm.append(self._norm(norm, content=norm not in self.fold.stop_norms))
         return fid
 
     def _word(self, raw: str) -> tuple[int, ...]:
-        return tuple(self._folded(part) for part in _fold_word(raw).split())
+        return tuple(self._folded(part) for part in self.fold.fold(raw).split())
 
     def _chunk(self, chunk: str) -> tuple[int, ...]:
-        if chunk.isalnum():
+        if chunk.isalnum() and not _IDEOGRAPH.search(chunk):
             return self.word[chunk]
         word = self.word
-        return tuple(f for raw in _WORD.findall(chunk) for f in word[raw])
+        return tuple(f for raw in self.word_re.findall(chunk) for f in word[raw])
 
     def _chunk_id(self, chunk: str) -> int:
         self.chunk_parts.append(self._chunk(chunk))
@@ -446,16 +354,23 @@ class Lexicon:
         return None
 
 
-LEXICON = Lexicon()
-"""The process's lexicon: shared, so each distinct word is normalised once per process."""
+@functools.cache
+def lexicon_for(language: str | None) -> Lexicon:
+    """The process's lexicon for a language (its profile's code): shared, so each distinct
+    word is normalised once per process. An unknown language gets the language-neutral
+    lexicon (no stemmer, no stop words), never English's."""
+    profile = profile_for(language)
+    return _lexicon_of(profile.code)
 
-PHRASES = {tuple(LEXICON.folded[f] for f in fids): LEXICON.norms[nid] for fids, nid in LEXICON.phrases.items()}
-"""The phrase table as words: (folded words) → canonical token."""
+
+@functools.cache
+def _lexicon_of(code: str) -> Lexicon:
+    return Lexicon(profile_for(None if code == NEUTRAL_CODE else code))
 
 
-def normalize_word(word: str) -> str:
-    """The normal form of one word, as the tokenizer gives it (phrases aside)."""
-    lex = LEXICON
+def normalize_word(word: str, language: str | None = None) -> str:
+    """The normal form of one word in ``language``, as the tokenizer gives it (phrases aside)."""
+    lex = lexicon_for(language)
     return " ".join(lex.norms[lex.fid_norm[f]] for f in lex.word[word])
 
 
@@ -466,8 +381,8 @@ class Tokens:
     ``norms[k]`` is the k-th token's normal form; ``text[starts[k]:ends[k]]`` is what it
     stands for in the original (a phrase token covers the whole phrase). ``content[k]``
     is False for stop words. ``keys[k]`` is the id of the token's OCR skeleton
-    (:func:`ocr_key`) in the process's :data:`LEXICON` — equal keys are the same word for
-    the index and the alignment. :attr:`normalized` joins the norms with single spaces
+    (:func:`ocr_key`) in the process's :data:`KEYS`, shared by every language — equal keys
+    are the same word for the index and the alignment. :attr:`normalized` joins the norms with single spaces
     and ``norm_starts[k]`` is where token k begins in it, so a window found in the
     normalised string can be mapped back to original offsets (:meth:`window_to_tokens`).
     """
@@ -523,10 +438,11 @@ class Tokens:
         return [k for k, c in enumerate(self.content) if c]
 
 
-def tokenize(text: str, lexicon: Lexicon | None = None) -> Tokens:
-    """Split ``text`` into normalised tokens that remember where they came from."""
-    lex = lexicon or LEXICON
-    words = _WORD.findall(text)
+def tokenize(text: str, lexicon: Lexicon | None = None, *, language: str | None = None) -> Tokens:
+    """Split ``text`` into normalised tokens that remember where they came from, by the
+    rules of ``language`` (the document's; see :func:`lexicon_for`) or of ``lexicon``."""
+    lex = lexicon or lexicon_for(language)
+    words = lex.word_re.findall(text)
     parts = list(map(lex.word.__getitem__, words))
     # the next match starts at the next occurrence of its text: only non-word characters
     # lie between two matches, and a word cannot hide among them
@@ -580,9 +496,9 @@ def tokenize(text: str, lexicon: Lexicon | None = None) -> Tokens:
     return out
 
 
-def normalized_text(text: str) -> str:
+def normalized_text(text: str, language: str | None = None) -> str:
     """The normalised text of ``text`` (what :attr:`Tokens.normalized` holds), without offsets."""
-    return tokenize(text).normalized
+    return tokenize(text, language=language).normalized
 
 
 PARALLEL_MIN_PARAGRAPHS = 20_000
@@ -591,13 +507,17 @@ PARALLEL_MIN_PARAGRAPHS = 20_000
 _FORK_TEXTS: list[str] = []
 
 
-def _encode_range(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+def _encode_range(lo: int, hi: int, code: str) -> tuple[np.ndarray, np.ndarray]:
     """In a forked worker: encode the parent's texts ``lo:hi`` (inherited, not pickled)."""
-    return _encode_serial(_FORK_TEXTS[lo:hi], LEXICON)
+    return _encode_serial(_FORK_TEXTS[lo:hi], _lexicon_of(code))
 
 
 def encode_paragraphs(
-    texts: list[str], lexicon: Lexicon | None = None, *, workers: int | None = None
+    texts: list[str],
+    lexicon: Lexicon | None = None,
+    *,
+    languages: Sequence[str | None] | str | None = None,
+    workers: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Content-token key hashes of many paragraphs at once: ``(hashes, offsets)``.
 
@@ -605,23 +525,54 @@ def encode_paragraphs(
     ``p``'s content tokens, in order — the same tokens :func:`tokenize` marks as content
     (phrases included), computed without building a :class:`Tokens` per paragraph.
 
+    ``languages`` is each paragraph's language (a list as long as ``texts``), or one
+    language for all; the paragraphs of each language are encoded by its lexicon and put
+    back in order. Key hashes are the same in every lexicon, so a name or a number shared
+    by two languages is one key.
+
     From :data:`PARALLEL_MIN_PARAGRAPHS` paragraphs on (and ``workers`` unset or above 1,
     on a machine with two cores or more) the last part of the list is encoded in a forked
     process while this one encodes the first: the hashes are stable across processes,
     so the halves join exactly.
     """
     n = len(texts)
+    if lexicon is not None:
+        return _encode_serial(texts, lexicon)
+    if languages is None or isinstance(languages, str):
+        return _encode_one(texts, lexicon_for(languages).profile.code, workers)
+    codes = [lexicon_for(language).profile.code for language in languages]
+    distinct = sorted(set(codes))
+    if len(distinct) <= 1:
+        return _encode_one(texts, distinct[0] if distinct else NEUTRAL_CODE, workers)
+    groups = {code: [i for i, c in enumerate(codes) if c == code] for code in distinct}
+    parts = {code: _encode_one([texts[i] for i in idx], code, workers) for code, idx in groups.items()}
+    counts = np.zeros(n, dtype=np.int64)
+    for code, idx in groups.items():
+        counts[idx] = np.diff(parts[code][1])
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    hashes = np.zeros(int(offsets[-1]), dtype=np.uint64)
+    for code, idx in groups.items():
+        group_counts = counts[idx]
+        hashes[np.repeat(offsets[idx], group_counts) + _ranges(group_counts)] = parts[code][0]
+    return hashes, offsets
+
+
+def _encode_one(texts: list[str], code: str, workers: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`encode_paragraphs` for texts of one language (its profile's ``code``)."""
+    n = len(texts)
+    lexicon = _lexicon_of(code)
     if workers is None:
         workers = min(os.cpu_count() or 1, 2) if n >= PARALLEL_MIN_PARAGRAPHS else 1
-    if workers < 2 or lexicon is not None or "fork" not in multiprocessing.get_all_start_methods():
-        return _encode_serial(texts, lexicon or LEXICON)
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return _encode_serial(texts, lexicon)
     global _FORK_TEXTS
     bounds = [n * k // workers for k in range(workers + 1)]
     _FORK_TEXTS = texts
     try:
         with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
-            pending = [pool.apply_async(_encode_range, (bounds[k], bounds[k + 1])) for k in range(1, workers)]
-            parts = [_encode_serial(texts[: bounds[1]], LEXICON)] + [job.get() for job in pending]
+            pending = [pool.apply_async(_encode_range, (bounds[k], bounds[k + 1], code)) for k in range(1, workers)]
+            parts = [_encode_serial(texts[: bounds[1]], lexicon)] + [job.get() for job in pending]
     finally:
         _FORK_TEXTS = []
     hashes = np.concatenate([h for h, _ in parts])

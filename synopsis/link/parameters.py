@@ -11,7 +11,8 @@ __all__ = ["LinkParameters", "LINK_VERSION", "library_versions", "SCORE_MEASURE"
 LINK_VERSION = "3"
 """Bumped whenever an algorithm changes its output, so every document is linked again."""
 
-SCORE_MEASURE = "rapidfuzz.fuzz.ratio(normalized_text(source_text), normalized_text(target_text))"
+SCORE_MEASURE = ("rapidfuzz.fuzz.ratio(normalized_text(source_text, source language), "
+                 "normalized_text(target_text, target language))")
 """What ``cross_references.score`` is: recomputable from the two stored texts alone."""
 
 SIMILARITY_MEASURE = "cosine of content-token counts weighted by their information in their own document, 0-100"

@@ -43,7 +43,7 @@ class ParagraphTokens:
     def __getitem__(self, i: int) -> Tokens:
         t = self._tokens.get(i)
         if t is None:
-            t = self._tokens[i] = tokenize(self.corpus.texts[i])
+            t = self._tokens[i] = tokenize(self.corpus.texts[i], language=self.corpus.language_of(i))
         return t
 
     def quotations(self, i: int) -> list[QuotationTokens]:
@@ -110,14 +110,18 @@ def _cover_quotation(
     return SharedPassage(ls, le, rs, re_, round(ratio, 2), p.method, qi, p.right_quotation, lf, ll, rf, rl)
 
 
-def stored_score(left_text: str, right_text: str) -> float:
-    """The score of a cross-reference: :data:`~synopsis.link.parameters.SCORE_MEASURE` over exactly its two texts."""
-    return round(float(fuzz.ratio(normalized_text(left_text), normalized_text(right_text))), 2)
+def stored_score(left_text: str, right_text: str, left_language: str | None = None,
+                 right_language: str | None = None) -> float:
+    """The score of a cross-reference: :data:`~synopsis.link.parameters.SCORE_MEASURE` over exactly its two
+    texts, each normalised by its own document's language."""
+    return round(float(fuzz.ratio(normalized_text(left_text, left_language),
+                                  normalized_text(right_text, right_language))), 2)
 
 
-def _rescored(left: Tokens, right: Tokens, p: SharedPassage, score_cutoff: float) -> SharedPassage | None:
+def _rescored(left: Tokens, right: Tokens, p: SharedPassage, score_cutoff: float,
+              languages: tuple[str | None, str | None]) -> SharedPassage | None:
     """``p`` with its :func:`stored_score`, or None when that falls below ``score_cutoff``."""
-    score = stored_score(left.text[p.left_start : p.left_end], right.text[p.right_start : p.right_end])
+    score = stored_score(left.text[p.left_start : p.left_end], right.text[p.right_start : p.right_end], *languages)
     if score < score_cutoff:
         return None
     return dataclasses.replace(p, score=score)
@@ -130,6 +134,7 @@ def pair_passages(
     right_quotes: list[QuotationTokens],
     params: LinkParameters,
     stats: PairStatistics | None = None,
+    languages: tuple[str | None, str | None] = (None, None),
 ) -> list[SharedPassage]:
     """All passages of one paragraph pair: aligned stretches and quotation searches, merged.
 
@@ -137,7 +142,8 @@ def pair_passages(
     mostly within a quotation is widened to the whole quotation and named after it (when
     the widened spans still agree). ``stats`` weighs aligned words by their information
     in the two documents. Every passage's score is finally :func:`stored_score` of the
-    two texts it spans, and a passage scoring below ``score_cutoff`` is dropped.
+    two texts it spans (in their ``languages``), and a passage scoring below
+    ``score_cutoff`` is dropped.
     """
     found = find_passages(
         left, right, score_cutoff=params.score_cutoff, min_words=params.min_words, long_words=params.long_words,
@@ -160,7 +166,7 @@ def pair_passages(
                 right, first, last, left, score_cutoff=params.quotation_score_cutoff, quotation=qi))
     # a quotation's best window that does not hold up as a passage (its two texts unlike)
     # must not hide an aligned passage inside it
-    quoted = [q for q in (_rescored(left, right, p, params.score_cutoff) for p in quoted) if q is not None]
+    quoted = [q for q in (_rescored(left, right, p, params.score_cutoff, languages) for p in quoted) if q is not None]
     out = list(quoted)
     for p in found:
         if any(p.overlaps(q) for q in quoted):
@@ -179,7 +185,7 @@ def pair_passages(
     for p in out:
         lq = p.left_quotation if p.left_quotation is not None else _inside(p.left_first, p.left_last, left_quotes)
         rq = p.right_quotation if p.right_quotation is not None else _inside(p.right_first, p.right_last, right_quotes)
-        scored = _rescored(left, right, p, params.score_cutoff)
+        scored = _rescored(left, right, p, params.score_cutoff, languages)
         if scored is None:
             continue
         labelled.append(SharedPassage(p.left_start, p.left_end, p.right_start, p.right_end, scored.score, p.method, lq,

@@ -26,7 +26,7 @@ import numpy as np
 
 from synopsis.link.arrays import ranges
 from synopsis.link.corpus import ParagraphCorpus
-from synopsis.link.normalize import LEXICON, Tokens
+from synopsis.link.normalize import KEYS, Tokens
 from synopsis.link.token_cache import ContentKeys
 
 __all__ = ["DocumentCounts", "PairStatistics", "document_counts", "ParagraphVectors", "paragraph_vectors", "cosines"]
@@ -87,7 +87,7 @@ class PairStatistics:
 
     def weights(self, tokens: Tokens) -> list[float]:
         """Information of each token of ``tokens`` (0 for stop words), in units of the pair's average token."""
-        key_hash = LEXICON.key_hash
+        key_hash = KEYS.key_hash
         content = [k for k, c in enumerate(tokens.content) if c]
         out = [0.0] * len(tokens)
         if content:

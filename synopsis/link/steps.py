@@ -152,7 +152,8 @@ def cross_references(
             continue  # no stretch of aligned words at all: not worth tokenising
         lq, rq = tokens.quotations(i), tokens.quotations(j)
         rows = out.rows.setdefault(key, [])
-        for p in pair_passages(tokens[i], tokens[j], lq, rq, params, stats):
+        for p in pair_passages(tokens[i], tokens[j], lq, rq, params, stats,
+                               (corpus.language_of(i), corpus.language_of(j))):
             lqid = lq[p.left_quotation][0] if p.left_quotation is not None else None
             rqid = rq[p.right_quotation][0] if p.right_quotation is not None else None
             ld, rd = docs[key[0]], docs[key[1]]

@@ -103,7 +103,8 @@ def content_keys(corpus: ParagraphCorpus, text_digest: dict[str, str], cache_pat
     cached = load_cache(cache_path)
     todo = [k for k, d in enumerate(corpus.docs) if text_digest[d] not in cached]
     todo_paras = [p for k in todo for p in corpus.paragraph_range(k)]
-    new_keys, new_offsets = encode_paragraphs([corpus.texts[p] for p in todo_paras])
+    new_keys, new_offsets = encode_paragraphs([corpus.texts[p] for p in todo_paras],
+                                              languages=[corpus.language_of(p) for p in todo_paras])
     per_doc: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     at = 0
     for k in todo:

@@ -20,10 +20,7 @@ from collections.abc import Iterable, Sequence
 
 from markupsafe import Markup, escape
 
-MARK_START = "\ue000"
-"""Sentinel FTS5 puts before a matched word (``snippet(t, col, MARK_START, MARK_END, ...)``)."""
-MARK_END = "\ue001"
-"""Sentinel FTS5 puts after a matched word."""
+from synopsis.search import MARK_END, MARK_START  # the one pair of markers, set where the search SQL is
 
 _SENTINEL_PAIR = re.compile(f"{MARK_START}([^{MARK_START}{MARK_END}]*){MARK_END}")
 

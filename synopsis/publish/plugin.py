@@ -5,18 +5,27 @@ The work happens elsewhere: pages in :mod:`synopsis.publish.views`, SQL in
 """
 from __future__ import annotations
 
+import logging
 import os
+import re
 import sqlite3
 from importlib import resources
 from urllib.parse import quote
 
 from datasette import hookimpl
+from datasette.plugins import pm
 from datasette.utils import urlsafe_components
+from datasette.utils.asgi import Base400
+from datasette.views.base import DatasetteError
 from jinja2 import FileSystemLoader
 from markupsafe import Markup
 
-from synopsis.publish import METADATA_DATABASE, load_metadata, queries, views
+from synopsis.database import read_only
+from synopsis.publish import METADATA_DATABASE, load_metadata, queries, quiet_sql_errors, views
 from synopsis.publish.highlight import has_sentinels, highlight, mark_snippet
+from synopsis.search import CANNED_LIMIT, paragraph_search_sql
+
+log = logging.getLogger(__name__)
 
 TEMPLATES = str(resources.files("synopsis.publish") / "templates")
 _ROW_PAGES = {"paragraphs", "quotations", "documents"}
@@ -37,6 +46,67 @@ def prepare_jinja2_environment(env, datasette):
         loader.searchpath.insert(position, TEMPLATES)
     env.filters["highlight"] = highlight
     env.filters["mark_snippet"] = mark_snippet
+    env.filters["fold_column_descriptions"] = fold_column_descriptions
+
+
+_COLUMN_DESCRIPTIONS = re.compile(r'(<dl class="column-descriptions">.*?</dl>)', re.S)
+
+
+def fold_column_descriptions(html: str) -> Markup:
+    """Put Datasette's list of column descriptions in a closed ``<details>``.
+
+    Datasette 0.65 prints it, one line per column, between a table's title and its rows,
+    and offers no block to change it; a table of eleven columns opened with a screen of
+    them. The list is Datasette's own escaped markup, so wrapping it keeps it safe.
+    """
+    return Markup(_COLUMN_DESCRIPTIONS.sub(
+        r'<details class="syn-columns"><summary>What each column holds</summary>\1</details>', str(html), count=1,
+    ))
+
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    """One line in the log per failed request, not Datasette's screen-long traceback with locals.
+
+    A 4xx (an unknown row, a malformed search) is the reader's slip: its error page, and
+    nothing logged beyond the access line. Anything else is a bug: one traceback through
+    :mod:`logging`, then Datasette's 500 page. Datasette awaits every ``handle_exception``
+    hook and its default one prints each exception, 404s included, with rich's locals, so
+    :func:`startup` unregisters that default: this hook answers every error alone.
+    """
+    if isinstance(exception, Base400):
+        status, message, title = exception.status, exception.args[0] if exception.args else "", None
+    elif isinstance(exception, DatasetteError):
+        status, title = exception.status, exception.title
+        message = Markup(exception.message) if exception.message_is_html else exception.message
+    else:
+        status, message, title = 500, str(exception), None
+    if status >= 500:
+        log.error("%s %s failed", request.method, request.path, exc_info=exception)
+
+    async def inner():
+        return await views.error_response(datasette, request, status, message, title)
+    return inner
+
+
+@hookimpl
+def startup(datasette):
+    """Quiet Datasette's two noisy defaults, once the plugins are all registered.
+
+    Datasette writes every failed SQL statement to stderr ("ERROR: conn=..., sql = ...").
+
+    In a published corpus a failed statement is a reader's malformed search or query: it
+    is answered with a 400 page, and our own pages catch theirs. Real failures still reach
+    :func:`handle_exception` and are logged once there. And its default exception handler
+    is replaced by ours (see :func:`handle_exception`).
+    """
+    for db in datasette.databases.values():
+        quiet_sql_errors(db)
+    if pm.has_plugin(_DEFAULT_EXCEPTION_HANDLER):
+        pm.unregister(name=_DEFAULT_EXCEPTION_HANDLER)
+
+
+_DEFAULT_EXCEPTION_HANDLER = "datasette.handle_exception"
 
 
 @hookimpl
@@ -64,11 +134,25 @@ def menu_links(datasette):
 
 
 @hookimpl
+def canned_queries(datasette, database):
+    """The canned ``search`` query: the SQL of :func:`synopsis.search.paragraph_search_sql`.
+
+    Its title and description stay in ``datasette-metadata.json``; its SQL is the one
+    that ``synopsis search`` and the ``/search`` page run, so all three rank and mark alike.
+    """
+    db = datasette.databases.get(database)
+    if db is None or not _is_corpus_file(db):
+        return None
+    described = (datasette.metadata("queries", database=database, fallback=False) or {}).get("search") or {}
+    return {"search": {**described, "sql": paragraph_search_sql(limit=str(CANNED_LIMIT))}}
+
+
+@hookimpl
 def get_metadata(datasette, key, database, table):
     """Apply the metadata written for ``synopsis`` to a corpus database of any other name.
 
-    Without ``--metadata`` (plain ``datasette synopsis.db``) the repository's
-    ``datasette-metadata.json`` is used as a whole.
+    Without ``--metadata`` (``synopsis serve``, or plain ``datasette synopsis.db``) the
+    packaged ``datasette-metadata.json`` is used as a whole.
     """
     local = getattr(datasette, "_metadata_local", None) or {}
     source = local if METADATA_DATABASE in (local.get("databases") or {}) else load_metadata()
@@ -94,7 +178,7 @@ def _is_corpus_file(db) -> bool:
     key = (path, os.path.getmtime(path))
     if key not in _corpus_files:
         try:
-            with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            with read_only(path) as conn:
                 names = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
         except sqlite3.Error:
             names = set()

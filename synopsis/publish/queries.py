@@ -16,15 +16,14 @@ import sqlite3
 from collections import defaultdict
 from typing import Any
 
-from synopsis.publish.highlight import MARK_END, MARK_START
+from synopsis.database import fts_query
+from synopsis.search import MARK_END, MARK_START, match_count_sql, paragraph_search_sql
+from synopsis.validate import DOCUMENTS_SQL, add_text_command, catalogue_rows
 
 log = logging.getLogger(__name__)
 
 CORPUS_TABLES = {"documents", "paragraphs", "quotations", "alignments", "cross_references"}
 """Tables whose presence marks a database as a Synopsis corpus."""
-
-SNIPPET_TOKENS = 40
-"""Words around the matches in a search snippet (FTS5 allows at most 64)."""
 
 Row = dict[str, Any]
 
@@ -57,24 +56,35 @@ def _rows(results) -> list[Row]:
 
 
 async def documents(db, *, present_only: bool = False) -> list[Row]:
-    """Every catalogued document, oldest first, with its counts and provenance."""
+    """Every catalogued document, those with text first, each group oldest first, with counts and provenance."""
     where = "where status = 'present'" if present_only else ""
-    return _rows(await db.execute(
+    return [_with_add_command(row) for row in _rows(await db.execute(
         f"""select id, title, author, date, language, genre, translator, publisher,
                    source_title, source_url, rights, status, status_note, version_of,
                    word_count, paragraph_count, quotation_count
             from documents {where}
-            order by coalesce(date, '9999'), id"""
-    ))
+            order by status != 'present', coalesce(date, '9999'), id"""
+    ))]
+
+
+def _with_add_command(row: Row) -> Row:
+    """``add_command``: for a document without text, the command that brings it (else None)."""
+    row["add_command"] = None if row["status"] == "present" else add_text_command(row["id"], row["source_url"])
+    return row
+
+
+async def known_documents(db) -> dict[str, tuple[str, str | None]]:
+    """Every document's status and source URL, for :func:`synopsis.validate.check_documents`."""
+    return catalogue_rows((await db.execute(DOCUMENTS_SQL)).rows)
 
 
 async def document(db, document_id: str) -> Row | None:
     """One document by id, or None."""
     row = (await db.execute(
-        "select id, title, date, status, word_count, paragraph_count, version_of from documents where id = ?",
+        "select id, title, date, status, status_note, source_url, word_count, paragraph_count, version_of from documents where id = ?",
         [document_id],
     )).first()
-    return dict(row) if row else None
+    return _with_add_command(dict(row)) if row else None
 
 
 async def link_matrix(db) -> dict[str, dict[tuple[str, str], int]]:
@@ -138,17 +148,50 @@ async def paragraphs_of(db, document_id: str) -> list[Row]:
 
 
 async def paragraph(db, paragraph_id: int) -> Row | None:
-    """One paragraph with its document's title and section, or None."""
+    """One paragraph with its document's title and section, or None.
+
+    ``section_label`` names the section as a reader cites it: its number and its heading
+    ("Section 2", "Section II: The Cult", "Introduction"). A numbered section without a
+    heading of its own stores its first paragraph's opening words as ``heading``; those
+    are text cut off, not a name, so the label leaves them out.
+    """
     row = (await db.execute(
         """select p.id, p.document_id, p.ref, p.ordinal, p.kind, p.text, p.word_count,
                   d.title as document_title, d.date as document_date,
-                  s.ref as section_ref, s.heading as section_heading
+                  s.ref as section_ref, s.number as section_number, s.heading as section_heading,
+                  (select f.text from paragraphs f where f.section_id = s.id order by f.ordinal limit 1)
+                      as section_opening
            from paragraphs p join documents d on d.id = p.document_id
            left join sections s on s.id = p.section_id
            where p.id = ?""",
         [paragraph_id],
     )).first()
-    return dict(row) if row else None
+    if not row:
+        return None
+    found = dict(row)
+    heading = found["section_heading"]
+    if heading and _opens(found.pop("section_opening") or "", heading, found["section_number"]):
+        heading = None
+    found["section_label"] = section_label(found["section_number"], heading)
+    return found
+
+
+def _opens(text: str, heading: str, number: str | None) -> bool:
+    """Whether ``heading`` is just the opening words of ``text`` (after its number, if any)."""
+    words, wanted = text.split(), heading.split()
+    if number and words and words[0].rstrip(".)") == number:
+        words = words[1:]
+    return bool(wanted) and words[: len(wanted)] == wanted
+
+
+def section_label(number: str | None, heading: str | None) -> str | None:
+    """"Section 2", "Section 2: Heading" or "Heading" (a heading that repeats its number says it once)."""
+    heading = " ".join((heading or "").split()) or None
+    if heading and number and re.match(rf"{re.escape(number)}[.)]?\s", heading):
+        heading = heading[len(number):].lstrip(".) ") or None
+    if number:
+        return f"Section {number}: {heading}" if heading else f"Section {number}"
+    return heading
 
 
 async def neighbours(db, para: Row) -> dict[str, Row | None]:
@@ -393,20 +436,12 @@ def plain_terms(q: str) -> str:
 
 
 async def _search(db, query: str, *, limit: int, document_id: str | None) -> dict[str, Any]:
-    doc_filter = "and p.document_id = :doc" if document_id else ""
-    params = {"q": query, "limit": limit, "doc": document_id, "start": MARK_START, "end": MARK_END}
-    paragraphs = _rows(await db.execute(
-        f"""select p.id, p.ref, p.document_id, d.title as document_title,
-                   snippet(paragraphs_fts, 0, :start, :end, ' … ', {SNIPPET_TOKENS}) as snippet,
-                   paragraphs_fts.rank as rank
-            from paragraphs_fts
-            join paragraphs p on p.id = paragraphs_fts.rowid
-            join documents d on d.id = p.document_id
-            where paragraphs_fts match :q {doc_filter}
-            order by paragraphs_fts.rank limit :limit""",
-        params,
-    ))
-    quote_filter = "and q.document_id = :doc" if document_id else ""
+    by_document = document_id is not None
+    languages = [row[0] for row in await db.execute("select distinct language from documents")]
+    query = fts_query(query, languages)  # each language's stems and bigrams too
+    params = {"q": query, "limit": limit, "document": document_id, "start": MARK_START, "end": MARK_END}
+    paragraphs = _rows(await db.execute(paragraph_search_sql(by_document=by_document), params))
+    quote_filter = "and q.document_id = :document" if by_document else ""
     quotations = _rows(await db.execute(
         f"""select q.id, q.ref, q.kind, q.document_id, d.title as document_title,
                    highlight(quotations_fts, 0, :start, :end) as snippet,
@@ -420,14 +455,8 @@ async def _search(db, query: str, *, limit: int, document_id: str | None) -> dic
         params,
     ))
     counts = {}
-    for table, alias, fts, filt in (("paragraphs", "p", "paragraphs_fts", doc_filter),
-                                    ("quotations", "q", "quotations_fts", quote_filter)):
-        # Without a document filter the index alone can count (30x faster on a common word
-        # over 100,000 paragraphs than joining every match to its row).
-        source = f"{fts} join {table} {alias} on {alias}.id = {fts}.rowid" if document_id else fts
-        counts[table] = (await db.execute(
-            f"select count(*) from {source} where {fts} match :q {filt}", params,
-        )).first()[0]
+    for table in ("paragraphs", "quotations"):
+        counts[table] = (await db.execute(match_count_sql(table, by_document=by_document), params)).first()[0]
     return {"paragraphs": paragraphs, "quotations": quotations, "counts": counts}
 
 

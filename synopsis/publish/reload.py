@@ -23,6 +23,8 @@ from datasette import hookimpl
 from datasette.database import Database
 from datasette.database import connections as thread_connections  # per-thread, keyed by name
 
+from synopsis.publish import quiet_sql_errors
+
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 1.0
@@ -38,16 +40,16 @@ def _identity(path: str) -> tuple[int, int] | None:
     return stat.st_ino, stat.st_dev
 
 
-def _opened(datasette) -> dict[str, tuple[int, int] | None]:  # noqa: ANN001
+def _opened(datasette) -> dict[str, tuple[int, int] | None]:
     """The file each database was opened on, recorded once (at startup)."""
     if not hasattr(datasette, "_synopsis_opened"):
-        datasette._synopsis_opened = {  # noqa: SLF001
+        datasette._synopsis_opened = {
             name: _identity(db.path) for name, db in datasette.databases.items() if db.path and not db.is_memory
         }
-    return datasette._synopsis_opened  # noqa: SLF001
+    return datasette._synopsis_opened
 
 
-def reopen_replaced(datasette) -> list[str]:  # noqa: ANN001
+def reopen_replaced(datasette) -> list[str]:
     """Swap in a fresh Database for every file replaced since it was opened; returns their names."""
     seen = _opened(datasette)
     reopened = []
@@ -60,6 +62,7 @@ def reopen_replaced(datasette) -> list[str]:  # noqa: ANN001
         seen[name] = identity
         fresh = Database(datasette, path=db.path, is_mutable=db.is_mutable)
         fresh.name, fresh.route = name, db.route
+        quiet_sql_errors(fresh)
         databases = datasette.databases.copy()  # swap the mapping whole, as Datasette itself does
         databases[name] = fresh
         datasette.databases = databases
@@ -70,7 +73,7 @@ def reopen_replaced(datasette) -> list[str]:  # noqa: ANN001
     return reopened
 
 
-def _forget_connections(datasette, name: str) -> None:  # noqa: ANN001
+def _forget_connections(datasette, name: str) -> None:
     """Make every SQL thread drop (and close) its connection to ``name``'s old file.
 
     Datasette keeps one connection per database *name* in each SQL thread's thread-local
@@ -99,33 +102,33 @@ def _forget_connections(datasette, name: str) -> None:  # noqa: ANN001
         datasette.executor.submit(drop)
 
 
-async def _watch(datasette) -> None:  # noqa: ANN001
+async def _watch(datasette) -> None:
     while True:
         await asyncio.sleep(POLL_SECONDS)
         try:
             reopen_replaced(datasette)
-        except Exception:  # noqa: BLE001 - a failed poll must not end the watching
+        except Exception:  # a failed poll must not end the watching
             log.exception("checking for replaced database files failed")
 
 
-def _ensure_watching(datasette) -> None:  # noqa: ANN001
+def _ensure_watching(datasette) -> None:
     """Run the watcher on the serving event loop (once per loop)."""
     loop = asyncio.get_running_loop()
     task = getattr(datasette, "_synopsis_reload_task", None)
     if task is None or task.get_loop() is not loop or task.done():
         _opened(datasette)
-        datasette._synopsis_reload_task = loop.create_task(_watch(datasette))  # noqa: SLF001
+        datasette._synopsis_reload_task = loop.create_task(_watch(datasette))
 
 
 @hookimpl
-def startup(datasette):  # noqa: ANN001, ANN201
+def startup(datasette):
     _opened(datasette)
 
 
 @hookimpl
-def asgi_wrapper(datasette):  # noqa: ANN001, ANN201
-    def wrap(app):  # noqa: ANN001, ANN202
-        async def watched(scope, receive, send) -> None:  # noqa: ANN001
+def asgi_wrapper(datasette):
+    def wrap(app):
+        async def watched(scope, receive, send) -> None:
             if scope["type"] == "lifespan":
                 _ensure_watching(datasette)
             await app(scope, receive, send)

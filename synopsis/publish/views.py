@@ -14,9 +14,11 @@ from urllib.parse import quote_plus, unquote
 
 from datasette.utils.asgi import Base400, BadRequest, NotFound, Response
 
+from synopsis.errors import SameDocument, UnknownDocument
 from synopsis.publish import queries
 from synopsis.publish.highlight import highlight, mark_snippet
 from synopsis.publish.tei import parallel_segmentation
+from synopsis.validate import check_documents
 
 STATIC = resources.files("synopsis.publish") / "static"
 _STATIC_NAME = re.compile(r"^[A-Za-z0-9_-]+\.(css|js|svg|png)$")
@@ -35,12 +37,20 @@ def page(view):
         try:
             return await view(request, datasette)
         except Base400 as error:
-            html = await datasette.render_template(
-                "error.html", {"ok": False, "error": error.args[0], "status": error.status, "title": None},
-                request=request,
-            )
-            return Response.html(html, status=error.status)
+            return await error_response(datasette, request, error.status, error.args[0])
     return wrapper
+
+
+async def error_response(datasette, request, status: int, message: Any, title: str | None = None) -> Response:
+    """Datasette's error page (or its JSON, for a ``.json`` path) for ``status``, logging nothing.
+
+    The server's access log already has its one line for the request.
+    """
+    info = {"ok": False, "error": message, "status": status, "title": title}
+    if request.path.split("?")[0].endswith(".json"):
+        return Response.json({**info, "error": str(message)}, status=status)
+    html = await datasette.render_template([f"{status}.html", "error.html"], info, request=request)
+    return Response.html(html, status=status)
 
 
 async def _corpus(datasette):
@@ -51,35 +61,42 @@ async def _corpus(datasette):
 
 
 async def _pair(db, request) -> tuple[dict | None, dict | None]:
-    """The documents named by ``?a=`` and ``?b=``; an id that names no document is a 404."""
-    chosen = []
-    for key in ("a", "b"):
-        value = (request.args.get(key) or "").strip()
-        if not value:
-            chosen.append(None)
-            continue
-        doc = await queries.document(db, value)
-        if doc is None:
-            raise NotFound(f"Unknown document: {value}")
-        chosen.append(doc)
-    return chosen[0], chosen[1]
+    """The documents named by ``?a=`` and ``?b=``; an id that names no document is a 404.
+
+    The ids are checked by :func:`synopsis.validate.check_documents`, the rule the CLI
+    applies too, so a mistyped id is answered with the nearest known ones.
+    """
+    ids = [(request.args.get(key) or "").strip() for key in ("a", "b")]
+    try:
+        check_documents(await queries.known_documents(db), [i for i in ids if i])
+    except UnknownDocument as error:
+        raise NotFound(f"Unknown document: {error}") from None
+    return tuple([await queries.document(db, i) if i else None for i in ids])  # type: ignore[return-value]
 
 
 @page
 async def compare(request, datasette):
-    """``/compare?a=&b=``: two documents side by side, shared passages marked."""
+    """``/compare?a=&b=``: two documents side by side, shared passages marked.
+
+    A pair that cannot be compared (the same document twice, a document whose text is
+    missing) gets the form again with a sentence that says why and what to do.
+    """
     db = await _corpus(datasette)
     a, b = await _pair(db, request)
     context: dict[str, Any] = {
         "database": db.name,
         "documents": await queries.documents(db),
-        "a": a, "b": b, "comparison": None, "problem": None,
+        "a": a, "b": b, "comparison": None, "problem": None, "missing": [],
     }
     status = 200
-    if a and b and a["id"] == b["id"]:
-        context["problem"] = "Choose two different documents."
-        status = 400
-    elif a and b:
+    if a and b:
+        try:
+            check_documents(await queries.known_documents(db), [a["id"], b["id"]], distinct=True)
+        except SameDocument:
+            context["problem"] = "Choose two different documents."
+            status = 400
+    context["missing"] = [doc for doc in (a, b) if doc and doc["status"] != "present"]
+    if a and b and status == 200 and not context["missing"]:
         comparison = await queries.comparison(db, a["id"], b["id"])
         spans = await queries.shared_spans(db, a["id"], b["id"])
         for row in comparison["rows"]:
@@ -133,8 +150,11 @@ async def search(request, datasette):
     db = await _corpus(datasette)
     q = (request.args.get("q") or "").strip()
     document_id = (request.args.get("document") or "").strip() or None
-    if document_id and await queries.document(db, document_id) is None:
-        raise NotFound(f"Unknown document: {document_id}")
+    if document_id:
+        try:
+            check_documents(await queries.known_documents(db), [document_id])
+        except UnknownDocument as error:
+            raise NotFound(f"Unknown document: {error}") from None
     context: dict[str, Any] = {
         "database": db.name, "q": q, "document_id": document_id,
         "documents": await _document_menu(db), "results": None,

@@ -291,8 +291,11 @@ TRANSLATIONS = [
 """Labelled translation pairs for tests and the benchmark (the sentences are ours)."""
 
 
-def make_database(path: Path, documents: list[tuple[str, str | None, list[str]]], quotations=()) -> Path:
-    """A Synopsis database holding ``(id, version_of, paragraphs)`` documents, in that order.
+def make_database(
+    path: Path, documents: list[tuple[str, str | None, list[str]]], quotations=(), *, language: str | None = "en"
+) -> Path:
+    """A Synopsis database holding ``(id, version_of, paragraphs)`` documents, in that order,
+    all in ``language`` (the texts in this module are English).
 
     Made straight from the schema, without the ingest pipeline, so that link tests and
     benchmarks control every paragraph. ``quotations`` are ``(document id, paragraph ordinal,
@@ -309,9 +312,9 @@ def make_database(path: Path, documents: list[tuple[str, str | None, list[str]]]
     conn = sqlite3.connect(path)
     for doc_id, version_of, paragraphs in documents:
         conn.execute(
-            "INSERT INTO documents (id, title, version_of, status, word_count, paragraph_count, quotation_count) "
-            "VALUES (?,?,?,?,0,0,0)",
-            (doc_id, doc_id.title(), version_of, "present"),
+            "INSERT INTO documents (id, title, version_of, language, status, word_count, paragraph_count, "
+            "quotation_count) VALUES (?,?,?,?,?,0,0,0)",
+            (doc_id, doc_id.title(), version_of, language, "present"),
         )
         offset = 0
         for k, text in enumerate(paragraphs, 1):

@@ -53,7 +53,7 @@ OLD_TESTAMENT = (
 )
 
 _VERSE = re.compile(r"^\[(\d+):(\d+)\]\s?(.*)$")
-_SENTENCE_END = re.compile(r"""[.!?;:。！？；：」』”’"»)\]]\s*$""")
+_SENTENCE_END = re.compile(r"""[.!?。！？][」』”’"»)\]]*\s*$""")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,196 @@
+"""Language profiles: everything language-specific, keyed by a document's ``language``.
+
+As spaCy keeps ``spacy/lang/it/`` beside ``spacy/lang/fr/``, each language here is one data
+file, ``data/<code>.json`` (package data, read with :mod:`importlib.resources`), and
+:func:`profile_for` loads it once per process. A profile holds what the pipeline needs to
+read that language:
+
+* ``stemmer``: the Snowball stemmer's name in PyStemmer (``None``: words are not stemmed);
+* ``stop_words``: a maintained stop list (Snowball's), or none. A list is a refinement: the
+  link stage weights words by their document frequency in the corpus itself;
+* sentence splitting: ``abbreviations`` (a word that, followed by a full stop, never ends a
+  sentence: "On.", "Cfr.", "Mme."), ``before_numbers`` ("pag. 12", "Vol. 26"),
+  ``multiword_abbreviations`` ("z. B.", "т. е."), and ``sentence_ends``: marks that end a
+  sentence with no space after them (Chinese 。！？);
+* quotation marks (``quotes``: opening/closing pairs, double and single), verbs of saying
+  (``speech_verbs``), and the small words the speaker finder must not take for names;
+* ``fts``: how full-text search indexes the language (``porter``: the text column's own
+  Porter stemmer is the language's; ``stems``: a column of the language's Snowball stems;
+  ``bigrams``: a column of character bigrams, for scripts written without spaces; ``none``);
+* the corpus data: ``names`` (speakers and the spellings that refer to them, one token for
+  the link stage), ``phrases``, ``synonyms`` (translation variants) and ``spelling``
+  variants — one home per language, read by ``ingest/annotate.py`` and
+  ``synopsis/link/normalize.py`` alike.
+
+An unknown or missing language gets the language-neutral profile (``data/xx.json``: no
+stemmer, no stop words, every common quotation mark, only unambiguous sentence ends),
+never English's.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+
+__all__ = ["Profile", "profile_for", "known_languages", "NEUTRAL_CODE", "UPPER", "LOWER", "CJK"]
+
+NEUTRAL_CODE = "xx"
+"""The language-neutral profile's code (spaCy's name for its multi-language class)."""
+
+# Ideographs and kana: scripts written without spaces between words, where each character
+# is a token. The ranges are the CJK Unified Ideographs with extensions A–F, compatibility
+# ideographs, and hiragana/katakana.
+CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef\U00030000-\U0003134f"
+
+
+def _char_class(chars: list[str]) -> str:
+    """A regular-expression character class body of ``chars`` (sorted), as ranges
+    (``re`` has no ``\\p{Lu}``)."""
+    ranges: list[list[int]] = []
+    for code in map(ord, chars):
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+
+
+_BMP = "".join(map(chr, range(0x10000)))
+# str.isupper first (in C); the category test only for the few thousand that pass it
+UPPER = _char_class([ch for ch in _BMP if ch.isupper() and unicodedata.category(ch) == "Lu"])
+"""Character class body: the uppercase letters of every script (Latin, Greek, Cyrillic, ...)."""
+LOWER = _char_class([ch for ch in _BMP if ch.islower() and unicodedata.category(ch) == "Ll"])
+"""Character class body: the lowercase letters of every script."""
+del _BMP
+
+
+def _words(value) -> frozenset[str]:
+    """A word list given as a list or as one whitespace-separated string."""
+    if isinstance(value, str):
+        value = value.split()
+    return frozenset(value or ())
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How one language is read (see the module docstring). Hashable: used as a cache key."""
+
+    code: str
+    name: str
+    stemmer: str | None = None
+    fts: str = "none"
+    stop_words: frozenset[str] = frozenset()
+    abbreviations: frozenset[str] = frozenset()
+    before_numbers: frozenset[str] = frozenset()
+    multiword_abbreviations: tuple[str, ...] = ()
+    sentence_ends: str = ""
+    double_quotes: tuple[tuple[str, str], ...] = ()
+    single_quotes: tuple[tuple[str, str], ...] = ()
+    speech_verbs: tuple[str, ...] = ()
+    honorifics: tuple[str, ...] = ()
+    pronouns: frozenset[str] = frozenset()
+    prepositions: frozenset[str] = frozenset()
+    determiners: frozenset[str] = frozenset()
+    not_names: frozenset[str] = frozenset()
+    adverb_suffixes: tuple[str, ...] = ()
+    adverbs: frozenset[str] = frozenset()
+    title_nouns: tuple[str, ...] = ()
+    title_case: bool = False
+    apostrophe: str = "none"  # possessive (Stalin's → stalin), elision (l'homme → l + homme), none
+    spaced: bool = True  # False: words are not separated by spaces (each ideograph is a token)
+    names: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (speaker, token, aliases)
+    phrases: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (token, variants)
+    synonyms: tuple[tuple[str, ...], ...] = ()  # groups; the first word is the group's form
+    spelling_words: tuple[tuple[str, str], ...] = ()
+    spelling_rules: tuple[tuple[str, str], ...] = ()  # (regex, replacement), applied in order
+
+    @property
+    def neutral(self) -> bool:
+        """Whether this is the language-neutral fallback."""
+        return self.code == NEUTRAL_CODE
+
+    @functools.cached_property
+    def word_pattern(self) -> re.Pattern[str]:
+        """One word: an ideograph or kana alone, else a run of letters and digits.
+
+        Inner apostrophes join a word where the language writes possessives with one
+        (``Stalin's``); where an apostrophe marks an elision (``l'homme``, ``dell'URSS``)
+        it separates two words, each with its own span."""
+        run = f"[^\\W_{CJK}]+"
+        if self.apostrophe == "possessive":
+            run += f"(?:['’]{run})*"
+        return re.compile(f"[{CJK}]|{run}")
+
+    def words(self, text: str) -> list[str]:
+        """The words of ``text`` in this language's word pattern."""
+        return self.word_pattern.findall(text)
+
+    def speakers(self) -> dict[str, tuple[str, ...]]:
+        """Canonical speaker → the spellings that refer to them."""
+        return {speaker: aliases for speaker, _, aliases in self.names}
+
+
+def _profile(data: dict) -> Profile:
+    quotes = data.get("quotes", {})
+    adverbs = data.get("adverbs", {})
+    stop_words = _words(data.get("stop_words"))
+    pronouns = _words(data.get("pronouns"))
+    return Profile(
+        code=data["code"],
+        name=data["name"],
+        stemmer=data.get("stemmer"),
+        fts=data.get("fts", "none"),
+        stop_words=stop_words,
+        abbreviations=_words(data.get("abbreviations")),
+        before_numbers=_words(data.get("before_numbers")),
+        multiword_abbreviations=tuple(data.get("multiword_abbreviations", ())),
+        sentence_ends=data.get("sentence_ends", ""),
+        double_quotes=tuple(tuple(pair) for pair in quotes.get("double", ())),
+        single_quotes=tuple(tuple(pair) for pair in quotes.get("single", ())),
+        speech_verbs=tuple(data.get("speech_verbs", ())),
+        honorifics=tuple(data.get("honorifics", ())),
+        pronouns=pronouns,
+        prepositions=_words(data.get("prepositions")),
+        determiners=_words(data.get("determiners")),
+        # a capitalised function word opens a sentence without naming anyone
+        not_names=_words(data["not_names"]) | pronouns if "not_names" in data else stop_words | pronouns,
+        adverb_suffixes=tuple(adverbs.get("suffixes", ())),
+        adverbs=_words(adverbs.get("words")),
+        title_nouns=tuple(data.get("title_nouns", ())),
+        title_case=bool(data.get("title_case", False)),
+        apostrophe=data.get("apostrophe", "none"),
+        spaced=bool(data.get("spaced", True)),
+        names=tuple(
+            (speaker, entry.get("token", speaker), tuple(entry["aliases"]))
+            for speaker, entry in data.get("names", {}).items()
+        ),
+        phrases=tuple((token, tuple(variants)) for token, variants in data.get("phrases", {}).items()),
+        synonyms=tuple(tuple(line.split()) for line in data.get("synonyms", ()) if line.split()),
+        spelling_words=tuple(data.get("spelling", {}).get("words", {}).items()),
+        spelling_rules=tuple(tuple(rule) for rule in data.get("spelling", {}).get("rules", ())),
+    )
+
+
+@functools.cache
+def known_languages() -> frozenset[str]:
+    """The codes that have a profile of their own."""
+    files = resources.files(__name__).joinpath("data").iterdir()
+    return frozenset(f.name.removesuffix(".json") for f in files if f.name.endswith(".json")) - {NEUTRAL_CODE}
+
+
+@functools.cache
+def _load(code: str) -> Profile:
+    text = resources.files(__name__).joinpath("data", f"{code}.json").read_text(encoding="utf-8")
+    return _profile(json.loads(text))
+
+
+def profile_for(language: str | None) -> Profile:
+    """The profile of a BCP 47 / ISO 639 language tag (``it``, ``fr-CA``, ``zh-Hant``, ``lzh``).
+
+    The primary subtag decides; a tag with no profile of its own gets the language-neutral
+    profile, never English's."""
+    code = (language or "").strip().replace("_", "-").split("-")[0].lower()
+    return _load(code if code in known_languages() else NEUTRAL_CODE)

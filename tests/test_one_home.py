@@ -1,0 +1,56 @@
+"""One home for each rule: the search SQL, the document-id checks, and the way to the database."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from synopsis.search import ELLIPSIS, MARK_END, MARK_START, SNIPPET_TOKENS, paragraph_search_sql
+
+from .conftest import REPO, RESOLUTION_ID
+
+LIBRARY = sorted({
+    path.resolve() for folder in ("synopsis", "ingest", "schema", "migrations") for path in (REPO / folder).rglob("*.py")
+    if not path.is_relative_to(REPO / "synopsis" / "testing")
+})
+
+ELSEWHERE = {  # resolved paths
+    REPO.resolve() / "synopsis" / "database.py": "the named edges themselves",
+    REPO.resolve() / "synopsis" / "link" / "store.py": "the cross-reference helper's (a _raw() to fold into executemany)",
+    REPO.resolve() / "synopsis" / "link" / "compare.py": "the alignment helper's (read-only; to use read_only())",
+}
+
+
+@pytest.mark.parametrize("pattern", [r"sqlite3\.connect\(", r"driver_connection", r"dbapi_connection"])
+def test_only_database_py_reaches_past_sqlalchemy(pattern):
+    """Writes: one SQLAlchemy Connection (and ``executemany``); reads outside a write: ``read_only()``."""
+    found = [
+        f"{path.relative_to(REPO.resolve())}:{n}" for path in LIBRARY if path not in ELSEWHERE
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if re.search(pattern, line)
+    ]
+    assert found == []
+
+
+def test_search_sql_is_written_once():
+    """The snippet call with its markers and length appears in synopsis/search.py alone."""
+    for path in LIBRARY:
+        text = path.read_text(encoding="utf-8")
+        if path.name != "search.py":
+            assert "snippet(paragraphs_fts" not in text, path
+    sql = paragraph_search_sql()
+    assert f"{SNIPPET_TOKENS})" in sql and ELLIPSIS in sql
+
+
+def test_cli_page_and_canned_query_give_the_same_snippets(built_db, built_site):
+    from synopsis.search import search
+
+    query = "collective leadership"
+    cli = search(built_db, query, limit=5)
+    page = built_site.get("/search", params={"q": query}).text
+    canned = built_site.get(f"/{built_site.db_name}/search.json", params={"q": query, "_shape": "array"}).json()
+    assert [h.ref for h in cli] == [row["ref"] for row in canned[:5]]
+    assert [h.snippet for h in cli] == [row["snippet"] for row in canned[:5]]
+    for hit in cli:  # the page shows the same snippet, its marks as <mark>
+        words = re.findall(f"{MARK_START}([^{MARK_END}]+){MARK_END}", hit.snippet)
+        assert words and all(f"<mark>{w}</mark>" in page for w in words)
+    assert cli[0].document_id == RESOLUTION_ID
