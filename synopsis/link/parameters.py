@@ -38,6 +38,7 @@ class LinkParameters:
     min_words: int = 4  # cross-references: least aligned content words in a passage (short tier aside)
     long_words: int = 6  # cross-references: a passage this long needs score_cutoff, a shorter one more
     information_share: float = 1.0  # cross-references: a passage of n aligned words needs this × n average words' information
+    prior_tokens: float = 100_000.0  # cross-references: weight of the corpus's statistics in a pair's (tokens)
     x_drop: float = 3.0  # cross-references: a span ends where its score falls this far below its best (average words)
     short_score_cutoff: float = 75.0  # cross-references: least score of a passage shorter than long_words
     least_words: int = 3  # cross-references: least aligned content words of a short passage
@@ -66,7 +67,7 @@ class LinkParameters:
         if kind == "cross_reference":
             keys = ("score_cutoff", "quotation_score_cutoff", "min_words", "long_words", "short_score_cutoff",
                     "least_words", "close_score_cutoff", "least_tokens", "information_share", "least_information", "plain_share", "max_gap",
-                    "gap_penalty", "x_drop", "quotation_min_words", "min_shared", "max_df", "max_postings",
+                    "gap_penalty", "x_drop", "prior_tokens", "quotation_min_words", "min_shared", "max_df", "max_postings",
                     "pairs_per_paragraph")
             extra = {"score_measure": SCORE_MEASURE, "information": INFORMATION}
         elif method == "edition":

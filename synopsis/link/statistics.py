@@ -15,8 +15,11 @@ times as much. The cross-reference thresholds (least information of a passage, t
 of a span's extension) are in these units, so they mean the same in any language, with or
 without a stop list, in small documents or large.
 
-The statistics of a pair come from those two documents only, so the links of a pair do
-not change when other documents are added (the link stage's incremental rule).
+The statistics of a pair come from those two documents, smoothed towards the whole
+corpus's by ``prior_tokens`` (:class:`PairStatistics`): two small documents cannot tell a
+common word from a rare one by themselves. Large documents outweigh the prior, so their
+links hardly depend on the rest of the corpus; an incremental build keeps the links of
+pairs it does not recompute as they were computed (with the corpus as it then was).
 """
 from __future__ import annotations
 
@@ -29,7 +32,7 @@ from synopsis.link.corpus import ParagraphCorpus
 from synopsis.link.normalize import KEYS, Tokens
 from synopsis.link.token_cache import ContentKeys
 
-__all__ = ["DocumentCounts", "PairStatistics", "document_counts", "ParagraphVectors", "paragraph_vectors", "cosines"]
+__all__ = ["DocumentCounts", "PairStatistics", "document_counts", "corpus_counts", "ParagraphVectors", "paragraph_vectors", "cosines"]
 
 
 @dataclass(frozen=True)
@@ -68,22 +71,47 @@ def document_counts(corpus: ParagraphCorpus, keys: ContentKeys) -> list[Document
     return out
 
 
-class PairStatistics:
-    """Token information for one pair of documents (module doc)."""
+def corpus_counts(counts: list[DocumentCounts]) -> DocumentCounts:
+    """The whole corpus's counts: every document's added up (the prior of small pairs)."""
+    if not counts:
+        return DocumentCounts(np.zeros(0, np.uint64), np.zeros(0, np.int64), 0, 1.0)
+    keys = np.concatenate([c.keys for c in counts])
+    values = np.concatenate([c.counts for c in counts])
+    uniq, inverse = np.unique(keys, return_inverse=True)
+    summed = np.bincount(inverse, weights=values).astype(np.int64)
+    return DocumentCounts(uniq, summed, int(summed.sum()), _entropy(summed))
 
-    def __init__(self, a: DocumentCounts, b: DocumentCounts) -> None:
-        self.a, self.b = a, b
+
+class PairStatistics:
+    """Token information for one pair of documents (module doc).
+
+    With ``prior`` (the corpus's counts) a pair's shares are smoothed towards the corpus's:
+    ``p = (c_pair + k · p_corpus) / (T_pair + k)`` with ``k = prior_tokens``. Two small
+    documents say little about which of their words are common (a word seen once in each
+    may be everywhere else); two large ones outweigh the prior. The entropy is blended the
+    same way.
+    """
+
+    def __init__(self, a: DocumentCounts, b: DocumentCounts, prior: DocumentCounts | None = None,
+                 prior_tokens: float = 0.0) -> None:
+        self.a, self.b, self.prior = a, b, prior if prior is not None and prior.total else None
         self.total = max(a.total + b.total, 1)
         # the entropy of the union is at least the weighted mean of the two; the mean is a close,
         # cheap stand-in (the union's own would need both vocabularies merged per pair)
-        self.entropy = max((a.entropy * a.total + b.entropy * b.total) / self.total, 1.0)
-        self._log_total = math.log2(self.total)
+        entropy = (a.entropy * a.total + b.entropy * b.total) / self.total
+        self.k = prior_tokens if self.prior is not None else 0.0
+        if self.prior is not None:
+            entropy = (entropy * self.total + self.prior.entropy * self.k) / (self.total + self.k)
+        self.entropy = max(entropy, 1.0)
 
     def weights_of_hashes(self, hashes: np.ndarray) -> np.ndarray:
         """Information of each key hash, in units of the pair's average token."""
         hashes = np.asarray(hashes, dtype=np.uint64)
-        counts = self.a.count(hashes) + self.b.count(hashes)
-        return (self._log_total - np.log2(np.maximum(counts, 1))) / self.entropy
+        counts = (self.a.count(hashes) + self.b.count(hashes)).astype(np.float64)
+        if self.prior is not None:
+            counts += self.k * self.prior.count(hashes) / self.prior.total
+        share = np.maximum(counts, 1.0) / (self.total + self.k)
+        return -np.log2(share) / self.entropy
 
     def weights(self, tokens: Tokens) -> list[float]:
         """Information of each token of ``tokens`` (0 for stop words), in units of the pair's average token."""

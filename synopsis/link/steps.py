@@ -33,7 +33,7 @@ from synopsis.link.corpus import ParagraphCorpus
 from synopsis.link.crossref import METHOD_ALIGN
 from synopsis.link.parameters import LinkParameters
 from synopsis.link.passages import ParagraphTokens, may_share, pair_passages
-from synopsis.link.statistics import DocumentCounts, PairStatistics, cosines, paragraph_vectors
+from synopsis.link.statistics import DocumentCounts, PairStatistics, corpus_counts, cosines, paragraph_vectors
 from synopsis.link.token_cache import ContentKeys
 
 __all__ = ["LinkSet", "Candidates", "find_candidates", "cross_references", "similarity", "edition_alignments",
@@ -121,14 +121,17 @@ def _works(corpus: ParagraphCorpus) -> dict[str, list[int]]:
     return works
 
 
-def _pair_statistics(counts: list[DocumentCounts]) -> Callable[[DocPair], PairStatistics]:
-    """A memo of :class:`PairStatistics` per pair of document indices."""
+def _pair_statistics(counts: list[DocumentCounts], prior_tokens: float) -> Callable[[DocPair], PairStatistics]:
+    """A memo of :class:`PairStatistics` per pair of document indices, smoothed towards the corpus."""
     memo: dict[DocPair, PairStatistics] = {}
+    prior = corpus_counts(counts) if prior_tokens > 0 else None
 
     def get(key: DocPair) -> PairStatistics:
         stats = memo.get(key)
         if stats is None:
-            stats = memo[key] = PairStatistics(counts[key[0]], counts[key[1]])
+            if len(memo) > 100_000:  # many small documents: keep the memo bounded
+                memo.clear()
+            stats = memo[key] = PairStatistics(counts[key[0]], counts[key[1]], prior, prior_tokens)
         return stats
 
     return get
@@ -141,7 +144,7 @@ def cross_references(
     """The passages candidate pairs share, weighed by the pair's own statistics; each stored from both sides."""
     out = LinkSet("cross_reference", METHOD_ALIGN, CROSS_REFERENCES)
     docs, pids, texts, para_doc = corpus.docs, corpus.pids, corpus.texts, corpus.para_doc
-    pair_stats = _pair_statistics(counts)
+    pair_stats = _pair_statistics(counts, params.prior_tokens)
     sel = np.flatnonzero(candidates.shared >= params.min_shared)
     for i, j, shared in zip(candidates.left[sel].tolist(), candidates.right[sel].tolist(),
                             candidates.shared[sel].tolist()):
