@@ -314,7 +314,12 @@ def find_passages(
     lnorms = [left.norms[p] for p in lpos]
     rnorms = [right.norms[p] for p in rpos]
     found: list[SharedPassage] = []
+    evidence: list[tuple[SharedPassage, int, float, bool]] = []  # every stretch scored: (passage, words, information, kept)
     seen: list[tuple[int, int, int, int]] = []  # stretches as content positions (l_lo, l_hi, r_lo, r_hi)
+    tiers = _tiers(score_cutoff, min_words, long_words, short_score_cutoff, least_words, close_score_cutoff,
+                   least_tokens, information_share if weights is not None else 1.0,
+                   least_information if weights is not None else float(least_words or 0),
+                   plain_share if weights is not None else 1.0)
     sentinel = -1
     for l_lo, l_hi, r_lo, r_hi in seed_windows(keys[0], keys[1], pad=max_gap + 4):
         # the alignment sees only this window: words outside it are masked, so the longest
@@ -325,14 +330,21 @@ def find_passages(
                 window[side][k] = sentinel
                 sentinel -= 1
         sentinel = _align_window(
-            left, right, lpos, rpos, window, lnorms, rnorms, found, seen, sentinel,
-            tiers=_tiers(score_cutoff, min_words, long_words, short_score_cutoff, least_words, close_score_cutoff,
-                         least_tokens, information_share if weights is not None else 1.0,
-                         least_information if weights is not None else float(least_words or 0),
-                         plain_share if weights is not None else 1.0),
+            left, right, lpos, rpos, window, lnorms, rnorms, found, seen, evidence, sentinel, tiers=tiers,
             quotes=(left_quotes, right_quotes), max_gap=max_gap, gap_penalty=gap_penalty, passes=passes,
             weights=weights, x_drop=x_drop,
         )
+    # two clauses of one passage that a translator swapped are found apart, each perhaps too
+    # short alone: one that touches another on both sides counts their evidence together
+    for p, words, info, accepted in evidence:
+        if accepted or any(p.overlaps(q) for q in found):
+            continue
+        for q, q_words, q_info, _ in evidence:
+            if q is not p and words + q_words >= tiers[0][0] and info + q_info >= tiers[0][1] - 1e-9 and _touch(
+                left, p.left_first, p.left_last, q.left_first, q.left_last, 2
+            ) and _touch(right, p.right_first, p.right_last, q.right_first, q.right_last, 2) and not p.overlaps(q):
+                found.append(p)
+                break
     return _merge_touching(left, right, _best_disjoint(found), score_cutoff=score_cutoff)
 
 
@@ -450,6 +462,7 @@ def could_share(
 def _align_window(
     left: Tokens, right: Tokens, lpos: list[int], rpos: list[int], base: tuple[list[int], list[int]],
     lnorms: list[str], rnorms: list[str], found: list[SharedPassage], seen: list[tuple[int, int, int, int]],
+    evidence: list[tuple[SharedPassage, int, float, bool]],
     sentinel: int, *, tiers: list[tuple[int, float, int, float]], quotes: tuple[Sequence[tuple[int, int]], ...],
     max_gap: int, gap_penalty: float, passes: int, weights: tuple[list[float], list[float]] | None,
     x_drop: float | None,
@@ -493,6 +506,9 @@ def _align_window(
                     p = _passage(left, lf, ll, right, rf, rl, score, METHOD_ALIGN)
                     if not any(p.overlaps(q) for q in found):
                         found.append(p)
+                        evidence.append((p, words, info, True))
+                elif score >= tiers[0][3]:  # too little alone; a clause beside another may make it (see find_passages)
+                    evidence.append((_passage(left, lf, ll, right, rf, rl, score, METHOD_ALIGN), words, info, False))
             if not new or side is None:
                 break
     return sentinel
