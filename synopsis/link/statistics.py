@@ -23,7 +23,6 @@ pairs it does not recompute as they were computed (with the corpus as it then wa
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 import numpy as np
 
