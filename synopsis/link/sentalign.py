@@ -1,0 +1,946 @@
+"""Sentence alignment of two versions of one text, within and across languages.
+
+Editions and translations cut paragraphs differently, so :func:`align_sentences` aligns
+their *sentences* and :func:`align_version_pair` derives paragraph links from the result:
+two paragraphs are aligned when an aligned sentence pair joins them (many to many).
+
+The dynamic programme
+    A monotone path through the grid of (left sentences used, right sentences used) made of
+    *beads*: 1-1, 1-2, 2-1, 1-3, 3-1, 1-4, 4-1, 2-2, 2-3, 3-2 (sentences translated,
+    split or merged) and 1-0, 0-1 (a sentence with no counterpart). The path maximises the
+    sum of bead scores, each a log-likelihood in nats, as in Gale & Church (1993):
+
+    ``score = log P(shape) + lexical evidence − δ²/2``
+
+    * ``log P(shape)``: the prior of the bead's shape. It starts from Gale and Church's
+      measured frequencies (1-1 0.89, 1-0 + 0-1 0.0099, 2-1 + 1-2 0.089, 2-2 0.011) with a
+      small tail for the larger shapes they did not count, and is re-estimated from the
+      first pass over the pair (Dirichlet-smoothed, so a short text keeps the defaults).
+      A gap costs about 5 nats: it is taken only when no bead explains the sentence, that
+      is when its text is absent from the other side.
+    * the length model: ``δ = (ℓ_right − ℓ_left) / sqrt(s² (ℓ_left + ℓ_right) / 2)`` with
+      lengths in non-space characters, each side scaled so that the two documents have
+      the same total (the mean length ratio, estimated from the pair). ``s²`` starts at
+      Gale and Church's 6.8 and is re-estimated from the first pass (robustly, from the
+      median absolute deviation of the 1-1 beads).
+    * lexical evidence: the cosine of the two sides' token vectors (binary, weighted by
+      inverse document frequency within the pair), turned into a log-likelihood ratio by
+      a linear discriminant fitted to the pair itself: random sentence pairs give the
+      "unrelated" mean and spread, each sentence's best partner near the path (first
+      pass) or the 1-1 beads of the first path (second pass) give the "translation" mean
+      and spread. So the same code weighs a revision's near-identical wording heavily and
+      a translation's few shared names lightly, with no constant tuned to a language.
+
+    Tokens: when both documents share a language, words folded to lower case and
+    stemmed with that language's Snowball stemmer (no stemmer for an unknown language,
+    never English's). Across languages, what survives translation: numbers, cognates
+    (accent-folded four-letter prefixes of words of four letters or more, Simard et al.
+    1992), capitalised words (names) counted again, quotation and question marks. Each
+    CJK ideograph is its own token. Tokens found in more than :data:`MAX_DF` of the
+    pair's sentences carry almost no weight and are left out.
+
+Pruning (coarse to fine)
+    1. Headings as anchors: when both documents have the same number of headings (and
+       the text between them is of similar proportion), heading *k* is aligned with heading
+       *k* and the path is pinned there; no bead crosses a heading.
+    2. Rare-token anchors: sentence pairs sharing tokens rare on both sides, chained
+       monotonically by weight (Moore 2002; Bertalign's first pass), pin the path
+       approximately; between anchors the expected position is interpolated by
+       cumulative length.
+    3. Pass A: the full-bead programme in a band around that interpolation.
+    4. Pass B: the model re-estimated from pass A, and the programme again in a narrow
+       band around pass A's path. A path that touches its band's edge is searched again
+       in a band twice as wide.
+    Cost and memory are linear in the number of sentences times the band width; the
+    programme runs one vectorised step per left sentence.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import random
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+
+__all__ = [
+    "BEADS", "SentenceBead", "SentenceAlignParameters", "align_sentences", "banded_dp", "stemmer_name",
+    "ParagraphIn", "SentenceIn", "PairAlignment", "align_version_pair", "METHOD",
+]
+
+log = logging.getLogger(__name__)
+
+METHOD = "sentence-dp"
+"""``sentence_alignments.method`` of the rows this module makes."""
+
+BEADS: tuple[tuple[int, int], ...] = (
+    (1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (1, 3), (3, 1), (1, 4), (4, 1), (2, 2), (2, 3), (3, 2),
+)
+"""Bead shapes (left sentences, right sentences)."""
+
+# Gale & Church (1993), table 5: 1-1 0.89, 1-0/0-1 0.0099, 2-1/1-2 0.089, 2-2 0.011; the
+# larger shapes (not in their table) get a small tail so that each is possible but rare.
+_DEFAULT_PRIOR = {
+    (1, 1): 0.89, (1, 0): 0.00495, (0, 1): 0.00495, (1, 2): 0.0445, (2, 1): 0.0445, (2, 2): 0.011,
+    (1, 3): 0.005, (3, 1): 0.005, (2, 3): 0.002, (3, 2): 0.002, (1, 4): 0.001, (4, 1): 0.001,
+}
+
+MAX_DF = 0.1
+"""Tokens in more of the pair's sentences than this fraction are left out (their IDF weight is small)."""
+
+_STEMMERS = {
+    "ar": "arabic", "ca": "catalan", "cs": "czech", "da": "danish", "de": "german", "el": "greek",
+    "en": "english", "eo": "esperanto", "es": "spanish", "et": "estonian", "eu": "basque", "fa": "persian",
+    "fi": "finnish", "fr": "french", "ga": "irish", "hi": "hindi", "hu": "hungarian", "hy": "armenian",
+    "id": "indonesian", "it": "italian", "lt": "lithuanian", "nb": "norwegian", "ne": "nepali", "nl": "dutch",
+    "nn": "norwegian", "no": "norwegian", "pl": "polish", "pt": "portuguese", "ro": "romanian", "ru": "russian",
+    "sr": "serbian", "sv": "swedish", "ta": "tamil", "tr": "turkish", "yi": "yiddish",
+}
+"""ISO 639-1 code → Snowball stemmer in PyStemmer (until the language profiles provide it)."""
+
+
+def stemmer_name(language: str | None) -> str | None:
+    """The Snowball stemmer for a BCP 47 language tag (``en-GB`` → english), or None when unknown."""
+    if not language:
+        return None
+    return _STEMMERS.get(language.split("-")[0].split("_")[0].lower())
+
+
+def _same_language(a: str | None, b: str | None) -> bool:
+    return bool(a and b) and a.split("-")[0].lower() == b.split("-")[0].lower()  # type: ignore[union-attr]
+
+
+@dataclass(frozen=True)
+class SentenceAlignParameters:
+    """The knobs of the sentence aligner, each with the reason for its default (recorded in the run).
+
+    ``band`` and ``fine_band`` are search widths in sentences, not model parameters: too
+    narrow is caught by the band-edge check (the search is repeated twice as wide), so
+    they only trade time. ``prior_strength`` is how many beads' worth of Gale and
+    Church's shape frequencies the pair's own counts are mixed with. ``length_variance``
+    is Gale and Church's s² (6.8 characters per character), the starting point before the
+    pair's own is estimated. ``rare_df`` is the most sentences (per side) a token may be
+    in to make an anchor: two is a word used once or twice, which can hardly pair
+    sentences by chance.
+    """
+
+    band: int = 12
+    fine_band: int = 6
+    prior_strength: float = 100.0
+    length_variance: float = 6.8
+    rare_df: int = 2
+    seed: int = 0  # random pairs for the "unrelated" statistics
+
+    def as_dict(self) -> dict:
+        return {"band": self.band, "fine_band": self.fine_band, "prior_strength": self.prior_strength,
+                "length_variance": self.length_variance, "rare_df": self.rare_df, "max_df": MAX_DF, "seed": self.seed}
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceBead:
+    """One step of a sentence alignment: left and right sentence indices, and its confidence 0-100."""
+
+    left: tuple[int, ...]
+    right: tuple[int, ...]
+    score: float
+
+    @property
+    def pattern(self) -> str:
+        return f"{len(self.left)}-{len(self.right)}"
+
+
+# --- tokens ---------------------------------------------------------------------------
+
+_CJK = "\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
+_WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
+_QUOTES = re.compile("[\"“”„«»‘’‚‹›「」『』]")
+
+
+def _fold(word: str) -> str:
+    """Lower case without accents (Simard's cognates compare letters, not diacritics)."""
+    return "".join(c for c in unicodedata.normalize("NFD", word.casefold()) if not unicodedata.combining(c))
+
+
+class _Tokenizer:
+    """Sentence → set of tokens (module doc): stems in one language, cognates across. Words are cached."""
+
+    def __init__(self, cross: bool, stemmer: str | None) -> None:
+        import Stemmer
+
+        self.cross = cross
+        self.stem = Stemmer.Stemmer(stemmer) if stemmer else None
+        self.cache: dict[str, tuple[str | None, str | None]] = {}
+
+    def _word(self, w: str) -> tuple[str | None, str | None]:
+        """(token, name token) of one word."""
+        if len(w) == 1 and "\u3400" <= w:
+            return "z" + w, None  # a CJK ideograph
+        if w.isdigit():
+            return "#" + (w.lstrip("0") or "0"), None
+        if self.cross:
+            f = _fold(w)
+            name = "n" + f[:4] if w[0].isupper() and not w.isupper() else None
+            return ("c" + f[:4] if len(f) >= 4 else None), name
+        f = w.casefold()
+        return "w" + (self.stem.stemWord(f) if self.stem is not None else f), None
+
+    def __call__(self, text: str) -> set[str]:
+        out: set[str] = set()
+        cache = self.cache
+        for k, w in enumerate(_WORD.findall(text)):
+            got = cache.get(w)
+            if got is None:
+                got = cache[w] = self._word(w)
+            if got[0] is not None:
+                out.add(got[0])
+            if got[1] is not None and k:  # a capital inside the sentence: a name
+                out.add(got[1])
+        if "?" in text or "？" in text:
+            out.add("?")
+        if _QUOTES.search(text):
+            out.add("'")
+        return out
+
+
+@dataclass
+class _Side:
+    """One document's sentences as the programme sees them."""
+
+    lengths: np.ndarray  # non-space characters, scaled (module doc)
+    cum: np.ndarray  # cumulative scaled lengths, len n + 1
+    occ_sent: np.ndarray  # token occurrences: sentence index
+    occ_tok: np.ndarray  # token occurrences: token id
+    norm2: np.ndarray  # |vector|² of each sentence
+    block2: np.ndarray  # (n + 1) × 5: |sum of sentences [i-a, i)|² for a = 0..4
+    tokens: list[dict[int, float]] = field(default_factory=list)
+
+
+def _features(left: Sequence[str], right: Sequence[str], cross: bool, stems: tuple) -> tuple[_Side, _Side, np.ndarray]:
+    """Token occurrences, IDF weights and scaled lengths of both sides."""
+    sides_tokens = []
+    for texts, name in ((left, stems[0]), (right, stems[1])):
+        tokenize = _Tokenizer(cross, name)
+        sides_tokens.append([tokenize(t) for t in texts])
+    vocab: dict[str, int] = {}
+    df: list[int] = []
+    for toks in sides_tokens:
+        for s in toks:
+            for t in s:
+                k = vocab.setdefault(t, len(vocab))
+                if k == len(df):
+                    df.append(0)
+                df[k] += 1
+    total = max(len(left) + len(right), 1)
+    dfa = np.asarray(df, dtype=np.float64) if df else np.zeros(0)
+    weight = np.log(total / np.maximum(dfa, 1)) if len(dfa) else dfa
+    weight[dfa > max(MAX_DF * total, 2)] = 0.0
+    raw = [np.asarray([max(len(t) - t.count(" "), 1) for t in texts], dtype=np.float64) for texts in (left, right)]
+    tot_l, tot_r = max(raw[0].sum(), 1.0), max(raw[1].sum(), 1.0)
+    scale = (math.sqrt(tot_r / tot_l), math.sqrt(tot_l / tot_r))  # both totals become sqrt(tot_l * tot_r)
+    sides = []
+    for k, toks in enumerate(sides_tokens):
+        sent, tok = [], []
+        dicts = []
+        for i, s in enumerate(toks):
+            d = {}
+            for t in s:
+                v = vocab[t]
+                if weight[v] > 0:
+                    sent.append(i)
+                    tok.append(v)
+                    d[v] = weight[v]
+            dicts.append(d)
+        occ_sent = np.asarray(sent, dtype=np.int64)
+        occ_tok = np.asarray(tok, dtype=np.int64)
+        n = len(toks)
+        w2 = weight[occ_tok] ** 2 if len(occ_tok) else np.zeros(0)
+        norm2 = np.bincount(occ_sent, weights=w2, minlength=n) if n else np.zeros(0)
+        # dots of sentences d apart on the same side, for the norms of blocks
+        keys = occ_sent * (len(vocab) + 1) + occ_tok
+        keyset = np.sort(keys)
+        near = np.zeros((4, max(n, 1)))
+        for d in range(1, 4):
+            shifted = keys + d * (len(vocab) + 1)
+            hit = np.isin(shifted, keyset)
+            near[d] = np.bincount(occ_sent[hit], weights=w2[hit], minlength=max(n, 1))[: max(n, 1)]
+        block2 = np.zeros((n + 1, 5))
+        idx = np.arange(n + 1)
+        cn = np.r_[0.0, np.cumsum(norm2)]
+        cnear = [np.r_[0.0, np.cumsum(near[d][:n])] for d in range(4)]
+        for a in range(1, 5):
+            ok = idx >= a
+            i = np.where(ok, idx, a)
+            v = cn[i] - cn[i - a]
+            for d in range(1, a):  # pairs of sentences d apart inside [i - a, i)
+                v = v + 2 * (cnear[d][i - d] - cnear[d][i - a])
+            block2[:, a] = np.where(ok, v, 0.0)
+        lengths = raw[k] * scale[k]
+        sides.append(_Side(lengths, np.r_[0.0, np.cumsum(lengths)], occ_sent, occ_tok, norm2, block2, dicts))
+    return sides[0], sides[1], weight
+
+
+# --- the banded programme --------------------------------------------------------------
+
+
+@dataclass
+class _Band:
+    lo: np.ndarray  # per state row i (0..n): first column j
+    hi: np.ndarray  # per state row: last column j (inclusive)
+
+    def __post_init__(self) -> None:
+        self.width = self.hi - self.lo + 1
+        self.start = np.r_[0, np.cumsum(self.width)]
+        self.size = int(self.start[-1])
+        rows = np.repeat(np.arange(len(self.lo)), self.width)
+        self.i = rows
+        self.j = self.lo[rows] + (np.arange(self.size) - self.start[rows])
+
+    def index(self, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Flat cell index of (i, j) and whether it lies in the band."""
+        ok = (i >= 0) & (i < len(self.lo))
+        ic = np.where(ok, i, 0)
+        ok &= (j >= self.lo[ic]) & (j <= self.hi[ic])
+        return np.where(ok, self.start[ic] + j - self.lo[ic], 0), ok
+
+
+def banded_dp(band: _Band, scores: dict[tuple[int, int], np.ndarray | float]) -> list[tuple[int, int, int, int]] | None:
+    """The best monotone path from (0, 0) to (n, m) through ``band``, as ``(i0, i1, j0, j1)`` beads.
+
+    ``scores[(a, b)]`` is the score of the bead of shape (a, b) *ending* at each cell (an
+    array over the band's cells, ``-inf`` where impossible) or one number for every cell
+    (gaps). Returns None when no path lies inside the band.
+    """
+    shapes = [s for s in scores if s[0] >= 1]
+    horizontal = float(scores[(0, 1)]) if (0, 1) in scores else -math.inf
+    pred = np.zeros((len(shapes), band.size), dtype=np.int64)
+    gain = np.full((len(shapes), band.size), -math.inf)
+    for k, (a, b) in enumerate(shapes):
+        idx, ok = band.index(band.i - a, band.j - b)
+        s = scores[(a, b)]
+        s = np.broadcast_to(np.asarray(s, dtype=np.float64), (band.size,))
+        pred[k] = idx
+        gain[k] = np.where(ok, s, -math.inf)
+    best = np.full(band.size, -math.inf)
+    back = np.full(band.size, -1, dtype=np.int8)
+    n = len(band.lo) - 1
+    h_code = len(shapes)
+    for i in range(n + 1):
+        s0, s1 = int(band.start[i]), int(band.start[i + 1])
+        w = s1 - s0
+        if i == 0:
+            x = np.full(w, -math.inf)
+            arg = np.full(w, -1, dtype=np.int8)
+            if band.lo[0] == 0:
+                x[0] = 0.0
+        else:
+            cand = best[pred[:, s0:s1]] + gain[:, s0:s1]
+            arg = cand.argmax(axis=0).astype(np.int8)
+            x = cand[arg, np.arange(w)]
+        if w > 1 and horizontal > -math.inf:
+            ks = np.arange(w) * horizontal
+            val = np.maximum.accumulate(x - ks) + ks
+            moved = val > x + 1e-9
+            arg = np.where(moved, h_code, arg).astype(np.int8)
+            x = val
+        best[s0:s1] = x
+        back[s0:s1] = np.where(np.isfinite(x), arg, -1)
+    m_end = int(band.hi[n])
+    cell = int(band.start[n] + m_end - band.lo[n])
+    if not np.isfinite(best[cell]):
+        return None
+    path = []
+    i, j = n, m_end
+    while i > 0 or j > 0:
+        cell = int(band.start[i] + j - band.lo[i])
+        code = int(back[cell])
+        if code < 0:
+            return None
+        a, b = (0, 1) if code == h_code else shapes[code]
+        path.append((i - a, i, j - b, j))
+        i, j = i - a, j - b
+    path.reverse()
+    return path
+
+
+# --- the model ------------------------------------------------------------------------
+
+
+@dataclass
+class _Model:
+    log_prior: dict[tuple[int, int], float]
+    s2: float  # length variance
+    slope: float  # lexical discriminant: evidence = slope * (cos - mid)
+    mid: float
+
+
+def _discriminant(mu_r: float, sd_r: float, mu_t: float, sd_t: float) -> tuple[float, float]:
+    """Slope and midpoint of the linear log-likelihood ratio between two equal-variance normals."""
+    var = max((sd_r ** 2 + sd_t ** 2) / 2, 1e-4)
+    if mu_t <= mu_r:  # no lexical signal in this pair: length alone decides
+        return 0.0, 0.0
+    return (mu_t - mu_r) / var, (mu_t + mu_r) / 2
+
+
+class _Pair:
+    """Both sides' features and the bead scores over a band."""
+
+    def __init__(self, left: _Side, right: _Side, weight: np.ndarray, segl: np.ndarray, segr: np.ndarray):
+        self.L, self.R, self.weight = left, right, weight
+        self.n, self.m = len(left.lengths), len(right.lengths)
+        self.segl, self.segr = segl, segr
+        order = np.lexsort((right.occ_sent, right.occ_tok))
+        self.r_key = right.occ_tok[order] * (self.m + 1) + right.occ_sent[order]
+        self.r_sent = right.occ_sent[order]
+        self.r_w2 = weight[right.occ_tok[order]] ** 2
+
+    def dots(self, dlo: np.ndarray, dhi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """dot(left x, right y) for y in [dlo[x], dhi[x]]: flat values and row starts."""
+        width = np.maximum(dhi - dlo + 1, 0)
+        start = np.r_[0, np.cumsum(width)]
+        out = np.zeros(int(start[-1]))
+        if not len(self.L.occ_sent) or not len(self.r_key):
+            return out, start
+        x, t = self.L.occ_sent, self.L.occ_tok
+        base = t * (self.m + 1)
+        a = np.searchsorted(self.r_key, base + dlo[x], side="left")
+        b = np.searchsorted(self.r_key, base + dhi[x], side="right")
+        cnt = np.maximum(b - a, 0)
+        tot = int(cnt.sum())
+        if tot == 0:
+            return out, start
+        rep = np.repeat(np.arange(len(x)), cnt)
+        offs = np.arange(tot) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+        pos = a[rep] + offs
+        xs = x[rep]
+        cells = start[xs] + self.r_sent[pos] - dlo[xs]
+        out += np.bincount(cells, weights=self.r_w2[pos], minlength=len(out))
+        return out, start
+
+    def bead_arrays(self, band: _Band):
+        """Per shape: cosine and length δ-numerator arrays over the band's cells (NaN where impossible)."""
+        n = self.n
+        rows = np.arange(n)
+        nxt = [np.minimum(rows + k, n) for k in range(1, 5)]
+        dlo = np.maximum(np.min([band.lo[r] for r in nxt], axis=0) - 4, 0) if n else np.zeros(0, np.int64)
+        dhi = np.minimum(np.max([band.hi[r] for r in nxt], axis=0) - 1, self.m - 1) if n else np.zeros(0, np.int64)
+        dval, dstart = self.dots(dlo, dhi)
+
+        def d_at(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+            ok = (x >= 0) & (y >= 0) & (x < n)
+            xc = np.where(ok, x, 0)
+            ok &= (y >= dlo[xc]) & (y <= dhi[xc])
+            return np.where(ok, dval[np.where(ok, dstart[xc] + y - dlo[xc], 0)], 0.0)
+
+        I, J = band.i, band.j
+        cache = {}
+        out = {}
+        for a, b in BEADS:
+            if a == 0 or b == 0:
+                continue
+            ok = (I >= a) & (J >= b)
+            Ic, Jc = np.where(ok, I, a), np.where(ok, J, b)
+            dot = np.zeros(band.size)
+            for p in range(a):
+                for q in range(b):
+                    if (p, q) not in cache:
+                        cache[(p, q)] = d_at(I - 1 - p, J - 1 - q)
+                    dot += cache[(p, q)]
+            n2 = self.L.block2[Ic, a] * self.R.block2[Jc, b]
+            cos = np.where(n2 > 0, dot / np.sqrt(np.where(n2 > 0, n2, 1.0)), np.nan)
+            la = self.L.cum[Ic] - self.L.cum[Ic - a]
+            lb = self.R.cum[Jc] - self.R.cum[Jc - b]
+            same = (self.segl[Ic - a] == self.segl[Ic - 1]) & (self.segr[Jc - b] == self.segr[Jc - 1]) & (
+                self.segl[Ic - 1] == self.segr[Jc - 1])
+            ok &= same
+            out[(a, b)] = (ok, cos, la, lb)
+        return out
+
+    def scores(self, arrays, model: _Model) -> dict:
+        sc: dict = {}
+        for (a, b), (ok, cos, la, lb) in arrays.items():
+            lex = np.where(np.isnan(cos), 0.0, model.slope * (np.nan_to_num(cos) - model.mid))
+            delta2 = (lb - la) ** 2 / (model.s2 * (la + lb) / 2)
+            sc[(a, b)] = np.where(ok, model.log_prior[(a, b)] + lex - delta2 / 2, -math.inf)
+        sc[(1, 0)] = model.log_prior[(1, 0)]
+        sc[(0, 1)] = model.log_prior[(0, 1)]
+        return sc
+
+    def cosine(self, xs: Sequence[int], ys: Sequence[int]) -> float:
+        """Cosine of two blocks (for the random-pair statistics and the confidences)."""
+        a: dict[int, float] = {}
+        for x in xs:
+            for t, w in self.L.tokens[x].items():
+                a[t] = a.get(t, 0.0) + w
+        b: dict[int, float] = {}
+        for y in ys:
+            for t, w in self.R.tokens[y].items():
+                b[t] = b.get(t, 0.0) + w
+        na = math.sqrt(sum(v * v for v in a.values()))
+        nb = math.sqrt(sum(v * v for v in b.values()))
+        if not na or not nb:
+            return math.nan
+        return sum(v * b.get(t, 0.0) for t, v in a.items()) / (na * nb)
+
+
+def _anchors(pair: _Pair, rare_df: int, s2: float) -> list[tuple[int, int]]:
+    """A monotone chain of sentence pairs that share tokens rare on both sides (the coarse pass)."""
+    from synopsis.link.align import _PrefixMax
+
+    L, R = pair.L, pair.R
+    if not len(L.occ_tok) or not len(R.occ_tok):
+        return []
+    size = int(max(L.occ_tok.max(), R.occ_tok.max())) + 1
+    dl = np.bincount(L.occ_tok, minlength=size)
+    dr = np.bincount(R.occ_tok, minlength=size)
+    rare = (dl >= 1) & (dr >= 1) & (dl <= rare_df) & (dr <= rare_df)
+    lsel = rare[L.occ_tok]
+    rsel = rare[R.occ_tok]
+    lt, ls = L.occ_tok[lsel], L.occ_sent[lsel]
+    rt, rs = R.occ_tok[rsel], R.occ_sent[rsel]
+    order = np.argsort(rt, kind="stable")
+    rt, rs = rt[order], rs[order]
+    a = np.searchsorted(rt, lt, "left")
+    b = np.searchsorted(rt, lt, "right")
+    cnt = b - a
+    rep = np.repeat(np.arange(len(lt)), cnt)
+    offs = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+    xs, ys = ls[rep], rs[a[rep] + offs]
+    w = pair.weight[lt[rep]] ** 2
+    keep = pair.segl[xs] == pair.segr[ys]
+    xs, ys, w = xs[keep], ys[keep], w[keep]
+    if not len(xs):
+        return []
+    key = xs * (pair.m + 1) + ys
+    uk, inv = np.unique(key, return_inverse=True)
+    score = np.bincount(inv, weights=w)
+    cx, cy = uk // (pair.m + 1), uk % (pair.m + 1)
+    # the heaviest chain strictly increasing on both sides
+    tree = _PrefixMax(pair.m + 1)
+    total = np.zeros(len(uk))
+    prev = np.full(len(uk), -1)
+    k = 0
+    while k < len(uk):
+        e = k
+        while e < len(uk) and cx[e] == cx[k]:
+            e += 1
+        for q in range(k, e):
+            got = tree.query(int(cy[q]))  # positions hold y + 1: strictly below y
+            total[q] = score[q] + (got[0] if got else 0.0)
+            prev[q] = got[2] if got else -1
+        for q in range(k, e):
+            tree.update(int(cy[q]) + 1, (float(total[q]), -q, q))
+        k = e
+    q = int(np.argmax(total))
+    chain = []
+    while q >= 0:
+        chain.append((int(cx[q]), int(cy[q])))
+        q = int(prev[q])
+    return _consistent(pair, chain[::-1], s2)
+
+
+def _consistent(pair: _Pair, chain: list[tuple[int, int]], s2: float, z: float = 4.0) -> list[tuple[int, int]]:
+    """The anchors whose position agrees with their neighbours' under the length model.
+
+    Between two true anchors the offset (right position − left position, in scaled
+    characters) drifts like a random walk with variance ``s2`` per character (Gale and
+    Church's model), so an anchor more than ``z`` standard deviations off the median of
+    its four nearest neighbours' offsets is a chance match of rare tokens, and is dropped.
+    """
+    if len(chain) < 3:
+        return chain
+    x = np.asarray([c[0] for c in chain])
+    y = np.asarray([c[1] for c in chain])
+    pos, off = pair.L.cum[x], pair.R.cum[y] - pair.L.cum[x]
+    keep = []
+    for k in range(len(chain)):
+        zs = []
+        for q in range(max(0, k - 2), min(len(chain), k + 3)):
+            if q != k:
+                zs.append(abs(off[k] - off[q]) / math.sqrt(s2 * abs(pos[k] - pos[q]) + s2))
+        if float(np.median(zs)) <= z:
+            keep.append(chain[k])
+    return keep
+
+
+def _interpolated_band(pair: _Pair, points: list[tuple[int, int]], pins: dict[int, int], h: int) -> _Band:
+    """A band of half-width ``h`` (plus a tenth of the span) around the length-interpolated path between points."""
+    n, m = pair.n, pair.m
+    lo = np.zeros(n + 1, dtype=np.int64)
+    hi = np.zeros(n + 1, dtype=np.int64)
+    pts = sorted(set(points) | {(0, 0), (n, m)} | set(pins.items()))
+    for (i1, j1), (i2, j2) in zip(pts, pts[1:]):
+        if i2 < i1 or j2 < j1:
+            continue
+        rows = np.arange(i1, i2 + 1)
+        cl0, cl1 = pair.L.cum[i1], pair.L.cum[i2]
+        cr0, cr1 = pair.R.cum[j1], pair.R.cum[j2]
+        frac = (pair.L.cum[rows] - cl0) / (cl1 - cl0) if cl1 > cl0 else np.zeros(len(rows))
+        target = cr0 + frac * (cr1 - cr0)
+        jstar = np.clip(np.searchsorted(pair.R.cum, target), j1, j2)
+        extra = h + (max(i2 - i1, j2 - j1) // 10)
+        lo[rows] = np.maximum(jstar - extra, 0)
+        hi[rows] = np.minimum(jstar + extra, m)
+    return _pinned(lo, hi, pins, m)
+
+
+def _pinned(lo: np.ndarray, hi: np.ndarray, pins: dict[int, int], m: int) -> _Band:
+    lo, hi = lo.copy(), hi.copy()
+    for i, j in pins.items():
+        lo[i] = hi[i] = j
+    lo[0] = 0
+    hi[-1] = m
+    lo = np.minimum(lo, hi)
+    return _Band(lo, hi)
+
+
+def _path_band(pair: _Pair, path, pins: dict[int, int], h: int) -> _Band:
+    n, m = pair.n, pair.m
+    lo = np.full(n + 1, m, dtype=np.int64)
+    hi = np.zeros(n + 1, dtype=np.int64)
+    for i0, i1, j0, j1 in path:
+        for i in range(i0, i1 + 1):
+            lo[i] = min(lo[i], j0)
+            hi[i] = max(hi[i], j1)
+    return _pinned(np.maximum(lo - h, 0), np.minimum(hi + h, m), pins, m)
+
+
+def _touches(band: _Band, path, pins: dict[int, int], m: int) -> bool:
+    for i0, i1, j0, j1 in path:
+        for i, j in ((i0, j0), (i1, j1)):
+            if i in pins:
+                continue
+            if (j == band.lo[i] and j > 0) or (j == band.hi[i] and j < m):
+                log.debug("path touches the band at (%d, %d): [%d, %d]", i, j, band.lo[i], band.hi[i])
+                return True
+    return False
+
+
+def _search(pair: _Pair, make_band, model: _Model, pins: dict[int, int], tries: int = 4):
+    """The programme in a band, widened until its path no longer touches the band's edge."""
+    for attempt in range(tries):
+        band = make_band(attempt)
+        arrays = pair.bead_arrays(band)
+        path = banded_dp(band, pair.scores(arrays, model))
+        log.debug("band attempt %d: %d cells, path %s", attempt, band.size, "found" if path else "none")
+        if path is not None and (attempt == tries - 1 or not _touches(band, path, pins, pair.m)):
+            return path, arrays, band
+    return path, arrays, band
+
+
+def _path_cosines(path, arrays, band: _Band) -> list[float]:
+    """The cosine of each bead of ``path`` (NaN for gaps and beads without tokens), from the band's arrays."""
+    out = [math.nan] * len(path)
+    by_shape: dict[tuple[int, int], list[int]] = {}
+    for k, (i0, i1, j0, j1) in enumerate(path):
+        if i1 > i0 and j1 > j0:
+            by_shape.setdefault((i1 - i0, j1 - j0), []).append(k)
+    for shape, ks in by_shape.items():
+        idx, ok = band.index(np.asarray([path[k][1] for k in ks]), np.asarray([path[k][3] for k in ks]))
+        cos = arrays[shape][1][idx]
+        for k, c, fine in zip(ks, cos.tolist(), ok.tolist()):
+            out[k] = c if fine else math.nan
+    return out
+
+
+def align_sentences(
+    left: Sequence[str],
+    right: Sequence[str],
+    *,
+    left_language: str | None = None,
+    right_language: str | None = None,
+    left_headings: Sequence[int] = (),
+    right_headings: Sequence[int] = (),
+    parameters: SentenceAlignParameters | None = None,
+) -> list[SentenceBead]:
+    """The monotone bead alignment of two documents' sentences (see the module doc).
+
+    ``*_headings`` are the indices of heading sentences; when both sides have as many, they
+    are aligned in order and pin the path. Every sentence appears in exactly one bead.
+    """
+    params = parameters or SentenceAlignParameters()
+    cross = not _same_language(left_language, right_language)
+    stems = (None, None) if cross else (stemmer_name(left_language), stemmer_name(right_language))
+
+    # headings as anchors: the DP runs over the other sentences, pinned at each heading
+    lh, rh = sorted(set(left_headings)), sorted(set(right_headings))
+    use_headings = bool(lh) and len(lh) == len(rh) and _proportional(left, right, lh, rh)
+    if not use_headings:
+        lh, rh = [], []
+    lh_set, rh_set = set(lh), set(rh)
+    lbody = [k for k in range(len(left)) if k not in lh_set]
+    rbody = [k for k in range(len(right)) if k not in rh_set]
+    segl = np.searchsorted(np.asarray(lh, dtype=np.int64), np.asarray(lbody, dtype=np.int64), side="right")
+    segr = np.searchsorted(np.asarray(rh, dtype=np.int64), np.asarray(rbody, dtype=np.int64), side="right")
+    L, R, weight = _features([left[k] for k in lbody], [right[k] for k in rbody], cross, stems)
+    pair = _Pair(L, R, weight, segl, segr)
+    n, m = pair.n, pair.m
+    pins: dict[int, int] = {}
+    if use_headings:
+        for s in range(1, len(lh) + 1):
+            pins[int(np.searchsorted(segl, s))] = int(np.searchsorted(segr, s))
+
+    path: list[tuple[int, int, int, int]] = []
+    cosines: list[float] = []
+    model = None
+    if n and m:
+        # the "unrelated" statistics: random pairs
+        rng = random.Random(params.seed)
+        rand = [pair.cosine([rng.randrange(n)], [rng.randrange(m)]) for _ in range(min(4000, 4 * (n + m)))]
+        rand = [c for c in rand if not math.isnan(c)] or [0.0]
+        mu_r, sd_r = float(np.mean(rand)), float(np.std(rand))
+        prior = {s: math.log(p) for s, p in _DEFAULT_PRIOR.items()}
+        anchors = _anchors(pair, params.rare_df, params.length_variance)
+        points = [(x, y) for x, y in anchors] + [(x + 1, y + 1) for x, y in anchors]
+
+        def coarse(attempt: int) -> _Band:
+            return _interpolated_band(pair, points, pins, params.band * (2 ** attempt))
+
+        # "translation" statistics for pass A: each left sentence's best partner in the band
+        band0 = coarse(0)
+        arr0 = pair.bead_arrays(band0)
+        cos11 = arr0[(1, 1)][1]
+        rows = band0.i
+        best = np.full(n + 1, -1.0)
+        np.maximum.at(best, rows, np.nan_to_num(cos11, nan=-1.0))
+        best = best[best >= 0]
+        mu_t, sd_t = (float(np.mean(best)), float(np.std(best))) if len(best) else (mu_r, sd_r)
+        slope, mid = _discriminant(mu_r, sd_r, mu_t, sd_t)
+        model = _Model(prior, params.length_variance, slope, mid)
+        path_a, arrays_a, band_a = _search(pair, coarse, model, pins)
+        if path_a is None:
+            path_a = []
+        # pass B: re-estimate from pass A's path, search near it
+        model = _reestimate(pair, path_a, arrays_a, band_a, params, mu_r, sd_r, model)
+
+        def fine(attempt: int) -> _Band:
+            return _path_band(pair, path_a, pins, params.fine_band * (2 ** attempt))
+        path_b, arrays_b, band_b = _search(pair, fine, model, pins) if path_a else (None, None, None)
+        path, cosines = (path_b, _path_cosines(path_b, arrays_b, band_b)) if path_b else (
+            path_a, _path_cosines(path_a, arrays_a, band_a))
+    elif n or m:
+        path = [(i, i + 1, 0, 0) for i in range(n)] + [(0, 0, j, j + 1) for j in range(m)]
+
+    beads: list[SentenceBead] = []
+    lmap, rmap = np.asarray(lbody, dtype=np.int64), np.asarray(rbody, dtype=np.int64)
+    emitted = 0  # headings are emitted before the first bead of the segment they open
+    for (i0, i1, j0, j1), cos in zip(path, cosines or [math.nan] * len(path)):
+        seg = int(segl[i0]) if i1 > i0 else int(segr[j0])
+        while emitted < min(seg, len(lh)):
+            beads.append(SentenceBead((lh[emitted],), (rh[emitted],), 100.0))
+            emitted += 1
+        ls = tuple(int(x) for x in lmap[i0:i1])
+        rs = tuple(int(y) for y in rmap[j0:j1])
+        beads.append(SentenceBead(ls, rs, _confidence(pair, model, cos, i0, i1, j0, j1) if ls and rs else 0.0))
+    for k in range(emitted, len(lh)):
+        beads.append(SentenceBead((lh[k],), (rh[k],), 100.0))
+    return beads
+
+
+def _confidence(pair: _Pair, model: _Model | None, cos: float, i0: int, i1: int, j0: int, j1: int) -> float:
+    """0-100: the logistic of the bead's lexical and length evidence."""
+    if model is None:
+        return 0.0
+    lex = 0.0 if math.isnan(cos) else model.slope * (cos - model.mid)
+    la = pair.L.cum[i1] - pair.L.cum[i0]
+    lb = pair.R.cum[j1] - pair.R.cum[j0]
+    ev = lex - (lb - la) ** 2 / (model.s2 * (la + lb) / 2) / 2
+    return round(100.0 / (1.0 + math.exp(-max(min(ev, 50.0), -50.0))), 2)
+
+
+def _proportional(left: Sequence[str], right: Sequence[str], lh: list[int], rh: list[int]) -> bool:
+    """Whether the text between paired headings takes a similar share of each document (within 1.5×)."""
+    def shares(texts, heads):
+        bounds = list(heads) + [len(texts)]
+        sizes = [sum(len(t) for t in texts[a:b]) for a, b in zip(bounds, bounds[1:])]
+        total = sum(sizes) or 1
+        return [s / total for s in sizes]
+    for a, b in zip(shares(left, lh), shares(right, rh)):
+        if max(a, b) > 0.01 and not (a and b and 2 / 3 <= a / b <= 1.5):
+            return False
+    return True
+
+
+def _reestimate(pair: _Pair, path, arrays, band: _Band, params: SentenceAlignParameters, mu_r: float, sd_r: float,
+                model: _Model) -> _Model:
+    """Shape priors, length variance and the lexical discriminant from a first path."""
+    counts = {s: 0 for s in _DEFAULT_PRIOR}
+    d, cos = [], []
+    for (i0, i1, j0, j1), c in zip(path, _path_cosines(path, arrays, band)):
+        shape = (i1 - i0, j1 - j0)
+        if shape in counts:
+            counts[shape] += 1
+        if shape == (1, 1):
+            la = pair.L.lengths[i0]
+            lb = pair.R.lengths[j0]
+            d.append((lb - la) / math.sqrt((la + lb) / 2))
+            if not math.isnan(c):
+                cos.append(c)
+    total = sum(counts.values())
+    prior = {s: math.log((counts[s] + params.prior_strength * p) / (total + params.prior_strength))
+             for s, p in _DEFAULT_PRIOR.items()}
+    s2 = model.s2
+    if len(d) >= 20:
+        arr = np.asarray(d)
+        mad = float(np.median(np.abs(arr - np.median(arr)))) * 1.4826
+        s2 = max(mad ** 2, 0.5)
+    slope, mid = model.slope, model.mid
+    if len(cos) >= 20:
+        slope, mid = _discriminant(mu_r, sd_r, float(np.mean(cos)), float(np.std(cos)))
+    return _Model(prior, s2, slope, mid)
+
+
+# --- paragraphs -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SentenceIn:
+    """A stored sentence: its row id (None when the paragraph has no sentence rows) and text."""
+
+    id: int | None
+    text: str
+
+
+@dataclass(frozen=True)
+class ParagraphIn:
+    """A stored paragraph with its sentences in order; ``kind`` 'heading' marks an anchor."""
+
+    id: int
+    kind: str
+    sentences: tuple[SentenceIn, ...]
+
+
+@dataclass
+class PairAlignment:
+    """The rows one version pair gives: sentence pairs and the paragraph links they imply.
+
+    ``sentence_rows``: ``(bead, pattern, left sentence id, right sentence id, left paragraph
+    id, right paragraph id, score)``, one per sentence pair of a bead (a 2-1 bead gives two
+    rows), the missing side None for a gap. ``paragraph_rows``: ``(bead, pattern, left
+    paragraph id, right paragraph id, score)``; a paragraph bead is a group of paragraphs
+    joined by sentence pairs (so 2-3 is two paragraphs beside three), and a paragraph
+    joined to nothing is a 1-0 or 0-1 bead of its own.
+    """
+
+    sentence_beads: list[SentenceBead]
+    sentence_rows: list[tuple]
+    paragraph_rows: list[tuple]
+
+
+def align_version_pair(
+    left: Sequence[ParagraphIn],
+    right: Sequence[ParagraphIn],
+    *,
+    left_language: str | None,
+    right_language: str | None,
+    parameters: SentenceAlignParameters | None = None,
+) -> PairAlignment:
+    """Align two versions' sentences and derive their paragraph alignment (the link step for ``version_of`` pairs)."""
+    lsent = [(p, s) for p, para in enumerate(left) for s in para.sentences]
+    rsent = [(p, s) for p, para in enumerate(right) for s in para.sentences]
+    lhead = [k for k, (p, _) in enumerate(lsent) if left[p].kind == "heading"]
+    rhead = [k for k, (p, _) in enumerate(rsent) if right[p].kind == "heading"]
+    beads = align_sentences(
+        [s.text for _, s in lsent], [s.text for _, s in rsent], left_language=left_language,
+        right_language=right_language, left_headings=lhead, right_headings=rhead, parameters=parameters,
+    )
+    sentence_rows = []
+    # paragraph groups: union of paragraphs joined by a sentence bead
+    parent = {("l", p): ("l", p) for p in range(len(left))}
+    parent.update({("r", p): ("r", p) for p in range(len(right))})
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    joined: dict[tuple[int, int], list[float]] = {}
+    llen, rlen = [len(s.text) for _, s in lsent], [len(s.text) for _, s in rsent]
+    for n, bead in enumerate(beads, 1):
+        for x, y in _joined_pairs(bead, llen, rlen):
+            lp = lsent[x][0] if x is not None else None
+            rp = rsent[y][0] if y is not None else None
+            sentence_rows.append((
+                n, bead.pattern, lsent[x][1].id if x is not None else None,
+                rsent[y][1].id if y is not None else None,
+                left[lp].id if lp is not None else None, right[rp].id if rp is not None else None, bead.score,
+            ))
+            if lp is not None and rp is not None:
+                joined.setdefault((lp, rp), []).append(bead.score)
+                parent[find(("l", lp))] = find(("r", rp))
+    groups: dict[tuple, tuple[list[int], list[int]]] = {}
+    for p in range(len(left)):
+        groups.setdefault(find(("l", p)), ([], []))[0].append(p)
+    for p in range(len(right)):
+        groups.setdefault(find(("r", p)), ([], []))[1].append(p)
+    ordered = sorted(groups.values(), key=lambda g: (min(g[0]) if g[0] else math.inf, min(g[1]) if g[1] else math.inf))
+    # reading order: a lone right paragraph goes after the left group that precedes it
+    ordered = _reading_order(ordered)
+    paragraph_rows = []
+    for n, (ls, rs) in enumerate(ordered, 1):
+        pattern = f"{len(ls)}-{len(rs)}"
+        if not ls or not rs:
+            for p in ls:
+                paragraph_rows.append((n, pattern, left[p].id, None, 0.0))
+            for p in rs:
+                paragraph_rows.append((n, pattern, None, right[p].id, 0.0))
+            continue
+        for lp in ls:
+            for rp in rs:
+                if (lp, rp) in joined:
+                    scores = joined[(lp, rp)]
+                    paragraph_rows.append((n, pattern, left[lp].id, right[rp].id, round(sum(scores) / len(scores), 2)))
+    return PairAlignment(beads, sentence_rows, paragraph_rows)
+
+
+def _joined_pairs(bead: SentenceBead, llen: Sequence[int], rlen: Sequence[int]) -> list[tuple[int | None, int | None]]:
+    """The sentence pairs a bead joins: those whose shares of the bead's length overlap.
+
+    In a 1-n or n-1 bead every pair overlaps. In a 2-2, 2-3 or 3-2 bead the sentences
+    were cut at different places, and only the pairs that cover the same stretch of
+    the bead (by the sentences' positions in its length, as in Gale and Church's length
+    model) are joined: the first sentence of one side is not joined to the last of the
+    other unless they overlap by a quarter of the shorter. Each sentence keeps at least
+    its best-overlapping partner.
+    """
+    if not bead.left or not bead.right:
+        return [(x, None) for x in bead.left] + [(None, y) for y in bead.right]
+    if len(bead.left) == 1 or len(bead.right) == 1:
+        return [(x, y) for x in bead.left for y in bead.right]
+
+    def spans(ids, lengths):
+        tot = float(sum(lengths[k] for k in ids)) or 1.0
+        out, at = [], 0.0
+        for k in ids:
+            out.append((at / tot, (at + lengths[k]) / tot))
+            at += lengths[k]
+        return out
+
+    ls, rs = spans(bead.left, llen), spans(bead.right, rlen)
+    keep = set()
+    for a, (a0, a1) in enumerate(ls):
+        for b, (b0, b1) in enumerate(rs):
+            if min(a1, b1) - max(a0, b0) >= 0.25 * min(a1 - a0, b1 - b0):
+                keep.add((a, b))
+    for a, (a0, a1) in enumerate(ls):
+        keep.add((a, max(range(len(rs)), key=lambda b: min(a1, rs[b][1]) - max(a0, rs[b][0]))))
+    for b, (b0, b1) in enumerate(rs):
+        keep.add((max(range(len(ls)), key=lambda a: min(b1, ls[a][1]) - max(b0, ls[a][0])), b))
+    return [(bead.left[a], bead.right[b]) for a, b in sorted(keep)]
+
+
+def _reading_order(groups: list[tuple[list[int], list[int]]]) -> list[tuple[list[int], list[int]]]:
+    """Groups sorted so that both sides read in order (gaps slot in where they stand)."""
+    out: list[tuple[list[int], list[int]]] = []
+    right_only = sorted((g for g in groups if not g[0]), key=lambda g: min(g[1]))
+    k = 0
+    for g in (g for g in groups if g[0]):
+        while k < len(right_only) and g[1] and min(right_only[k][1]) < min(g[1]):
+            out.append(right_only[k])
+            k += 1
+        out.append(g)
+    out.extend(right_only[k:])
+    return out
