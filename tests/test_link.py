@@ -213,7 +213,7 @@ def test_link_corpus_stores_the_known_edition_alignment(two_editions_db):
     run = conn.execute("SELECT kind, method, parameters, versions, inputs_sha256, link_count FROM runs "
                        "WHERE kind='alignment'").fetchone()
     assert run[1] == "edition"
-    assert "edition_baseline" in json.loads(run[2])
+    assert "edition_length_variance" in json.loads(run[2])
     assert set(json.loads(run[3])) >= {"synopsis", "rapidfuzz", "numpy"}
     assert re.fullmatch(r"[0-9a-f]{64}", run[4])
     assert run[5] == conn.execute("SELECT count(*) FROM alignments").fetchone()[0]
