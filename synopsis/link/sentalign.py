@@ -56,6 +56,7 @@ Pruning (coarse to fine)
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import random
@@ -67,7 +68,7 @@ from typing import Sequence
 import numpy as np
 
 __all__ = [
-    "BEADS", "SentenceBead", "SentenceAlignParameters", "align_sentences", "banded_dp", "stemmer_name",
+    "BEADS", "Band", "SentenceBead", "SentenceAlignParameters", "align_sentences", "banded_dp", "stemmer_name",
     "ParagraphIn", "SentenceIn", "PairAlignment", "align_version_pair", "METHOD",
 ]
 
@@ -88,6 +89,7 @@ _DEFAULT_PRIOR = {
     (1, 3): 0.005, (3, 1): 0.005, (2, 3): 0.002, (3, 2): 0.002, (1, 4): 0.001, (4, 1): 0.001,
 }
 
+MERGED = True
 MAX_DF = 0.1
 """Tokens in more of the pair's sentences than this fraction are left out (their IDF weight is small)."""
 
@@ -286,7 +288,9 @@ def _features(left: Sequence[str], right: Sequence[str], cross: bool, stems: tup
 
 
 @dataclass
-class _Band:
+class Band:
+    """The cells a banded programme may visit: for each state row i (left sentences used), columns lo[i]..hi[i]."""
+
     lo: np.ndarray  # per state row i (0..n): first column j
     hi: np.ndarray  # per state row: last column j (inclusive)
 
@@ -306,7 +310,7 @@ class _Band:
         return np.where(ok, self.start[ic] + j - self.lo[ic], 0), ok
 
 
-def banded_dp(band: _Band, scores: dict[tuple[int, int], np.ndarray | float]) -> list[tuple[int, int, int, int]] | None:
+def banded_dp(band: Band, scores: dict[tuple[int, int], np.ndarray | float]) -> list[tuple[int, int, int, int]] | None:
     """The best monotone path from (0, 0) to (n, m) through ``band``, as ``(i0, i1, j0, j1)`` beads.
 
     ``scores[(a, b)]`` is the score of the bead of shape (a, b) *ending* at each cell (an
@@ -368,20 +372,91 @@ def banded_dp(band: _Band, scores: dict[tuple[int, int], np.ndarray | float]) ->
 # --- the model ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Cosines:
+    """How the cosines of one kind of sentence pair are spread: a share at exactly zero
+    (no token in common, common across languages), and a normal for the rest."""
+
+    zero: float
+    mean: float
+    sd: float
+    tail: float = 0.0  # unrelated pairs: the share of the positive ones that share a rare word (uniform)
+
+    @staticmethod
+    def of(values, *, tail: bool = False) -> "_Cosines":
+        arr = np.asarray(values, dtype=np.float64)
+        arr = arr[~np.isnan(arr)]
+        if not len(arr):
+            return _Cosines(0.5, 0.0, 0.01)
+        pos = arr[arr > 1e-9]
+        zero = min(1.0 - len(pos) / len(arr), 0.999)
+        if len(pos) < 5:
+            return _Cosines(zero, float(arr.mean()), _spread(arr))
+        mean, sd = float(pos.mean()), _spread(pos)
+        share = min(max(float(np.mean(pos > mean + 3 * sd)), 1e-3), 0.5) if tail else 0.0
+        return _Cosines(zero, mean, sd, share)
+
+
 @dataclass
 class _Model:
     log_prior: dict[tuple[int, int], float]
     s2: float  # length variance
-    slope: float  # lexical discriminant: evidence = slope * (cos - mid)
-    mid: float
+    unrelated: _Cosines  # random sentence pairs of the pair of documents
+    related: _Cosines  # translated pairs: each sentence's best partner (pass A), the 1-1 beads (pass B)
+    eps: dict[tuple[int, int], float]  # per bead shape (:func:`_indifference`)
+
+    def merged(self, cos, least):
+        """The cosine a bead is judged by: its own, or its least related member's when that one looks unrelated.
+
+        Every sentence of a merge must be explained: a member whose cosine with the other
+        side is no better than an unrelated pair's (within two spreads of their mean)
+        cannot hide in a bead beside a good pair.
+        """
+        u = self.unrelated
+        unrelated = np.nan_to_num(least, nan=np.inf) <= u.mean + 2 * u.sd
+        return np.where(unrelated, least, cos)
+
+    def lexical(self, cos, shape: tuple[int, int] = (1, 1)):
+        """Log-likelihood ratio "translation" vs "unrelated" of a bead's cosine (0 where a side has no tokens).
+
+        Both are zero-inflated: a share of pairs has no token in common (``zero``), the
+        rest is normal. Unrelated pairs also have a uniform tail (chance sharing of a rare
+        word), and translations are mixed with a share ε of reworded pairs that look
+        unrelated, so that neither tail decides alone. A positive cosine is held within
+        the two means, where the ratio rises: more shared words never count against.
+        """
+        cos = np.asarray(cos, dtype=np.float64)
+        u, t, eps = self.unrelated, self.related, self.eps[shape]
+        uz = max(u.zero, 1e-3)  # unrelated pairs always may share nothing
+        at_zero = math.log((1 - eps) * t.zero + eps * uz) - math.log(uz)
+        if t.mean <= u.mean:  # no lexical signal in this pair beyond the zeros
+            positive = np.full(cos.shape, math.log((1 - eps) * (1 - t.zero) + eps * (1 - uz)) - math.log(1 - uz))
+        else:
+            c = np.clip(np.nan_to_num(cos, nan=u.mean), u.mean, t.mean)
+            r = (1 - uz) * ((1 - u.tail) * _normal(c, u.mean, u.sd) + u.tail)
+            positive = np.log((1 - eps) * (1 - t.zero) * _normal(c, t.mean, t.sd) + eps * r) - np.log(r)
+        return np.where(np.isnan(cos), 0.0, np.where(np.nan_to_num(cos) > 1e-9, positive, at_zero))
 
 
-def _discriminant(mu_r: float, sd_r: float, mu_t: float, sd_t: float) -> tuple[float, float]:
-    """Slope and midpoint of the linear log-likelihood ratio between two equal-variance normals."""
-    var = max((sd_r ** 2 + sd_t ** 2) / 2, 1e-4)
-    if mu_t <= mu_r:  # no lexical signal in this pair: length alone decides
-        return 0.0, 0.0
-    return (mu_t - mu_r) / var, (mu_t + mu_r) / 2
+def _indifference(log_prior: dict[tuple[int, int], float]) -> dict[tuple[int, int], float]:
+    """ε per bead shape, the share of its translations taken to share nothing recognisable.
+
+    ε(a, b) = P(1-0)^a P(0-1)^b / P(a-b): at that rate, an a-b bead whose sides share no
+    more than unrelated sentences do is exactly as likely as its a + b sentences dropped
+    and added (gaps), and their lengths decide. A larger ε would pair unrelated sentences
+    wherever text was replaced (and pack them into large beads); a smaller one would drop
+    sentences a translator reworded.
+    """
+    return {(a, b): math.exp(a * log_prior[(1, 0)] + b * log_prior[(0, 1)] - log_prior[(a, b)])
+            for a, b in BEADS if a and b}
+
+
+def _normal(x, mu: float, sd: float):
+    return np.exp(-0.5 * ((x - mu) / sd) ** 2) / (sd * math.sqrt(2 * math.pi))
+
+
+def _spread(values) -> float:
+    return max(float(np.std(values)), 0.01)
 
 
 class _Pair:
@@ -419,7 +494,7 @@ class _Pair:
         out += np.bincount(cells, weights=self.r_w2[pos], minlength=len(out))
         return out, start
 
-    def bead_arrays(self, band: _Band):
+    def bead_arrays(self, band: Band):
         """Per shape: cosine and length δ-numerator arrays over the band's cells (NaN where impossible)."""
         n = self.n
         rows = np.arange(n)
@@ -448,20 +523,31 @@ class _Pair:
                     if (p, q) not in cache:
                         cache[(p, q)] = d_at(I - 1 - p, J - 1 - q)
                     dot += cache[(p, q)]
-            n2 = self.L.block2[Ic, a] * self.R.block2[Jc, b]
+            bl, br = self.L.block2[Ic, a], self.R.block2[Jc, b]
+            n2 = bl * br
             cos = np.where(n2 > 0, dot / np.sqrt(np.where(n2 > 0, n2, 1.0)), np.nan)
+            least = np.full(band.size, np.nan)  # the least related member's cosine with the other side
+            if a > 1 or b > 1:
+                for p in range(a):
+                    part = sum(cache[(p, q)] for q in range(b))
+                    own = self.L.norm2[np.maximum(Ic - 1 - p, 0)] * br
+                    least = np.fmin(least, np.where(own > 0, part / np.sqrt(np.where(own > 0, own, 1.0)), np.nan))
+                for q in range(b):
+                    part = sum(cache[(p, q)] for p in range(a))
+                    own = self.R.norm2[np.maximum(Jc - 1 - q, 0)] * bl
+                    least = np.fmin(least, np.where(own > 0, part / np.sqrt(np.where(own > 0, own, 1.0)), np.nan))
             la = self.L.cum[Ic] - self.L.cum[Ic - a]
             lb = self.R.cum[Jc] - self.R.cum[Jc - b]
             same = (self.segl[Ic - a] == self.segl[Ic - 1]) & (self.segr[Jc - b] == self.segr[Jc - 1]) & (
                 self.segl[Ic - 1] == self.segr[Jc - 1])
             ok &= same
-            out[(a, b)] = (ok, cos, la, lb)
+            out[(a, b)] = (ok, cos, least, la, lb)
         return out
 
     def scores(self, arrays, model: _Model) -> dict:
         sc: dict = {}
-        for (a, b), (ok, cos, la, lb) in arrays.items():
-            lex = np.where(np.isnan(cos), 0.0, model.slope * (np.nan_to_num(cos) - model.mid))
+        for (a, b), (ok, cos, least, la, lb) in arrays.items():
+            lex = model.lexical(model.merged(cos, least) if MERGED else cos, (a, b))
             delta2 = (lb - la) ** 2 / (model.s2 * (la + lb) / 2)
             sc[(a, b)] = np.where(ok, model.log_prior[(a, b)] + lex - delta2 / 2, -math.inf)
         sc[(1, 0)] = model.log_prior[(1, 0)]
@@ -565,7 +651,7 @@ def _consistent(pair: _Pair, chain: list[tuple[int, int]], s2: float, z: float =
     return keep
 
 
-def _interpolated_band(pair: _Pair, points: list[tuple[int, int]], pins: dict[int, int], h: int) -> _Band:
+def _interpolated_band(pair: _Pair, points: list[tuple[int, int]], pins: dict[int, int], h: int) -> Band:
     """A band of half-width ``h`` (plus a tenth of the span) around the length-interpolated path between points."""
     n, m = pair.n, pair.m
     lo = np.zeros(n + 1, dtype=np.int64)
@@ -586,17 +672,17 @@ def _interpolated_band(pair: _Pair, points: list[tuple[int, int]], pins: dict[in
     return _pinned(lo, hi, pins, m)
 
 
-def _pinned(lo: np.ndarray, hi: np.ndarray, pins: dict[int, int], m: int) -> _Band:
+def _pinned(lo: np.ndarray, hi: np.ndarray, pins: dict[int, int], m: int) -> Band:
     lo, hi = lo.copy(), hi.copy()
     for i, j in pins.items():
         lo[i] = hi[i] = j
     lo[0] = 0
     hi[-1] = m
     lo = np.minimum(lo, hi)
-    return _Band(lo, hi)
+    return Band(lo, hi)
 
 
-def _path_band(pair: _Pair, path, pins: dict[int, int], h: int) -> _Band:
+def _path_band(pair: _Pair, path, pins: dict[int, int], h: int) -> Band:
     n, m = pair.n, pair.m
     lo = np.full(n + 1, m, dtype=np.int64)
     hi = np.zeros(n + 1, dtype=np.int64)
@@ -607,7 +693,7 @@ def _path_band(pair: _Pair, path, pins: dict[int, int], h: int) -> _Band:
     return _pinned(np.maximum(lo - h, 0), np.minimum(hi + h, m), pins, m)
 
 
-def _touches(band: _Band, path, pins: dict[int, int], m: int) -> bool:
+def _touches(band: Band, path, pins: dict[int, int], m: int) -> bool:
     for i0, i1, j0, j1 in path:
         for i, j in ((i0, j0), (i1, j1)):
             if i in pins:
@@ -630,8 +716,11 @@ def _search(pair: _Pair, make_band, model: _Model, pins: dict[int, int], tries: 
     return path, arrays, band
 
 
-def _path_cosines(path, arrays, band: _Band) -> list[float]:
-    """The cosine of each bead of ``path`` (NaN for gaps and beads without tokens), from the band's arrays."""
+def _path_cosines(path, arrays, band: Band, model: _Model | None = None) -> list[float]:
+    """The cosine of each bead of ``path`` (NaN for gaps and beads without tokens), from the band's arrays.
+
+    With ``model``, the cosine the bead is judged by (:meth:`_Model.merged`).
+    """
     out = [math.nan] * len(path)
     by_shape: dict[tuple[int, int], list[int]] = {}
     for k, (i0, i1, j0, j1) in enumerate(path):
@@ -640,6 +729,8 @@ def _path_cosines(path, arrays, band: _Band) -> list[float]:
     for shape, ks in by_shape.items():
         idx, ok = band.index(np.asarray([path[k][1] for k in ks]), np.asarray([path[k][3] for k in ks]))
         cos = arrays[shape][1][idx]
+        if model is not None:
+            cos = model.merged(cos, arrays[shape][2][idx])
         for k, c, fine in zip(ks, cos.tolist(), ok.tolist()):
             out[k] = c if fine else math.nan
     return out
@@ -689,13 +780,12 @@ def align_sentences(
         # the "unrelated" statistics: random pairs
         rng = random.Random(params.seed)
         rand = [pair.cosine([rng.randrange(n)], [rng.randrange(m)]) for _ in range(min(4000, 4 * (n + m)))]
-        rand = [c for c in rand if not math.isnan(c)] or [0.0]
-        mu_r, sd_r = float(np.mean(rand)), float(np.std(rand))
+        unrelated = _Cosines.of(rand, tail=True)
         prior = {s: math.log(p) for s, p in _DEFAULT_PRIOR.items()}
         anchors = _anchors(pair, params.rare_df, params.length_variance)
         points = [(x, y) for x, y in anchors] + [(x + 1, y + 1) for x, y in anchors]
 
-        def coarse(attempt: int) -> _Band:
+        def coarse(attempt: int) -> Band:
             return _interpolated_band(pair, points, pins, params.band * (2 ** attempt))
 
         # "translation" statistics for pass A: each left sentence's best partner in the band
@@ -705,21 +795,18 @@ def align_sentences(
         rows = band0.i
         best = np.full(n + 1, -1.0)
         np.maximum.at(best, rows, np.nan_to_num(cos11, nan=-1.0))
-        best = best[best >= 0]
-        mu_t, sd_t = (float(np.mean(best)), float(np.std(best))) if len(best) else (mu_r, sd_r)
-        slope, mid = _discriminant(mu_r, sd_r, mu_t, sd_t)
-        model = _Model(prior, params.length_variance, slope, mid)
+        model = _Model(prior, params.length_variance, unrelated, _Cosines.of(best[best >= 0]), _indifference(prior))
         path_a, arrays_a, band_a = _search(pair, coarse, model, pins)
         if path_a is None:
             path_a = []
         # pass B: re-estimate from pass A's path, search near it
-        model = _reestimate(pair, path_a, arrays_a, band_a, params, mu_r, sd_r, model)
+        model = _reestimate(pair, path_a, arrays_a, band_a, params, model)
 
-        def fine(attempt: int) -> _Band:
+        def fine(attempt: int) -> Band:
             return _path_band(pair, path_a, pins, params.fine_band * (2 ** attempt))
         path_b, arrays_b, band_b = _search(pair, fine, model, pins) if path_a else (None, None, None)
-        path, cosines = (path_b, _path_cosines(path_b, arrays_b, band_b)) if path_b else (
-            path_a, _path_cosines(path_a, arrays_a, band_a))
+        path, cosines = (path_b, _path_cosines(path_b, arrays_b, band_b, model)) if path_b else (
+            path_a, _path_cosines(path_a, arrays_a, band_a, model))
     elif n or m:
         path = [(i, i + 1, 0, 0) for i in range(n)] + [(0, 0, j, j + 1) for j in range(m)]
 
@@ -743,7 +830,7 @@ def _confidence(pair: _Pair, model: _Model | None, cos: float, i0: int, i1: int,
     """0-100: the logistic of the bead's lexical and length evidence."""
     if model is None:
         return 0.0
-    lex = 0.0 if math.isnan(cos) else model.slope * (cos - model.mid)
+    lex = float(model.lexical(cos, (i1 - i0, j1 - j0)))
     la = pair.L.cum[i1] - pair.L.cum[i0]
     lb = pair.R.cum[j1] - pair.R.cum[j0]
     ev = lex - (lb - la) ** 2 / (model.s2 * (la + lb) / 2) / 2
@@ -763,12 +850,18 @@ def _proportional(left: Sequence[str], right: Sequence[str], lh: list[int], rh: 
     return True
 
 
-def _reestimate(pair: _Pair, path, arrays, band: _Band, params: SentenceAlignParameters, mu_r: float, sd_r: float,
-                model: _Model) -> _Model:
-    """Shape priors, length variance and the lexical discriminant from a first path."""
+def _reestimate(pair: _Pair, path, arrays, band: Band, params: SentenceAlignParameters, model: _Model) -> _Model:
+    """Shape priors, length variance and the translated pairs' cosines from a first path.
+
+    The share of translated pairs with no token in common is counted only among 1-1
+    beads between two beads that do share tokens: where text was replaced, a first pass
+    pairs unrelated sentences in runs, and counting those would teach the model that
+    translations share nothing.
+    """
     counts = {s: 0 for s in _DEFAULT_PRIOR}
-    d, cos = [], []
-    for (i0, i1, j0, j1), c in zip(path, _path_cosines(path, arrays, band)):
+    d, cos, flanked = [], [], []
+    cosines = _path_cosines(path, arrays, band)
+    for k, ((i0, i1, j0, j1), c) in enumerate(zip(path, cosines)):
         shape = (i1 - i0, j1 - j0)
         if shape in counts:
             counts[shape] += 1
@@ -778,6 +871,8 @@ def _reestimate(pair: _Pair, path, arrays, band: _Band, params: SentenceAlignPar
             d.append((lb - la) / math.sqrt((la + lb) / 2))
             if not math.isnan(c):
                 cos.append(c)
+                if 0 < k < len(path) - 1 and cosines[k - 1] > 0 and cosines[k + 1] > 0:
+                    flanked.append(c)
     total = sum(counts.values())
     prior = {s: math.log((counts[s] + params.prior_strength * p) / (total + params.prior_strength))
              for s, p in _DEFAULT_PRIOR.items()}
@@ -786,10 +881,12 @@ def _reestimate(pair: _Pair, path, arrays, band: _Band, params: SentenceAlignPar
         arr = np.asarray(d)
         mad = float(np.median(np.abs(arr - np.median(arr)))) * 1.4826
         s2 = max(mad ** 2, 0.5)
-    slope, mid = model.slope, model.mid
+    related = model.related
     if len(cos) >= 20:
-        slope, mid = _discriminant(mu_r, sd_r, float(np.mean(cos)), float(np.std(cos)))
-    return _Model(prior, s2, slope, mid)
+        related = _Cosines.of(cos)
+        if len(flanked) >= 20:
+            related = dataclasses.replace(related, zero=_Cosines.of(flanked).zero)
+    return _Model(prior, s2, model.unrelated, related, _indifference(prior))
 
 
 # --- paragraphs -----------------------------------------------------------------------
