@@ -380,10 +380,11 @@ class _Cosines:
     zero: float
     mean: float
     sd: float
-    tail: float = 0.0  # unrelated pairs: the share of the positive ones that share a rare word (uniform)
+    tail: float = 0.0  # the share of the positive ones outside the normal: unrelated pairs that share a rare
+    # word (above), translations reworded so that they share only some words (below); both taken as uniform
 
     @staticmethod
-    def of(values, *, tail: bool = False) -> "_Cosines":
+    def of(values, *, above: bool = False) -> "_Cosines":
         arr = np.asarray(values, dtype=np.float64)
         arr = arr[~np.isnan(arr)]
         if not len(arr):
@@ -393,8 +394,8 @@ class _Cosines:
         if len(pos) < 5:
             return _Cosines(zero, float(arr.mean()), _spread(arr))
         mean, sd = float(pos.mean()), _spread(pos)
-        share = min(max(float(np.mean(pos > mean + 3 * sd)), 1e-3), 0.5) if tail else 0.0
-        return _Cosines(zero, mean, sd, share)
+        outside = pos > mean + 3 * sd if above else pos < mean - 3 * sd
+        return _Cosines(zero, mean, sd, min(max(float(np.mean(outside)), 1e-3), 0.5))
 
 
 @dataclass
@@ -404,6 +405,19 @@ class _Model:
     unrelated: _Cosines  # random sentence pairs of the pair of documents
     related: _Cosines  # translated pairs: each sentence's best partner (pass A), the 1-1 beads (pass B)
     eps: dict[tuple[int, int], float]  # per bead shape (:func:`_indifference`)
+    edited: float = 0.01  # share of beads whose lengths follow a broader law (text added or cut inside)
+    broad: float = 25.0  # that law's variance, in units of s2
+
+    def length(self, la, lb):
+        """Log-likelihood of two lengths under the length model, relative to equal lengths.
+
+        Gale and Church's normal δ, mixed with a share ``edited`` of beads whose δ is
+        ``broad`` times more variable (a clause added or cut inside a sentence), so that a
+        sentence one version lengthened is a longer pair, not two gaps.
+        """
+        d2 = (lb - la) ** 2 / (self.s2 * (la + lb) / 2)
+        return np.log((1 - self.edited) * np.exp(-d2 / 2)
+                      + self.edited / math.sqrt(self.broad) * np.exp(-d2 / (2 * self.broad)))
 
     def merged(self, cos, least):
         """The cosine a bead is judged by: its own, or its least related member's when that one looks unrelated.
@@ -420,9 +434,11 @@ class _Model:
         """Log-likelihood ratio "translation" vs "unrelated" of a bead's cosine (0 where a side has no tokens).
 
         Both are zero-inflated: a share of pairs has no token in common (``zero``), the
-        rest is normal. Unrelated pairs also have a uniform tail (chance sharing of a rare
-        word), and translations are mixed with a share ε of reworded pairs that look
-        unrelated, so that neither tail decides alone. A positive cosine is held within
+        rest is normal with a uniform tail: unrelated pairs that share a rare word by
+        chance, translations reworded so that they share only some words (between the
+        unrelated pairs' bulk and the translations' mean). Translations are also mixed
+        with a share ε that were reworded past recognition and look unrelated, so that
+        neither tail decides alone. A positive cosine is held within
         the two means, where the ratio rises: more shared words never count against.
         """
         cos = np.asarray(cos, dtype=np.float64)
@@ -434,7 +450,11 @@ class _Model:
         else:
             c = np.clip(np.nan_to_num(cos, nan=u.mean), u.mean, t.mean)
             r = (1 - uz) * ((1 - u.tail) * _normal(c, u.mean, u.sd) + u.tail)
-            positive = np.log((1 - eps) * (1 - t.zero) * _normal(c, t.mean, t.sd) + eps * r) - np.log(r)
+            # reworded translations: uniform between the unrelated pairs' bulk and the translations' mean
+            edge = u.mean + 2 * u.sd
+            reworded = np.where(c >= edge, 1.0 / (t.mean - edge), 0.0) if t.mean > edge else np.zeros(c.shape)
+            t_density = (1 - t.tail) * _normal(c, t.mean, t.sd) + t.tail * reworded
+            positive = np.log((1 - eps) * (1 - t.zero) * t_density + eps * r) - np.log(r)
         return np.where(np.isnan(cos), 0.0, np.where(np.nan_to_num(cos) > 1e-9, positive, at_zero))
 
 
@@ -548,8 +568,7 @@ class _Pair:
         sc: dict = {}
         for (a, b), (ok, cos, least, la, lb) in arrays.items():
             lex = model.lexical(model.merged(cos, least) if MERGED else cos, (a, b))
-            delta2 = (lb - la) ** 2 / (model.s2 * (la + lb) / 2)
-            sc[(a, b)] = np.where(ok, model.log_prior[(a, b)] + lex - delta2 / 2, -math.inf)
+            sc[(a, b)] = np.where(ok, model.log_prior[(a, b)] + lex + model.length(la, lb), -math.inf)
         sc[(1, 0)] = model.log_prior[(1, 0)]
         sc[(0, 1)] = model.log_prior[(0, 1)]
         return sc
@@ -704,11 +723,17 @@ def _touches(band: Band, path, pins: dict[int, int], m: int) -> bool:
     return False
 
 
-def _search(pair: _Pair, make_band, model: _Model, pins: dict[int, int], tries: int = 4):
-    """The programme in a band, widened until its path no longer touches the band's edge."""
+def _search(pair: _Pair, make_band, model: _Model, pins: dict[int, int], tries: int = 4, first=None):
+    """The programme in a band, widened until its path no longer touches the band's edge.
+
+    ``first`` is the first band and its arrays when the caller has them already.
+    """
     for attempt in range(tries):
-        band = make_band(attempt)
-        arrays = pair.bead_arrays(band)
+        if attempt == 0 and first is not None:
+            band, arrays = first
+        else:
+            band = make_band(attempt)
+            arrays = pair.bead_arrays(band)
         path = banded_dp(band, pair.scores(arrays, model))
         log.debug("band attempt %d: %d cells, path %s", attempt, band.size, "found" if path else "none")
         if path is not None and (attempt == tries - 1 or not _touches(band, path, pins, pair.m)):
@@ -780,7 +805,7 @@ def align_sentences(
         # the "unrelated" statistics: random pairs
         rng = random.Random(params.seed)
         rand = [pair.cosine([rng.randrange(n)], [rng.randrange(m)]) for _ in range(min(4000, 4 * (n + m)))]
-        unrelated = _Cosines.of(rand, tail=True)
+        unrelated = _Cosines.of(rand, above=True)
         prior = {s: math.log(p) for s, p in _DEFAULT_PRIOR.items()}
         anchors = _anchors(pair, params.rare_df, params.length_variance)
         points = [(x, y) for x, y in anchors] + [(x + 1, y + 1) for x, y in anchors]
@@ -796,7 +821,7 @@ def align_sentences(
         best = np.full(n + 1, -1.0)
         np.maximum.at(best, rows, np.nan_to_num(cos11, nan=-1.0))
         model = _Model(prior, params.length_variance, unrelated, _Cosines.of(best[best >= 0]), _indifference(prior))
-        path_a, arrays_a, band_a = _search(pair, coarse, model, pins)
+        path_a, arrays_a, band_a = _search(pair, coarse, model, pins, first=(band0, arr0))
         if path_a is None:
             path_a = []
         # pass B: re-estimate from pass A's path, search near it
@@ -813,28 +838,38 @@ def align_sentences(
     beads: list[SentenceBead] = []
     lmap, rmap = np.asarray(lbody, dtype=np.int64), np.asarray(rbody, dtype=np.int64)
     emitted = 0  # headings are emitted before the first bead of the segment they open
-    for (i0, i1, j0, j1), cos in zip(path, cosines or [math.nan] * len(path)):
+    confidences = _confidences(pair, model, path, cosines)
+    for (i0, i1, j0, j1), conf in zip(path, confidences):
         seg = int(segl[i0]) if i1 > i0 else int(segr[j0])
         while emitted < min(seg, len(lh)):
             beads.append(SentenceBead((lh[emitted],), (rh[emitted],), 100.0))
             emitted += 1
         ls = tuple(int(x) for x in lmap[i0:i1])
         rs = tuple(int(y) for y in rmap[j0:j1])
-        beads.append(SentenceBead(ls, rs, _confidence(pair, model, cos, i0, i1, j0, j1) if ls and rs else 0.0))
+        beads.append(SentenceBead(ls, rs, conf if ls and rs else 0.0))
     for k in range(emitted, len(lh)):
         beads.append(SentenceBead((lh[k],), (rh[k],), 100.0))
     return beads
 
 
-def _confidence(pair: _Pair, model: _Model | None, cos: float, i0: int, i1: int, j0: int, j1: int) -> float:
-    """0-100: the logistic of the bead's lexical and length evidence."""
+def _confidences(pair: _Pair, model: _Model | None, path, cosines: list[float]) -> list[float]:
+    """0-100 per bead: the logistic of its lexical and length evidence (0 for gaps)."""
+    out = [0.0] * len(path)
     if model is None:
-        return 0.0
-    lex = float(model.lexical(cos, (i1 - i0, j1 - j0)))
-    la = pair.L.cum[i1] - pair.L.cum[i0]
-    lb = pair.R.cum[j1] - pair.R.cum[j0]
-    ev = lex - (lb - la) ** 2 / (model.s2 * (la + lb) / 2) / 2
-    return round(100.0 / (1.0 + math.exp(-max(min(ev, 50.0), -50.0))), 2)
+        return out
+    by_shape: dict[tuple[int, int], list[int]] = {}
+    for k, (i0, i1, j0, j1) in enumerate(path):
+        if i1 > i0 and j1 > j0:
+            by_shape.setdefault((i1 - i0, j1 - j0), []).append(k)
+    for shape, ks in by_shape.items():
+        bead = np.asarray([path[k] for k in ks])
+        lex = model.lexical(np.asarray([cosines[k] for k in ks]), shape)
+        la = pair.L.cum[bead[:, 1]] - pair.L.cum[bead[:, 0]]
+        lb = pair.R.cum[bead[:, 3]] - pair.R.cum[bead[:, 2]]
+        ev = np.clip(lex + model.length(la, lb), -50, 50)
+        for k, c in zip(ks, (100.0 / (1.0 + np.exp(-ev))).tolist()):
+            out[k] = round(c, 2)
+    return out
 
 
 def _proportional(left: Sequence[str], right: Sequence[str], lh: list[int], rh: list[int]) -> bool:
@@ -876,17 +911,22 @@ def _reestimate(pair: _Pair, path, arrays, band: Band, params: SentenceAlignPara
     total = sum(counts.values())
     prior = {s: math.log((counts[s] + params.prior_strength * p) / (total + params.prior_strength))
              for s, p in _DEFAULT_PRIOR.items()}
-    s2 = model.s2
+    s2, edited, broad = model.s2, model.edited, model.broad
     if len(d) >= 20:
         arr = np.asarray(d)
-        mad = float(np.median(np.abs(arr - np.median(arr)))) * 1.4826
+        centre = float(np.median(arr))
+        mad = float(np.median(np.abs(arr - centre))) * 1.4826
         s2 = max(mad ** 2, 0.5)
+        out = np.abs(arr - centre) > 3 * math.sqrt(s2)  # the beads the normal does not explain
+        edited = min(max(float(np.mean(out)), 1e-3), 0.5)
+        if out.sum() >= 5:
+            broad = min(max(float(np.mean((arr[out] - centre) ** 2)) / s2, 9.0), 1e4)
     related = model.related
     if len(cos) >= 20:
         related = _Cosines.of(cos)
         if len(flanked) >= 20:
             related = dataclasses.replace(related, zero=_Cosines.of(flanked).zero)
-    return _Model(prior, s2, model.unrelated, related, _indifference(prior))
+    return _Model(prior, s2, model.unrelated, related, _indifference(prior), edited, broad)
 
 
 # --- paragraphs -----------------------------------------------------------------------
