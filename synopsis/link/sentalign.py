@@ -90,6 +90,10 @@ _DEFAULT_PRIOR = {
 }
 
 MERGED = True
+TIE = 1.0
+"""Nats by which a bead with no lexical evidence for it loses to gaps when lengths also tie:
+two unrelated sentences of equal length are text replaced, not a translation."""
+
 MAX_DF = 0.1
 """Tokens in more of the pair's sentences than this fraction are left out (their IDF weight is small)."""
 
@@ -395,7 +399,7 @@ class _Cosines:
             return _Cosines(zero, float(arr.mean()), _spread(arr))
         mean, sd = float(pos.mean()), _spread(pos)
         outside = pos > mean + 3 * sd if above else pos < mean - 3 * sd
-        return _Cosines(zero, mean, sd, min(max(float(np.mean(outside)), 1e-3), 0.5))
+        return _Cosines(zero, mean, sd, min(max(float(np.mean(outside)), 1e-3 if above else 0.0), 0.5))
 
 
 @dataclass
@@ -451,7 +455,7 @@ class _Model:
             c = np.clip(np.nan_to_num(cos, nan=u.mean), u.mean, t.mean)
             r = (1 - uz) * ((1 - u.tail) * _normal(c, u.mean, u.sd) + u.tail)
             # reworded translations: uniform between the unrelated pairs' bulk and the translations' mean
-            edge = u.mean + 2 * u.sd
+            edge = u.mean + 3 * u.sd
             reworded = np.where(c >= edge, 1.0 / (t.mean - edge), 0.0) if t.mean > edge else np.zeros(c.shape)
             t_density = (1 - t.tail) * _normal(c, t.mean, t.sd) + t.tail * reworded
             positive = np.log((1 - eps) * (1 - t.zero) * t_density + eps * r) - np.log(r)
@@ -465,9 +469,9 @@ def _indifference(log_prior: dict[tuple[int, int], float]) -> dict[tuple[int, in
     more than unrelated sentences do is exactly as likely as its a + b sentences dropped
     and added (gaps), and their lengths decide. A larger ε would pair unrelated sentences
     wherever text was replaced (and pack them into large beads); a smaller one would drop
-    sentences a translator reworded.
+    sentences a translator reworded. :data:`TIE` tilts the balance towards the gaps.
     """
-    return {(a, b): math.exp(a * log_prior[(1, 0)] + b * log_prior[(0, 1)] - log_prior[(a, b)])
+    return {(a, b): math.exp(a * log_prior[(1, 0)] + b * log_prior[(0, 1)] - log_prior[(a, b)] - TIE)
             for a, b in BEADS if a and b}
 
 
@@ -802,9 +806,16 @@ def align_sentences(
     cosines: list[float] = []
     model = None
     if n and m:
-        # the "unrelated" statistics: random pairs
+        # the "unrelated" statistics: random pairs a tenth of the documents apart or more,
+        # which no alignment joins (unless one version moved text that far)
         rng = random.Random(params.seed)
-        rand = [pair.cosine([rng.randrange(n)], [rng.randrange(m)]) for _ in range(min(4000, 4 * (n + m)))]
+        rand = []
+        for _ in range(min(4000, 4 * (n + m)) * 3):
+            x, y = rng.randrange(n), rng.randrange(m)
+            if abs(x / n - y / m) >= 0.1:
+                rand.append(pair.cosine([x], [y]))
+                if len(rand) >= min(4000, 4 * (n + m)):
+                    break
         unrelated = _Cosines.of(rand, above=True)
         prior = {s: math.log(p) for s, p in _DEFAULT_PRIOR.items()}
         anchors = _anchors(pair, params.rare_df, params.length_variance)
@@ -888,10 +899,10 @@ def _proportional(left: Sequence[str], right: Sequence[str], lh: list[int], rh: 
 def _reestimate(pair: _Pair, path, arrays, band: Band, params: SentenceAlignParameters, model: _Model) -> _Model:
     """Shape priors, length variance and the translated pairs' cosines from a first path.
 
-    The share of translated pairs with no token in common is counted only among 1-1
-    beads between two beads that do share tokens: where text was replaced, a first pass
-    pairs unrelated sentences in runs, and counting those would teach the model that
-    translations share nothing.
+    The shares of translated pairs with no token in common and of reworded ones are
+    counted only among 1-1 beads between two beads that do share tokens: where text was
+    replaced, a first pass pairs unrelated sentences in runs, and counting those would
+    teach the model that translations share nothing.
     """
     counts = {s: 0 for s in _DEFAULT_PRIOR}
     d, cos, flanked = [], [], []
@@ -925,7 +936,8 @@ def _reestimate(pair: _Pair, path, arrays, band: Band, params: SentenceAlignPara
     if len(cos) >= 20:
         related = _Cosines.of(cos)
         if len(flanked) >= 20:
-            related = dataclasses.replace(related, zero=_Cosines.of(flanked).zero)
+            alone = _Cosines.of(flanked)
+            related = dataclasses.replace(related, zero=alone.zero, tail=alone.tail)
     return _Model(prior, s2, model.unrelated, related, _indifference(prior), edited, broad)
 
 
