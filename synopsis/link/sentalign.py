@@ -67,6 +67,8 @@ from typing import Sequence
 
 import numpy as np
 
+from synopsis.link.align import PrefixMax
+
 __all__ = [
     "BEADS", "Band", "SentenceBead", "SentenceAlignParameters", "align_sentences", "banded_dp", "stemmer_name",
     "ParagraphIn", "SentenceIn", "PairAlignment", "align_version_pair", "METHOD",
@@ -596,8 +598,6 @@ class _Pair:
 
 def _anchors(pair: _Pair, rare_df: int, s2: float) -> list[tuple[int, int]]:
     """A monotone chain of sentence pairs that share tokens rare on both sides (the coarse pass)."""
-    from synopsis.link.align import _PrefixMax
-
     L, R = pair.L, pair.R
     if not len(L.occ_tok) or not len(R.occ_tok):
         return []
@@ -627,7 +627,7 @@ def _anchors(pair: _Pair, rare_df: int, s2: float) -> list[tuple[int, int]]:
     score = np.bincount(inv, weights=w)
     cx, cy = uk // (pair.m + 1), uk % (pair.m + 1)
     # the heaviest chain strictly increasing on both sides
-    tree = _PrefixMax(pair.m + 1)
+    tree = PrefixMax(pair.m + 1)
     total = np.zeros(len(uk))
     prev = np.full(len(uk), -1)
     k = 0
