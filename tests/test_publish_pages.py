@@ -289,3 +289,37 @@ def test_real_corpus_pages(built_site):
     assert len(longest["text"]) > 0
     assert built_site.get(f"/-/cite/{first[0]['ref']}").status_code == 302
     assert built_site.get(f"/compare?a={RESOLUTION_ID}&b=khrushchev-secret-speech-1956").status_code == 200
+
+
+# --- two versions aligned sentence by sentence -------------------------------------------
+
+
+def test_compare_versions_rows_hold_several_paragraphs_and_their_sentence_pairs(versions_site):
+    html = versions_site.get("/compare?a=mark-fr&b=mark-en").text
+    rows = html.split('<div class="syn-row')[2:]
+    assert len(rows) > 10
+    counts = [(row.split("syn-right")[0].count('class="syn-para"'), row.split("syn-right")[1].count('class="syn-para"'))
+              for row in rows]
+    assert any(l >= 2 and r >= 2 for l, r in counts)  # many to many
+    assert any(l == 1 and r >= 2 for l, r in counts) and any(l >= 2 and r == 1 for l, r in counts)
+    assert all("<details class=\"syn-sentences\">" in row for row in rows if "syn-gap" not in row.split("<details")[0])
+    first = rows[1]
+    assert "mark-fr:" in first.split("syn-right")[0]  # a, the French, on the left
+    assert 'class="syn-sentence-pair"' in first
+
+
+def test_aligned_pairs_and_sentence_pairs_read_the_orientation_view(versions_site):
+    db = versions_site.db_name
+    forward = versions_site.get(f"/{db}/aligned_pairs.json?a=mark-en&b=mark-fr&_shape=array").json()
+    backward = versions_site.get(f"/{db}/aligned_pairs.json?a=mark-fr&b=mark-en&_shape=array").json()
+    assert len(forward) == len(backward) > 20  # paragraph pairs
+    flip = {"-".join(reversed(p["pattern"].split("-"))) for p in backward}
+    assert {p["pattern"] for p in forward} == flip
+    assert all(p["a_ref"] is None or p["a_ref"].startswith("mark-fr:") for p in backward)
+    pair = next(p for p in forward if p["a_ref"] and p["b_ref"] and p["pattern"] == "1-1")
+    ids = {}
+    for ref in (pair["a_ref"], pair["b_ref"]):
+        ids[ref] = versions_site.get(f"/{db}/paragraphs.json?ref={ref}&_shape=array").json()[0]["id"]
+    sentences = versions_site.get(f"/{db}/sentence_pairs.json?a_paragraph={ids[pair['a_ref']]}"
+                                  f"&b_paragraph={ids[pair['b_ref']]}&_shape=array").json()
+    assert sentences and all(s["a_sentence"] and s["b_sentence"] for s in sentences if s["pattern"] != "1-0")
