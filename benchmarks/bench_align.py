@@ -13,8 +13,14 @@ length ratio, s² = 6.8, their two-tailed cost), run on the same stored sentence
 same heading anchors and a wide band around the length diagonal, projected to paragraphs
 the classic way (every sentence pair of a bead joins its paragraphs).
 
-``align s`` is the edition run's own time (``runs.seconds``: reading the sentences and
-aligning them), the whole build's time beside it. Usage::
+``align s`` is the edition run's own wall time in the build (``runs.seconds``: reading the
+sentences and aligning them); ``cpu s`` the CPU time of the same step run again alone, which
+is its wall time on a quiet machine (the report prints the load average: other work on the
+two cores stretches wall times, never CPU times); the whole build's time beside them.
+
+The classical Chinese pair is reported, not floored: ingest does not yet split classical
+Chinese into sentences (a paragraph is one sentence), so beads of up to 4-1 cannot follow
+its one-to-six ratio to the French sentences; it waits for the language profiles. Usage::
 
     .venv/bin/python benchmarks/bench_align.py            # every pair
     .venv/bin/python benchmarks/bench_align.py --pairs Twenty~OEB --books Matthew,Mark
@@ -39,6 +45,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from synopsis.link.sentalign import Band, banded_dp  # noqa: E402
+from synopsis.link.versions import align_stored_versions  # noqa: E402
 from synopsis.testing import realtexts as rt  # noqa: E402
 
 PAIRS = [
@@ -153,6 +160,11 @@ def measure(left: str, right: str, books, work: Path) -> dict:
     rids, rverses = rt.stored_verses(conn, rid, made[rid])
     lpos, rpos = {p: k for k, p in enumerate(lids)}, {p: k for k, p in enumerate(rids)}
     links, align_seconds = stored_alignment(conn, lid, rid)
+    # the align step alone once more, in this process: wall and CPU seconds (the CPU figure is
+    # what a quiet machine's wall time would be when other work shares the cores)
+    wall, cpu = time.perf_counter(), time.process_time()
+    align_stored_versions(conn, min(lid, rid), max(lid, rid))
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     ours = rt.score_links([(lpos[a], rpos[b]) for a, b in links], lverses, rverses)
     base_links, base_seconds = baseline_links(conn, lid, rid)
     base = rt.score_links([(lpos[a], rpos[b]) for a, b in base_links], lverses, rverses)
@@ -165,7 +177,8 @@ def measure(left: str, right: str, books, work: Path) -> dict:
         "left": left, "right": right, "sentences": sentences, "paragraphs": paragraphs, "verses": ours.verses,
         "precision": round(ours.precision, 4), "recall": round(ours.recall, 4), "links": ours.links,
         "baseline_precision": round(base.precision, 4), "baseline_recall": round(base.recall, 4),
-        "align_seconds": round(align_seconds, 2), "baseline_seconds": round(base_seconds, 2),
+        "align_seconds": round(align_seconds, 2), "align_again_seconds": round(wall, 2), "align_cpu_seconds": round(cpu, 2),
+        "baseline_seconds": round(base_seconds, 2), "load_average": round(os.getloadavg()[0], 1),
         "build_seconds": round(build_seconds, 1), "beads": counts,
     }
 
@@ -181,7 +194,7 @@ def main() -> None:
     print(f"books: {'New Testament' if books == rt.NEW_TESTAMENT else ', '.join(books)}; "
           f"paragraph rhythms (seed, verses): left {RHYTHMS[0]}, right {RHYTHMS[1]}")
     head = (f"{'pair':<24} {'what':<26} {'sentences':>13} {'P':>7} {'R':>7} {'GC P':>7} {'GC R':>7} "
-            f"{'floor':>5} {'met':>4} {'align s':>8} {'GC s':>6} {'build s':>8}")
+            f"{'floor':>5} {'met':>4} {'align s':>8} {'cpu s':>6} {'GC s':>6} {'build s':>8} {'load':>5}")
     print(head)
     print("-" * len(head))
     results = []
@@ -190,14 +203,15 @@ def main() -> None:
             continue
         with tempfile.TemporaryDirectory(prefix="bench-align-") as tmp:
             r = measure(left, right, books, Path(tmp))
-        beaten = r["precision"] > r["baseline_precision"] and r["recall"] > r["baseline_recall"]
+        # beaten on both figures (a figure of 1.0000 cannot be beaten, only matched)
+        beaten = all(r[k] > r[f"baseline_{k}"] or r[k] == 1.0 for k in ("precision", "recall"))
         met = "—" if floor is None else ("yes" if min(r["precision"], r["recall"]) >= floor and beaten else "NO")
         r.update(floor=floor, met=met, beats_baseline=beaten)
         results.append(r)
         print(f"{left + '~' + right:<24} {what:<26} {r['sentences'][0]:>6}/{r['sentences'][1]:<6} {r['precision']:>7.4f} "
               f"{r['recall']:>7.4f} {r['baseline_precision']:>7.4f} {r['baseline_recall']:>7.4f} "
-              f"{floor if floor else '':>5} {met:>4} {r['align_seconds']:>8.2f} {r['baseline_seconds']:>6.2f} "
-              f"{r['build_seconds']:>8.1f}", flush=True)
+              f"{floor if floor else '':>5} {met:>4} {r['align_seconds']:>8.2f} {r['align_cpu_seconds']:>6.2f} "
+              f"{r['baseline_seconds']:>6.2f} {r['build_seconds']:>8.1f} {r['load_average']:>5.1f}", flush=True)
     for r in results:
         beads = ", ".join(f"{k} {v}" for k, v in sorted(r["beads"].items(), key=lambda kv: -kv[1]))
         print(f"  {r['left']}~{r['right']}: sentence beads {beads}")
