@@ -60,14 +60,19 @@ def start_server(db_path: Path, port: int) -> subprocess.Popen:
     raise RuntimeError("synopsis serve did not answer within 30 s")
 
 
-@pytest.fixture(scope="module")
-def served_hostile(hostile_db):
+def _served(db_path: Path):
+    """``synopsis serve`` on a free port for the length of a module's tests: its base URL."""
     _require_chromium()
     port = free_port()
-    process = start_server(hostile_db, port)
+    process = start_server(db_path, port)
     yield f"http://127.0.0.1:{port}"
     process.terminate()
     process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def served_hostile(hostile_db):
+    yield from _served(hostile_db)
 
 
 @pytest.fixture(scope="module")
@@ -114,12 +119,7 @@ def test_compare_choose_documents_see_marks_and_follow_a_paragraph(page, served_
 
 @pytest.fixture(scope="module")
 def served_versions(versions_db):
-    _require_chromium()
-    port = free_port()
-    process = start_server(versions_db, port)
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=10)
+    yield from _served(versions_db)
 
 
 def test_compare_versions_many_to_many_rows_open_to_their_sentences(page, served_versions):
