@@ -180,7 +180,7 @@ class Alignment(SQLModel, table=True):
     bead: Optional[int] = Field(default=None, description="Editions: the alignment step this pair belongs to; paragraphs joined by aligned sentences share a bead")
     pattern: Optional[str] = Field(default=None, description="Editions: the shape of the bead, paragraphs on each side (1-1, 2-1, 2-3, ...), 1-0 or 0-1 for a paragraph with no counterpart")
     rank: int = Field(default=1, description="Similarity: 1 for the best match of the left paragraph in the right document, 2 for the next, ...")
-    score: float = Field(description="Similarity 0-100")
+    score: float = Field(description="Similarity 0-100; editions: the mean confidence 0-100 of the sentence pairs that join the two paragraphs")
 
 
 class SentenceAlignment(SQLModel, table=True):
