@@ -192,3 +192,22 @@ def test_without_a_language_no_stemmer_and_never_english():
     assert stemmer_name("en-GB") == "english"
     assert stemmer_name("fr") == "french"
     assert stemmer_name("lzh") is None and stemmer_name(None) is None and stemmer_name("xx") is None
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_every_sentence_stands_in_one_bead_in_reading_order(resolution_sentences, data):
+    """Any two short documents (real sentences picked, dropped, repeated; headings or not) align
+    without error: each sentence in exactly one bead, beads in reading order on both sides."""
+    pick = st.lists(st.integers(0, 60), min_size=0, max_size=12)
+    left = [resolution_sentences[k] for k in data.draw(pick)]
+    right = [resolution_sentences[k] for k in data.draw(pick)]
+    heads = data.draw(st.booleans())
+    lh = [0] if heads and left else []
+    rh = [0] if heads and right else []
+    beads = align_sentences(left, right, left_language="en", right_language=data.draw(st.sampled_from(["en", "fr", None])),
+                            left_headings=lh, right_headings=rh)
+    assert [x for b in beads for x in b.left] == list(range(len(left)))
+    assert [y for b in beads for y in b.right] == list(range(len(right)))
+    assert all(b.pattern in {f"{a}-{c}" for a, c in BEADS} for b in beads)
+    assert all(0 <= b.score <= 100 for b in beads)

@@ -278,7 +278,7 @@ def _features(left: Sequence[str], right: Sequence[str], cross: bool, stems: tup
         idx = np.arange(n + 1)
         cn = np.r_[0.0, np.cumsum(norm2)]
         cnear = [np.r_[0.0, np.cumsum(near[d][:n])] for d in range(4)]
-        for a in range(1, 5):
+        for a in range(1, min(4, n) + 1):
             ok = idx >= a
             i = np.where(ok, idx, a)
             v = cn[i] - cn[i - a]
@@ -450,17 +450,17 @@ class _Model:
         cos = np.asarray(cos, dtype=np.float64)
         u, t, eps = self.unrelated, self.related, self.eps[shape]
         uz = max(u.zero, 1e-3)  # unrelated pairs always may share nothing
-        at_zero = math.log((1 - eps) * t.zero + eps * uz) - math.log(uz)
+        at_zero = math.log(max((1 - eps) * t.zero + eps * uz, 1e-300)) - math.log(uz)
         if t.mean <= u.mean:  # no lexical signal in this pair beyond the zeros
             positive = np.full(cos.shape, math.log((1 - eps) * (1 - t.zero) + eps * (1 - uz)) - math.log(1 - uz))
         else:
             c = np.clip(np.nan_to_num(cos, nan=u.mean), u.mean, t.mean)
-            r = (1 - uz) * ((1 - u.tail) * _normal(c, u.mean, u.sd) + u.tail)
+            r = np.maximum((1 - uz) * ((1 - u.tail) * _normal(c, u.mean, u.sd) + u.tail), 1e-300)
             # reworded translations: uniform between the unrelated pairs' bulk and the translations' mean
             edge = u.mean + 3 * u.sd
             reworded = np.where(c >= edge, 1.0 / (t.mean - edge), 0.0) if t.mean > edge else np.zeros(c.shape)
             t_density = (1 - t.tail) * _normal(c, t.mean, t.sd) + t.tail * reworded
-            positive = np.log((1 - eps) * (1 - t.zero) * t_density + eps * r) - np.log(r)
+            positive = np.log(np.maximum((1 - eps) * (1 - t.zero) * t_density + eps * r, 1e-300)) - np.log(r)
         return np.where(np.isnan(cos), 0.0, np.where(np.nan_to_num(cos) > 1e-9, positive, at_zero))
 
 
@@ -539,7 +539,7 @@ class _Pair:
         cache = {}
         out = {}
         for a, b in BEADS:
-            if a == 0 or b == 0:
+            if a == 0 or b == 0 or a > n or b > self.m:
                 continue
             ok = (I >= a) & (J >= b)
             Ic, Jc = np.where(ok, I, a), np.where(ok, J, b)
@@ -833,8 +833,9 @@ def align_sentences(
         np.maximum.at(best, rows, np.nan_to_num(cos11, nan=-1.0))
         model = _Model(prior, params.length_variance, unrelated, _Cosines.of(best[best >= 0]), _indifference(prior))
         path_a, arrays_a, band_a = _search(pair, coarse, model, pins, first=(band0, arr0))
-        if path_a is None:
-            path_a = []
+        if path_a is None:  # no path in any band (cannot happen with gaps allowed, but never lose text)
+            log.warning("sentence alignment found no path; every sentence is left a gap")
+            path_a = [(i, i + 1, 0, 0) for i in range(n)] + [(n, n, j, j + 1) for j in range(m)]
         # pass B: re-estimate from pass A's path, search near it
         model = _reestimate(pair, path_a, arrays_a, band_a, params, model)
 
