@@ -323,3 +323,17 @@ def test_aligned_pairs_and_sentence_pairs_read_the_orientation_view(versions_sit
     sentences = versions_site.get(f"/{db}/sentence_pairs.json?a_paragraph={ids[pair['a_ref']]}"
                                   f"&b_paragraph={ids[pair['b_ref']]}&_shape=array").json()
     assert sentences and all(s["a_sentence"] and s["b_sentence"] for s in sentences if s["pattern"] != "1-0")
+
+
+def test_tei_export_of_two_versions_carries_their_sentence_beads(versions_site):
+    response = versions_site.get("/compare.tei?a=mark-en&b=mark-fr")
+    assert response.status_code == 200
+    root = etree.fromstring(response.content)
+    ns = {"t": "http://www.tei-c.org/ns/1.0"}
+    rows = root.findall(".//t:div[@type='edition']//t:app", ns)
+    sentences = root.findall(".//t:div[@type='sentences']//t:app", ns)
+    assert rows and len(sentences) > len(rows)
+    assert {app.get("n") for app in sentences} <= {app.get("n") for app in rows}  # each bead inside a row
+    assert any(len(app.findall("t:rdg[1]/t:seg[@type='paragraph']", ns)) >= 2 for app in rows)  # many to many
+    shapes = {app.get("ana") for app in sentences}
+    assert "1-1" in shapes and shapes & {"2-1", "1-2", "2-2"}

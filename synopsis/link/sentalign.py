@@ -10,26 +10,37 @@ The dynamic programme
     split or merged) and 1-0, 0-1 (a sentence with no counterpart). The path maximises the
     sum of bead scores, each a log-likelihood in nats, as in Gale & Church (1993):
 
-    ``score = log P(shape) + lexical evidence − δ²/2``
+    ``score = log P(shape) + lexical evidence + length evidence``
 
     * ``log P(shape)``: the prior of the bead's shape. It starts from Gale and Church's
       measured frequencies (1-1 0.89, 1-0 + 0-1 0.0099, 2-1 + 1-2 0.089, 2-2 0.011) with a
       small tail for the larger shapes they did not count, and is re-estimated from the
-      first pass over the pair (Dirichlet-smoothed, so a short text keeps the defaults).
-      A gap costs about 5 nats: it is taken only when no bead explains the sentence, that
-      is when its text is absent from the other side.
-    * the length model: ``δ = (ℓ_right − ℓ_left) / sqrt(s² (ℓ_left + ℓ_right) / 2)`` with
+      first pass over the pair (Dirichlet-smoothed, ``prior_strength`` beads' worth of the
+      defaults, so a short text keeps them). A gap costs about 5 nats.
+    * length evidence: ``δ = (ℓ_right − ℓ_left) / sqrt(s² (ℓ_left + ℓ_right) / 2)`` with
       lengths in non-space characters, each side scaled so that the two documents have
-      the same total (the mean length ratio, estimated from the pair). ``s²`` starts at
-      Gale and Church's 6.8 and is re-estimated from the first pass (robustly, from the
-      median absolute deviation of the 1-1 beads).
+      the same total (the mean length ratio, estimated from the pair), scored as the log
+      of a normal density relative to δ = 0. ``s²`` starts at Gale and Church's 6.8 and
+      is re-estimated from the first pass (robustly, from the median absolute deviation of
+      the 1-1 beads), mixed with a broader normal for the share of beads the first pass
+      found far off it (a clause added or cut inside a sentence): a lengthened sentence
+      stays a pair instead of becoming two gaps.
     * lexical evidence: the cosine of the two sides' token vectors (binary, weighted by
-      inverse document frequency within the pair), turned into a log-likelihood ratio by
-      a linear discriminant fitted to the pair itself: random sentence pairs give the
-      "unrelated" mean and spread, each sentence's best partner near the path (first
-      pass) or the 1-1 beads of the first path (second pass) give the "translation" mean
-      and spread. So the same code weighs a revision's near-identical wording heavily and
-      a translation's few shared names lightly, with no constant tuned to a language.
+      inverse document frequency within the pair), turned into a log-likelihood ratio
+      "translation" against "unrelated" (:meth:`_Model.lexical`). Both distributions are
+      fitted to the pair itself: random sentence pairs far apart give the unrelated one,
+      each sentence's best partner near the path (pass A) or the 1-1 beads of pass A
+      (pass B) the translated one. Both are zero-inflated (across languages half of the
+      true pairs share no token at all, and that must cost little) with heavy tails
+      (chance sharing of a rare word; rewording). So the same code weighs a revision's
+      near-identical wording heavily and a translation's few shared names lightly, with
+      no constant tuned to a language. Every member of a merged bead must be explained:
+      a member no more related to the other side than chance judges the whole bead.
+    * gaps only where text is absent: translations are mixed with a share ε of pairs
+      reworded past recognition, and ε is set per shape so that a bead whose sides share
+      nothing is exactly as likely as its sentences dropped and added, less :data:`TIE`
+      (:func:`_indifference`): unrelated sentences are gaps, a reworded pair with any
+      shared evidence or matching lengths stays a pair.
 
     Tokens: when both documents share a language, words folded to lower case and
     stemmed with that language's Snowball stemmer (no stemmer for an unknown language,
