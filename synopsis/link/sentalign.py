@@ -102,7 +102,6 @@ _DEFAULT_PRIOR = {
     (1, 3): 0.005, (3, 1): 0.005, (2, 3): 0.002, (3, 2): 0.002, (1, 4): 0.001, (4, 1): 0.001,
 }
 
-MERGED = True
 TIE = 1.0
 """Nats by which a bead with no lexical evidence for it loses to gaps when lengths also tie:
 two unrelated sentences of equal length are text replaced, not a translation."""
@@ -584,7 +583,7 @@ class _Pair:
     def scores(self, arrays, model: _Model) -> dict:
         sc: dict = {}
         for (a, b), (ok, cos, least, la, lb) in arrays.items():
-            lex = model.lexical(model.merged(cos, least) if MERGED else cos, (a, b))
+            lex = model.lexical(model.merged(cos, least), (a, b))
             sc[(a, b)] = np.where(ok, model.log_prior[(a, b)] + lex + model.length(la, lb), -math.inf)
         sc[(1, 0)] = model.log_prior[(1, 0)]
         sc[(0, 1)] = model.log_prior[(0, 1)]
