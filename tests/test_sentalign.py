@@ -211,3 +211,28 @@ def test_every_sentence_stands_in_one_bead_in_reading_order(resolution_sentences
     assert [y for b in beads for y in b.right] == list(range(len(right)))
     assert all(b.pattern in {f"{a}-{c}" for a, c in BEADS} for b in beads)
     assert all(0 <= b.score <= 100 for b in beads)
+
+
+def test_headings_pin_the_path_and_no_bead_crosses_one(resolution_sentences):
+    """Both versions have three headings (worded differently): heading k faces heading k, pinned, and
+    every bead stays in its section, even where one version's first section lost a quarter of its text."""
+    s = resolution_sentences
+    left = ["I"] + s[0:20] + ["II"] + s[20:45] + ["III"] + s[45:70]
+    right = ["One"] + s[0:15] + ["Two"] + s[20:45] + ["Three"] + s[45:70]
+    lh, rh = [0, 21, 47], [0, 16, 42]
+    beads = align_sentences(left, right, left_language="en", right_language="en", left_headings=lh,
+                            right_headings=rh)
+    heads = {(b.left, b.right): b.score for b in beads if set(b.left) & set(lh) or set(b.right) & set(rh)}
+    assert heads == {((0,), (0,)): 100.0, ((21,), (16,)): 100.0, ((47,), (42,)): 100.0}  # pinned, not guessed
+
+    def section(k: int, heads: list[int]) -> int:
+        return sum(1 for h in heads if h <= k)
+
+    for b in beads:
+        sections = {section(x, lh) for x in b.left} | {section(y, rh) for y in b.right}
+        assert len(sections) == 1, b
+    gaps = [x for b in beads if not b.right for x in b.left]
+    assert gaps == list(range(16, 21))  # the text the right version's first section lacks
+    # without the headings as anchors the heading lines are sentences like any other
+    unpinned = align_sentences(left, right, left_language="en", right_language="en")
+    assert all(b.score < 100.0 for b in unpinned if set(b.left) & set(lh))
