@@ -435,16 +435,19 @@ class _Model:
         return np.log((1 - self.edited) * np.exp(-d2 / 2)
                       + self.edited / math.sqrt(self.broad) * np.exp(-d2 / (2 * self.broad)))
 
-    def merged(self, cos, least):
-        """The cosine a bead is judged by: its own, or its least related member's when that one looks unrelated.
+    def evidence(self, cos, least, shape: tuple[int, int]):
+        """A bead's lexical evidence: its cosine's, plus its least related member's when that one looks unrelated.
 
         Every sentence of a merge must be explained: a member whose cosine with the other
-        side is no better than an unrelated pair's (within two spreads of their mean)
-        cannot hide in a bead beside a good pair.
+        side is no better than an unrelated pair's (within two spreads of their mean) adds
+        the evidence of such a pair against the bead (never for it), so an unrelated
+        sentence cannot hide in a bead beside a good pair, while a short sentence that a
+        free translation merged into a longer one costs only what such a pair costs there.
         """
         u = self.unrelated
         unrelated = np.nan_to_num(least, nan=np.inf) <= u.mean + 2 * u.sd
-        return np.where(unrelated, least, cos)
+        against = np.where(unrelated, np.minimum(self.lexical(np.where(unrelated, least, 0.0)), 0.0), 0.0)
+        return self.lexical(cos, shape) + against
 
     def lexical(self, cos, shape: tuple[int, int] = (1, 1)):
         """Log-likelihood ratio "translation" vs "unrelated" of a bead's cosine (0 where a side has no tokens).
@@ -583,7 +586,7 @@ class _Pair:
     def scores(self, arrays, model: _Model) -> dict:
         sc: dict = {}
         for (a, b), (ok, cos, least, la, lb) in arrays.items():
-            lex = model.lexical(model.merged(cos, least), (a, b))
+            lex = model.evidence(cos, least, (a, b))
             sc[(a, b)] = np.where(ok, model.log_prior[(a, b)] + lex + model.length(la, lb), -math.inf)
         sc[(1, 0)] = model.log_prior[(1, 0)]
         sc[(0, 1)] = model.log_prior[(0, 1)]
@@ -755,24 +758,21 @@ def _search(pair: _Pair, make_band, model: _Model, pins: dict[int, int], tries: 
     return path, arrays, band
 
 
-def _path_cosines(path, arrays, band: Band, model: _Model | None = None) -> list[float]:
-    """The cosine of each bead of ``path`` (NaN for gaps and beads without tokens), from the band's arrays.
-
-    With ``model``, the cosine the bead is judged by (:meth:`_Model.merged`).
-    """
+def _path_cosines(path, arrays, band: Band) -> tuple[list[float], list[float]]:
+    """The cosine of each bead of ``path`` and of its least related member (NaN for gaps, beads
+    without tokens and single sentences), from the band's arrays."""
     out = [math.nan] * len(path)
+    least_out = [math.nan] * len(path)
     by_shape: dict[tuple[int, int], list[int]] = {}
     for k, (i0, i1, j0, j1) in enumerate(path):
         if i1 > i0 and j1 > j0:
             by_shape.setdefault((i1 - i0, j1 - j0), []).append(k)
     for shape, ks in by_shape.items():
         idx, ok = band.index(np.asarray([path[k][1] for k in ks]), np.asarray([path[k][3] for k in ks]))
-        cos = arrays[shape][1][idx]
-        if model is not None:
-            cos = model.merged(cos, arrays[shape][2][idx])
-        for k, c, fine in zip(ks, cos.tolist(), ok.tolist()):
-            out[k] = c if fine else math.nan
-    return out
+        cos, least = arrays[shape][1][idx], arrays[shape][2][idx]
+        for k, c, e, fine in zip(ks, cos.tolist(), least.tolist(), ok.tolist()):
+            out[k], least_out[k] = (c, e) if fine else (math.nan, math.nan)
+    return out, least_out
 
 
 def align_sentences(
@@ -813,7 +813,7 @@ def align_sentences(
             pins[int(np.searchsorted(segl, s))] = int(np.searchsorted(segr, s))
 
     path: list[tuple[int, int, int, int]] = []
-    cosines: list[float] = []
+    cosines: tuple[list[float], list[float]] = ([], [])
     model = None
     if n and m:
         # the "unrelated" statistics: random pairs a tenth of the documents apart or more,
@@ -852,8 +852,8 @@ def align_sentences(
         def fine(attempt: int) -> Band:
             return _path_band(pair, path_a, pins, params.fine_band * (2 ** attempt))
         path_b, arrays_b, band_b = _search(pair, fine, model, pins) if path_a else (None, None, None)
-        path, cosines = (path_b, _path_cosines(path_b, arrays_b, band_b, model)) if path_b else (
-            path_a, _path_cosines(path_a, arrays_a, band_a, model))
+        path, cosines = (path_b, _path_cosines(path_b, arrays_b, band_b)) if path_b else (
+            path_a, _path_cosines(path_a, arrays_a, band_a))
     elif n or m:
         path = [(i, i + 1, 0, 0) for i in range(n)] + [(0, 0, j, j + 1) for j in range(m)]
 
@@ -874,7 +874,7 @@ def align_sentences(
     return beads
 
 
-def _confidences(pair: _Pair, model: _Model | None, path, cosines: list[float]) -> list[float]:
+def _confidences(pair: _Pair, model: _Model | None, path, cosines: tuple[list[float], list[float]]) -> list[float]:
     """0-100 per bead: the logistic of its lexical and length evidence (0 for gaps)."""
     out = [0.0] * len(path)
     if model is None:
@@ -885,7 +885,7 @@ def _confidences(pair: _Pair, model: _Model | None, path, cosines: list[float]) 
             by_shape.setdefault((i1 - i0, j1 - j0), []).append(k)
     for shape, ks in by_shape.items():
         bead = np.asarray([path[k] for k in ks])
-        lex = model.lexical(np.asarray([cosines[k] for k in ks]), shape)
+        lex = model.evidence(np.asarray([cosines[0][k] for k in ks]), np.asarray([cosines[1][k] for k in ks]), shape)
         la = pair.L.cum[bead[:, 1]] - pair.L.cum[bead[:, 0]]
         lb = pair.R.cum[bead[:, 3]] - pair.R.cum[bead[:, 2]]
         ev = np.clip(lex + model.length(la, lb), -50, 50)
@@ -917,7 +917,7 @@ def _reestimate(pair: _Pair, path, arrays, band: Band, params: SentenceAlignPara
     """
     counts = {s: 0 for s in _DEFAULT_PRIOR}
     d, cos, flanked = [], [], []
-    cosines = _path_cosines(path, arrays, band)
+    cosines, _ = _path_cosines(path, arrays, band)
     for k, ((i0, i1, j0, j1), c) in enumerate(zip(path, cosines)):
         shape = (i1 - i0, j1 - j0)
         if shape in counts:
