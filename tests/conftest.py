@@ -351,6 +351,34 @@ def hostile_site(hostile_db):
 
 
 @pytest.fixture(scope="session")
+def versions_db(tmp_path_factory) -> Path:
+    """Mark 1-4 in English (Twentieth Century) and French (Synodale), each with a paragraph rhythm of
+    its own, the French catalogued ``version_of`` the English, built with the real pipeline."""
+    from synopsis.build import build
+    from synopsis.testing import realtexts as rt
+
+    folder = tmp_path_factory.mktemp("versions")
+    for name, doc_id, seed, lo, hi, version_of in (("Twenty", "mark-en", 3, 1, 3, None),
+                                                    ("FreSynodale1921", "mark-fr", 8, 2, 6, "mark-en")):
+        language, title = rt.TEXTS[name]
+        verses = [v for v in rt.load_verses(name, books=["Mark"]) if int(v.id.split()[-1].split(":")[0]) <= 4]
+        made = rt.paragraphs(verses, seed=seed, min_verses=lo, max_verses=hi, language=language)
+        rt.write_document(folder / "documents" / doc_id, doc_id=doc_id, title=f"Mark, {title}", language=language,
+                          paragraphs=made, version_of=version_of)
+    db_path = folder / "versions.db"
+    build(documents_dir=folder / "documents", db_path=db_path)
+    return db_path
+
+
+@pytest.fixture(scope="session")
+def versions_site(versions_db):
+    """Two versions of Mark 1-4 (English, French) served in process."""
+    client = SiteClient(versions_db)
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
 def built_site(built_db):
     """The real corpus (the build's database) served in process."""
     client = SiteClient(built_db)

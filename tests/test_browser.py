@@ -60,14 +60,19 @@ def start_server(db_path: Path, port: int) -> subprocess.Popen:
     raise RuntimeError("synopsis serve did not answer within 30 s")
 
 
-@pytest.fixture(scope="module")
-def served_hostile(hostile_db):
+def _served(db_path: Path):
+    """``synopsis serve`` on a free port for the length of a module's tests: its base URL."""
     _require_chromium()
     port = free_port()
-    process = start_server(hostile_db, port)
+    process = start_server(db_path, port)
     yield f"http://127.0.0.1:{port}"
     process.terminate()
     process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def served_hostile(hostile_db):
+    yield from _served(hostile_db)
 
 
 @pytest.fixture(scope="module")
@@ -110,6 +115,36 @@ def test_compare_choose_documents_see_marks_and_follow_a_paragraph(page, served_
     page.click("text=alpha-second:1.1")
     assert page.locator("h1.syn-cite-heading").inner_text() == "Paragraph alpha-second:1.1"
     assert "Cite as:" in page.locator(".syn-cite").inner_text()
+
+
+@pytest.fixture(scope="module")
+def served_versions(versions_db):
+    yield from _served(versions_db)
+
+
+def test_compare_versions_many_to_many_rows_open_to_their_sentences(page, served_versions):
+    """Two translations cut into paragraphs differently: rows of several paragraphs a side, sentences on demand."""
+    page.goto(served_versions + "/compare?a=mark-en&b=mark-fr")
+    rows = page.locator(".syn-row:not(.syn-row-head)")
+    sizes = [(row.locator(".syn-left .syn-para").count(), row.locator(".syn-right .syn-para").count())
+             for row in rows.all()]
+    k = next(i for i, (l, r) in enumerate(sizes) if l >= 2 and r >= 2)
+    row = rows.nth(k)
+    # the paragraphs of one row stand side by side, top-aligned
+    left, right = row.locator(".syn-left").bounding_box(), row.locator(".syn-right").bounding_box()
+    assert right["x"] > left["x"] + left["width"] - 1 and abs(right["y"] - left["y"]) < 5
+    details = row.locator("details.syn-sentences")
+    pairs = details.locator("tr.syn-sentence-pair")
+    assert not pairs.first.is_visible()  # closed until asked for
+    details.locator("summary").click()
+    assert pairs.first.is_visible() and pairs.count() >= 2
+    english = " ".join(row.locator(".syn-left .syn-para p").all_inner_texts())
+    french = " ".join(row.locator(".syn-right .syn-para p").all_inner_texts())
+    for pair in pairs.all():
+        for sentence in pair.locator(".syn-sentence-left .syn-sentence").all_inner_texts():
+            assert sentence in english
+        for sentence in pair.locator(".syn-sentence-right .syn-sentence").all_inner_texts():
+            assert sentence in french
 
 
 def test_compare_stacks_on_a_phone(browser, served_hostile):

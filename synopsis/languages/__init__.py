@@ -32,7 +32,7 @@ import functools
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 
 __all__ = ["Profile", "profile_for", "known_languages", "NEUTRAL_CODE", "UPPER", "LOWER", "CJK"]
@@ -187,10 +187,32 @@ def _load(code: str) -> Profile:
     return _profile(json.loads(text))
 
 
+SNOWBALL = {
+    "ar": "arabic", "ca": "catalan", "cs": "czech", "da": "danish", "de": "german", "el": "greek",
+    "en": "english", "eo": "esperanto", "es": "spanish", "et": "estonian", "eu": "basque", "fa": "persian",
+    "fi": "finnish", "fr": "french", "ga": "irish", "hi": "hindi", "hu": "hungarian", "hy": "armenian",
+    "id": "indonesian", "it": "italian", "lt": "lithuanian", "nb": "norwegian", "ne": "nepali", "nl": "dutch",
+    "nn": "norwegian", "no": "norwegian", "pl": "polish", "pt": "portuguese", "ro": "romanian", "ru": "russian",
+    "sr": "serbian", "sv": "swedish", "ta": "tamil", "tr": "turkish", "yi": "yiddish",
+}
+"""ISO 639-1 code → PyStemmer's Snowball stemmer: a language without a profile of its own
+still gets its stemmer (on the neutral rules), so Spanish or Dutch text is stemmed as
+Spanish or Dutch, never as English."""
+
+
+@functools.cache
+def _stemmed_neutral(code: str) -> Profile:
+    return replace(_load(NEUTRAL_CODE), code=code, stemmer=SNOWBALL[code])
+
+
 def profile_for(language: str | None) -> Profile:
     """The profile of a BCP 47 / ISO 639 language tag (``it``, ``fr-CA``, ``zh-Hant``, ``lzh``).
 
     The primary subtag decides; a tag with no profile of its own gets the language-neutral
-    profile, never English's."""
+    profile (with the language's Snowball stemmer where PyStemmer has one), never English's."""
     code = (language or "").strip().replace("_", "-").split("-")[0].lower()
-    return _load(code if code in known_languages() else NEUTRAL_CODE)
+    if code in known_languages():
+        return _load(code)
+    if code in SNOWBALL:
+        return _stemmed_neutral(code)
+    return _load(NEUTRAL_CODE)

@@ -65,7 +65,7 @@ from typing import Any
 
 import numpy as np
 
-from synopsis.link.align import align_editions, count_cosine, rank_similar
+from synopsis.link.align import count_cosine, rank_similar
 from synopsis.link.candidates import candidate_pairs, shingle_postings
 from synopsis.link.crossref import (
     METHOD_ALIGN,
@@ -80,12 +80,14 @@ from synopsis.link.crossref import (
 from synopsis.files import write_atomic
 from synopsis.timing import StepTimer
 from synopsis.link.normalize import NORMALIZE_VERSION, Tokens, encode_paragraphs, tokenize
+from synopsis.link.sentalign import METHOD as METHOD_SENTENCES, SentenceAlignParameters
+from synopsis.link.versions import align_stored_versions
 
 __all__ = ["link_corpus", "LinkReport", "LinkParameters", "LINK_VERSION", "pair_passages"]
 
 log = logging.getLogger(__name__)
 
-LINK_VERSION = "2"
+LINK_VERSION = "3"
 """Bumped whenever an algorithm changes its output, so every document is linked again."""
 
 DOCUMENT_KIND = "document"
@@ -117,8 +119,11 @@ class LinkParameters:
     max_postings: int = 5000  # skip a shingle found in more paragraphs of the corpus
     similarity_cutoff: float = 30.0  # similarity alignments: least cosine (0-100)
     similarity_limit: int = 3  # similarity alignments: paragraphs kept per paragraph
-    edition_baseline: float = 0.55  # editions: similarity of unrelated paragraphs (0-1)
-    edition_merge_penalty: float = 0.05  # editions: cost of a 2-1 or 1-2 bead
+    edition_band: int = 12  # editions: sentence aligner's first search band (synopsis.link.sentalign)
+    edition_fine_band: int = 6  # editions: sentence aligner's band around its first path
+    edition_prior_strength: float = 100.0  # editions: beads' worth of Gale-Church shape priors
+    edition_length_variance: float = 6.8  # editions: Gale-Church's s², before the pair's own is estimated
+    edition_rare_df: int = 2  # editions: most sentences per side of a token that makes an anchor
 
     def for_kind(self, kind: str, method: str) -> dict[str, Any]:
         """The parameters a run of ``kind``/``method`` depends on."""
@@ -127,7 +132,8 @@ class LinkParameters:
             keys = ("score_cutoff", "quotation_score_cutoff", "min_words", "long_words", "short_score_cutoff", "max_gap",
                     "gap_penalty", "quotation_min_words", "min_shared", "max_df", "max_postings")
         elif method == "edition":
-            keys = ("edition_baseline", "edition_merge_penalty", "max_df", "max_postings")
+            keys = ("edition_band", "edition_fine_band", "edition_prior_strength", "edition_length_variance",
+                    "edition_rare_df")
         elif method == "similarity":
             keys = ("similarity_cutoff", "similarity_limit", "similarity_min_shared", "max_df", "max_postings")
         else:
@@ -369,6 +375,7 @@ def link_corpus(
         db.executemany("INSERT OR IGNORE INTO _doomed_runs (id) VALUES (?)", ((r,) for r in doomed))
         db.execute("DELETE FROM cross_references WHERE run_id IN (SELECT id FROM _doomed_runs)")
         db.execute("DELETE FROM alignments WHERE run_id IN (SELECT id FROM _doomed_runs)")
+        db.execute("DELETE FROM sentence_alignments WHERE run_id IN (SELECT id FROM _doomed_runs)")
         db.execute("DELETE FROM runs WHERE id IN (SELECT id FROM _doomed_runs)")
         db.execute("DELETE FROM _doomed_runs")
         report.runs_deleted = len(doomed)
@@ -420,19 +427,10 @@ def link_corpus(
         hashes, post_para, para_doc, focus=focus, min_shared=min(params.min_shared, params.similarity_min_shared),
         **common,
     )
-    # editions also need pairs sharing a single shingle (a paragraph an editor rewrote)
     root_of = [roots.get(d, d) for d in docs]
     works: dict[str, list[int]] = {}
     for k, r in enumerate(root_of):
         works.setdefault(r, []).append(k)
-    edition_docs = np.zeros(len(docs), dtype=bool)
-    for members in works.values():
-        if len(members) > 1 and any(focus[k] for k in members):
-            edition_docs[members] = True
-    e_left = e_right = np.zeros(0, dtype=np.int64)
-    if edition_docs.any():
-        sel = edition_docs[para_doc[post_para]]
-        e_left, e_right, _ = candidate_pairs(hashes[sel], post_para[sel], para_doc, focus=focus, min_shared=1, **common)
     del hashes, post_para
     report.candidate_pairs = len(left)
     timer.lap("candidates")
@@ -527,13 +525,9 @@ def link_corpus(
             seconds[("s", *key)] = time.perf_counter() - t_pair
     timer.lap("similarity")
 
-    # editions: every pair of one work with a stale side, aligned whole
+    # editions: every pair of one work with a stale side, aligned sentence by sentence
     editions: dict[tuple[int, int], list[tuple]] = {}
-    e_cells: dict[tuple[int, int], list[tuple[int, int, float]]] = {}
-    for i, j in zip(e_left.tolist(), e_right.tolist()):
-        a, b = int(para_doc[i]), int(para_doc[j])
-        if root_of[a] == root_of[b]:
-            e_cells.setdefault((a, b), []).append((i - int(doc_first[a]), j - int(doc_first[b]), 1.0))
+    edition_sentences: dict[tuple[int, int], list[tuple]] = {}
     for members in works.values():
         for x in range(len(members)):
             for y in range(x + 1, len(members)):
@@ -541,19 +535,14 @@ def link_corpus(
                 if not (focus[a] or focus[b]):
                     continue
                 t_pair = time.perf_counter()
-                la, lb = range(int(doc_first[a]), int(doc_first[a + 1])), range(int(doc_first[b]), int(doc_first[b + 1]))
-                beads = align_editions(
-                    [toks(i) for i in la], [toks(j) for j in lb], candidates=e_cells.get((a, b), []),
-                    baseline=params.edition_baseline, merge_penalty=params.edition_merge_penalty,
-                )
-                out = []
-                for n, bead in enumerate(beads, 1):
-                    lids = [pids[la.start + i] for i in bead.left] or [None]
-                    rids = [pids[lb.start + j] for j in bead.right] or [None]
-                    for lid in lids:
-                        for rid in rids:
-                            out.append(("edition", docs[a], docs[b], lid, rid, n, bead.pattern, 1, bead.score))
-                editions[(a, b)] = out
+                found = align_stored_versions(db, docs[a], docs[b], parameters=SentenceAlignParameters(
+                    band=params.edition_band, fine_band=params.edition_fine_band,
+                    prior_strength=params.edition_prior_strength, length_variance=params.edition_length_variance,
+                    rare_df=params.edition_rare_df))
+                editions[(a, b)] = [("edition", docs[a], docs[b], lp, rp, n, pattern, 1, score)
+                                    for n, pattern, lp, rp, score in found.paragraph_rows]
+                edition_sentences[(a, b)] = [(METHOD_SENTENCES, docs[a], docs[b], ls, rs, lp, rp, n, pattern, score)
+                                             for n, pattern, ls, rs, lp, rp, score in found.sentence_rows]
                 seconds[("e", a, b)] = time.perf_counter() - t_pair
     timer.lap("editions")
 
@@ -561,7 +550,7 @@ def link_corpus(
     versions_json = json.dumps(_versions(), sort_keys=True)
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     next_id = (db.execute("SELECT coalesce(max(id), 0) FROM runs").fetchone()[0] or 0) + 1
-    run_rows, xref_rows, align_rows = [], [], []
+    run_rows, xref_rows, align_rows, sentence_rows = [], [], [], []
 
     def add_run(kind: str, method: str, a: int, b: int, links: list[tuple], secs: float) -> int:
         nonlocal next_id
@@ -583,6 +572,7 @@ def link_corpus(
     for (a, b), links in sorted(editions.items()):
         rid = add_run("alignment", "edition", a, b, links, seconds.get(("e", a, b), 0.0))
         align_rows.extend((rid, *r) for r in links)
+        sentence_rows.extend((rid, *r) for r in edition_sentences[(a, b)])
     all_params = json.dumps(asdict(params), sort_keys=True)
     for d in stale:
         run_rows.append((next_id, DOCUMENT_KIND, "digest", d, d, all_params, versions_json, link_digest[d], now, 0.0, 0))
@@ -602,6 +592,12 @@ def link_corpus(
         "INSERT INTO alignments (run_id, method, left_document_id, right_document_id, left_paragraph_id, "
         "right_paragraph_id, bead, pattern, rank, score) VALUES (?,?,?,?,?,?,?,?,?,?)",
         align_rows,
+    )
+    db.executemany(
+        "INSERT INTO sentence_alignments (run_id, method, left_document_id, right_document_id, left_sentence_id, "
+        "right_sentence_id, left_paragraph_id, right_paragraph_id, bead, pattern, score) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        sentence_rows,
     )
     timer.lap("write")
     report.runs_written = len(run_rows)

@@ -3,7 +3,9 @@
 A scholar's collation tools read TEI: each aligned row of the compare page becomes one
 ``<app>`` with a ``<rdg>`` per witness; a paragraph dropped or added leaves that witness's
 ``<rdg>`` empty; passages the two texts share are ``<seg type="shared">`` inside the
-readings. The XML is built with lxml, never by pasting strings, so document text (which may
+readings. Where the alignment of two versions was made sentence by sentence, a second
+``<div type="sentences">`` holds one ``<app>`` per sentence bead (``@n`` names the
+paragraph row it lies in, ``@ana`` its shape). The XML is built with lxml, never by pasting strings, so document text (which may
 hold ``<``, ``&`` or a whole ``<script>``) always comes out as escaped character data, and
 characters XML 1.0 forbids are dropped.
 """
@@ -78,6 +80,24 @@ def parallel_segmentation(
                 if side == "right" and para.get("score") is not None and comparison["mode"] != "edition":
                     seg.set("cert", _cert(para["score"]))
                 _fill(seg, para["text"], spans.get(para["id"], ()))
+    sentence_rows = [row for row in comparison["rows"] if row.get("sentences")]
+    if sentence_rows:  # the sentence alignment under the paragraph rows, in the same form
+        div = _sub(body, "div")
+        div.set("type", "sentences")
+        ab = _sub(div, "ab")
+        for number, row in enumerate(comparison["rows"], start=1):
+            for bead in row.get("sentences") or ():
+                app = _sub(ab, "app")
+                app.set("type", "sentence")
+                app.set("n", str(row["bead"] if row.get("bead") is not None else number))
+                app.set("ana", _clean(bead["pattern"]))
+                if bead["left"] and bead["right"]:
+                    app.set("cert", _cert(bead["score"]))
+                for side, doc in (("left", a), ("right", b)):
+                    rdg = _sub(app, "rdg")
+                    rdg.set("wit", "#" + _clean(wit[doc["id"]]))
+                    for text in bead[side]:
+                        _sub(rdg, "seg", text).set("type", "sentence")
     return etree.tostring(tei, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
