@@ -294,7 +294,7 @@ def view_ddl(name: str) -> str:
     return f"create view if not exists {name} as " + ORIENTATION_SQL.format(columns=columns, flipped=flipped, table=table)
 
 
-def _create_views(target, connection, **_kw) -> None:  # noqa: ANN001 - SQLAlchemy's event signature
+def _create_views(target, connection, **_kw) -> None:  # SQLAlchemy's event signature
     """Databases made with ``create_all`` (tests) get the views the migrations make."""
     if {"alignments", "sentence_alignments"} <= set(target.tables):
         for name in VIEWS:
