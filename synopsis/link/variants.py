@@ -197,8 +197,12 @@ def primary_language(language: str | None) -> str:
 
 
 def same_language(left: str | None, right: str | None) -> bool:
-    """Whether two documents are in one language (``en-GB`` and ``en-US`` are)."""
-    return primary_language(left) == primary_language(right)
+    """Whether two documents are in one language (``en-GB`` and ``en-US`` are).
+
+    A document whose language is not recorded is taken to be in its partner's: the two
+    are editions of one work, and a translation says what language it is in.
+    """
+    return not (left and right) or primary_language(left) == primary_language(right)
 
 
 def rules_for(language: str | None) -> tuple[str, ...]:
@@ -450,8 +454,9 @@ def variant_step(
     """
     if not same_language(left_language, right_language):
         return None
-    rules = rules_for(left_language)
-    parameters = {"language": primary_language(left_language), "rules": list(rules),
+    language = left_language or right_language
+    rules = rules_for(language)
+    parameters = {"language": primary_language(language), "rules": list(rules),
                   "transposition_reach": reach}
     ltext, rtext = dict(left), dict(right)
     rows: list[VariantRow] = []
