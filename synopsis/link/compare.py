@@ -1,7 +1,7 @@
-"""``synopsis compare A B``: the alignment of two documents side by side, from the database.
+"""``synopsis compare A B`` and ``synopsis variants A B``: two documents' links, from the database.
 
-Reads what :func:`synopsis.link.store.link_corpus` stored (alignments and
-cross-references between the two documents, in either stored orientation) and renders it
+Reads what :func:`synopsis.link.store.link_corpus` stored (alignments, cross-references
+and word variants between the two documents, in either stored orientation) and renders it
 as a plain-text table, CSV or JSON. Document ``a`` is always shown on the left.
 """
 from __future__ import annotations
@@ -15,16 +15,14 @@ from pathlib import Path
 
 from synopsis.errors import BadDatabase, BadFormat, DatabaseMissing, UnknownDocument
 
-__all__ = ["compare", "compare_rows", "FORMATS"]
+__all__ = ["compare", "compare_rows", "variants", "variant_rows", "FORMATS"]
 
 FORMATS = ("table", "csv", "json")
 
 
 def compare_rows(conn: sqlite3.Connection, a: str, b: str) -> dict:
     """The alignment rows and shared passages of ``a`` (left) and ``b`` (right)."""
-    for doc in (a, b):
-        if conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc,)).fetchone() is None:
-            raise UnknownDocument(f"{doc}: no such document in the database")
+    _known(conn, a, b)
     flip = a > b  # runs store the pair with the smaller id on the left
     run = conn.execute(
         "SELECT id, method FROM runs WHERE kind = 'alignment' AND left_document_id = ? AND right_document_id = ?",
@@ -85,8 +83,8 @@ def _table(data: dict, width: int = 38) -> str:
     return "\n".join(out) + "\n"
 
 
-def compare(db_path: str | Path, a: str, b: str, *, fmt: str = "table") -> str:
-    """The alignment of documents ``a`` and ``b`` with scores and shared passages, rendered."""
+def _read(db_path: str | Path, fmt: str, query, *args, **kwargs) -> dict:
+    """``query(conn, *args, **kwargs)`` on the database read-only, its failures as named errors."""
     if fmt not in FORMATS:
         raise BadFormat(f"--format {fmt}: choose one of {', '.join(FORMATS)}")
     path = Path(db_path)
@@ -94,7 +92,7 @@ def compare(db_path: str | Path, a: str, b: str, *, fmt: str = "table") -> str:
         raise DatabaseMissing(f"{path}: no database here (run `synopsis build`)")
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        data = compare_rows(conn, a, b)
+        return query(conn, *args, **kwargs)
     except sqlite3.DatabaseError as error:
         raise BadDatabase(f"{path}: not a Synopsis database ({error})") from None
     finally:
@@ -102,6 +100,11 @@ def compare(db_path: str | Path, a: str, b: str, *, fmt: str = "table") -> str:
             conn.close()
         except UnboundLocalError:
             pass
+
+
+def compare(db_path: str | Path, a: str, b: str, *, fmt: str = "table") -> str:
+    """The alignment of documents ``a`` and ``b`` with scores and shared passages, rendered."""
+    data = _read(db_path, fmt, compare_rows, a, b)
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
@@ -112,3 +115,75 @@ def compare(db_path: str | Path, a: str, b: str, *, fmt: str = "table") -> str:
         writer.writerows(data["alignment"])
         return buf.getvalue()
     return _table(data)
+
+
+VARIANT_FIELDS = ["left_ref", "right_ref", "kind", "trivial", "left_text", "right_text", "left_start", "left_end",
+                  "right_start", "right_end"]
+
+
+def _known(conn: sqlite3.Connection, *docs: str) -> None:
+    for doc in docs:
+        if conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc,)).fetchone() is None:
+            raise UnknownDocument(f"{doc}: no such document in the database")
+
+
+def variant_rows(conn: sqlite3.Connection, a: str, b: str, *, all: bool = False) -> dict:
+    """The word variants of ``a`` (left) against ``b`` (right), in ``a``'s reading order.
+
+    ``all`` includes the trivial ones (spelling, case, punctuation). ``rules`` are the
+    normalisation rules of the run, None when the pair was never collated (not two
+    editions of one work in one language).
+    """
+    _known(conn, a, b)
+    run = conn.execute(
+        "SELECT id, parameters FROM runs WHERE kind = 'variant' AND left_document_id = ? AND right_document_id = ?",
+        (min(a, b), max(a, b)),
+    ).fetchone()
+    rows, trivial = [], 0
+    if run:
+        flip = a > b  # the run's left document is the smaller id
+        for (lref, rref, kind, triv, ltext, rtext, ls, le, rs, re_) in conn.execute(
+            "SELECT pl.ref, pr.ref, v.kind, v.trivial, v.left_text, v.right_text, v.left_start, v.left_end, "
+            "v.right_start, v.right_end FROM variants v JOIN paragraphs pl ON pl.id = v.left_paragraph_id "
+            "JOIN paragraphs pr ON pr.id = v.right_paragraph_id WHERE v.run_id = ? "
+            f"ORDER BY {'pr' if flip else 'pl'}.ordinal, {'v.right_start' if flip else 'v.left_start'}, v.id",
+            (run[0],),
+        ):
+            trivial += triv
+            if triv and not all:
+                continue
+            if flip:
+                lref, rref, ltext, rtext, ls, le, rs, re_ = rref, lref, rtext, ltext, rs, re_, ls, le
+                kind = {"insertion": "deletion", "deletion": "insertion"}.get(kind, kind)
+            rows.append(dict(zip(VARIANT_FIELDS, (lref, rref, kind, triv, ltext, rtext, ls, le, rs, re_))))
+    rules = json.loads(run[1]).get("rules") if run else None
+    return {"left": a, "right": b, "rules": rules, "trivial": trivial, "all": all, "variants": rows}
+
+
+def _variant_table(data: dict) -> str:
+    if data["rules"] is None:
+        return (f"{data['left']}  ⇄  {data['right']}: no variants (not two editions of one text in one language, "
+                "or not linked yet)\n")
+    shown = len(data["variants"])
+    hidden = "" if data["all"] else f", {data['trivial']} trivial hidden (--all shows them)"
+    out = [f"{data['left']}  ⇄  {data['right']}: {shown} variants{hidden}", ""]
+    for v in data["variants"]:
+        mark = " (trivial)" if v["trivial"] else ""
+        out.append(f"{v['left_ref']} ⇄ {v['right_ref']}  {v['kind']}{mark}")
+        out.append(f"    < {v['left_text']}")
+        out.append(f"    > {v['right_text']}")
+    return "\n".join(out) + "\n"
+
+
+def variants(db_path: str | Path, a: str, b: str, *, fmt: str = "table", all: bool = False) -> str:
+    """The word variants of documents ``a`` and ``b`` (substantive only unless ``all``), rendered."""
+    data = _read(db_path, fmt, variant_rows, a, b, all=all)
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=VARIANT_FIELDS)
+        writer.writeheader()
+        writer.writerows(data["variants"])
+        return buf.getvalue()
+    return _variant_table(data)
