@@ -35,10 +35,14 @@ Alignment
 
 Groups
     Editions merge and split paragraphs, so the unit of collation is a *group*: the
-    paragraphs of one side aligned with the paragraphs of the other (a bead). The group's
-    texts are collated as one sequence and every variant is cut at paragraph boundaries
-    and mapped back to offsets in its own paragraph; the side an insertion or deletion has
-    no words on is anchored, with an empty span, just after the word before it.
+    paragraphs of one side aligned with the paragraphs of the other (a bead). Groups are
+    collated in reading order, each together with whatever followed the last firm match
+    (:data:`ANCHOR` words in a row) of the group before: a sentence that one edition put
+    at the end of a paragraph and the other at the start of the next is then matched
+    where it is, instead of turning into a deletion in one group and an insertion in the
+    next. A variant is cut at paragraph boundaries and mapped back to offsets in its own
+    paragraph; the side an insertion or deletion has no words on is anchored, with an
+    empty span, just after the word before it.
 
 :func:`collate` compares two texts; :func:`variant_step` is the linking step (paragraphs,
 language and aligned groups in, variant rows out), and :func:`variants_of_edition` feeds
@@ -46,6 +50,7 @@ it the edition beads that :mod:`synopsis.link.store` computes.
 """
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -288,36 +293,52 @@ class Variant:
     trivial: bool
 
 
-def _blocks(left: Witness, right: Witness) -> list[list]:
-    """Every difference as ``[l0, l1, r0, r1, trivial]``, in reading order.
+def _segment(
+    left: Witness, right: Witness, l0: int, l1: int, r0: int, r1: int, *, last: bool, anchor: int,
+) -> tuple[list[list], int, int]:
+    """The differences of tokens ``[l0, l1)`` and ``[r0, r1)`` up to their last firm match.
 
-    Runs of unmatched tokens come from the Indel opcodes; matched tokens whose forms
-    differ (same norm) are one-token trivial blocks.
+    Returns the blocks ``[l0, l1, r0, r1, trivial]`` (token indices, reading order) and
+    where the next segment starts: just after the last run of at least ``anchor`` matched
+    tokens, so whatever follows it (a sentence an edition put in the next paragraph) is
+    collated again with the next group instead of being cut at a paragraph boundary.
+    ``last`` takes everything. Runs of unmatched tokens come from the Indel opcodes;
+    matched tokens whose forms differ (same norm) are one-token trivial blocks.
     """
+    ops = Indel.opcodes(left.norms[l0:l1], right.norms[r0:r1]).as_list()
+    cut, next_l, next_r = len(ops), l1, r1
+    if not last:
+        cut, next_l, next_r = 0, l0, r0
+        for k in range(len(ops) - 1, -1, -1):
+            tag, a0, a1, b0, b1 = ops[k]
+            if tag == "equal" and a1 - a0 >= anchor:
+                cut, next_l, next_r = k + 1, l0 + a1, r0 + b1
+                break
     out: list[list] = []
     pending: list[int] | None = None
     lf, rf = left.forms, right.forms
-    for tag, l0, l1, r0, r1 in Indel.opcodes(left.norms, right.norms).as_list():
+    for tag, a0, a1, b0, b1 in ops[:cut]:
+        a0, a1, b0, b1 = a0 + l0, a1 + l0, b0 + r0, b1 + r0
         if tag != "equal":
             if pending is None:
-                pending = [l0, l1, r0, r1]
+                pending = [a0, a1, b0, b1]
             else:
-                pending[1], pending[3] = l1, r1
+                pending[1], pending[3] = a1, b1
             continue
         if pending is not None:
             out.append(pending + [None])
             pending = None
-        if lf[l0:l1] != rf[r0:r1]:
-            for k in range(l1 - l0):
-                if lf[l0 + k] != rf[r0 + k]:
-                    out.append([l0 + k, l0 + k + 1, r0 + k, r0 + k + 1, True])
+        if lf[a0:a1] != rf[b0:b1]:
+            for k in range(a1 - a0):
+                if lf[a0 + k] != rf[b0 + k]:
+                    out.append([a0 + k, a0 + k + 1, b0 + k, b0 + k + 1, True])
     if pending is not None:
         out.append(pending + [None])
     for block in out:
         if block[4] is None:  # readings equal once words are joined: only the division differs
-            l0, l1, r0, r1, _ = block
-            block[4] = l1 > l0 and r1 > r0 and "".join(left.norms[l0:l1]) == "".join(right.norms[r0:r1])
-    return out
+            a0, a1, b0, b1, _ = block
+            block[4] = a1 > a0 and b1 > b0 and "".join(left.norms[a0:a1]) == "".join(right.norms[b0:b1])
+    return out, next_l, next_r
 
 
 def _transpositions(blocks: list[list], left: Witness, right: Witness, reach: int) -> list[list]:
@@ -351,18 +372,38 @@ def _transpositions(blocks: list[list], left: Witness, right: Witness, reach: in
     return out
 
 
+ANCHOR = 3
+"""Matched words in a row that end a segment of the collation (see :func:`_segment`)."""
+
+MAX_SEGMENT = 20_000
+"""Most tokens (both sides) carried into one segment before it is collated as it stands."""
+
+
 def collate(
-    left: Witness, right: Witness, *, reach: int = TRANSPOSITION_REACH,
+    left: Witness, right: Witness, *, bounds: Sequence[tuple[int, int]] | None = None,
+    reach: int = TRANSPOSITION_REACH, anchor: int = ANCHOR,
 ) -> list[Variant]:
-    """The variants between two witnesses (tokens of one text or of an aligned group)."""
+    """The variants between two witnesses.
+
+    ``bounds`` are the token ends ``(left, right)`` of consecutive aligned groups (the
+    whole witnesses are one group without them). Groups are collated in order, each
+    together with the unsettled tail of the one before (:func:`_segment`), so the
+    collation follows the alignment but is not cut where two editions' paragraph breaks
+    differ.
+    """
+    bounds = list(bounds) if bounds is not None else [(len(left), len(right))]
     out = []
-    for l0, l1, r0, r1, flag in _transpositions(_blocks(left, right), left, right, reach):
-        if flag == "T":
-            kind, trivial = "transposition", False
-        else:
-            kind = "substitution" if l1 > l0 and r1 > r0 else "deletion" if l1 > l0 else "insertion"
-            trivial = bool(flag)
-        out.append(Variant(kind, l0, l1, r0, r1, trivial))
+    l0 = r0 = 0
+    for k, (l1, r1) in enumerate(bounds):
+        last = k == len(bounds) - 1 or (l1 - l0) + (r1 - r0) > MAX_SEGMENT
+        blocks, l0, r0 = _segment(left, right, l0, l1, r0, r1, last=last, anchor=anchor)
+        for a0, a1, b0, b1, flag in _transpositions(blocks, left, right, reach):
+            if flag == "T":
+                kind, trivial = "transposition", False
+            else:
+                kind = "substitution" if a1 > a0 and b1 > b0 else "deletion" if a1 > a0 else "insertion"
+                trivial = bool(flag)
+            out.append(Variant(kind, a0, a1, b0, b1, trivial))
     return out
 
 
@@ -446,11 +487,10 @@ def variant_step(
     """The variants of two documents: ``(run parameters, rows)``, or None for two languages.
 
     ``left``/``right`` are each document's paragraphs as ``(id, text)``; ``groups`` are
-    the aligned paragraphs, ``(left ids, right ids)`` — a 1-1 pair, a merge, a split, or
-    any many-to-many group an alignment finds. Groups with an empty side (a paragraph
-    dropped or added) have no words to compare and give no rows. Documents in different
-    languages have no word variants (a translation is not a variant): None, and the
-    caller writes nothing.
+    the aligned paragraphs in reading order, ``(left ids, right ids)`` — a 1-1 pair, a
+    merge, a split, a paragraph dropped or added, or any many-to-many group an alignment
+    finds (see "Groups" in the module doc). Documents in different languages have no word
+    variants (a translation is not a variant): None, and the caller writes nothing.
     """
     if not same_language(left_language, right_language):
         return None
@@ -459,18 +499,19 @@ def variant_step(
     parameters = {"language": primary_language(language), "rules": list(rules),
                   "transposition_reach": reach}
     ltext, rtext = dict(left), dict(right)
-    rows: list[VariantRow] = []
+    lparas: list[tuple[int, str]] = []
+    rparas: list[tuple[int, str]] = []
+    ends: list[tuple[int, int]] = []  # paragraphs taken on each side after each group
     for lids, rids in groups:
-        lids = [i for i in lids if i in ltext]
-        rids = [j for j in rids if j in rtext]
-        if not lids or not rids:
-            continue
-        lparas = [(i, ltext[i]) for i in lids]
-        rparas = [(j, rtext[j]) for j in rids]
-        lw = tokenize([t for _, t in lparas], rules=rules)
-        rw = tokenize([t for _, t in rparas], rules=rules)
-        for variant in collate(lw, rw, reach=reach):
-            rows.extend(_rows_of(variant, lw, rw, lparas, rparas))
+        lparas.extend((i, ltext[i]) for i in lids if i in ltext)
+        rparas.extend((j, rtext[j]) for j in rids if j in rtext)
+        ends.append((len(lparas), len(rparas)))
+    lw = tokenize([t for _, t in lparas], rules=rules)
+    rw = tokenize([t for _, t in rparas], rules=rules)
+    bounds = [(bisect.bisect_left(lw.paragraphs, a), bisect.bisect_left(rw.paragraphs, b)) for a, b in ends]
+    rows: list[VariantRow] = []
+    for variant in collate(lw, rw, bounds=bounds, reach=reach):
+        rows.extend(_rows_of(variant, lw, rw, lparas, rparas))
     return parameters, rows
 
 
