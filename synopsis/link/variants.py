@@ -472,6 +472,11 @@ def _rows_of(
         rp, rs, re_ = _place(right, r0, r1)
         lid, ltext = left_paras[lp]
         rid, rtext = right_paras[rp]
+        if le > ls and re_ > rs:  # punctuation both readings share at their edges is not part of the variant
+            while le - ls > 1 and re_ - rs > 1 and ltext[le - 1] == rtext[re_ - 1] and not ltext[le - 1].isalnum():
+                le, re_ = le - 1, re_ - 1
+            while le - ls > 1 and re_ - rs > 1 and ltext[ls] == rtext[rs] and not ltext[ls].isalnum():
+                ls, rs = ls + 1, rs + 1
         yield VariantRow(lid, rid, kind, ls, le, rs, re_, ltext[ls:le], rtext[rs:re_], int(trivial))
 
 

@@ -319,3 +319,29 @@ def score_variants(
             score.unplanted += 1
             score.extra.append(v)
     return score
+
+
+RESOLUTION_EDITS: list[tuple[str, str, str, str]] = [
+    # (kind, the resolution's words in context, the revision's words, the variant's readings "left → right")
+    ("substitution", "the question of the cult of the individual", "the question of the cult of personality",
+     "the individual → personality"),
+    ("spelling", "international communist and labour movement", "international communist and labor movement",
+     "labour → labor"),
+    ("spelling", "The Congress recognised that", "The Congress recognized that", "recognised → recognized"),
+    ("deletion", "for dividing the international labour movement", "for dividing the labour movement",
+     "international → "),
+    ("insertion", "Historical experience indicates", "Historical experience clearly indicates", " → clearly"),
+    ("transposition", "have in the past attempted more than once", "have attempted in the past more than once",
+     "in the past attempted → attempted in the past"),
+]
+"""A revision of the resolution's source for tests and screenshots: each edit once, with the
+variant it must give (readings as found in each text)."""
+
+
+def revise_resolution(source: str) -> str:
+    """The resolution's source text with :data:`RESOLUTION_EDITS` made (each at its first place)."""
+    for _, old, new, _ in RESOLUTION_EDITS:
+        if old not in source:
+            raise ValueError(f"the resolution no longer says {old!r}")
+        source = source.replace(old, new, 1)
+    return source
