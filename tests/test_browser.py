@@ -141,3 +141,38 @@ def test_search_from_the_index(page, served_hostile):
     assert set(page.locator("ol.syn-hits mark").all_inner_texts()) == {"individual"}
     page.click("ol.syn-hits a.syn-ref >> nth=0")
     assert page.locator("h1.syn-cite-heading").count() == 1
+
+
+@pytest.fixture(scope="module")
+def served_revised(revised_editions_db):
+    _require_chromium()
+    port = free_port()
+    process = start_server(revised_editions_db, port)
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_compare_editions_marks_what_changed_and_hides_trivial_variants(page, served_revised):
+    from .conftest import RESOLUTION_ID, REVISED_ID
+
+    page.goto(served_revised + f"/compare?a={RESOLUTION_ID}&b={REVISED_ID}")
+    deleted = page.locator(".syn-left del.syn-var").all_inner_texts()
+    inserted = page.locator(".syn-right ins.syn-var").all_inner_texts()
+    assert {"the individual", "international", "labour", "in the past attempted"} <= set(deleted)
+    assert {"personality", "clearly", "labor", "attempted in the past"} <= set(inserted)
+    substitution = page.locator("del.syn-var.syn-substitution", has_text="the individual")
+    assert "line-through" in substitution.evaluate("e => getComputedStyle(e).textDecorationLine")
+    # the row with "the individual" counts its one substantive variant
+    row = page.locator(".syn-row", has=substitution)
+    assert row.locator(".syn-variant-count").inner_text().startswith("1")
+    # trivial ones are quieter, and the switch takes their marks away
+    trivial = page.locator("del.syn-var.syn-trivial", has_text="labour")
+    background = trivial.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert background != substitution.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert "line-through" in trivial.evaluate("e => getComputedStyle(e).textDecorationLine")
+    page.check("#syn-hide-trivial")
+    assert trivial.evaluate("e => getComputedStyle(e).textDecorationLine") == "none"
+    assert "line-through" in substitution.evaluate("e => getComputedStyle(e).textDecorationLine")
+    # a mark's tooltip says what the other edition reads
+    assert substitution.get_attribute("title") == "substitution: “the individual” → “personality”"
