@@ -108,6 +108,10 @@ _EN_WORDS = {
     "mould": "mold", "smoulder": "smolder", "moult": "molt", "gaol": "jail", "pyjamas": "pajamas",
     "aluminium": "aluminum", "manoeuvre": "maneuver", "jewellery": "jewelry", "jewelery": "jewelry",
     "tyre": "tire", "kerb": "curb", "storey": "story", "cheque": "check", "draught": "draft",
+    # variant forms of one word, chosen by region or house style
+    "towards": "toward", "afterwards": "afterward", "backwards": "backward", "forwards": "forward",
+    "upwards": "upward", "downwards": "downward", "amongst": "among", "whilst": "while", "learnt": "learned",
+    "spelt": "spelled", "burnt": "burned", "dreamt": "dreamed", "leapt": "leaped", "spoilt": "spoiled",
 }
 _EN_SUFFIXES = ("ing", "ed", "es", "er", "ers", "s")
 
@@ -164,7 +168,8 @@ def _e_able(w: str) -> str:
 
 
 def _en_word_table(w: str) -> str:
-    """Spellings no rule reaches (programme, judgement, plough, grey), with their inflections."""
+    """Spellings no rule reaches (programme, judgement, plough, grey), with their inflections, and
+    variant forms of one word (towards/toward, amongst/among, learnt/learned)."""
     found = _EN_WORDS.get(w)
     if found is not None:
         return found
