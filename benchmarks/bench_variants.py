@@ -45,6 +45,11 @@ RATES = dict(substitution_rate=0.012, insertion_rate=0.007, deletion_rate=0.009,
              merge_rate=0.05, split_rate=0.05, min_gap=1)
 """Edit rates of the benchmark's revisions (per word): other than the generator's defaults."""
 
+STRESS = dict(substitution_rate=0.03, insertion_rate=0.03, deletion_rate=0.03, spelling_rate=0.1,
+              merge_rate=0.08, split_rate=0.08, min_gap=0)
+"""A harder revision, reported beside the targets: edits three times as dense and allowed side by
+side, where two edits next to each other can only be found as one."""
+
 
 def _database(folder: Path, name: str, left: tuple[str, list[str]], right: tuple[str, list[str]],
               language: tuple[str, str]) -> sqlite3.Connection:
@@ -55,13 +60,13 @@ def _database(folder: Path, name: str, left: tuple[str, list[str]], right: tuple
     return conn
 
 
-def revisions(seeds: list[int], folder: Path) -> dict:
+def revisions(seeds: list[int], folder: Path, rates: dict) -> dict:
     """Planted edits in revisions of the resolution, scored through the link stage."""
     paragraphs = resolution_paragraphs()
     out = []
     for seed in seeds:
-        revision = make_revision(paragraphs, seed=seed, **RATES)
-        conn = _database(folder, f"revision-{seed}", ("resolution", paragraphs), ("revision", revision.paragraphs),
+        revision = make_revision(paragraphs, seed=seed, **rates)
+        conn = _database(folder, f"revision-{seed}-gap{rates['min_gap']}", ("resolution", paragraphs), ("revision", revision.paragraphs),
                          ("en", "en-US"))
         report = link_corpus(conn, cache=False)
         index = {pid: ordinal - 1 for pid, ordinal in conn.execute("SELECT id, ordinal FROM paragraphs")}
@@ -82,7 +87,7 @@ def revisions(seeds: list[int], folder: Path) -> dict:
             "unflagged": [(paragraphs[p.left_paragraph][p.left_start:p.left_end],
                            revision.paragraphs[p.right_paragraph][p.right_start:p.right_end]) for p in score.unflagged][:5],
         })
-    return {"rates": RATES, "runs": out}
+    return {"rates": rates, "runs": out}
 
 
 def real_pair(left: str, right: str, books: tuple[str, ...], folder: Path) -> dict:
@@ -128,7 +133,8 @@ def main() -> None:
         folder = Path(tmp)
         report = {
             "machine": f"{platform.processor() or platform.machine()}, Python {platform.python_version()}",
-            "revisions": revisions(args.seeds, folder),
+            "revisions": revisions(args.seeds, folder, RATES),
+            "stress": revisions(args.seeds[:2], folder, STRESS),
             "real": [real_pair("Twenty", "OEB", books, folder), real_pair("OEB", "OEBcth", books, folder)],
         }
     print("Planted edits in revisions of the resolution (through the link stage)")
@@ -140,6 +146,11 @@ def main() -> None:
             print(f"      missed {m}")
         for m in r["unflagged"]:
             print(f"      not flagged trivial {m}")
+    print("Harder revisions (edits three times as dense, side by side allowed; no target)")
+    for r in report["stress"]["runs"]:
+        print(f"  seed {r['seed']}: substantive {r['found']}/{r['substantive']} = {r['recall']:.3f}; "
+              f"spelling flagged trivial {r['flagged_trivial']}/{r['spelling']} = {r['trivial_share']:.3f}; "
+              f"unplanted non-trivial {r['unplanted']}")
     print("Real revisions (New Testament, %d books)" % args.books)
     for r in report["real"]:
         print(f"  {r['pair']}: {r['variants']} variants, {r['trivial']} trivial ({r['trivial_share']:.1%}), "

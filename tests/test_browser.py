@@ -60,14 +60,19 @@ def start_server(db_path: Path, port: int) -> subprocess.Popen:
     raise RuntimeError("synopsis serve did not answer within 30 s")
 
 
-@pytest.fixture(scope="module")
-def served_hostile(hostile_db):
+def _serving(db_path: Path):
+    """``synopsis serve`` on a database for a module's tests: yields its address, stops it after."""
     _require_chromium()
     port = free_port()
-    process = start_server(hostile_db, port)
+    process = start_server(db_path, port)
     yield f"http://127.0.0.1:{port}"
     process.terminate()
     process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def served_hostile(hostile_db):
+    yield from _serving(hostile_db)
 
 
 @pytest.fixture(scope="module")
@@ -145,12 +150,7 @@ def test_search_from_the_index(page, served_hostile):
 
 @pytest.fixture(scope="module")
 def served_revised(revised_editions_db):
-    _require_chromium()
-    port = free_port()
-    process = start_server(revised_editions_db, port)
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=10)
+    yield from _serving(revised_editions_db)
 
 
 def test_compare_editions_marks_what_changed_and_hides_trivial_variants(page, served_revised):
