@@ -303,3 +303,30 @@ def test_tei_export_of_editions_is_a_critical_apparatus(revised_site, revised_ed
             text += (app.find("t:rdg", ns).text or "") + (app.tail or "")
         stored = conn.execute("SELECT text FROM paragraphs WHERE ref = ?", (paragraph.get("n"),)).fetchone()[0]
         assert text == stored
+
+
+def test_compare_page_turned_round_marks_the_other_way(revised_site):
+    html = revised_site.get(f"/compare?a={REVISED_ID}&b={RESOLUTION_ID}").text
+    assert re.search(r'<del class="syn-var syn-substitution" title="[^"]*">personality</del>', html)
+    assert re.search(r'<ins class="syn-var syn-substitution" title="[^"]*">the individual</ins>', html)
+    assert re.search(r'<del class="syn-var syn-deletion" title="[^"]*">clearly</del>', html)
+
+
+def test_datasette_facets_and_the_paragraph_variants_query(revised_site, revised_editions_db):
+    db = revised_site.db_name
+    facets = revised_site.get(f"/{db}/variants.json?_extra=facet_results").json()["facet_results"]
+    facets = facets.get("results", facets)
+    kinds = {f["value"]: f["count"] for f in facets["kind"]["results"]}
+    assert kinds == {"substitution": 3, "insertion": 1, "deletion": 1, "transposition": 1}
+    assert {f["value"]: f["count"] for f in facets["trivial"]["results"]} == {0: 4, 1: 2}
+    pid = sqlite3.connect(revised_editions_db).execute(
+        "SELECT right_paragraph_id FROM variants WHERE kind = 'insertion'").fetchone()[0]
+    rows = revised_site.get(f"/{db}/paragraph_variants.json?paragraph={pid}&_shape=array").json()
+    assert [(r["kind"], r["reading_here"], r["reading_there"]) for r in rows] == [
+        ("insertion", "clearly", ""), ("transposition", "attempted in the past", "in the past attempted"),
+        ("deletion", "", "international"),  # in reading order of this paragraph
+    ]
+
+
+def test_no_paragraphs_on_one_side_gives_no_rows():
+    assert variant_step([], [(2, "words")], [([], [2])], left_language="en", right_language="en")[1] == []

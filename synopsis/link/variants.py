@@ -516,6 +516,8 @@ def variant_step(
         lparas.extend((i, ltext[i]) for i in lids if i in ltext)
         rparas.extend((j, rtext[j]) for j in rids if j in rtext)
         ends.append((len(lparas), len(rparas)))
+    if not lparas or not rparas:
+        return parameters, []
     lw = tokenize([t for _, t in lparas], rules=rules)
     rw = tokenize([t for _, t in rparas], rules=rules)
     bounds = [(bisect.bisect_left(lw.paragraphs, a), bisect.bisect_left(rw.paragraphs, b)) for a, b in ends]
