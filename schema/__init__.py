@@ -155,7 +155,7 @@ class Run(SQLModel, table=True):
     __tablename__ = "runs"
 
     id: Optional[int] = Field(default=None, primary_key=True, description="Row id")
-    kind: str = Field(description="alignment or cross_reference (links of a document pair), or document (the digest of one document's linked inputs, so an unchanged document is not linked again)")
+    kind: str = Field(description="alignment or cross_reference (links of a document pair), variant (word variants of two editions), or document (the digest of one document's linked inputs, so an unchanged document is not linked again)")
     method: str = Field(description="The algorithm, e.g. edition-dp, similarity, ngram-rapidfuzz")
     left_document_id: str = Field(foreign_key="documents.id", index=True, description="First document of the pair")
     right_document_id: str = Field(foreign_key="documents.id", index=True, description="Second document of the pair")
@@ -226,6 +226,32 @@ class CrossReference(SQLModel, table=True):
     score: float = Field(description="Similarity of the two passages, 0-100")
 
 
+class Variant(SQLModel, table=True):
+    """One difference, word by word, inside an aligned pair of two editions of one text.
+
+    Only editions in one language have variants (a translation is not a variant). Spans
+    are offsets into each paragraph's own text; the side an insertion or deletion has no
+    words on gets an empty span where they would stand.
+    """
+
+    __tablename__ = "variants"
+
+    id: Optional[int] = Field(default=None, primary_key=True, description="Row id")
+    run_id: int = Field(foreign_key="runs.id", index=True, description="The run that collated the pair (kind variant; its parameters list the normalisation rules)")
+    left_document_id: str = Field(foreign_key="documents.id", index=True, description="Document of the left reading (the run's left document)")
+    right_document_id: str = Field(foreign_key="documents.id", index=True, description="Document of the right reading")
+    left_paragraph_id: int = Field(foreign_key="paragraphs.id", index=True, description="Paragraph of the left reading")
+    right_paragraph_id: int = Field(foreign_key="paragraphs.id", index=True, description="Paragraph of the right reading")
+    kind: str = Field(index=True, description="substitution, insertion (words only on the right), deletion (words only on the left) or transposition (the same words in another order)")
+    left_start: int = Field(description="Start of the left reading in its paragraph's text")
+    left_end: int = Field(description="End of the left reading in its paragraph's text (equal to the start for an insertion)")
+    right_start: int = Field(description="Start of the right reading in its paragraph's text")
+    right_end: int = Field(description="End of the right reading in its paragraph's text (equal to the start for a deletion)")
+    left_text: str = Field(description="The left reading as printed (empty for an insertion)")
+    right_text: str = Field(description="The right reading as printed (empty for a deletion)")
+    trivial: int = Field(index=True, description="1 when the readings are equal after normalisation (case, punctuation, accents, word division, the language's spelling rules); 0 for a substantive variant")
+
+
 class Annotation(SQLModel, table=True):
     """A reader's note on a paragraph, quotation, cross-reference or alignment.
 
@@ -250,7 +276,7 @@ class Annotation(SQLModel, table=True):
 
 
 TABLES = [Document, Section, Paragraph, Sentence, Quotation, Footnote, Run, Alignment, SentenceAlignment, CrossReference,
-          Annotation]
+          Variant, Annotation]
 """Every table, in dependency order."""
 
 

@@ -480,3 +480,33 @@ def two_texts_site(two_texts_db):
     client = SiteClient(two_texts_db)
     yield client
     client.close()
+
+
+# --- Variants: the resolution beside a revision of it ----------------------------------
+
+REVISED_ID = "cpsu-resolution-1956-revised"
+
+
+@pytest.fixture(scope="session")
+def revised_editions_db(tmp_path_factory) -> Path:
+    """The corpus plus a revision of the resolution (``synopsis.testing.revisions.RESOLUTION_EDITS``:
+    one substitution, insertion, deletion and transposition, two respellings), built."""
+    from synopsis.build import build
+    from synopsis.testing.revisions import revise_resolution
+
+    folder = tmp_path_factory.mktemp("revised")
+    documents = folder / "documents"
+    shutil.copytree(DOCUMENTS, documents)
+    source = (RESOLUTION_FOLDER / RESOLUTION_FILE).read_text(encoding="utf-8")
+    revised = documents / REVISED_ID
+    revised.mkdir()
+    (revised / "revised.md").write_text(revise_resolution(source), encoding="utf-8")
+    (revised / "metadata.toml").write_text(
+        f'id = "{REVISED_ID}"\ntitle = "On Overcoming the Cult of the Individual (revised for the tests)"\n'
+        'date = "1956-07-02"\nlanguage = "en-US"\ngenre = "resolution"\nversion_of = "cpsu-resolution-1956"\n'
+        'source_file = "revised.md"\n',
+        encoding="utf-8",
+    )
+    db_path = folder / "synopsis.db"
+    build(documents_dir=documents, db_path=db_path)
+    return db_path

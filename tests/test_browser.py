@@ -181,12 +181,7 @@ def test_search_from_the_index(page, served_hostile):
 @pytest.fixture(scope="module")
 def served_real(built_db):
     """The real corpus: one text present, four catalogued without text."""
-    _require_chromium()
-    port = free_port()
-    process = start_server(built_db, port)
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=10)
+    yield from _served(built_db)
 
 
 def test_a_newcomer_is_led_from_the_index_to_adding_a_second_text(page, served_real):
@@ -210,3 +205,33 @@ def test_column_descriptions_open_on_request(page, served_real):
     assert not descriptions.is_visible()
     page.click("details.syn-columns summary")
     assert descriptions.is_visible() and "orphaned" in descriptions.inner_text()
+
+
+@pytest.fixture(scope="module")
+def served_revised(revised_editions_db):
+    yield from _served(revised_editions_db)
+
+
+def test_compare_editions_marks_what_changed_and_hides_trivial_variants(page, served_revised):
+    from .conftest import RESOLUTION_ID, REVISED_ID
+
+    page.goto(served_revised + f"/compare?a={RESOLUTION_ID}&b={REVISED_ID}")
+    deleted = page.locator(".syn-left del.syn-var").all_inner_texts()
+    inserted = page.locator(".syn-right ins.syn-var").all_inner_texts()
+    assert {"the individual", "international", "labour", "in the past attempted"} <= set(deleted)
+    assert {"personality", "clearly", "labor", "attempted in the past"} <= set(inserted)
+    substitution = page.locator("del.syn-var.syn-substitution", has_text="the individual")
+    assert "line-through" in substitution.evaluate("e => getComputedStyle(e).textDecorationLine")
+    # the row with "the individual" counts its one substantive variant
+    row = page.locator(".syn-row", has=substitution)
+    assert row.locator(".syn-variant-count").inner_text().startswith("1")
+    # trivial ones are quieter, and the switch takes their marks away
+    trivial = page.locator("del.syn-var.syn-trivial", has_text="labour")
+    background = trivial.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert background != substitution.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert "line-through" in trivial.evaluate("e => getComputedStyle(e).textDecorationLine")
+    page.check("#syn-hide-trivial")
+    assert trivial.evaluate("e => getComputedStyle(e).textDecorationLine") == "none"
+    assert "line-through" in substitution.evaluate("e => getComputedStyle(e).textDecorationLine")
+    # a mark's tooltip says what the other edition reads
+    assert substitution.get_attribute("title") == "substitution: “the individual” → “personality”"

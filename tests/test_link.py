@@ -207,7 +207,7 @@ def test_link_corpus_stores_the_known_edition_alignment(two_editions_db):
     conn = sqlite3.connect(path)
     report = link_corpus(conn)
     conn.commit()
-    assert report.runs_written == 4 and report.alignments > 0  # edition, cross-references, two digests
+    assert report.runs_written == 5 and report.alignments > 0  # edition, variants, cross-references, two digests
     ids = {
         (doc, ordinal): pid
         for pid, doc, ordinal in conn.execute("SELECT id, document_id, ordinal FROM paragraphs")
@@ -259,9 +259,13 @@ def test_link_corpus_is_incremental(two_editions_db, tmp_path, resolution_paragr
         ("cross_reference", "lcs-rapidfuzz", "resolution", "resolution-second"),
         ("document", "digest", "resolution", "resolution"),
         ("document", "digest", "resolution-second", "resolution-second"),
+        ("variant", "collation", "resolution", "resolution-second"),
     ]
+    variants = conn.execute("SELECT count(*) FROM variants").fetchone()[0]
+    assert variants > 0
     again = link_corpus(conn, cache=False)
-    assert (again.runs_written, again.runs_deleted, again.runs_kept, again.stale_documents) == (0, 0, 4, 0)
+    assert (again.runs_written, again.runs_deleted, again.runs_kept, again.stale_documents) == (0, 0, 5, 0)
+    assert conn.execute("SELECT count(*) FROM variants").fetchone()[0] == variants
 
     # a third document: only its pairs are linked, the editions' runs are kept
     conn.execute("INSERT INTO documents (id, title, language, status, word_count, paragraph_count, quotation_count) "
@@ -273,7 +277,7 @@ def test_link_corpus_is_incremental(two_editions_db, tmp_path, resolution_paragr
     )
     kept_ids = {r[0] for r in conn.execute("SELECT id FROM runs")}
     third = link_corpus(conn, cache=False)
-    assert third.runs_kept == 4 and third.runs_deleted == 0 and third.stale_documents == 1
+    assert third.runs_kept == 5 and third.runs_deleted == 0 and third.stale_documents == 1
     assert kept_ids <= {r[0] for r in conn.execute("SELECT id FROM runs")}
     # it quotes both editions: cross-references and similarity with each, and its digest
     assert set(third.relinked) == {("other", "resolution"), ("other", "resolution-second")}
@@ -283,7 +287,7 @@ def test_link_corpus_is_incremental(two_editions_db, tmp_path, resolution_paragr
     conn.execute("UPDATE paragraphs SET text = text || ' Amended.' WHERE document_id='other'")
     fourth = link_corpus(conn, cache=False)
     assert fourth.stale_documents == 1 and fourth.runs_deleted == third.runs_written
-    assert fourth.runs_written == third.runs_written and fourth.runs_kept == 4
+    assert fourth.runs_written == third.runs_written and fourth.runs_kept == 5
 
     # a vanished document takes its runs and links with it
     conn.execute("DELETE FROM paragraphs WHERE document_id='other'")

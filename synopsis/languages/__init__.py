@@ -40,12 +40,6 @@ __all__ = ["Profile", "profile_for", "known_languages", "NEUTRAL_CODE", "UPPER",
 NEUTRAL_CODE = "xx"
 """The language-neutral profile's code (spaCy's name for its multi-language class)."""
 
-# Ideographs and kana: scripts written without spaces between words, where each character
-# is a token. The ranges are the CJK Unified Ideographs with extensions A–F, compatibility
-# ideographs, and hiragana/katakana.
-CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef\U00030000-\U0003134f"
-
-
 def _char_class(chars: list[str]) -> str:
     """A regular-expression character class body of ``chars`` (sorted), as ranges
     (``re`` has no ``\\p{Lu}``)."""
@@ -64,6 +58,14 @@ UPPER = _char_class([ch for ch in _BMP if ch.isupper() and unicodedata.category(
 """Character class body: the uppercase letters of every script (Latin, Greek, Cyrillic, ...)."""
 LOWER = _char_class([ch for ch in _BMP if ch.islower() and unicodedata.category(ch) == "Ll"])
 """Character class body: the lowercase letters of every script."""
+# Ideographs and kana: scripts written without spaces between words, where each character
+# is a token. The ranges are hiragana/katakana, the CJK Unified Ideographs with extensions,
+# and compatibility ideographs; only their letters (no unassigned code points, combining
+# marks or the katakana middle dot), so a token is always a letter.
+CJK = _char_class([ch for a, b in ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+                   for ch in map(chr, range(a, b + 1)) if ch.isalnum()]) + "\U00020000-\U0002ebef\U00030000-\U0003134f"
+"""Character class body: the characters of scripts written without spaces, each one a token.
+The one definition: sentence alignment, variants and tokenising all use it."""
 del _BMP
 
 

@@ -1,10 +1,10 @@
-"""``synopsis compare A B``: the alignment of two documents side by side, from the database.
+"""``synopsis compare A B`` and ``synopsis variants A B``: two documents' links, from the database.
 
 Reads what :func:`synopsis.link.store.link_corpus` stored (alignments, sentence
-alignments and cross-references between the two documents, through the oriented views
-that put ``a`` on the left however the pair was stored) and renders it as a plain-text
-table, CSV or JSON. A table row holds an edition bead's paragraphs, several on a side
-where the versions cut them differently.
+alignments, cross-references and word variants between the two documents; alignments
+through the oriented views that put ``a`` on the left however the pair was stored) and
+renders it as a plain-text table, CSV or JSON. A table row holds an edition bead's
+paragraphs, several on a side where the versions cut them differently.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from pathlib import Path
 from synopsis.errors import BadDatabase, BadFormat, DatabaseMissing, UnknownDocument
 from synopsis.validate import require_documents
 
-__all__ = ["compare", "compare_rows", "FORMATS"]
+__all__ = ["compare", "compare_rows", "variants", "variant_rows", "FORMATS"]
 
 FORMATS = ("table", "csv", "json")
 
@@ -30,9 +30,7 @@ def compare_rows(conn: sqlite3.Connection, a: str, b: str) -> dict:
     stored); similarity is ranked from both sides, and ``a``'s ranking is the one shown.
     ``sentences`` are the sentence beads of an edition alignment, in reading order.
     """
-    for doc in (a, b):
-        if conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc,)).fetchone() is None:
-            raise UnknownDocument(f"{doc}: no such document in the database")
+    _known(conn, a, b)
     rows = []
     method = None
     for m, bead, pattern, rank, score, lid, lref, ltext, rid, rref, rtext in conn.execute(
@@ -132,12 +130,8 @@ def _table(data: dict, width: int = 38, *, sentences: bool = False) -> str:
     return "\n".join(out) + "\n"
 
 
-def compare(db_path: str | Path, a: str, b: str, *, fmt: str = "table", sentences: bool = False) -> str:
-    """The alignment of documents ``a`` and ``b`` with scores and shared passages, rendered.
-
-    ``sentences`` shows each row's sentence beads in the table (JSON always has them;
-    CSV is one line per paragraph pair).
-    """
+def _read(db_path: str | Path, fmt: str, a: str, b: str, query, **kwargs) -> dict:
+    """``query(conn, a, b, **kwargs)`` on the database read-only, its failures as named errors."""
     if fmt not in FORMATS:
         raise BadFormat(f"--format {fmt}: choose one of {', '.join(FORMATS)}")
     path = Path(db_path)
@@ -146,7 +140,7 @@ def compare(db_path: str | Path, a: str, b: str, *, fmt: str = "table", sentence
     require_documents(path, [a, b], with_text=True, distinct=True)
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        data = compare_rows(conn, a, b)
+        return query(conn, a, b, **kwargs)
     except sqlite3.DatabaseError as error:
         raise BadDatabase(f"{path}: not a Synopsis database ({error})") from None
     finally:
@@ -154,6 +148,15 @@ def compare(db_path: str | Path, a: str, b: str, *, fmt: str = "table", sentence
             conn.close()
         except UnboundLocalError:
             pass
+
+
+def compare(db_path: str | Path, a: str, b: str, *, fmt: str = "table", sentences: bool = False) -> str:
+    """The alignment of documents ``a`` and ``b`` with scores and shared passages, rendered.
+
+    ``sentences`` shows each row's sentence beads in the table (JSON always has them;
+    CSV is one line per paragraph pair).
+    """
+    data = _read(db_path, fmt, a, b, compare_rows)
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
@@ -164,3 +167,75 @@ def compare(db_path: str | Path, a: str, b: str, *, fmt: str = "table", sentence
         writer.writerows(data["alignment"])
         return buf.getvalue()
     return _table(data, sentences=sentences)
+
+
+VARIANT_FIELDS = ["left_ref", "right_ref", "kind", "trivial", "left_text", "right_text", "left_start", "left_end",
+                  "right_start", "right_end"]
+
+
+def _known(conn: sqlite3.Connection, *docs: str) -> None:
+    for doc in docs:
+        if conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc,)).fetchone() is None:
+            raise UnknownDocument(f"{doc}: no such document in the database")
+
+
+def variant_rows(conn: sqlite3.Connection, a: str, b: str, *, all: bool = False) -> dict:
+    """The word variants of ``a`` (left) against ``b`` (right), in ``a``'s reading order.
+
+    ``all`` includes the trivial ones (spelling, case, punctuation). ``rules`` are the
+    normalisation rules of the run, None when the pair was never collated (not two
+    editions of one work in one language).
+    """
+    _known(conn, a, b)
+    run = conn.execute(
+        "SELECT id, parameters FROM runs WHERE kind = 'variant' AND left_document_id = ? AND right_document_id = ?",
+        (min(a, b), max(a, b)),
+    ).fetchone()
+    rows, trivial = [], 0
+    if run:
+        flip = a > b  # the run's left document is the smaller id
+        for (lref, rref, kind, triv, ltext, rtext, ls, le, rs, re_) in conn.execute(
+            "SELECT pl.ref, pr.ref, v.kind, v.trivial, v.left_text, v.right_text, v.left_start, v.left_end, "
+            "v.right_start, v.right_end FROM variants v JOIN paragraphs pl ON pl.id = v.left_paragraph_id "
+            "JOIN paragraphs pr ON pr.id = v.right_paragraph_id WHERE v.run_id = ? "
+            f"ORDER BY {'pr' if flip else 'pl'}.ordinal, {'v.right_start' if flip else 'v.left_start'}, v.id",
+            (run[0],),
+        ):
+            trivial += triv
+            if triv and not all:
+                continue
+            if flip:
+                lref, rref, ltext, rtext, ls, le, rs, re_ = rref, lref, rtext, ltext, rs, re_, ls, le
+                kind = {"insertion": "deletion", "deletion": "insertion"}.get(kind, kind)
+            rows.append(dict(zip(VARIANT_FIELDS, (lref, rref, kind, triv, ltext, rtext, ls, le, rs, re_))))
+    rules = json.loads(run[1]).get("rules") if run else None
+    return {"left": a, "right": b, "rules": rules, "trivial": trivial, "all": all, "variants": rows}
+
+
+def _variant_table(data: dict) -> str:
+    if data["rules"] is None:
+        return (f"{data['left']}  ⇄  {data['right']}: no variants (not two editions of one text in one language, "
+                "or not linked yet)\n")
+    shown = len(data["variants"])
+    hidden = "" if data["all"] else f", {data['trivial']} trivial hidden (--all shows them)"
+    out = [f"{data['left']}  ⇄  {data['right']}: {shown} variants{hidden}", ""]
+    for v in data["variants"]:
+        mark = " (trivial)" if v["trivial"] else ""
+        out.append(f"{v['left_ref']} ⇄ {v['right_ref']}  {v['kind']}{mark}")
+        out.append(f"    < {v['left_text']}")
+        out.append(f"    > {v['right_text']}")
+    return "\n".join(out) + "\n"
+
+
+def variants(db_path: str | Path, a: str, b: str, *, fmt: str = "table", all: bool = False) -> str:
+    """The word variants of documents ``a`` and ``b`` (substantive only unless ``all``), rendered."""
+    data = _read(db_path, fmt, a, b, variant_rows, all=all)
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=VARIANT_FIELDS)
+        writer.writeheader()
+        writer.writerows(data["variants"])
+        return buf.getvalue()
+    return _variant_table(data)

@@ -78,7 +78,7 @@ from typing import Sequence
 
 import numpy as np
 
-from synopsis.languages import profile_for
+from synopsis.languages import CJK, profile_for
 
 from synopsis.link.align import PrefixMax
 
@@ -161,7 +161,7 @@ class SentenceBead:
 
 # --- tokens ---------------------------------------------------------------------------
 
-_CJK = "\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
+_CJK = CJK
 _WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
 _QUOTES = re.compile("[\"“”„«»‘’‚‹›「」『』]")
 

@@ -22,7 +22,9 @@ Runs
     A pair of documents gets a run only when it has something to show: a
     ``cross_reference`` run when passages were found, an ``alignment`` run of method
     ``similarity`` when similar paragraphs were ranked, and always an ``alignment`` run
-    of method ``edition`` for two editions of one work. So ``runs`` grows with the links,
+    of method ``edition`` for two editions of one work, with a ``variant`` run (method
+    ``collation``, :mod:`synopsis.link.variants`) beside it when the two editions are in
+    one language: the word variants inside its beads. So ``runs`` grows with the links,
     not with the square of the documents. Each run records its method, its parameters
     (JSON), the library versions (JSON) and ``inputs_sha256`` = SHA-256 over the kind,
     method, parameters, :data:`LINK_VERSION` and both documents' digests.
@@ -58,7 +60,7 @@ import math
 import sqlite3
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, astuple, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -82,12 +84,13 @@ from synopsis.timing import StepTimer
 from synopsis.link.normalize import NORMALIZE_VERSION, Tokens, encode_paragraphs, tokenize
 from synopsis.link.sentalign import METHOD as METHOD_SENTENCES, SentenceAlignParameters
 from synopsis.link.versions import align_stored_versions
+from synopsis.link.variants import METHOD as VARIANT_METHOD, variants_of_edition
 
 __all__ = ["link_corpus", "LinkReport", "LinkParameters", "LINK_VERSION", "pair_passages"]
 
 log = logging.getLogger(__name__)
 
-LINK_VERSION = "3"
+LINK_VERSION = "4"
 """Bumped whenever an algorithm changes its output, so every document is linked again."""
 
 DOCUMENT_KIND = "document"
@@ -152,6 +155,7 @@ class LinkReport:
     runs_written: int = 0
     cross_references: int = 0  # rows written
     alignments: int = 0  # rows written
+    variants: int = 0  # rows written
     candidate_pairs: int = 0  # paragraph pairs the index put forward
     seconds: float = 0.0
     steps: dict[str, float] = field(default_factory=dict)  # wall seconds per step
@@ -164,7 +168,7 @@ class LinkReport:
         """The numbers the build reports."""
         return {
             "runs_kept": self.runs_kept, "runs_deleted": self.runs_deleted, "runs_written": self.runs_written,
-            "cross_references": self.cross_references, "alignments": self.alignments,
+            "cross_references": self.cross_references, "alignments": self.alignments, "variants": self.variants,
         }
 
 
@@ -376,6 +380,7 @@ def link_corpus(
         db.execute("DELETE FROM cross_references WHERE run_id IN (SELECT id FROM _doomed_runs)")
         db.execute("DELETE FROM alignments WHERE run_id IN (SELECT id FROM _doomed_runs)")
         db.execute("DELETE FROM sentence_alignments WHERE run_id IN (SELECT id FROM _doomed_runs)")
+        db.execute("DELETE FROM variants WHERE run_id IN (SELECT id FROM _doomed_runs)")
         db.execute("DELETE FROM runs WHERE id IN (SELECT id FROM _doomed_runs)")
         db.execute("DELETE FROM _doomed_runs")
         report.runs_deleted = len(doomed)
@@ -546,15 +551,29 @@ def link_corpus(
                 seconds[("e", a, b)] = time.perf_counter() - t_pair
     timer.lap("editions")
 
+    # variants: word by word inside each edition bead, for editions in one language
+    variants: dict[tuple[int, int], tuple[dict, list]] = {}
+    for (a, b), links in editions.items():
+        t_pair = time.perf_counter()
+        found = variants_of_edition(
+            links, [(pids[i], texts[i]) for i in range(int(doc_first[a]), int(doc_first[a + 1]))],
+            [(pids[j], texts[j]) for j in range(int(doc_first[b]), int(doc_first[b + 1]))],
+            left_language=language.get(docs[a]), right_language=language.get(docs[b]),
+        )
+        if found is not None:
+            variants[(a, b)] = found
+            seconds[("v", a, b)] = time.perf_counter() - t_pair
+    timer.lap("variants")
+
     # runs and rows
     versions_json = json.dumps(_versions(), sort_keys=True)
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     next_id = (db.execute("SELECT coalesce(max(id), 0) FROM runs").fetchone()[0] or 0) + 1
-    run_rows, xref_rows, align_rows, sentence_rows = [], [], [], []
+    run_rows, xref_rows, align_rows, sentence_rows, variant_rows = [], [], [], [], []
 
-    def add_run(kind: str, method: str, a: int, b: int, links: list[tuple], secs: float) -> int:
+    def add_run(kind: str, method: str, a: int, b: int, links: list, secs: float, parameters: dict | None = None) -> int:
         nonlocal next_id
-        p = json.dumps(params.for_kind(kind, method), sort_keys=True)
+        p = json.dumps(parameters if parameters is not None else params.for_kind(kind, method), sort_keys=True)
         sha = _sha(kind, method, LINK_VERSION, p, link_digest[docs[a]], link_digest[docs[b]])
         rid = next_id
         next_id += 1
@@ -573,6 +592,9 @@ def link_corpus(
         rid = add_run("alignment", "edition", a, b, links, seconds.get(("e", a, b), 0.0))
         align_rows.extend((rid, *r) for r in links)
         sentence_rows.extend((rid, *r) for r in edition_sentences[(a, b)])
+    for (a, b), (parameters, links) in sorted(variants.items()):
+        rid = add_run("variant", VARIANT_METHOD, a, b, links, seconds.get(("v", a, b), 0.0), parameters)
+        variant_rows.extend((rid, docs[a], docs[b], *astuple(r)) for r in links)
     all_params = json.dumps(asdict(params), sort_keys=True)
     for d in stale:
         run_rows.append((next_id, DOCUMENT_KIND, "digest", d, d, all_params, versions_json, link_digest[d], now, 0.0, 0))
@@ -599,10 +621,17 @@ def link_corpus(
         "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
         sentence_rows,
     )
+    db.executemany(
+        "INSERT INTO variants (run_id, left_document_id, right_document_id, left_paragraph_id, right_paragraph_id, "
+        "kind, left_start, left_end, right_start, right_end, left_text, right_text, trivial) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        variant_rows,
+    )
     timer.lap("write")
     report.runs_written = len(run_rows)
     report.cross_references = len(xref_rows)
     report.alignments = len(align_rows)
+    report.variants = len(variant_rows)
     report.relinked = sorted(set(report.relinked))
     report.seconds = time.perf_counter() - t0
     log.info(

@@ -240,7 +240,9 @@ async def _paragraph_page(db, paragraph_id: int):
         row["here_html"] = highlight(para["text"], [(row["here_start"], row["here_end"])])
         row["there_html"] = highlight(row["other_text"], [(row["there_start"], row["there_end"])])
     own = [(r["here_start"], r["here_end"]) for r in found["cross_references"]]
-    return {**para, **found, "html": highlight(para["text"], own), **await queries.neighbours(db, para)}
+    variants = await queries.paragraph_variants(db, paragraph_id)
+    return {**para, **found, "html": highlight(para["text"], own), "variants": variants,
+            **await queries.neighbours(db, para)}
 
 
 async def _quotation_page(db, quotation_id: int):

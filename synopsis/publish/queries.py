@@ -502,3 +502,63 @@ async def find_ref(db, ref: str) -> tuple[str, int] | None:
         if row:
             return table, row[0]
     return None
+
+
+_TURNED_KIND = {"insertion": "deletion", "deletion": "insertion"}
+
+
+async def variants_of_pair(db, a: str, b: str) -> list[Row]:
+    """The word variants between editions ``a`` and ``b``, turned so that ``a_*`` is ``a``'s side.
+
+    Empty when the pair was not collated (different languages, not editions of one work).
+    An insertion is always words that ``b`` has and ``a`` lacks.
+    """
+    results = await db.execute(
+        """select id, kind, trivial, left_document_id, left_paragraph_id, right_paragraph_id,
+                  left_start, left_end, right_start, right_end, left_text, right_text
+           from variants
+           where (left_document_id = :a and right_document_id = :b)
+              or (left_document_id = :b and right_document_id = :a)
+           order by id""",
+        {"a": a, "b": b},
+    )
+    out = []
+    for row in results.rows:
+        forward = row["left_document_id"] == a
+        l, r = ("left", "right") if forward else ("right", "left")
+        out.append({
+            "id": row["id"], "trivial": row["trivial"],
+            "kind": row["kind"] if forward else _TURNED_KIND.get(row["kind"], row["kind"]),
+            "a_paragraph_id": row[f"{l}_paragraph_id"], "b_paragraph_id": row[f"{r}_paragraph_id"],
+            "a_start": row[f"{l}_start"], "a_end": row[f"{l}_end"], "a_text": row[f"{l}_text"],
+            "b_start": row[f"{r}_start"], "b_end": row[f"{r}_end"], "b_text": row[f"{r}_text"],
+        })
+    return out
+
+
+async def paragraph_variants(db, paragraph_id: int) -> list[Row]:
+    """The word variants of one paragraph against the other editions, with the other paragraph.
+
+    Turned so that ``here_*`` is this paragraph's reading and ``there_*`` the other's.
+    """
+    results = await db.execute(
+        """select v.id, v.kind, v.trivial, v.left_paragraph_id = :p as is_left,
+                  case when v.left_paragraph_id = :p then v.left_start else v.right_start end as here_start,
+                  case when v.left_paragraph_id = :p then v.left_end else v.right_end end as here_end,
+                  case when v.left_paragraph_id = :p then v.left_text else v.right_text end as here_text,
+                  case when v.left_paragraph_id = :p then v.right_text else v.left_text end as there_text,
+                  o.id as other_id, o.ref as other_ref, d.id as other_document_id, d.title as other_document_title
+           from variants v
+           join paragraphs o on o.id = case when v.left_paragraph_id = :p
+                                            then v.right_paragraph_id else v.left_paragraph_id end
+           join documents d on d.id = o.document_id
+           where v.left_paragraph_id = :p or v.right_paragraph_id = :p
+           order by d.id, here_start, v.id""",
+        {"p": paragraph_id},
+    )
+    out = []
+    for row in _rows(results):
+        if not row.pop("is_left"):
+            row["kind"] = _TURNED_KIND.get(row["kind"], row["kind"])
+        out.append(row)
+    return out
