@@ -57,6 +57,7 @@ from synopsis.ingest.store import (
     upsert_document,
 )
 from synopsis.schema import Document, Paragraph
+from synopsis.testpoints import point
 from synopsis.timing import StepTimer
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,7 @@ def build(*, documents_dir: Path, db_path: Path, progress: Progress | None = Non
     if db_path.exists():
         check_database(db_path)
     with build_lock(db_path):
+        point("lock taken")
         previous = _previous_digests(db_path)
         version = pipeline_version()
         digests = {meta.id: _digest(meta, version) for meta in catalogue}
@@ -109,18 +111,22 @@ def build(*, documents_dir: Path, db_path: Path, progress: Progress | None = Non
         tmp_path = db_path.with_name(f".{db_path.name}.building")
         try:
             _prepare_copy(db_path, tmp_path)
+            point("copy complete")
             engine = engine_for(tmp_path)
             try:
                 with engine.begin() as conn:
                     say("migrating the schema")
                     migrate(conn)
                     clock.lap("migrate")
+                    point("migrated")
                     say(f"ingesting {len(changed)} document(s)")
                     _store(conn, catalogue, _ingest_all(changed, workers=workers), digests, previous, report)
                     clock.lap("ingest and store")
+                    point("rows written")
                     say("linking documents")
                     report.links = _link(conn)
                     clock.lap("link")
+                    point("linked")
                     say("re-finding readers' notes")
                     from synopsis.notes import reattach_notes
 
@@ -130,13 +136,16 @@ def build(*, documents_dir: Path, db_path: Path, progress: Progress | None = Non
                     build_fts(conn)
                     clock.lap("fts")
                     report.paragraphs = conn.execute(text("SELECT count(*) FROM paragraphs")).scalar() or 0
+                    point("indexed")
                 conn = None
             finally:
                 engine.dispose()
             with open(tmp_path, "rb+") as handle:
                 os.fsync(handle.fileno())
+            point("before rename")
             os.replace(tmp_path, db_path)
             fsync_dir(db_path.parent)
+            point("after rename")
         except BaseException:
             _remove_with_journal(tmp_path)
             raise
@@ -208,7 +217,11 @@ def _ingest_all(metas: list[DocumentMeta], *, workers: int | None) -> Iterator[P
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, unblock)
     with pool:
-        yield from pool.imap(ingest_document, metas, chunksize=max(1, min(16, len(metas) // 64)))
+        prepared = pool.imap(ingest_document, metas, chunksize=max(1, min(16, len(metas) // 64)))
+        first = next(prepared)  # the workers have started and taken work
+        point("workers running")
+        yield first
+        yield from prepared
 
 
 _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
