@@ -3,7 +3,8 @@
 The build never writes to the database it replaces. It copies the existing file (or starts
 an empty one) next to it, upgrades the copy to the newest schema, re-ingests only the
 documents whose source, metadata or ingest code changed, re-links only the document pairs
-whose paragraphs changed, carries readers' notes over, builds the full-text indexes last,
+whose paragraphs changed, merges readers' notes (kept in ``notes.jsonl`` beside the
+documents folder) into the copy, builds the full-text indexes last,
 and then renames the copy into place in one atomic step. A build that fails, or is
 killed, leaves the old database exactly as it was.
 
@@ -128,9 +129,9 @@ def build(*, documents_dir: Path, db_path: Path, progress: Progress | None = Non
                     clock.lap("link")
                     point("linked")
                     say("re-finding readers' notes")
-                    from synopsis.notes import reattach_notes
+                    from synopsis.notes import merge_notes, notes_file
 
-                    report.notes_kept, report.notes_orphaned = reattach_notes(conn)
+                    report.notes_kept, report.notes_orphaned = merge_notes(conn, notes_file(documents_dir))
                     clock.lap("notes")
                     say("building full-text indexes")
                     build_fts(conn)

@@ -396,6 +396,13 @@ def growing_corpus(built_corpus, tmp_path_factory) -> tuple[Path, Path, set[str]
     return documents, built_corpus[1], set(ids)
 
 
+def own_documents(documents: Path, folder: Path) -> Path:
+    """A copy of a shared documents folder, for a test that writes notes (they live beside it)."""
+    target = folder / "documents"
+    shutil.copytree(documents, target)
+    return target
+
+
 def building_file(db: Path) -> Path:
     return db.with_name(f".{db.name}.building")
 
@@ -519,6 +526,7 @@ def test_a_killed_builds_leftovers_do_not_undo_a_later_note(growing_corpus, proc
     """SIGKILL while the new file is written leaves it and its rollback journal behind; a note
     added afterwards, then a build, must keep the note (a stale journal must never be applied)."""
     documents, previous, generated = growing_corpus
+    documents = own_documents(documents, tmp_path)  # its notes file is its own
     db = tmp_path / "synopsis.db"
     shutil.copyfile(previous, db)
     process = start_build(processes, db, documents, pause_at="rows written")
@@ -527,7 +535,7 @@ def test_a_killed_builds_leftovers_do_not_undo_a_later_note(growing_corpus, proc
     assert journal.exists() and journal.stat().st_size > 0
 
     long_note = "Written after a killed build, long enough to grow the file. " * 1500
-    added = synopsis("note", f"{RESOLUTION_ID}:1.1", long_note, "--db", db)
+    added = synopsis("note", f"{RESOLUTION_ID}:1.1", long_note, "--db", db, "--documents", documents)
     assert added.returncode == 0, added.stderr
     finished = synopsis("build", "--db", db, "--documents", documents)
 
@@ -649,7 +657,7 @@ def served_corpus(built_corpus, tmp_path_factory) -> Iterator[tuple[str, Path, i
     built = synopsis("build", "--db", db, "--documents", documents)
     assert built.returncode == 0, built.stderr
     noted = synopsis("note", f"{HOSTILE_ID}:1", f"A note {HOSTILE_MARKUP[0]}", "--tag", f"tag{HOSTILE_MARKUP[1]}",
-                     "--author", f"Reader {HOSTILE_MARKUP[2]}", "--db", db)
+                     "--author", f"Reader {HOSTILE_MARKUP[2]}", "--db", db, "--documents", documents)
     assert noted.returncode == 0, noted.stderr
     started = Processes(folder)
     try:
@@ -793,13 +801,14 @@ def test_serve_keeps_answering_during_a_build_and_then_shows_the_new_documents(g
 
 def test_a_note_written_during_a_build_waits_for_it_and_is_kept(growing_corpus, processes, tmp_path):
     documents, previous, generated = growing_corpus
+    documents = own_documents(documents, tmp_path)  # its notes file is its own
     db = tmp_path / "synopsis.db"
     shutil.copyfile(previous, db)
     build = start_build(processes, db, documents, pause_at="rows written")
     reach(build, "rows written")
 
     second = synopsis("build", "--db", db, "--documents", documents)
-    noting = processes.start("note", f"{RESOLUTION_ID}:1.1", "Written while a build ran", "--db", db, point="waiting for the lock:mark")
+    noting = processes.start("note", f"{RESOLUTION_ID}:1.1", "Written while a build ran", "--db", db, "--documents", documents, point="waiting for the lock:mark")
     reach(noting, "waiting for the lock")
     release(build)
     build.wait(timeout=PROCESS_TIMEOUT)
@@ -810,7 +819,7 @@ def test_a_note_written_during_a_build_waits_for_it_and_is_kept(growing_corpus, 
     assert noting.returncode == 0, Processes.stderr(noting)
     assert generated <= document_ids(db)  # the note went into the new file, after the build
     assert rows(db, "SELECT note, target_ref, orphaned FROM annotations") == [("Written while a build ran", f"{RESOLUTION_ID}:1.1", 0)]
-    listed = synopsis("notes", "--db", db)
+    listed = synopsis("notes", "--db", db, "--documents", documents)
     assert "Written while a build ran" in listed.stdout
 
 
@@ -849,7 +858,7 @@ def test_notes_on_links_survive_a_rebuild_and_an_orphaned_one_is_kept(linked_cor
         "OR target_document_id = 'quoting-c' ORDER BY length(source_text) DESC LIMIT 1",
     )
     for target, text in ((f"alignments:{alignment_id}", "On an alignment"), (f"cross_references:{crossref_id}", "On a cross-reference")):
-        added = synopsis("note", target, text, "--tag", "links", "--db", db)
+        added = synopsis("note", target, text, "--tag", "links", "--db", db, "--documents", documents)
         assert added.returncode == 0, added.stderr
 
     # an unrelated paragraph added to the quoting document: every link is found again
@@ -870,5 +879,5 @@ def test_notes_on_links_survive_a_rebuild_and_an_orphaned_one_is_kept(linked_cor
     notes = {row[0]: row[1:] for row in rows(db, "SELECT note, target_table, target_id, orphaned FROM annotations")}
     assert notes["On a cross-reference"] == ("cross_references", None, 1)
     assert notes["On an alignment"][2] == 0
-    listed = synopsis("notes", "--orphaned", "--db", db)
+    listed = synopsis("notes", "--orphaned", "--db", db, "--documents", documents)
     assert "On a cross-reference" in listed.stdout and "On an alignment" not in listed.stdout
