@@ -225,3 +225,27 @@ def test_a_cut_last_line_is_ignored_and_removed_by_the_next_append(tmp_path):
     path.write_bytes(whole + b"not json\n" + whole)
     with pytest.raises(BadNotes, match=r"notes\.jsonl:26: not a note event"):
         read_notes(path)
+
+
+def test_cli_note_then_delete_the_database_then_build_lists_the_note_attached(tmp_path, documents_copy):
+    from click.testing import CliRunner
+
+    from synopsis.cli import cli
+
+    db = tmp_path / "synopsis.db"
+    where = ["--db", str(db), "--documents", str(documents_copy)]
+    runner = CliRunner()
+    assert runner.invoke(cli, ["build", *where]).exit_code == 0
+    added = runner.invoke(cli, ["note", f"{RESOLUTION_ID}:2.1", "Kept outside the database.", "--tag", "kept", *where])
+    assert added.exit_code == 0, added.output
+    db.unlink()
+    assert runner.invoke(cli, ["build", *where]).exit_code == 0
+    listed = runner.invoke(cli, ["notes", *where])
+    assert listed.exit_code == 0 and listed.output.startswith(f"1\t{RESOLUTION_ID}:2.1\tKept outside the database. #kept\t")
+    assert "[orphaned]" not in listed.output
+    exported = tmp_path / "mine.jsonl"
+    result = runner.invoke(cli, ["notes", "--export", str(exported), *where])
+    assert result.output == f"{exported}: 1 note(s) exported\n"
+    assert json.loads(exported.read_text(encoding="utf-8"))["note"] == "Kept outside the database."
+    result = runner.invoke(cli, ["notes", "--import", str(exported), *where])
+    assert result.output == f"{exported}: 0 note(s) imported\n"
