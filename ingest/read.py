@@ -5,9 +5,9 @@
 decoded as UTF-8, without a byte-order mark, with newlines normalised to ``\\n`` (``\\r\\n``
 and lone ``\\r`` both become ``\\n``). Normalising here, once, means every later offset
 counts characters of one well-defined string; the raw bytes stay on the doc for anyone who
-needs the file exactly as received. For HTML, ``doc.source`` is the Markdown-like text
-layer that :func:`synopsis.ingest.html.extract` draws from the page, and its transcription
-notes go to ``doc.notes``.
+needs the file exactly as received. For HTML, ``doc.source`` is the page's text as
+:func:`synopsis.ingest.html.extract` draws it, ``doc.source_blocks`` says what each of its
+blocks is (no Markdown in between), and the transcription notes go to ``doc.notes``.
 
 Only UTF-8 is accepted for text files. Guessing an encoding (charset-normalizer can) would
 silently turn a mis-saved file into plausible mojibake in the database; refusing with the
@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 
 from synopsis.errors import BadSource
-from synopsis.ingest.model import Doc
+from synopsis.ingest.model import Doc, SourceBlock, Span
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,11 @@ def read(doc: Doc) -> Doc:
         # a charset given only in the HTTP header was kept in the metadata by `synopsis fetch`
         result = extract(raw, url=url, content_type=retrieval.get("content_type"))
         doc.source = result.text
+        doc.source_blocks = [
+            SourceBlock(b.start, b.end, kind=b.kind, level=b.level, marker=b.marker,
+                        italics=[Span(x, y) for x, y in b.italics], calls=list(b.calls), origin=b.origin)
+            for b in result.blocks
+        ]
         doc.notes = list(result.notes)
         if not doc.source.strip():
             raise BadSource(f"{path}: no text found in the HTML page")
