@@ -8,6 +8,7 @@ of ``documents/``) is reported in one line before the database is touched.
 """
 from __future__ import annotations
 
+import codecs
 import datetime as _dt
 import difflib
 import re
@@ -25,7 +26,7 @@ DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 TEXT_FIELDS = (
     "id", "title", "author", "date", "language", "genre", "translator", "publisher",
-    "source_title", "source_url", "digitisation", "rights", "version_of", "description", "source_file",
+    "source_title", "source_url", "digitisation", "rights", "version_of", "description", "source_file", "encoding",
 )
 """Fields a metadata file may set; each is a string."""
 
@@ -92,6 +93,11 @@ def metadata_from_dict(data: dict[str, Any], *, metadata_path: Path, documents_d
         raise BadMetadata(f"{where}: id '{values['id']}' is not a slug (lowercase letters, digits, '-', '.', '_')")
     if values["date"] and not _is_iso_date(values["date"]):
         raise BadMetadata(f"{where}: field 'date' is not an ISO date YYYY[-MM[-DD]] ({values['date']!r})")
+    if values["encoding"]:
+        try:
+            codecs.lookup(values["encoding"])
+        except LookupError:
+            raise BadMetadata(f"{where}: field 'encoding' names no known encoding ({values['encoding']!r})") from None
     folder = metadata_path.parent
     if values["source_file"]:
         _check_inside(values["source_file"], folder=folder, documents_dir=documents_dir, where=where)

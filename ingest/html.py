@@ -125,22 +125,11 @@ def decode_html(raw: bytes, *, content_type: str | None = None) -> tuple[str, st
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes
+    from synopsis.ingest.read import guess_encoding  # the rule text files follow too
 
-    matches = list(from_bytes(raw))
-    best = matches[0] if matches else None
-    # Short Western pages are ambiguous between the single-byte code pages; when windows-1252
-    # explains the bytes about as well as the best guess, take it: it is what such pages
-    # were written in far more often than, say, a Baltic code page.
-    western = next((m for m in matches if m.encoding in ("cp1252", "windows-1252")), None)
-    if best is not None and western is not None and western.chaos <= best.chaos + 0.05:
-        best = western
-    if best is not None:
-        name = _codec(best.encoding) or best.encoding
-        try:
-            return raw.decode(name), name
-        except (UnicodeDecodeError, LookupError):
-            pass
+    name = guess_encoding(raw)
+    if name is not None:
+        return raw.decode(name), name
     return raw.decode("cp1252", errors="replace"), "cp1252"
 
 

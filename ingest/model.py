@@ -40,6 +40,7 @@ class DocumentMeta:
     version_of: str | None = None
     description: str | None = None
     source_file: str | None = None  # file name of the source, relative to the folder
+    encoding: str | None = None  # the text file's encoding when not UTF-8 ("cp1252"), as `synopsis add` detected it
     folder: Path | None = None  # the document's folder under documents/
     metadata_path: Path | None = None
     retrieval: dict[str, Any] = field(default_factory=dict)  # how a fetched source was obtained
