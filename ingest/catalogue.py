@@ -17,6 +17,8 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+import tomli_w
+
 from synopsis.errors import BadMetadata, DuplicateDocument, UnknownDocument
 from synopsis.ingest.model import DocumentMeta
 
@@ -153,22 +155,17 @@ def source_status(meta: DocumentMeta) -> tuple[str, str]:
 
 
 def dump_metadata(meta: DocumentMeta) -> str:
-    """Render a metadata file (flat string fields, then the [retrieval] table)."""
-    lines = []
-    for key in TEXT_FIELDS:
-        value = getattr(meta, key, None)
-        if value:
-            lines.append(f"{key} = {_toml_string(value)}")
-    if meta.retrieval:
-        lines.append("")
-        lines.append("[retrieval]")
-        for key in RETRIEVAL_FIELDS:
-            if key in meta.retrieval and meta.retrieval[key] is not None:
-                value = meta.retrieval[key]
-                lines.append(f"{key} = {value if isinstance(value, int) else _toml_string(str(value))}")
-    return "\n".join(lines) + "\n"
+    """Render a metadata file (flat string fields, then the [retrieval] table) with tomli-w.
 
-
-def _toml_string(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
-    return f'"{escaped}"'
+    A TOML library, not string formatting: any string a field can hold (a ``\\r``, a control
+    character, quotes, backslashes) is escaped the way TOML defines, so what is written
+    reads back the same.
+    """
+    data: dict[str, Any] = {key: value for key in TEXT_FIELDS if (value := getattr(meta, key, None))}
+    retrieval = {
+        key: value if isinstance(value, int) else str(value)
+        for key in RETRIEVAL_FIELDS if (value := meta.retrieval.get(key)) is not None
+    }
+    if retrieval:
+        data["retrieval"] = retrieval
+    return tomli_w.dumps(data)
