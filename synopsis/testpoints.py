@@ -82,5 +82,8 @@ def point(name: str) -> None:
     marker = Path(os.environ.get(FILE_ENV) or "synopsis-test-point")
     write_atomic(marker, f"{os.getpid()}\n{name}\n", durable=False)  # whole, or not yet there
     if action == "pause":
+        parent = os.getppid()
         while marker.exists():  # a signal ends the wait, as it would end the real work
+            if os.getppid() != parent:  # the test that started this process is gone: nobody will release it
+                os._exit(1)
             time.sleep(_POLL_SECONDS)
