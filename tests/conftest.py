@@ -193,6 +193,7 @@ class SiteServer:
         self.requests: list[tuple[str, float, str]] = []  # (path, time.monotonic(), User-Agent)
         self.pages: dict[str, tuple[int, bytes, str]] = {}  # path -> (status, body, content type)
         self.failures: dict[str, int] = {}  # path -> how many 503s to answer before serving it
+        self.retry_after: dict[str, str] = {}  # path -> the Retry-After header its 503s carry
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -238,7 +239,8 @@ def site_server():
             server.requests.append((path, time.monotonic(), self.headers.get("User-Agent", "")))
             if server.failures.get(path, 0) > 0:
                 server.failures[path] -= 1
-                return self.send(503, b"<html><body>busy</body></html>")
+                headers = {"Retry-After": server.retry_after[path]} if path in server.retry_after else None
+                return self.send(503, b"<html><body>busy</body></html>", headers=headers)
             if path in server.pages:
                 status, body, content_type = server.pages[path]
                 return self.send(status, body, content_type)

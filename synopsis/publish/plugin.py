@@ -28,7 +28,7 @@ from synopsis.search import CANNED_LIMIT, paragraph_search_sql
 log = logging.getLogger(__name__)
 
 TEMPLATES = str(resources.files("synopsis.publish") / "templates")
-_ROW_PAGES = {"paragraphs", "quotations", "documents"}
+_ROW_PAGES = {"paragraphs", "quotations", "documents", "cross_references", "alignments"}
 _corpus_files: dict[tuple[str, float], bool] = {}
 
 
@@ -225,9 +225,12 @@ def _row_vars(datasette, database, table, request):
             row_id = int(pks[0])
         except ValueError:
             return {}
+        found = {"synopsis_notes": await queries.notes_on(db, table, row_id)}
         if table == "paragraphs":
-            return {"synopsis_paragraph": await _paragraph_page(db, row_id)}
-        return {"synopsis_quotation": await _quotation_page(db, row_id)}
+            found["synopsis_paragraph"] = await _paragraph_page(db, row_id)
+        elif table == "quotations":
+            found["synopsis_quotation"] = await _quotation_page(db, row_id)
+        return found
     return inner
 
 

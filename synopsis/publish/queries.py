@@ -440,6 +440,18 @@ async def quotation_elsewhere(db, quote: Row) -> list[Row]:
     ]
 
 
+async def notes_on(db, table: str, row_id: int) -> list[Row]:
+    """Readers' notes attached to one row (a paragraph, quotation or link), oldest first."""
+    if "annotations" not in set(await db.table_names()):
+        return []
+    results = await db.execute(
+        """select id, note, tags, author, created_at from annotations
+           where target_table = ? and target_id = ? and not orphaned order by id""",
+        [table, row_id],
+    )
+    return [{**row, "tags": [t for t in (row["tags"] or "").split(",") if t]} for row in _rows(results)]
+
+
 async def search(db, q: str, *, limit: int = 25, document_id: str | None = None) -> dict[str, Any]:
     """Ranked full-text search over paragraphs and quotations, with snippets.
 
