@@ -8,6 +8,7 @@ of ``documents/``) is reported in one line before the database is touched.
 """
 from __future__ import annotations
 
+import codecs
 import datetime as _dt
 import difflib
 import re
@@ -15,6 +16,8 @@ import tomllib
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
+
+import tomli_w
 
 from synopsis.errors import BadMetadata, DuplicateDocument, UnknownDocument
 from synopsis.validate import missing_text_note
@@ -26,7 +29,7 @@ DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 TEXT_FIELDS = (
     "id", "title", "author", "date", "language", "genre", "translator", "publisher",
-    "source_title", "source_url", "digitisation", "rights", "version_of", "description", "source_file",
+    "source_title", "source_url", "digitisation", "rights", "version_of", "description", "source_file", "encoding",
 )
 """Fields a metadata file may set; each is a string."""
 
@@ -93,6 +96,11 @@ def metadata_from_dict(data: dict[str, Any], *, metadata_path: Path, documents_d
         raise BadMetadata(f"{where}: id '{values['id']}' is not a slug (lowercase letters, digits, '-', '.', '_')")
     if values["date"] and not _is_iso_date(values["date"]):
         raise BadMetadata(f"{where}: field 'date' is not an ISO date YYYY[-MM[-DD]] ({values['date']!r})")
+    if values["encoding"]:
+        try:
+            codecs.lookup(values["encoding"])
+        except LookupError:
+            raise BadMetadata(f"{where}: field 'encoding' names no known encoding ({values['encoding']!r})") from None
     folder = metadata_path.parent
     if values["source_file"]:
         _check_inside(values["source_file"], folder=folder, documents_dir=documents_dir, where=where)
@@ -147,22 +155,17 @@ def source_status(meta: DocumentMeta) -> tuple[str, str]:
 
 
 def dump_metadata(meta: DocumentMeta) -> str:
-    """Render a metadata file (flat string fields, then the [retrieval] table)."""
-    lines = []
-    for key in TEXT_FIELDS:
-        value = getattr(meta, key, None)
-        if value:
-            lines.append(f"{key} = {_toml_string(value)}")
-    if meta.retrieval:
-        lines.append("")
-        lines.append("[retrieval]")
-        for key in RETRIEVAL_FIELDS:
-            if key in meta.retrieval and meta.retrieval[key] is not None:
-                value = meta.retrieval[key]
-                lines.append(f"{key} = {value if isinstance(value, int) else _toml_string(str(value))}")
-    return "\n".join(lines) + "\n"
+    """Render a metadata file (flat string fields, then the [retrieval] table) with tomli-w.
 
-
-def _toml_string(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
-    return f'"{escaped}"'
+    A TOML library, not string formatting: any string a field can hold (a ``\\r``, a control
+    character, quotes, backslashes) is escaped the way TOML defines, so what is written
+    reads back the same.
+    """
+    data: dict[str, Any] = {key: value for key in TEXT_FIELDS if (value := getattr(meta, key, None))}
+    retrieval = {
+        key: value if isinstance(value, int) else str(value)
+        for key in RETRIEVAL_FIELDS if (value := meta.retrieval.get(key)) is not None
+    }
+    if retrieval:
+        data["retrieval"] = retrieval
+    return tomli_w.dumps(data)

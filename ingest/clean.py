@@ -46,12 +46,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from synopsis.ingest.model import Block, Doc, OffsetMap, Span
+from synopsis.ingest.model import Block, Doc, OffsetMap, SourceBlock, Span
 from synopsis.languages import CJK, Profile, profile_for
 
 log = logging.getLogger(__name__)
 
-__all__ = ["clean", "clean_markdown", "CleanResult", "CLOSING_PUNCTUATION", "SHORT_BLOCK_WORDS"]
+__all__ = ["clean", "clean_markdown", "clean_blocks", "CleanResult", "CLOSING_PUNCTUATION", "SHORT_BLOCK_WORDS"]
 
 #: A block ending in one of these ends a paragraph (a colon ends a list intro or heading).
 CLOSING_PUNCTUATION = frozenset('.?!:;”"’)…»]。！？：；」』）')
@@ -113,8 +113,15 @@ class CleanResult:
 
 
 def clean(doc: Doc) -> Doc:
-    """Fill ``doc.text`` and its companions from ``doc.source`` (see the module docstring)."""
-    result = clean_markdown(doc.source, markup=doc.format != "text", profile=profile_for(doc.meta.language))
+    """Fill ``doc.text`` and its companions from ``doc.source`` (see the module docstring).
+
+    A source whose reader found its blocks (an HTML page: ``doc.source_blocks``) is cleaned
+    block by block as found, with no markup to parse: its text is the page's, verbatim.
+    """
+    if doc.source_blocks:
+        result = clean_blocks(doc.source, doc.source_blocks, profile=profile_for(doc.meta.language))
+    else:
+        result = clean_markdown(doc.source, markup=doc.format != "text", profile=profile_for(doc.meta.language))
     doc.text = result.text
     doc.offsets = result.offsets
     doc.italics = result.italics
@@ -139,7 +146,50 @@ def clean_markdown(
     a full stop does (German „…“ closes with “), so a page break after them is no join.
     The source is expected with ``\\n`` newlines, as ``read`` leaves it.
     """
-    blocks = list(_parse_blocks(source, markup=markup))
+    return _assemble(source, list(_parse_blocks(source, markup=markup)), front_matter=front_matter, profile=profile)
+
+
+def clean_blocks(source: str, found: list[SourceBlock], *, profile: Profile | None = None) -> CleanResult:
+    """Clean a text whose blocks a reader has already found (an HTML page's).
+
+    Each block keeps the kind, italics and footnote calls the reader gave it; only white
+    space is normalised, so every character of the page's text is kept as it stands.
+    Front matter, page breaks and hyphenation are handled as for Markdown.
+    """
+    blocks = []
+    for found_block in found:
+        block = _clean_block(source, found_block.start, found_block.end, markup=False)
+        if not block.text:
+            continue
+        block.kind, block.level, block.marker = found_block.kind, found_block.level, found_block.marker
+        block.italics = [
+            (a, b) for span in found_block.italics
+            if (a := _clean_offset(block, span.start)) < (b := _clean_offset(block, span.end))
+        ]
+        block.emphasis = list(block.italics)
+        block.calls = [(label, _clean_offset(block, at)) for label, at in found_block.calls]
+        blocks.append(block)
+    return _assemble(source, blocks, front_matter=True, profile=profile)
+
+
+def _clean_offset(block: _Block, source_offset: int) -> int:
+    """Where a source offset inside ``block`` falls in the block's clean text."""
+    at = 0
+    for text, start in zip(block.piece_texts, block.piece_sources):
+        if source_offset < start:
+            return at
+        if source_offset <= start + len(text):
+            return at + source_offset - start
+        at += len(text)
+    return at
+
+
+def _assemble(source: str, blocks: list[_Block], *, front_matter: bool, profile: Profile | None) -> CleanResult:
+    """Front matter, page breaks, footnotes after the body: the clean text of cleaned blocks.
+
+    ``profile`` is the text's language profile: its closing marks and sentence ends end a
+    block, so a page break after them is no join.
+    """
     profile = profile or profile_for(None)
     closing = CLOSING_PUNCTUATION | {b for _, b in profile.double_quotes + profile.single_quotes} | set(profile.sentence_ends)
     removed: list[tuple[str, int, int]] = []

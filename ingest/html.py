@@ -1,10 +1,15 @@
-"""Reading HTML: from a page as received to the text layer the cleaner reads.
+"""Reading HTML: from a page as received to its text and the blocks that make it up.
 
-:func:`extract` turns the bytes of a web page into a Markdown-like text layer (blocks
-separated by a blank line; ``# Heading``, ``> quotation``, ``- list item``; italics as
-``*...*``; footnote calls as ``[^n]`` in the text and footnote definitions as
-``[^n]: text`` blocks at the end) plus the page's source and transcription notes, which are
-metadata about the witness, not part of it.
+:func:`extract` turns the bytes of a web page into the page's text (its blocks separated
+by a blank line) and a list of :class:`HtmlBlock` saying what each block is (body,
+heading and its level, quotation, list item, footnote and its label), where its italics
+and footnote calls are, and where in the HTML it came from; plus the page's source and
+transcription notes, which are metadata about the witness, not part of it.
+
+The structure travels beside the text, never inside it: there is no intermediate Markdown
+for the cleaner to parse again, so "2 *x* 3", a literal "[^1]", a paragraph that opens
+with "# " or with the dialogue dash "- " all stay what the page says, and every offset
+slices the page's text.
 
 Three steps, each with its own function:
 
@@ -51,7 +56,8 @@ _FTFY = ftfy.TextFixerConfig(
 class HtmlText:
     """What :func:`extract` found in a page."""
 
-    text: str  # the Markdown-like text layer
+    text: str  # the page's text: its blocks, separated by a blank line, with no markup
+    blocks: list[HtmlBlock] = field(default_factory=list)  # what each block is, in offsets of ``text``
     notes: list[str] = field(default_factory=list)  # source/transcription notes, removed from the body
     title: str | None = None
     encoding: str = "utf-8"  # the encoding the page was read in
@@ -119,22 +125,11 @@ def decode_html(raw: bytes, *, content_type: str | None = None) -> tuple[str, st
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes
+    from synopsis.ingest.read import guess_encoding  # the rule text files follow too
 
-    matches = list(from_bytes(raw))
-    best = matches[0] if matches else None
-    # Short Western pages are ambiguous between the single-byte code pages; when windows-1252
-    # explains the bytes about as well as the best guess, take it: it is what such pages
-    # were written in far more often than, say, a Baltic code page.
-    western = next((m for m in matches if m.encoding in ("cp1252", "windows-1252")), None)
-    if best is not None and western is not None and western.chaos <= best.chaos + 0.05:
-        best = western
-    if best is not None:
-        name = _codec(best.encoding) or best.encoding
-        try:
-            return raw.decode(name), name
-        except (UnicodeDecodeError, LookupError):
-            pass
+    name = guess_encoding(raw)
+    if name is not None:
+        return raw.decode(name), name
     return raw.decode("cp1252", errors="replace"), "cp1252"
 
 
@@ -235,8 +230,13 @@ def _remove_boilerplate(root) -> None:
 
 def _info_lines(el) -> list[str]:
     """The lines of a source-information block (``<br>`` separates them)."""
-    text = _inline(el).replace("*", "")
-    return [line for line in (_squash(part) for part in text.split("\n")) if line]
+    lines: list[list[Token]] = [[]]
+    for token in _inline(el):
+        if token[0] == "br":
+            lines.append([])
+        else:
+            lines[-1].append(token)
+    return [text for line in lines if (text := _layout(line).text)]
 
 
 def _marxists_root(tree, notes: list[str]):
@@ -350,6 +350,7 @@ def _find_footnotes(root) -> list[tuple[str, object]]:
         result = _unlinked_footnotes(root)
     for _key, block in result:
         _clean_definition(block)
+        block.set(_ORIGIN, _origin(block))  # where it stood, before it leaves the tree
         _drop(block)
     if result:
         for h in list(root.iter("h1", "h2", "h3", "h4", "h5", "h6", "p")):
@@ -427,83 +428,151 @@ def _clean_definition(block) -> None:
 # --------------------------------------------------------------------------- text layer
 
 _INLINE_ITALIC = ("em", "i", "cite", "var", "dfn")
-_SKIP = ("fncall",)
 _BLOCK_TAGS = {
     "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "li", "dl", "dt", "dd",
     "table", "thead", "tbody", "tfoot", "tr", "td", "th", "pre", "section", "article", "main", "center",
     "address", "figure", "figcaption", "hr", "body", "html", "details", "summary", "caption",
 }
 
+# An inline run is a list of tokens: ("text", str), ("br", None), ("open", None) and
+# ("close", None) around italics, ("call", label) for a footnote call. Structure travels
+# beside the text, never inside it, so no character of the page can be mistaken for markup.
+Token = tuple[str, "str | None"]
+
 
 def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def _inline(el) -> str:
-    """An element's text with inline markup rendered: italics, line breaks, footnote calls."""
-    parts: list[str] = [el.text or ""]
+def _inline(el) -> list[Token]:
+    """An element's inline content as tokens: its text, italics, line breaks, footnote calls."""
+    tokens: list[Token] = [("text", el.text or "")]
     for child in el:
-        parts.append(_render_child(child))
-        parts.append(child.tail or "")
-    return "".join(parts)
+        tokens.extend(_render_child(child))
+        tokens.append(("text", child.tail or ""))
+    return tokens
 
 
-def _render_child(child) -> str:
+def _render_child(child) -> list[Token]:
     """One inline element (without its tail)."""
     if not isinstance(child.tag, str):
-        return ""
+        return []
     if child.tag == "br":
-        return "\n"
+        return [("br", None)]
     if child.tag == "fncall":
-        return f"[^{child.get('label')}]"
+        return [("call", child.get("label"))]
     inner = _inline(child)
     if child.tag in _INLINE_ITALIC:
-        core = inner.strip()
-        if core and "*" not in core and "\n" not in core:
-            lead = " " if inner[:1].isspace() else ""
-            trail = " " if inner[-1:].isspace() else ""
-            return f"{lead}*{core}*{trail}"
+        return [("open", None), *inner, ("close", None)]
     return inner
 
 
-def _tidy(text: str) -> str:
-    """Collapse white space within lines, keep the line breaks ``<br>`` made."""
-    lines = (_squash(line) for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+@dataclass(slots=True)
+class _Run:
+    """A block's text laid out from tokens: one space for any white space, none at the edges."""
+
+    text: str
+    italics: list[tuple[int, int]]
+    calls: list[tuple[str, int]]
+
+
+def _layout(tokens: list[Token]) -> _Run:
+    out: list[str] = []
+    length, space = 0, False
+    italics: list[tuple[int, int]] = []
+    opened: list[int] = []
+    calls: list[tuple[str, int]] = []
+    for kind, value in tokens:
+        if kind == "text":
+            text = value if value.isascii() else _fix(value)
+            for word in re.finditer(r"\s+|\S+", text):
+                if word.group()[0].isspace():
+                    space = True
+                    continue
+                if space and length:
+                    out.append(" ")
+                    length += 1
+                space = False
+                out.append(word.group())
+                length += len(word.group())
+        elif kind == "br":
+            space = True
+        elif kind == "open":
+            opened.append(length + 1 if space and length else length)
+        elif kind == "close":
+            begin = opened.pop() if opened else length
+            if length > begin:
+                italics.append((begin, length))
+        else:  # a footnote call: where the text it follows ends
+            calls.append((value, length))
+    return _Run("".join(out), sorted(italics), calls)
+
+
+@dataclass(slots=True)
+class HtmlBlock:
+    """One block of a page's text layer: ``HtmlText.text[start:end]``, with what it is.
+
+    ``italics`` and ``calls`` are offsets into ``HtmlText.text``. ``origin`` points back
+    into the HTML: the source line and the XPath of the element the block came from.
+    """
+
+    start: int
+    end: int
+    kind: str = "body"  # body, heading, blockquote, list_item, footnote
+    level: int = 0  # heading level
+    marker: str | None = None  # a footnote's label
+    italics: list[tuple[int, int]] = field(default_factory=list)
+    calls: list[tuple[str, int]] = field(default_factory=list)
+    origin: str = ""
+
+
+@dataclass(slots=True)
+class _Pending:
+    run: _Run
+    kind: str
+    level: int = 0
+    marker: str | None = None
+    origin: str = ""
+
+
+_ORIGIN = "data-synopsis-origin"
+
+
+def _origin(el) -> str:
+    """Where an element stands in the page: its source line and XPath."""
+    if el.get(_ORIGIN):
+        return el.get(_ORIGIN)
+    try:
+        return f"line {el.sourceline} {el.getroottree().getpath(el)}"
+    except (AttributeError, ValueError):
+        return ""
 
 
 class _Blocks:
     """Walk a content root and collect the blocks of the text layer."""
 
     def __init__(self) -> None:
-        self.blocks: list[str] = []
+        self.blocks: list[_Pending] = []
 
-    def add(self, text: str, *, prefix: str = "", quote: int = 0, flat: bool = False) -> None:
-        text = _tidy(text)
-        if flat:
-            text = text.replace("\n", " ")
-        if not text:
+    def add(self, tokens: list[Token], el, *, kind: str = "body", level: int = 0, quote: int = 0) -> None:
+        run = _layout(tokens)
+        if not run.text:
             return
-        lines = text.split("\n")
-        if prefix:
-            lines[0] = prefix + lines[0]
-        if quote:
-            lines = ["> " * quote + line for line in lines]
-        self.blocks.append("\n".join(lines))
+        if quote and kind == "body":
+            kind = "blockquote"
+        self.blocks.append(_Pending(run, kind, level, origin=_origin(el)))
 
     def walk(self, el, *, quote: int = 0) -> None:
         tag = el.tag
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-            self.add(_inline(el), prefix="#" * int(tag[1]) + " ", quote=quote, flat=True)
+            self.add(_inline(el), el, kind="heading", level=int(tag[1]), quote=quote)
         elif tag in ("p", "dt", "dd", "address", "figcaption", "caption", "summary"):
             if any(isinstance(c.tag, str) and c.tag in _BLOCK_TAGS for c in el):
                 self.container(el, quote=quote)
             else:
-                self.add(_inline(el), quote=quote)
+                self.add(_inline(el), el, quote=quote)
         elif tag == "pre":
-            text = el.text_content()
-            lines = [line.rstrip() for line in text.strip("\n").split("\n")]
-            self.add("\n".join(lines), quote=quote)
+            self.add([("text", el.text_content())], el, quote=quote)
         elif tag == "blockquote":
             self.container(el, quote=quote + 1)
         elif tag in ("ul", "ol"):
@@ -515,41 +584,86 @@ class _Blocks:
         elif tag == "li":
             self.list_item(el, quote=quote)
         elif tag == "tr":
-            cells = [_tidy(_inline(c)).replace("\n", " ") for c in el if isinstance(c.tag, str) and c.tag in ("td", "th")]
-            self.add(" | ".join(c for c in cells if c), quote=quote)
+            tokens: list[Token] = []
+            for cell in el:
+                if isinstance(cell.tag, str) and cell.tag in ("td", "th") and _squash(cell.text_content()):
+                    tokens += [("text", " | ")] if tokens else []
+                    tokens += _inline(cell)
+            self.add(tokens, el, quote=quote)
         elif tag == "hr":
             return
         else:
             self.container(el, quote=quote)
 
     def list_item(self, li, *, quote: int) -> None:
-        """A list item: its first block carries the ``- `` marker; nested lists follow it."""
+        """A list item: its first block is the item; nested lists follow it."""
         before = len(self.blocks)
-        self.container(li, quote=quote, flat=True)
-        if len(self.blocks) > before:
-            first = self.blocks[before]
-            body = first[2 * quote:] if quote else first
-            if not body.startswith(("- ", "#")):
-                self.blocks[before] = ("> " * quote) + "- " + body
+        self.container(li, quote=quote)
+        if len(self.blocks) > before and self.blocks[before].kind in ("body", "blockquote"):
+            self.blocks[before].kind = "list_item"
 
-    def container(self, el, *, quote: int, flat: bool = False) -> None:
+    def container(self, el, *, quote: int) -> None:
         """Blocks inside a container; loose text and inline elements between them form paragraphs."""
-        run: list[str] = [el.text or ""]
+        run: list[Token] = [("text", el.text or "")]
         for child in el:
             if isinstance(child.tag, str) and child.tag in _BLOCK_TAGS:
-                self.add("".join(run), quote=quote, flat=flat)
+                self.add(run, el, quote=quote)
                 run = []
                 self.walk(child, quote=quote)
             else:
-                run.append(_render_child(child))
-            run.append(child.tail or "")
-        self.add("".join(run), quote=quote, flat=flat)
+                run.extend(_render_child(child))
+            run.append(("text", child.tail or ""))
+        self.add(run, el, quote=quote)
+
+
+def _lay_out_page(blocks: list[_Pending]) -> tuple[str, list[HtmlBlock]]:
+    """The page's text (blocks separated by a blank line) and its blocks, in offsets of that text."""
+    parts: list[str] = []
+    out: list[HtmlBlock] = []
+    at = 0
+    for pending in blocks:
+        if parts:
+            parts.append("\n\n")
+            at += 2
+        run = pending.run
+        parts.append(run.text)
+        out.append(HtmlBlock(
+            at, at + len(run.text), pending.kind, pending.level, pending.marker,
+            [(at + a, at + b) for a, b in run.italics], [(label, at + k) for label, k in run.calls], pending.origin,
+        ))
+        at += len(run.text)
+    return "".join(parts), out
+
+
+def _footnote_block(key: str, block) -> _Pending | None:
+    """A footnote definition as one block, its printed marker and back-links taken out."""
+    inner = _Blocks()
+    if block.tag == "li":  # the note's own list item: its text, not a list
+        inner.container(block, quote=0)
+    else:
+        inner.walk(block)
+    if not inner.blocks:
+        return None
+    text, italics, calls, at = [], [], [], 0
+    for pending in inner.blocks:
+        if text:
+            text.append(" ")
+            at += 1
+        text.append(pending.run.text)
+        italics += [(at + a, at + b) for a, b in pending.run.italics]
+        calls += [(label, at + k) for label, k in pending.run.calls]
+        at += len(pending.run.text)
+    body = "".join(text)
+    lead = re.match(r"^[\[(]?" + re.escape(key) + r"[.)\]]?\s+", body)
+    cut = lead.end() if lead else 0
+    run = _Run(body[cut:], [(max(a - cut, 0), b - cut) for a, b in italics if b > cut], [(m, max(k - cut, 0)) for m, k in calls])
+    return _Pending(run, "footnote", marker=key, origin=_origin(block))
 
 
 # --------------------------------------------------------------------------- generic pages
 
 
-def _generic_text(html: str, url: str | None) -> str:
+def _generic_blocks(html: str, url: str | None) -> list[_Pending]:
     """Main text of an unknown page through trafilatura's XML output, turned into blocks."""
     import trafilatura
 
@@ -558,49 +672,54 @@ def _generic_text(html: str, url: str | None) -> str:
         include_formatting=True, include_links=False, include_images=False, deduplicate=False,
     )
     if not xml:
-        return ""
+        return []
     doc = lxml.etree.fromstring(xml.encode("utf-8"))
     main = doc.find(".//main")
     if main is None:
         main = doc
     blocks = _Blocks()
 
-    def render(el) -> str:
-        parts = [el.text or ""]
+    def render(el) -> list[Token]:
+        tokens: list[Token] = [("text", el.text or "")]
         for child in el:
             inner = render(child)
-            if child.tag == "hi" and (child.get("rend") or "").startswith("#i") and inner.strip():
-                parts.append(f"*{inner.strip()}*")
+            if child.tag == "hi" and (child.get("rend") or "").startswith("#i"):
+                tokens += [("open", None), *inner, ("close", None)]
             elif child.tag == "lb":
-                parts.append("\n")
+                tokens.append(("br", None))
             else:
-                parts.append(inner)
-            parts.append(child.tail or "")
-        return "".join(parts)
+                tokens += inner
+            tokens.append(("text", child.tail or ""))
+        return tokens
 
     def walk(el, quote: int) -> None:
         for child in el:
             if child.tag == "head":
                 level = re.sub(r"\D", "", child.get("rend") or "") or "2"
-                blocks.add(render(child).replace("\n", " "), prefix="#" * int(level) + " ", quote=quote)
+                blocks.add(render(child), child, kind="heading", level=int(level), quote=quote)
             elif child.tag == "quote":
                 if len(child):
                     walk(child, quote + 1)
                 if _squash(child.text or ""):
-                    blocks.add(render(child), quote=quote + 1)
+                    blocks.add(render(child), child, quote=quote + 1)
             elif child.tag == "list":
                 for item in child.iter("item"):
-                    blocks.add(render(item).replace("\n", " "), prefix="- ", quote=quote)
+                    blocks.add(render(item), item, kind="list_item", quote=quote)
             elif child.tag == "table":
                 for row in child.iter("row"):
-                    blocks.add(" | ".join(_squash(render(c)) for c in row), quote=quote)
+                    tokens: list[Token] = []
+                    for cell in row:
+                        tokens += ([("text", " | ")] if tokens else []) + render(cell)
+                    blocks.add(tokens, row, quote=quote)
             elif child.tag in ("p", "code"):
-                blocks.add(render(child), quote=quote)
+                blocks.add(render(child), child, quote=quote)
             else:
                 walk(child, quote)
 
     walk(main, 0)
-    return "\n\n".join(blocks.blocks)
+    for pending in blocks.blocks:
+        pending.origin = f"trafilatura {pending.origin}".strip()  # an XPath in trafilatura's XML, not the page's
+    return blocks.blocks
 
 
 # --------------------------------------------------------------------------- entry point
@@ -645,25 +764,17 @@ def extract(raw: bytes, *, url: str | None = None, content_type: str | None = No
         root = _wordpress_root(tree, notes)
     if root is None:
         site = "generic"
-        text = _generic_text(html, url)
+        pending = _generic_blocks(html, url)
         footnotes: list[tuple[str, object]] = []
     else:
         footnotes = _find_footnotes(root)
         walker = _Blocks()
         walker.walk(root)
-        for key, block in footnotes:
-            inner = _Blocks()
-            if block.tag == "li":  # the note's own list item: its text, not a list
-                inner.container(block, quote=0, flat=True)
-            else:
-                inner.walk(block)
-            body = " ".join(b.replace("\n", " ") for b in inner.blocks)
-            body = re.sub(r"^\s*[\[(]?" + re.escape(key) + r"[.)\]]?\s+", "", body)
-            walker.blocks.append(f"[^{key}]: {body}")
-        text = "\n\n".join(walker.blocks)
-    text = _fix(text)
+        pending = walker.blocks + [b for key, block in footnotes if (b := _footnote_block(key, block)) is not None]
+    text, blocks = _lay_out_page(pending)
     return HtmlText(
-        text=text + ("\n" if text else ""),
+        text=text,
+        blocks=blocks,
         notes=[_fix(n) for n in notes if n],
         title=_fix(title) if title else None,
         encoding=encoding,

@@ -6,7 +6,8 @@ what an earlier stage produced; they only add.
 
 Offsets
     ``doc.source`` is the text as read (the decoded file for Markdown and plain text; for
-    HTML, the text layer the reader extracted from the page). ``doc.text`` is the clean
+    HTML, the page's text as the reader extracted it, with ``doc.source_blocks`` saying
+    what each block of it is). ``doc.text`` is the clean
     text. Every span below (section, paragraph, sentence, quotation, footnote) carries
     ``start``/``end`` offsets into ``doc.text``; ``doc.offsets`` maps any clean offset back
     to ``doc.source``, so a span can always be cited in the source of record.
@@ -39,6 +40,7 @@ class DocumentMeta:
     version_of: str | None = None
     description: str | None = None
     source_file: str | None = None  # file name of the source, relative to the folder
+    encoding: str | None = None  # the text file's encoding when not UTF-8 ("cp1252"), as `synopsis add` detected it
     folder: Path | None = None  # the document's folder under documents/
     metadata_path: Path | None = None
     retrieval: dict[str, Any] = field(default_factory=dict)  # how a fetched source was obtained
@@ -157,6 +159,18 @@ class Block(Span):
 
 
 @dataclass(slots=True)
+class SourceBlock(Block):
+    """A block a reader found in a structured source (an HTML page), in offsets of ``doc.source``.
+
+    The cleaner takes such blocks as they are instead of parsing markup out of the text.
+    """
+
+    italics: list[Span] = field(default_factory=list)  # italic spans, in source offsets
+    calls: list[tuple[str, int]] = field(default_factory=list)  # (footnote label, source offset)
+    origin: str = ""  # where in the original file: for HTML, the source line and the element's XPath
+
+
+@dataclass(slots=True)
 class Doc:
     """One document on its way through the pipeline."""
 
@@ -169,6 +183,7 @@ class Doc:
     front_matter: list[str] = field(default_factory=list)  # lines the cleaner removed as front matter
     removed: list[tuple[str, int, int]] = field(default_factory=list)  # (why, source start, source end)
     notes: list[str] = field(default_factory=list)  # source/transcription notes found by the reader
+    source_blocks: list[SourceBlock] = field(default_factory=list)  # blocks the reader found (HTML), if any
     italics: list[Span] = field(default_factory=list)  # italic spans of the clean text
     sections: list[Section] = field(default_factory=list)
     paragraphs: list[Paragraph] = field(default_factory=list)

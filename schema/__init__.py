@@ -155,7 +155,7 @@ class Run(SQLModel, table=True):
     __tablename__ = "runs"
 
     id: Optional[int] = Field(default=None, primary_key=True, description="Row id")
-    kind: str = Field(description="alignment or cross_reference (links of a document pair), or document (the digest of one document's linked inputs, so an unchanged document is not linked again)")
+    kind: str = Field(description="alignment or cross_reference (links of a document pair), variant (word variants of two editions), or document (the digest of one document's linked inputs, so an unchanged document is not linked again)")
     method: str = Field(description="The algorithm, e.g. edition-dp, similarity, ngram-rapidfuzz")
     left_document_id: str = Field(foreign_key="documents.id", index=True, description="First document of the pair")
     right_document_id: str = Field(foreign_key="documents.id", index=True, description="Second document of the pair")
@@ -179,10 +179,29 @@ class Alignment(SQLModel, table=True):
     right_document_id: str = Field(foreign_key="documents.id", index=True, description="Document of the right paragraph")
     left_paragraph_id: Optional[int] = Field(default=None, foreign_key="paragraphs.id", index=True, description="Left paragraph (empty when a paragraph was added on the right)")
     right_paragraph_id: Optional[int] = Field(default=None, foreign_key="paragraphs.id", index=True, description="Right paragraph (empty when a paragraph was dropped on the right)")
-    bead: Optional[int] = Field(default=None, description="Editions: the alignment step this pair belongs to; paragraphs merged or split share a bead")
-    pattern: Optional[str] = Field(default=None, description="Editions: the shape of the bead, 1-1, 1-2, 2-1, 1-0 or 0-1")
+    bead: Optional[int] = Field(default=None, description="Editions: the alignment step this pair belongs to; paragraphs joined by aligned sentences share a bead")
+    pattern: Optional[str] = Field(default=None, description="Editions: the shape of the bead, paragraphs on each side (1-1, 2-1, 2-3, ...), 1-0 or 0-1 for a paragraph with no counterpart")
     rank: int = Field(default=1, description="Similarity: 1 for the best match of the left paragraph in the right document, 2 for the next, ...")
-    score: float = Field(description="Similarity 0-100")
+    score: float = Field(description="Similarity 0-100; editions: the mean confidence 0-100 of the sentence pairs that join the two paragraphs")
+
+
+class SentenceAlignment(SQLModel, table=True):
+    """A sentence of one version paired with a sentence of another: the evidence under an edition alignment."""
+
+    __tablename__ = "sentence_alignments"
+
+    id: Optional[int] = Field(default=None, primary_key=True, description="Row id")
+    run_id: int = Field(foreign_key="runs.id", index=True, description="The run that computed the alignment (its edition run)")
+    method: str = Field(description="The aligner, e.g. sentence-dp (the monotone sentence alignment of two versions)")
+    left_document_id: str = Field(foreign_key="documents.id", index=True, description="Document of the left sentence")
+    right_document_id: str = Field(foreign_key="documents.id", index=True, description="Document of the right sentence")
+    left_sentence_id: Optional[int] = Field(default=None, foreign_key="sentences.id", index=True, description="Left sentence (empty when a sentence was added on the right)")
+    right_sentence_id: Optional[int] = Field(default=None, foreign_key="sentences.id", index=True, description="Right sentence (empty when a sentence was dropped on the right)")
+    left_paragraph_id: Optional[int] = Field(default=None, foreign_key="paragraphs.id", index=True, description="The paragraph of the left sentence")
+    right_paragraph_id: Optional[int] = Field(default=None, foreign_key="paragraphs.id", index=True, description="The paragraph of the right sentence")
+    bead: int = Field(description="The alignment step this pair belongs to; sentences merged or split share a bead")
+    pattern: str = Field(description="The shape of the bead: 1-1, 1-2, 2-1, 2-2, 1-3, 3-1, 2-3, 3-2, 1-4, 4-1, or 1-0 and 0-1 for a sentence with no counterpart")
+    score: float = Field(description="Confidence 0-100 of the bead: the logistic of its lexical and length evidence (0 for a gap)")
 
 
 class CrossReference(SQLModel, table=True):
@@ -205,6 +224,32 @@ class CrossReference(SQLModel, table=True):
     source_text: str = Field(description="The passage as the source paragraph words it")
     target_text: str = Field(description="The passage as the target paragraph words it")
     score: float = Field(description="Similarity of the two passages, 0-100")
+
+
+class Variant(SQLModel, table=True):
+    """One difference, word by word, inside an aligned pair of two editions of one text.
+
+    Only editions in one language have variants (a translation is not a variant). Spans
+    are offsets into each paragraph's own text; the side an insertion or deletion has no
+    words on gets an empty span where they would stand.
+    """
+
+    __tablename__ = "variants"
+
+    id: Optional[int] = Field(default=None, primary_key=True, description="Row id")
+    run_id: int = Field(foreign_key="runs.id", index=True, description="The run that collated the pair (kind variant; its parameters list the normalisation rules)")
+    left_document_id: str = Field(foreign_key="documents.id", index=True, description="Document of the left reading (the run's left document)")
+    right_document_id: str = Field(foreign_key="documents.id", index=True, description="Document of the right reading")
+    left_paragraph_id: int = Field(foreign_key="paragraphs.id", index=True, description="Paragraph of the left reading")
+    right_paragraph_id: int = Field(foreign_key="paragraphs.id", index=True, description="Paragraph of the right reading")
+    kind: str = Field(index=True, description="substitution, insertion (words only on the right), deletion (words only on the left) or transposition (the same words in another order)")
+    left_start: int = Field(description="Start of the left reading in its paragraph's text")
+    left_end: int = Field(description="End of the left reading in its paragraph's text (equal to the start for an insertion)")
+    right_start: int = Field(description="Start of the right reading in its paragraph's text")
+    right_end: int = Field(description="End of the right reading in its paragraph's text (equal to the start for a deletion)")
+    left_text: str = Field(description="The left reading as printed (empty for an insertion)")
+    right_text: str = Field(description="The right reading as printed (empty for a deletion)")
+    trivial: int = Field(index=True, description="1 when the readings are equal after normalisation (case, punctuation, accents, word division, the language's spelling rules); 0 for a substantive variant")
 
 
 class Annotation(SQLModel, table=True):
@@ -230,5 +275,58 @@ class Annotation(SQLModel, table=True):
     orphaned_at: Optional[str] = Field(default=None, description="When the note lost its target")
 
 
-TABLES = [Document, Section, Paragraph, Sentence, Quotation, Footnote, Run, Alignment, CrossReference, Annotation]
+TABLES = [Document, Section, Paragraph, Sentence, Quotation, Footnote, Run, Alignment, SentenceAlignment, CrossReference,
+          Variant, Annotation]
 """Every table, in dependency order."""
+
+
+ORIENTATION_SQL = """
+    {columns}, 1 as forward from {table}
+    union all
+    select {flipped},
+           case when instr(pattern, '-') > 0
+                then substr(pattern, instr(pattern, '-') + 1) || '-' || substr(pattern, 1, instr(pattern, '-') - 1)
+           end, 0 from {table} where left_document_id <> right_document_id"""
+
+VIEWS = {
+    "oriented_alignments": (
+        "select id, run_id, method, bead, rank, score, left_document_id as a_document_id, "
+        "right_document_id as b_document_id, left_paragraph_id as a_paragraph_id, "
+        "right_paragraph_id as b_paragraph_id, pattern",
+        "id, run_id, method, bead, rank, score, right_document_id, left_document_id, right_paragraph_id, "
+        "left_paragraph_id",
+        "alignments",
+    ),
+    "oriented_sentence_alignments": (
+        "select id, run_id, method, bead, score, left_document_id as a_document_id, "
+        "right_document_id as b_document_id, left_paragraph_id as a_paragraph_id, "
+        "right_paragraph_id as b_paragraph_id, left_sentence_id as a_sentence_id, "
+        "right_sentence_id as b_sentence_id, pattern",
+        "id, run_id, method, bead, score, right_document_id, left_document_id, right_paragraph_id, "
+        "left_paragraph_id, right_sentence_id, left_sentence_id",
+        "sentence_alignments",
+    ),
+}
+"""The one orientation rule for links stored once per pair: every row seen from both
+documents. ``a_*`` is the side the reader put first; a row read from its right document
+has its sides swapped and its pattern flipped (2-1 becomes 1-2); ``forward`` is 1 for the
+row as stored. Compare pages, ``synopsis compare`` and the ``aligned_pairs`` query read
+these views, never the tables' own left/right."""
+
+
+def view_ddl(name: str) -> str:
+    """``CREATE VIEW`` for one of :data:`VIEWS`."""
+    columns, flipped, table = VIEWS[name]
+    return f"create view if not exists {name} as " + ORIENTATION_SQL.format(columns=columns, flipped=flipped, table=table)
+
+
+def _create_views(target, connection, **_kw) -> None:  # SQLAlchemy's event signature
+    """Databases made with ``create_all`` (tests) get the views the migrations make."""
+    if {"alignments", "sentence_alignments"} <= set(target.tables):
+        for name in VIEWS:
+            connection.exec_driver_sql(view_ddl(name))
+
+
+from sqlalchemy import event  # noqa: E402 - after the models it serves
+
+event.listen(SQLModel.metadata, "after_create", _create_views)

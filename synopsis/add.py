@@ -7,7 +7,9 @@ the source of record and is never edited afterwards.
 
 Every check runs before anything is written, so a refused ``add`` leaves ``documents/``
 exactly as it was: an existing id without ``replace``, a ``version_of`` naming no document,
-a file that is missing, binary, or of a format the reader does not know.
+a file that is missing, binary, or of a format the reader does not know. A text file that
+is not UTF-8 has its encoding detected once and recorded in the metadata
+(``encoding = "cp1252"``), which is what the build decodes it with.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from synopsis.files import write_atomic
 from synopsis.errors import BadMetadata, BadSource, DuplicateDocument, UnknownDocument
 from synopsis.ingest.catalogue import METADATA_FILE, dump_metadata, load_catalogue, metadata_from_dict
 from synopsis.ingest.model import DocumentMeta
+from synopsis.ingest.read import detect_encoding
 
 log = logging.getLogger(__name__)
 
@@ -33,23 +36,23 @@ FORMATS = {
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$")
 
 
-def _check_text(path: Path) -> None:
-    """Refuse a file that is not text: NUL bytes, or bytes no text encoding explains."""
-    head = path.read_bytes()[:65536]
+def _check_source(path: Path, fmt: str) -> str | None:
+    """Refuse a file the build could not read; return the encoding to record (None for UTF-8).
+
+    Text and Markdown go through the build's own decoding rule (:func:`detect_encoding`
+    guesses once, then decodes as the build will), so ``add`` and ``build`` never disagree.
+    An HTML page declares its own charset and is decoded by the HTML reader; here it only
+    has to be text, not binary.
+    """
+    raw = path.read_bytes()
+    if fmt != "html":
+        return detect_encoding(raw, path)
+    head = raw[:65536]
     if not head.strip():
         raise BadSource(f"{path}: empty file")
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise BadSource(f"{path}: binary file, not Markdown, plain text or HTML")
-    try:
-        head.decode("utf-8")
-        return
-    except UnicodeDecodeError as error:
-        if error.start > len(head) - 4:
-            return  # a character cut by the 64 KB window
-    from charset_normalizer import from_bytes
-
-    if from_bytes(head).best() is None:
-        raise BadSource(f"{path}: binary file, not Markdown, plain text or HTML")
+    return None
 
 
 def add(
@@ -80,7 +83,7 @@ def add(
     if suffix not in FORMATS:
         known = ", ".join(sorted(FORMATS))
         raise BadSource(f"{file}: unknown format '{suffix or '(no suffix)'}' (expected one of {known})")
-    _check_text(file)
+    encoding = _check_source(file, FORMATS[suffix])
 
     catalogue = {meta.id: meta for meta in load_catalogue(documents_dir)} if documents_dir.is_dir() else {}
     existing = catalogue.get(id)
@@ -101,6 +104,7 @@ def add(
     given = {"id": id, "title": title, "author": author, "date": date, "language": language, "version_of": version_of}
     fields.update({k: v for k, v in given.items() if v is not None})
     fields["source_file"] = name
+    fields["encoding"] = encoding  # the new text's: an old text's encoding must not outlive it
     fields = {k: v for k, v in fields.items() if v is not None}
     metadata_path = folder / METADATA_FILE
     # The catalogue's own checks (slug id, ISO date, version_of not itself), before writing.

@@ -3,7 +3,8 @@
 The build never writes to the database it replaces. It copies the existing file (or starts
 an empty one) next to it, upgrades the copy to the newest schema, re-ingests only the
 documents whose source, metadata or ingest code changed, re-links only the document pairs
-whose paragraphs changed, carries readers' notes over, builds the full-text indexes last,
+whose paragraphs changed, merges readers' notes (kept in ``notes.jsonl`` beside the
+documents folder) into the copy, builds the full-text indexes last,
 and then renames the copy into place in one atomic step. A build that fails, or is
 killed, leaves the old database exactly as it was.
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
 import shutil
 import signal
@@ -44,7 +46,7 @@ from synopsis.database import (
     migrate,
     recover_interrupted_write,
 )
-from synopsis.errors import SynopsisError
+from synopsis.errors import StageFailed, SynopsisError
 from synopsis.files import fsync_dir
 from synopsis.ingest.catalogue import load_catalogue, source_status
 from synopsis.ingest.model import DocumentMeta
@@ -59,6 +61,7 @@ from synopsis.ingest.store import (
     upsert_document,
 )
 from synopsis.schema import Document, Paragraph
+from synopsis.testpoints import point
 from synopsis.timing import StepTimer
 
 log = logging.getLogger(__name__)
@@ -101,6 +104,7 @@ def build(*, documents_dir: Path, db_path: Path, progress: Progress | None = Non
     if db_path.exists():
         check_database(db_path)
     with build_lock(db_path):
+        point("lock taken")
         previous = _previous_digests(db_path)
         version = pipeline_version()
         digests = {meta.id: _digest(meta, version) for meta in catalogue}
@@ -111,34 +115,41 @@ def build(*, documents_dir: Path, db_path: Path, progress: Progress | None = Non
         tmp_path = db_path.with_name(f".{db_path.name}.building")
         try:
             _prepare_copy(db_path, tmp_path)
+            point("copy complete")
             engine = engine_for(tmp_path)
             try:
                 with engine.begin() as conn:
                     say("migrating the schema")
                     migrate(conn)
                     clock.lap("migrate")
+                    point("migrated")
                     say(f"ingesting {len(changed)} document(s)")
                     _store(conn, catalogue, _ingest_all(changed, workers=workers), digests, previous, report)
                     clock.lap("ingest and store")
+                    point("rows written")
                     say("linking documents")
                     report.links = _link(conn)
                     clock.lap("link")
+                    point("linked")
                     say("re-finding readers' notes")
-                    from synopsis.notes import reattach_notes
+                    from synopsis.notes import merge_notes, notes_file
 
-                    report.notes_kept, report.notes_orphaned = reattach_notes(conn)
+                    report.notes_kept, report.notes_orphaned = merge_notes(conn, notes_file(documents_dir))
                     clock.lap("notes")
                     say("building full-text indexes")
                     build_fts(conn)
                     clock.lap("fts")
                     report.paragraphs = conn.execute(text("SELECT count(*) FROM paragraphs")).scalar() or 0
+                    point("indexed")
                 conn = None
             finally:
                 engine.dispose()
             with open(tmp_path, "rb+") as handle:
                 os.fsync(handle.fileno())
+            point("before rename")
             os.replace(tmp_path, db_path)
             fsync_dir(db_path.parent)
+            point("after rename")
         except BaseException:
             _remove_with_journal(tmp_path)
             raise
@@ -187,30 +198,101 @@ def _ingest_all(metas: list[DocumentMeta], *, workers: int | None) -> Iterator[P
     """Every changed document's rows, in catalogue order, on both cores when there are many.
 
     A generator: the build process stores each document while the workers are already on
-    the next ones, and never holds the whole corpus in memory. The order is the
-    catalogue's (``imap``, not ``imap_unordered``) so that new rows get the same ids in
-    every build.
+    the next ones, and never holds the whole corpus in memory (a result that arrives early
+    waits for those before it, at most one per worker). The order is the catalogue's, so
+    that new rows get the same ids in every build.
 
-    A ``multiprocessing`` pool rather than ``concurrent.futures``: leaving its ``with``
-    block (Ctrl-C, SIGTERM, a document that fails) terminates the workers at once, where an
-    executor would first finish every queued document. Workers ignore SIGINT (Ctrl-C reaches
-    the whole process group; the build process stops them) and end themselves if the build
-    process is killed outright, instead of waiting forever for work.
+    Worker processes of our own, each with a pipe of its own, rather than
+    ``multiprocessing.Pool``: the pool's workers share one result queue behind one lock,
+    and ``Pool.terminate()`` (what leaving its ``with`` block on Ctrl-C does) kills workers
+    that may be holding that lock, after which its own task thread waits for the lock
+    forever — an interrupted build that never ends. Here nothing is shared: leaving the
+    generator (Ctrl-C, SIGTERM, a document that fails) kills the workers with SIGKILL at
+    once. Workers ignore SIGINT (Ctrl-C reaches the whole process group; the build process
+    stops them) and end themselves if the build process is killed outright.
     """
     if len(metas) < PARALLEL_MIN_DOCUMENTS or workers == 1:
         yield from map(ingest_document, metas)
         return
+    context = multiprocessing.get_context("fork")
+    size = min(workers or os.cpu_count() or 1, len(metas))
+    started: list[tuple[multiprocessing.process.BaseProcess, multiprocessing.connection.Connection]] = []
     # Forked with SIGINT and SIGTERM blocked, so that neither reaches a worker before
     # _start_worker has set its handlers; the build process receives its own once unblocked.
     unblock = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
     try:
-        pool = multiprocessing.get_context("fork").Pool(
-            processes=workers or os.cpu_count() or 1, initializer=_start_worker, initargs=(os.getpid(),)
-        )
+        for _ in range(size):
+            ours, theirs = context.Pipe()
+            process = context.Process(target=_work, args=(theirs, os.getpid()), name="synopsis-ingest", daemon=True)
+            process.start()
+            theirs.close()
+            started.append((process, ours))
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, unblock)
-    with pool:
-        yield from pool.imap(ingest_document, metas, chunksize=max(1, min(16, len(metas) // 64)))
+    try:
+        yield from _ordered_results(metas, started)
+    finally:
+        for process, _pipe in started:
+            process.kill()  # holds no lock anyone else needs: nothing to wait for
+        for process, pipe in started:
+            process.join()
+            pipe.close()
+
+
+def _ordered_results(metas: list[DocumentMeta], started: list) -> Iterator[PreparedDocument]:
+    """Keep every worker busy with one document; yield the results in catalogue order."""
+    owner = {pipe: process for process, pipe in started}
+    busy: dict = {}  # pipe -> index of the document it is working on
+    waiting: dict[int, PreparedDocument] = {}
+    handed = wanted = 0
+
+    def hand_out(pipe) -> None:
+        nonlocal handed
+        if handed < len(metas):
+            pipe.send(metas[handed])
+            busy[pipe] = handed
+            handed += 1
+
+    for pipe in owner:
+        hand_out(pipe)
+    while wanted < len(metas):
+        if wanted in waiting:
+            if wanted == 0:
+                point("workers running")
+            yield waiting.pop(wanted)
+            wanted += 1
+            continue
+        for pipe in multiprocessing.connection.wait(list(busy)):
+            index = busy.pop(pipe)
+            try:
+                ok, payload = pipe.recv()
+            except EOFError:
+                owner[pipe].join()
+                raise StageFailed(
+                    f"{metas[index].source_path}: the ingest worker ended unexpectedly (exit code {owner[pipe].exitcode}; out of memory?)"
+                ) from None
+            if not ok:
+                raise payload
+            waiting[index] = payload
+            hand_out(pipe)
+
+
+def _work(pipe, build_pid: int) -> None:
+    """An ingest worker: documents in through its pipe, rows (or the error) out, until the pipe closes."""
+    _start_worker(build_pid)
+    while True:
+        try:
+            meta = pipe.recv()
+        except EOFError:
+            return
+        try:
+            answer = (True, ingest_document(meta))
+        except Exception as error:  # handed to the build process, which raises it
+            answer = (False, error)
+        try:
+            pipe.send(answer)
+        except Exception as error:  # an exception that cannot be pickled
+            pipe.send((False, StageFailed(f"{meta.source_path}: {type(error).__name__}: {error}")))
 
 
 _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
@@ -219,7 +301,7 @@ _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 def _start_worker(build_pid: int) -> None:
     """In each ingest worker: leave Ctrl-C to the build process, be stoppable by it, and die with it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the pool stops its workers with SIGTERM
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
 
     def watch() -> None:

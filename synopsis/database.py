@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -235,14 +234,23 @@ def build_lock(db_path: Path, *, wait_seconds: float = 0.0) -> Iterator[None]:
 
     Without it, a note written while a build runs would be lost when the build's new file
     replaces the old one.
+
+    The lock is the kernel's, on an open file: it ends with the process that holds it,
+    however that process ends (SIGKILL included), so there is no stale lock to clear and
+    nothing to read. The lock file itself stays, empty, beside the database (removing it
+    would let a waiting process lock a file no longer at the path); the project's
+    ``.gitignore`` ignores it.
     """
     # A POSIX record lock (fcntl.lockf), not flock: it belongs to this process alone. An
-    # flock would be shared with the ingest workers the build forks, and a build killed
-    # with SIGKILL would leave them holding it.
-    lock_path = db_path.with_name(f".{db_path.name}.lock")
+    # flock belongs to the open file, which the ingest workers the build forks share: a
+    # build killed with SIGKILL would leave them holding it until they noticed.
+    from synopsis.testpoints import point
+
+    lock_path = lock_file(db_path)
     lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "w") as handle:
+    with open(lock_path, "a") as handle:
         deadline = time.monotonic() + wait_seconds
+        waiting = False
         while True:
             try:
                 fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -252,10 +260,16 @@ def build_lock(db_path: Path, *, wait_seconds: float = 0.0) -> Iterator[None]:
                     raise
                 if time.monotonic() >= deadline:
                     raise SynopsisError(f"{db_path}: another build or note is writing this database; try again when it ends") from None
+                if not waiting:
+                    waiting = True
+                    point("waiting for the lock")
                 time.sleep(0.1)
         try:
-            handle.write(str(os.getpid()))
-            handle.flush()
             yield
         finally:
             fcntl.lockf(handle, fcntl.LOCK_UN)
+
+
+def lock_file(db_path: Path) -> Path:
+    """The file :func:`build_lock` locks: ``.NAME.lock`` beside the database."""
+    return db_path.with_name(f".{db_path.name}.lock")

@@ -6,27 +6,27 @@ The metadata's ``[retrieval]`` table says where it came from (the URL asked for 
 that answered, after redirects or through a mirror), when, with what HTTP status and
 Content-Type, and its sha256, so that a later fetch can tell whether anything changed.
 
-Politeness: an honest User-Agent, at least ``min_interval`` seconds between two requests to
-one host, a timeout on every request, and a few retries with exponential backoff, only on
-failures that retrying can mend (timeouts, 5xx, 429, dropped connections). A refused
-connection or a host that does not resolve fails at once: that is what being offline looks
-like, and waiting would only hang.
-
-Only the standard library's urllib: one GET per document does not justify a dependency.
+Politeness: an honest User-Agent, at least ``min_interval`` seconds between two documents'
+requests to one host, a timeout on every request, and a few retries with exponential
+backoff (urllib3's ``Retry``), only on failures that retrying can mend (read timeouts,
+5xx, 408, 429, dropped connections), waiting as long as a ``Retry-After`` header asks. A
+refused connection or a host that does not resolve fails at once: that is what being
+offline looks like, and waiting would only hang.
 """
 from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-import http.client
 import logging
-import socket
 import time
 import urllib.error
 import urllib.request
+
+import urllib3
+from urllib3.util.retry import Retry
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from synopsis.errors import FetchFailed
 from synopsis.files import write_atomic
@@ -135,62 +135,119 @@ def mirror_url(url: str, mirror: str) -> str:
     return f"{base}/{parts.netloc}{path}"
 
 
-def _get(url: str, *, timeout: float, max_bytes: int) -> _Response:
-    """One GET; redirects are followed; every failure becomes a :class:`_Failure`."""
-    request = urllib.request.Request(url, headers={"User-Agent": user_agent(), "Accept": "text/html, text/plain;q=0.9, */*;q=0.5"})
-    deadline = time.monotonic() + timeout
+class _Retry(Retry):
+    """urllib3's Retry with the backoff this module promises: ``backoff``, then twice that, ...
+
+    (urllib3 2 retries the first failure at once and starts its backoff at the second.)
+    """
+
+    def get_backoff_time(self) -> float:
+        failures = len(self.history)
+        if failures == 0:
+            return 0.0
+        return min(self.backoff_max, self.backoff_factor * 2 ** (failures - 1))
+
+
+RETRY_STATUSES = frozenset({408, 429, *range(500, 600)})
+"""Answers worth asking again: a timeout, too many requests, any server error."""
+
+
+def _retry(retries: int, backoff: float) -> Retry:
+    """Retries for what retrying can mend: read timeouts, dropped connections, RETRY_STATUSES.
+
+    A connection that cannot be made (refused, a host that does not resolve) is not retried:
+    that is what being offline looks like. A ``Retry-After`` header (on 429 and 503) is
+    honoured: the server says when to come back, and that outranks the backoff.
+    """
+    return _Retry(
+        total=None, connect=0, read=retries, status=retries, other=0, redirect=10,
+        status_forcelist=RETRY_STATUSES, allowed_methods=frozenset({"GET"}), backoff_factor=backoff,
+        respect_retry_after_header=True, raise_on_status=False, raise_on_redirect=True,
+    )
+
+
+_POOL = urllib3.PoolManager(headers={"User-Agent": user_agent(), "Accept": "text/html, text/plain;q=0.9, */*;q=0.5"})
+
+
+def _get(url: str, *, timeout: float, retries: int, backoff: float, max_bytes: int) -> _Response:
+    """One GET with retries; redirects are followed; every failure becomes a :class:`_Failure`."""
+    if urlsplit(url).scheme not in ("http", "https"):
+        return _get_file(url, max_bytes=max_bytes)  # a mirror on disk: nothing to retry
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # http(s)/file by design
-            chunks = []
-            size = 0
-            while chunk := response.read(65536):
+        response = _POOL.request(
+            "GET", url, retries=_retry(retries, backoff), timeout=urllib3.Timeout(connect=timeout, read=timeout),
+            preload_content=False,
+        )
+    except urllib3.exceptions.MaxRetryError as error:
+        # Retries ran out: on read failures that is every attempt allowed (connections are never retried).
+        read_failure = isinstance(error.reason, urllib3.exceptions.ReadTimeoutError | urllib3.exceptions.ProtocolError)
+        raise _failure_from(error.reason, url=url, timeout=timeout, attempts=retries + 1 if read_failure else None) from None
+    except urllib3.exceptions.HTTPError as error:
+        raise _failure_from(error, url=url, timeout=timeout, attempts=None) from None
+    attempts = len(response.retries.history) + 1 if response.retries is not None else 1
+    try:
+        if response.status >= 400:
+            raise _Failure(_with_attempts(f"HTTP {response.status} {response.reason}", attempts), retry=False, status=response.status)
+        chunks, size = [], 0
+        deadline = time.monotonic() + timeout
+        try:
+            for chunk in response.stream(65536):
                 chunks.append(chunk)
                 size += len(chunk)
                 if size > max_bytes:
                     raise _Failure(f"response larger than {max_bytes:,} bytes", retry=False)
                 if time.monotonic() > deadline:
-                    raise _Failure(f"timed out after {timeout:g} s", retry=True)
-            status = getattr(response, "status", None) or 200
-            return _Response(b"".join(chunks), status, response.geturl(), response.headers.get("Content-Type"))
-    except urllib.error.HTTPError as error:
-        retry = error.code >= 500 or error.code in (408, 429)
-        raise _Failure(f"HTTP {error.code} {error.reason}", retry=retry, status=error.code) from None
-    except urllib.error.URLError as error:
-        reason = error.reason
-        if isinstance(reason, (TimeoutError, socket.timeout)):
-            raise _Failure(f"timed out after {timeout:g} s", retry=True) from None
-        if isinstance(reason, socket.gaierror):
-            raise _Failure(f"cannot resolve host {urlsplit(url).hostname!r} (offline?)", retry=False, offline=True) from None
-        if isinstance(reason, ConnectionRefusedError):
-            raise _Failure("connection refused (offline, or no server there)", retry=False, offline=True) from None
-        if isinstance(reason, FileNotFoundError) or (isinstance(reason, str) and "No such file" in reason):
-            raise _Failure("not in the mirror (no such file)", retry=False) from None
-        if isinstance(reason, OSError):
-            raise _Failure(f"cannot connect ({reason.strerror or reason})", retry=True, offline=True) from None
-        raise _Failure(f"cannot connect ({reason})", retry=False) from None
-    except (TimeoutError, socket.timeout):
-        raise _Failure(f"timed out after {timeout:g} s", retry=True) from None
-    except (ConnectionError, http.client.HTTPException) as error:
-        raise _Failure(f"connection broken ({type(error).__name__})", retry=True) from None
-    except FileNotFoundError:
+                    raise _Failure(f"timed out after {timeout:g} s", retry=False)
+        except urllib3.exceptions.HTTPError as error:
+            raise _failure_from(error, url=url, timeout=timeout, attempts=attempts) from None
+        final_url = url
+        for step in response.retries.history if response.retries is not None else ():
+            if step.redirect_location:
+                final_url = urljoin(final_url, step.redirect_location)
+        return _Response(b"".join(chunks), response.status, final_url, response.headers.get("Content-Type"))
+    finally:
+        response.release_conn()
+
+
+def _with_attempts(message: str, attempts: int | None) -> str:
+    return f"{message} ({attempts} attempts)" if attempts and attempts > 1 else message
+
+
+def _failure_from(error: BaseException | None, *, url: str, timeout: float, attempts: int | None) -> _Failure:
+    """One line for what went wrong at the connection."""
+    # NewConnectionError subclasses ConnectTimeoutError in urllib3 2: test it (and DNS) first.
+    if isinstance(error, urllib3.exceptions.NameResolutionError):
+        return _Failure(f"cannot resolve host {urlsplit(url).hostname!r} (offline?)", retry=False, offline=True)
+    if isinstance(error, urllib3.exceptions.NewConnectionError):
+        if isinstance(error.__cause__ or error.__context__, ConnectionRefusedError) or "refused" in str(error).lower():
+            return _Failure("connection refused (offline, or no server there)", retry=False, offline=True)
+        return _Failure(f"cannot connect ({error})", retry=False, offline=True)
+    if isinstance(error, urllib3.exceptions.ReadTimeoutError | urllib3.exceptions.ConnectTimeoutError | TimeoutError):
+        return _Failure(_with_attempts(f"timed out after {timeout:g} s", attempts), retry=False)
+    if isinstance(error, urllib3.exceptions.ResponseError):  # too many redirects
+        return _Failure(f"too many redirects ({error})", retry=False)
+    return _Failure(_with_attempts(f"connection broken ({type(error).__name__})", attempts), retry=False)
+
+
+def _get_file(url: str, *, max_bytes: int) -> _Response:
+    """A page from a mirror on disk (``file://``)."""
+    try:
+        with urllib.request.urlopen(url) as response:  # file:// by design
+            body = response.read(max_bytes + 1)
+            if len(body) > max_bytes:
+                raise _Failure(f"response larger than {max_bytes:,} bytes", retry=False)
+            return _Response(body, 200, response.geturl(), response.headers.get("Content-Type"))
+    except (FileNotFoundError, IsADirectoryError):
         raise _Failure("not in the mirror (no such file)", retry=False) from None
+    except urllib.error.URLError as error:
+        if isinstance(error.reason, FileNotFoundError | IsADirectoryError) or "No such file" in str(error.reason):
+            raise _Failure("not in the mirror (no such file)", retry=False) from None
+        raise _Failure(f"cannot read the mirror ({error.reason})", retry=False) from None
 
 
 def _download(url: str, *, timeout: float, retries: int, backoff: float, max_bytes: int, politeness: _Politeness) -> _Response:
-    attempt = 0
-    while True:
-        attempt += 1
-        politeness.wait(url)
-        try:
-            return _get(url, timeout=timeout, max_bytes=max_bytes)
-        except _Failure as failure:
-            if not failure.retry or attempt > retries:
-                if attempt > 1:
-                    failure.args = (f"{failure.args[0]} ({attempt} attempts)",)
-                raise
-            pause = backoff * 2 ** (attempt - 1)
-            log.info("%s: %s; retrying in %.1f s", url, failure, pause)
-            time.sleep(pause)
+    politeness.wait(url)
+    return _get(url, timeout=timeout, retries=retries, backoff=backoff, max_bytes=max_bytes)
 
 
 def _source_name(content_type: str | None, url: str) -> str | None:

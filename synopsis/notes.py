@@ -1,23 +1,49 @@
-"""Readers' notes: the one part of the database no source can recreate.
+"""Readers' notes: the one thing no source can recreate, kept in a file of their own.
 
-A note names its target by table and id, and also keeps the target's citation (``ref``)
-and text as they were when it was written. Every build calls :func:`reattach_notes`,
-which re-finds each note's target by ref and text — exactly, then fuzzily within the same
-document (a corrected typo should not orphan a note) — and marks the note orphaned, never
-deletes it, when the text is gone. An orphaned note whose text comes back is re-attached.
+A note's durable home is ``notes.jsonl`` beside the documents folder: an append-only,
+human-readable JSON Lines file, one event a line (a note added, edited or deleted), never
+rewritten. The database is derived: every build merges the file into the ``annotations``
+table, so deleting, corrupting or rebuilding ``synopsis.db`` loses no note. A database
+that holds notes the file does not (one written before the file existed) has them
+exported to the file on first use.
+
+An ``add`` event keeps the target as it was when the note was written: its table, its
+citation (``ref``), and its text with that text's sha256. Every build calls
+:func:`reattach_notes`, which re-finds each note's target by ref and text — exactly, then
+fuzzily within the same document (a corrected typo should not orphan a note) — and marks
+the note orphaned, never deletes it, when the text is gone. An orphaned note whose text
+comes back is re-attached.
+
+Appends take an ``flock`` on the file, so concurrent writers never interleave or reuse a
+note id; each event is written whole in one ``write`` and flushed to disk.
 """
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import Connection, text
 
 from synopsis.database import build_lock, check_database, engine_for
-from synopsis.errors import SynopsisError, UnknownTarget
+from synopsis.errors import BadNotes, SynopsisError, UnknownTarget
 from synopsis.validate import DOCUMENTS_SQL, catalogue_rows, check_documents
+from synopsis.files import fsync_dir, write_atomic
+
+log = logging.getLogger(__name__)
+
+NOTES_FILE = "notes.jsonl"
+"""The notes file's name; it lives beside the documents folder (see :func:`notes_file`)."""
+
+NOTE_LOCK_WAIT_SECONDS = 300.0
+"""How long a note waits for a running build to finish before giving up."""
 
 NOTABLE_TABLES = ("paragraphs", "quotations", "cross_references", "alignments")
 REFIND_SCORE_CUTOFF = 90.0
@@ -79,38 +105,217 @@ def resolve_target(conn: Connection, target: str) -> tuple[str, int, str, str]:
     )
 
 
-def note(db_path: Path, target: str, note_text: str, *, tags: list[str] | None = None, author: str | None = None) -> Note:
-    """Add a note to a paragraph, quotation, cross-reference or alignment."""
+@dataclass
+class NoteRecord:
+    """A note as the notes file holds it, its edits applied."""
+
+    id: int
+    uid: str
+    target_table: str
+    target_ref: str | None
+    target_text: str | None
+    note: str
+    tags: list[str] = field(default_factory=list)
+    author: str | None = None
+    created_at: str = ""
+
+
+def notes_file(documents_dir: Path) -> Path:
+    """Where the notes of the corpus in ``documents_dir`` live: ``notes.jsonl`` beside it."""
+    return Path(documents_dir).parent / NOTES_FILE
+
+
+def read_notes(path: Path) -> tuple[list[NoteRecord], set[int]]:
+    """The file's notes (oldest first, edits applied, deleted ones left out) and every id it
+    has ever used (deleted ones included). A missing file holds none.
+
+    A last line cut short (a writer killed mid-line) is ignored: its note was never
+    acknowledged. Any other line that is not an event is refused, naming the line.
+    """
+    path = Path(path)
+    if not path.exists():
+        return [], set()
+    return _fold(path, path.read_bytes())
+
+
+def _fold(path: Path, raw: bytes) -> tuple[list[NoteRecord], set[int]]:
+    lines = raw.split(b"\n")
+    torn = lines.pop()  # b"" when the file ends with a newline
+    if torn.strip():
+        log.warning("%s: ignoring an unfinished last line (a write was interrupted)", path)
+    found: dict[str, NoteRecord] = {}
+    used: set[int] = set()
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            event = json.loads(line)
+            _apply(found, used, event)
+        except (ValueError, KeyError, TypeError) as error:
+            raise BadNotes(f"{path}:{number}: not a note event ({error})") from None
+    return sorted(found.values(), key=lambda n: n.id), used
+
+
+def _apply(found: dict[str, NoteRecord], used: set[int], event: dict) -> None:
+    """Fold one event into the notes found so far."""
+    kind, uid = event["event"], event["uid"]
+    if kind == "add":
+        target = event["target"]
+        used.add(int(event["id"]))
+        found[uid] = NoteRecord(
+            id=int(event["id"]), uid=uid, target_table=target["table"], target_ref=target.get("ref"),
+            target_text=target.get("text"), note=event["note"], tags=list(event.get("tags") or []),
+            author=event.get("author"), created_at=event["at"],
+        )
+    elif kind == "edit":
+        record = found[uid]
+        record.note = event.get("note", record.note)
+        record.tags = list(event.get("tags", record.tags) or [])
+    elif kind == "delete":
+        found.pop(uid, None)
+    else:
+        raise ValueError(f"unknown event {kind!r}")
+
+
+def add_event(record: NoteRecord) -> dict:
+    """The ``add`` event that records ``record`` (its id is given when appended, if 0)."""
+    target = {"table": record.target_table, "ref": record.target_ref, "text": record.target_text}
+    if record.target_text is not None:
+        target["sha256"] = hashlib.sha256(record.target_text.encode("utf-8")).hexdigest()
+    event = {"event": "add", "id": record.id, "uid": record.uid, "at": record.created_at, "note": record.note,
+             "tags": record.tags, "author": record.author, "target": target}
+    return {k: v for k, v in event.items() if v not in (None, [])}
+
+
+def append_events(path: Path, events: list[dict]) -> list[dict]:
+    """Append events to the notes file under its lock; an ``add`` event with id 0 gets the next id.
+
+    Returns the events as written. One ``write`` of whole lines, flushed to disk: a reader
+    sees all of them or (after a crash) a cut last line, which :func:`read_notes` ignores
+    and the next append removes.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    created = not path.exists()
+    with open(path, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.seek(0)
+        raw = handle.read()
+        if raw and not raw.endswith(b"\n"):  # a cut last line: its writer was killed before it finished
+            handle.truncate(raw.rfind(b"\n") + 1)
+            raw = raw[: raw.rfind(b"\n") + 1]
+        _, used = _fold(path, raw)
+        next_id = max(used, default=0) + 1
+        written = []
+        for event in events:
+            if event["event"] == "add" and not event.get("id"):
+                event = {**event, "id": next_id}
+            if event["event"] == "add":
+                next_id = max(next_id, int(event["id"]) + 1)
+            written.append(event)
+        handle.write(b"".join(json.dumps(e, ensure_ascii=False).encode("utf-8") + b"\n" for e in written))
+        handle.flush()
+        os.fsync(handle.fileno())
+    if created:
+        fsync_dir(path.parent)
+    return written
+
+
+def adopt_database_notes(conn: Connection, path: Path) -> int:
+    """Export to the notes file every note of the database that the file has never held.
+
+    This is how a database written before the notes file existed hands its notes over on
+    first use; the ids stay the same. Returns how many were exported.
+    """
+    _, used = read_notes(path)
+    rows = conn.execute(text(
+        "SELECT id, target_table, target_ref, target_text, note, tags, author, created_at FROM annotations ORDER BY id"
+    )).all()
+    events = [
+        add_event(NoteRecord(row[0], uuid.uuid4().hex, row[1], row[2], row[3], row[4],
+                             [t for t in (row[5] or "").split(",") if t], row[6], row[7]))
+        for row in rows if row[0] not in used
+    ]
+    if events:
+        append_events(path, events)
+        log.info("%s: exported %d note(s) from the database", path, len(events))
+    return len(events)
+
+
+def publish_notes(conn: Connection, records: list[NoteRecord], *, refind_all: bool) -> tuple[int, int]:
+    """Make the ``annotations`` table hold exactly the file's notes, then re-find targets.
+
+    A note already in the table keeps the target it was last re-found at (its current
+    ref); a new one starts from the ref and text it was written on. ``refind_all`` re-finds
+    every note (a build: the texts may have changed); otherwise only the new ones.
+    Returns (attached, orphaned) among those re-found.
+    """
+    present = {row[0] for row in conn.execute(text("SELECT id FROM annotations"))}
+    wanted = {record.id for record in records}
+    for gone in present - wanted:
+        conn.execute(text("DELETE FROM annotations WHERE id = :id"), {"id": gone})
+    for record in records:
+        values = {"id": record.id, "table": record.target_table, "ref": record.target_ref, "text": record.target_text,
+                  "note": record.note, "tags": ",".join(record.tags) or None, "author": record.author, "created": record.created_at}
+        if record.id in present:
+            conn.execute(text(
+                "UPDATE annotations SET target_table = :table, target_text = :text, note = :note, tags = :tags,"
+                " author = :author, created_at = :created WHERE id = :id"
+            ), values)
+        else:
+            conn.execute(text(
+                "INSERT INTO annotations (id, target_table, target_id, target_ref, target_text, note, tags, author, created_at, orphaned)"
+                " VALUES (:id, :table, NULL, :ref, :text, :note, :tags, :author, :created, 0)"
+            ), values)
+    return reattach_notes(conn, ids=None if refind_all else wanted - present)
+
+
+def merge_notes(conn: Connection, path: Path) -> tuple[int, int]:
+    """The build's step: adopt the database's unknown notes, then publish the file's notes."""
+    adopt_database_notes(conn, path)
+    records, _ = read_notes(path)
+    return publish_notes(conn, records, refind_all=True)
+
+
+def note(db_path: Path, target: str, note_text: str, *, documents_dir: Path, tags: list[str] | None = None,
+         author: str | None = None) -> Note:
+    """Add a note to a paragraph, quotation, cross-reference or alignment.
+
+    The note goes to the notes file first (its durable home), then into the database, so
+    that it is shown at once; a build that runs meanwhile is waited for.
+    """
     if not note_text.strip():
         raise SynopsisError("the note is empty")
-    db_path = Path(db_path)
+    db_path, path = Path(db_path), notes_file(documents_dir)
     check_database(db_path)
-    with build_lock(db_path, wait_seconds=30):
+    with build_lock(db_path, wait_seconds=NOTE_LOCK_WAIT_SECONDS):
         engine = engine_for(db_path, in_place=True)
         try:
             with engine.begin() as conn:
+                adopt_database_notes(conn, path)
                 table, target_id, ref, target_text = resolve_target(conn, target)
-                created = now()
-                tag_text = ",".join(t.strip() for t in (tags or []) if t.strip()) or None
-                result = conn.execute(
-                    text(
-                        "INSERT INTO annotations (target_table, target_id, target_ref, target_text, note, tags, author, created_at, orphaned)"
-                        " VALUES (:table, :id, :ref, :text, :note, :tags, :author, :created, 0)"
-                    ),
-                    {"table": table, "id": target_id, "ref": ref, "text": target_text, "note": note_text, "tags": tag_text, "author": author, "created": created},
-                )
-                return Note(result.lastrowid, table, target_id, ref, note_text, tag_text, author, created, False)
+                record = NoteRecord(0, uuid.uuid4().hex, table, ref, target_text, note_text,
+                                    [t.strip() for t in (tags or []) if t.strip()], author, now())
+                (written,) = append_events(path, [add_event(record)])
+                publish_notes(conn, read_notes(path)[0], refind_all=False)
+                row = conn.execute(text("SELECT target_id, orphaned FROM annotations WHERE id = :id"), {"id": written["id"]}).one()
+                return Note(written["id"], table, row[0], ref, note_text, ",".join(record.tags) or None, author, record.created_at, bool(row[1]))
         finally:
             engine.dispose()
 
 
-def notes(db_path: Path, *, tag: str | None = None, orphaned: bool | None = None) -> list[Note]:
-    """Every note, oldest first; optionally only those with a tag, or only (non-)orphaned ones."""
+def notes(db_path: Path, *, documents_dir: Path | None = None, tag: str | None = None, orphaned: bool | None = None) -> list[Note]:
+    """Every note, oldest first; optionally only those with a tag, or only (non-)orphaned ones.
+
+    With ``documents_dir``, notes of the database the notes file lacks are exported to it first.
+    """
     db_path = Path(db_path)
     check_database(db_path)
     engine = engine_for(db_path)
     try:
         with engine.connect() as conn:
+            if documents_dir is not None:
+                adopt_database_notes(conn, notes_file(documents_dir))
             rows = conn.execute(text(
                 "SELECT id, target_table, target_id, target_ref, note, tags, author, created_at, orphaned FROM annotations ORDER BY id"
             )).all()
@@ -124,11 +329,55 @@ def notes(db_path: Path, *, tag: str | None = None, orphaned: bool | None = None
     return found
 
 
-def reattach_notes(conn: Connection) -> tuple[int, int]:
-    """Re-find every note's target after a rebuild; returns (attached, orphaned)."""
+def export_notes(documents_dir: Path, destination: Path, *, db_path: Path | None = None) -> int:
+    """Write the corpus's notes (edits applied) to ``destination`` as a notes file; returns how many.
+
+    With a database, notes it holds that the notes file lacks are exported to the notes file first.
+    """
+    path = notes_file(documents_dir)
+    if db_path is not None and Path(db_path).exists():
+        notes(db_path, documents_dir=documents_dir)  # adopts the database's notes
+    records, _ = read_notes(path)
+    write_atomic(Path(destination), "".join(json.dumps(add_event(r), ensure_ascii=False) + "\n" for r in records))
+    return len(records)
+
+
+def import_notes(documents_dir: Path, source: Path, *, db_path: Path | None = None) -> int:
+    """Add the notes of another notes file that this corpus lacks (by their uid); returns how many.
+
+    Imported notes get new ids here. With a database, they are published into it at once.
+    """
+    source, path = Path(source), notes_file(documents_dir)
+    if not source.is_file():
+        raise BadNotes(f"{source}: no such notes file")
+    theirs, _ = read_notes(source)
+    known = {r.uid for r in read_notes(path)[0]}
+    events = [{**add_event(r), "id": 0} for r in theirs if r.uid not in known]
+    if not events:
+        return 0
+    if db_path is not None and Path(db_path).exists():
+        check_database(Path(db_path))
+        with build_lock(Path(db_path), wait_seconds=NOTE_LOCK_WAIT_SECONDS):
+            engine = engine_for(Path(db_path), in_place=True)
+            try:
+                with engine.begin() as conn:
+                    adopt_database_notes(conn, path)
+                    append_events(path, events)
+                    publish_notes(conn, read_notes(path)[0], refind_all=False)
+            finally:
+                engine.dispose()
+    else:
+        append_events(path, events)
+    return len(events)
+
+
+def reattach_notes(conn: Connection, *, ids: set[int] | None = None) -> tuple[int, int]:
+    """Re-find the target of every note (or of the notes ``ids``); returns (attached, orphaned)."""
     annotations = conn.execute(text(
         "SELECT id, target_table, target_id, target_ref, target_text, orphaned FROM annotations"
     )).all()
+    if ids is not None:
+        annotations = [row for row in annotations if row[0] in ids]
     attached = orphaned = 0
     stamp = now()
     for note_id, table, _old_id, ref, old_text, was_orphaned in annotations:

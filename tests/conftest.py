@@ -193,6 +193,7 @@ class SiteServer:
         self.requests: list[tuple[str, float, str]] = []  # (path, time.monotonic(), User-Agent)
         self.pages: dict[str, tuple[int, bytes, str]] = {}  # path -> (status, body, content type)
         self.failures: dict[str, int] = {}  # path -> how many 503s to answer before serving it
+        self.retry_after: dict[str, str] = {}  # path -> the Retry-After header its 503s carry
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -238,7 +239,8 @@ def site_server():
             server.requests.append((path, time.monotonic(), self.headers.get("User-Agent", "")))
             if server.failures.get(path, 0) > 0:
                 server.failures[path] -= 1
-                return self.send(503, b"<html><body>busy</body></html>")
+                headers = {"Retry-After": server.retry_after[path]} if path in server.retry_after else None
+                return self.send(503, b"<html><body>busy</body></html>", headers=headers)
             if path in server.pages:
                 status, body, content_type = server.pages[path]
                 return self.send(status, body, content_type)
@@ -351,6 +353,34 @@ def hostile_site(hostile_db):
 
 
 @pytest.fixture(scope="session")
+def versions_db(tmp_path_factory) -> Path:
+    """Mark 1-4 in English (Twentieth Century) and French (Synodale), each with a paragraph rhythm of
+    its own, the French catalogued ``version_of`` the English, built with the real pipeline."""
+    from synopsis.build import build
+    from synopsis.testing import realtexts as rt
+
+    folder = tmp_path_factory.mktemp("versions")
+    for name, doc_id, seed, lo, hi, version_of in (("Twenty", "mark-en", 3, 1, 3, None),
+                                                    ("FreSynodale1921", "mark-fr", 8, 2, 6, "mark-en")):
+        language, title = rt.TEXTS[name]
+        verses = [v for v in rt.load_verses(name, books=["Mark"]) if int(v.id.split()[-1].split(":")[0]) <= 4]
+        made = rt.paragraphs(verses, seed=seed, min_verses=lo, max_verses=hi, language=language)
+        rt.write_document(folder / "documents" / doc_id, doc_id=doc_id, title=f"Mark, {title}", language=language,
+                          paragraphs=made, version_of=version_of)
+    db_path = folder / "versions.db"
+    build(documents_dir=folder / "documents", db_path=db_path)
+    return db_path
+
+
+@pytest.fixture(scope="session")
+def versions_site(versions_db):
+    """Two versions of Mark 1-4 (English, French) served in process."""
+    client = SiteClient(versions_db)
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
 def built_site(built_db):
     """The real corpus (the build's database) served in process."""
     client = SiteClient(built_db)
@@ -452,3 +482,33 @@ def two_texts_site(two_texts_db):
     client = SiteClient(two_texts_db)
     yield client
     client.close()
+
+
+# --- Variants: the resolution beside a revision of it ----------------------------------
+
+REVISED_ID = "cpsu-resolution-1956-revised"
+
+
+@pytest.fixture(scope="session")
+def revised_editions_db(tmp_path_factory) -> Path:
+    """The corpus plus a revision of the resolution (``synopsis.testing.revisions.RESOLUTION_EDITS``:
+    one substitution, insertion, deletion and transposition, two respellings), built."""
+    from synopsis.build import build
+    from synopsis.testing.revisions import revise_resolution
+
+    folder = tmp_path_factory.mktemp("revised")
+    documents = folder / "documents"
+    shutil.copytree(DOCUMENTS, documents)
+    source = (RESOLUTION_FOLDER / RESOLUTION_FILE).read_text(encoding="utf-8")
+    revised = documents / REVISED_ID
+    revised.mkdir()
+    (revised / "revised.md").write_text(revise_resolution(source), encoding="utf-8")
+    (revised / "metadata.toml").write_text(
+        f'id = "{REVISED_ID}"\ntitle = "On Overcoming the Cult of the Individual (revised for the tests)"\n'
+        'date = "1956-07-02"\nlanguage = "en-US"\ngenre = "resolution"\nversion_of = "cpsu-resolution-1956"\n'
+        'source_file = "revised.md"\n',
+        encoding="utf-8",
+    )
+    db_path = folder / "synopsis.db"
+    build(documents_dir=documents, db_path=db_path)
+    return db_path

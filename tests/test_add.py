@@ -114,7 +114,7 @@ def test_missing_file_is_refused(documents_copy, tmp_path):
 
 @pytest.mark.parametrize("kind, message", [
     ("png", "unknown format '.png' (expected one of .htm, .html, .markdown, .md, .text, .txt, .xhtml)"),
-    ("binary-txt", "binary file, not Markdown, plain text or HTML"),
+    ("binary-txt", "binary file, not text"),  # the build's own words: add decodes as the build does
 ])
 def test_binary_file_is_refused(documents_copy, owned_files, kind, message):
     before = snapshot(documents_copy)
@@ -132,3 +132,48 @@ def test_bad_id_and_date_are_refused_by_the_catalogue_rules(documents_copy, owne
     with pytest.raises(BadMetadata, match="needs a title"):
         add(owned_files["md"], id="lighthouse", documents_dir=documents_copy)
     assert not (documents_copy / "lighthouse").exists()
+
+
+ENCODED_TEXTS = {
+    # encoding: (text, what add must record)
+    "latin-1": ("Déjà vu au café: the keepers met at the Hôtel de la Marine, naïve as ever.\n\nÀ bientôt, said the señora.\n", "cp1252"),
+    "cp1252": ("The keeper said \u201cno oil\u201d \u2013 and asked \u20ac5 for the wicks \u2026 again.\n\nThe next year\u2019s order came late.\n", "cp1252"),
+    "utf-16": ("Żółw i czapla: the keepers of Gdańsk wrote to the harbour in 1956.\n\nNobody answered them.\n", "utf-16"),
+    # not Western: the preference for windows-1252 must never override these
+    "cp1251": ("Смотритель маяка написал письмо в порт.\n\nНикто не ответил ему.\n", "cp1251"),
+    "cp1250": ("Żółw i czapla: strażnicy z Gdańska pisali do portu w 1956 roku.\n\nNikt nie odpowiedział.\n", "cp1250"),
+}
+
+
+@pytest.mark.parametrize("encoding", list(ENCODED_TEXTS))
+def test_add_and_build_agree_on_a_text_that_is_not_utf8(documents_copy, tmp_path, encoding):
+    """add detects the encoding once and records it; build decodes with what was recorded."""
+    from synopsis.build import build
+
+    text, recorded = ENCODED_TEXTS[encoding]
+    source = tmp_path / f"notes-{encoding}.md"
+    source.write_bytes(text.encode(encoding))
+    with pytest.raises(UnicodeDecodeError):
+        source.read_bytes().decode("utf-8")
+
+    add(source, id=f"encoded-{encoding}", title="Encoded", documents_dir=documents_copy)
+    data = tomllib.loads((documents_copy / f"encoded-{encoding}" / "metadata.toml").read_text(encoding="utf-8"))
+    assert data["encoding"] == recorded
+
+    db = tmp_path / "synopsis.db"
+    build(documents_dir=documents_copy, db_path=db)
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        stored = [row[0] for row in conn.execute("SELECT text FROM paragraphs WHERE document_id = ? ORDER BY ordinal", (f"encoded-{encoding}",))]
+    assert stored == [p.strip() for p in text.split("\n\n")]
+
+
+def test_a_text_in_no_encoding_is_refused_by_add_in_one_line(documents_copy, tmp_path):
+    source = tmp_path / "noise.txt"
+    source.write_bytes(bytes(range(0x80, 0x100)) * 8)
+    before = snapshot(documents_copy)
+    result = CliRunner().invoke(cli, ["add", str(source), "--id", "noise", "--title", "Noise", "--documents", str(documents_copy)])
+    assert result.exit_code == 2
+    assert len(result.output.strip().splitlines()) == 1 and result.output.startswith(f"synopsis: error: {source}: ")
+    assert snapshot(documents_copy) == before

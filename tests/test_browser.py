@@ -60,14 +60,19 @@ def start_server(db_path: Path, port: int) -> subprocess.Popen:
     raise RuntimeError("synopsis serve did not answer within 30 s")
 
 
-@pytest.fixture(scope="module")
-def served_hostile(hostile_db):
+def _served(db_path: Path):
+    """``synopsis serve`` on a free port for the length of a module's tests: its base URL."""
     _require_chromium()
     port = free_port()
-    process = start_server(hostile_db, port)
+    process = start_server(db_path, port)
     yield f"http://127.0.0.1:{port}"
     process.terminate()
     process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def served_hostile(hostile_db):
+    yield from _served(hostile_db)
 
 
 @pytest.fixture(scope="module")
@@ -112,6 +117,36 @@ def test_compare_choose_documents_see_marks_and_follow_a_paragraph(page, served_
     assert "Cite as:" in page.locator(".syn-cite").inner_text()
 
 
+@pytest.fixture(scope="module")
+def served_versions(versions_db):
+    yield from _served(versions_db)
+
+
+def test_compare_versions_many_to_many_rows_open_to_their_sentences(page, served_versions):
+    """Two translations cut into paragraphs differently: rows of several paragraphs a side, sentences on demand."""
+    page.goto(served_versions + "/compare?a=mark-en&b=mark-fr")
+    rows = page.locator(".syn-row:not(.syn-row-head)")
+    sizes = [(row.locator(".syn-left .syn-para").count(), row.locator(".syn-right .syn-para").count())
+             for row in rows.all()]
+    k = next(i for i, (l, r) in enumerate(sizes) if l >= 2 and r >= 2)
+    row = rows.nth(k)
+    # the paragraphs of one row stand side by side, top-aligned
+    left, right = row.locator(".syn-left").bounding_box(), row.locator(".syn-right").bounding_box()
+    assert right["x"] > left["x"] + left["width"] - 1 and abs(right["y"] - left["y"]) < 5
+    details = row.locator("details.syn-sentences")
+    pairs = details.locator("tr.syn-sentence-pair")
+    assert not pairs.first.is_visible()  # closed until asked for
+    details.locator("summary").click()
+    assert pairs.first.is_visible() and pairs.count() >= 2
+    english = " ".join(row.locator(".syn-left .syn-para p").all_inner_texts())
+    french = " ".join(row.locator(".syn-right .syn-para p").all_inner_texts())
+    for pair in pairs.all():
+        for sentence in pair.locator(".syn-sentence-left .syn-sentence").all_inner_texts():
+            assert sentence in english
+        for sentence in pair.locator(".syn-sentence-right .syn-sentence").all_inner_texts():
+            assert sentence in french
+
+
 def test_compare_stacks_on_a_phone(browser, served_hostile):
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
@@ -146,12 +181,7 @@ def test_search_from_the_index(page, served_hostile):
 @pytest.fixture(scope="module")
 def served_real(built_db):
     """The real corpus: one text present, four catalogued without text."""
-    _require_chromium()
-    port = free_port()
-    process = start_server(built_db, port)
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=10)
+    yield from _served(built_db)
 
 
 def test_a_newcomer_is_led_from_the_index_to_adding_a_second_text(page, served_real):
@@ -175,3 +205,33 @@ def test_column_descriptions_open_on_request(page, served_real):
     assert not descriptions.is_visible()
     page.click("details.syn-columns summary")
     assert descriptions.is_visible() and "orphaned" in descriptions.inner_text()
+
+
+@pytest.fixture(scope="module")
+def served_revised(revised_editions_db):
+    yield from _served(revised_editions_db)
+
+
+def test_compare_editions_marks_what_changed_and_hides_trivial_variants(page, served_revised):
+    from .conftest import RESOLUTION_ID, REVISED_ID
+
+    page.goto(served_revised + f"/compare?a={RESOLUTION_ID}&b={REVISED_ID}")
+    deleted = page.locator(".syn-left del.syn-var").all_inner_texts()
+    inserted = page.locator(".syn-right ins.syn-var").all_inner_texts()
+    assert {"the individual", "international", "labour", "in the past attempted"} <= set(deleted)
+    assert {"personality", "clearly", "labor", "attempted in the past"} <= set(inserted)
+    substitution = page.locator("del.syn-var.syn-substitution", has_text="the individual")
+    assert "line-through" in substitution.evaluate("e => getComputedStyle(e).textDecorationLine")
+    # the row with "the individual" counts its one substantive variant
+    row = page.locator(".syn-row", has=substitution)
+    assert row.locator(".syn-variant-count").inner_text().startswith("1")
+    # trivial ones are quieter, and the switch takes their marks away
+    trivial = page.locator("del.syn-var.syn-trivial", has_text="labour")
+    background = trivial.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert background != substitution.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert "line-through" in trivial.evaluate("e => getComputedStyle(e).textDecorationLine")
+    page.check("#syn-hide-trivial")
+    assert trivial.evaluate("e => getComputedStyle(e).textDecorationLine") == "none"
+    assert "line-through" in substitution.evaluate("e => getComputedStyle(e).textDecorationLine")
+    # a mark's tooltip says what the other edition reads
+    assert substitution.get_attribute("title") == "substitution: “the individual” → “personality”"

@@ -193,3 +193,42 @@ def test_fts_follows_an_edited_document(tmp_path, documents_copy):
     assert rows(db, "SELECT count(*) FROM paragraphs_fts WHERE paragraphs_fts MATCH 'magnificent'") == [(0,)]
     with sqlite3.connect(db) as conn:
         conn.execute("INSERT INTO paragraphs_fts(paragraphs_fts) VALUES('integrity-check')")
+
+
+@pytest.fixture
+def many_documents(documents_copy) -> Path:
+    """The real documents plus ten written from the resolution's paragraphs: enough for ingest workers."""
+    from synopsis.testing.cases import resolution_paragraphs
+
+    paragraphs = resolution_paragraphs()
+    for n in range(10):
+        folder = documents_copy / f"excerpt-{n:02d}"
+        folder.mkdir()
+        (folder / "metadata.toml").write_text(f'id = "excerpt-{n:02d}"\ntitle = "Excerpt {n}"\nsource_file = "text.md"\n', encoding="utf-8")
+        (folder / "text.md").write_text("\n\n".join(paragraphs[n * 3 : n * 3 + 5]) + "\n", encoding="utf-8")
+    return documents_copy
+
+
+def test_ingest_workers_give_the_same_database_as_one_process(many_documents, tmp_path):
+    one, two = tmp_path / "one.db", tmp_path / "two.db"
+    build(documents_dir=many_documents, db_path=one, workers=1)
+    build(documents_dir=many_documents, db_path=two, workers=2)
+    assert content(one) == content(two)
+
+
+def test_a_bad_document_among_many_stops_the_workers_and_leaves_the_database(many_documents, tmp_path):
+    db = tmp_path / "synopsis.db"
+    build(documents_dir=many_documents, db_path=db, workers=2)
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    spoilt = many_documents / "excerpt-04" / "text.md"
+    spoilt.write_bytes(b"\x00\x01\x02 not text" * 100)
+    for n in range(10):  # every document changes, so all go to the workers
+        text = many_documents / f"excerpt-{n:02d}" / "text.md"
+        if text != spoilt:
+            text.write_text(text.read_text(encoding="utf-8") + "\nA closing line.\n", encoding="utf-8")
+    with pytest.raises(SynopsisError, match=rf"^{spoilt}: binary file, not text$"):
+        build(documents_dir=many_documents, db_path=db, workers=2)
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    import multiprocessing
+
+    assert [p for p in multiprocessing.active_children() if p.name == "synopsis-ingest"] == []

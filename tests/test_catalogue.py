@@ -4,6 +4,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import tomllib
+
 import pytest
 
 from synopsis.errors import BadMetadata, DuplicateDocument, UnknownDocument
@@ -130,3 +132,25 @@ def test_no_documents_folder(tmp_path):
 def test_copy_of_real_document_loads(tmp_path):
     shutil.copytree(REPO / "documents" / "cpsu-resolution-1956", tmp_path / "cpsu-resolution-1956")
     assert [m.id for m in load_catalogue(tmp_path)] == ["cpsu-resolution-1956"]
+
+
+AWKWARD_STRINGS = [
+    "carriage\rreturn", "a\r\nWindows line", "bell\x07 and escape\x1b and delete\x7f", "unit\x1fseparator",
+    'quotes " and \\ backslash', "tab\tand newline\nin a title", "\u2028line separator\u2029 and \u00a0nbsp",
+    "non-BMP \U0001f4dc scroll", "'''triple single''' and \"\"\"triple double\"\"\"",
+]
+
+
+@pytest.mark.parametrize("awkward", AWKWARD_STRINGS)
+def test_metadata_with_any_string_round_trips_through_toml(tmp_path, awkward):
+    """Whatever a field holds (control characters included), the file written is valid TOML that reads back the same."""
+    original = read_metadata(REPO / "documents/cpsu-resolution-1956/metadata.toml")
+    original.title = f"A {awkward} title"
+    original.description = f"({awkward})"
+    original.retrieval = {"url": f"https://example.org/{awkward}", "status": 503}
+    path = tmp_path / "d" / "metadata.toml"
+    path.parent.mkdir()
+    path.write_bytes(dump_metadata(original).encode("utf-8"))
+    tomllib.loads(path.read_text(encoding="utf-8"))  # valid TOML
+    again = read_metadata(path)
+    assert (again.title, again.description, again.retrieval) == (original.title, original.description, original.retrieval)

@@ -142,3 +142,27 @@ def test_usage_errors_are_one_line_too(args, message):
     result = run(*args)
     assert result.returncode == 2
     assert result.stderr.strip() == message
+
+
+def test_compare_shows_rows_of_several_paragraphs_and_their_sentences(versions_db):
+    import json
+
+    result = CliRunner().invoke(cli, ["compare", "mark-fr", "mark-en", "--db", str(versions_db), "--sentences"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("mark-fr  ⇄  mark-en   (edition)")
+    rows = [line for line in lines if line.startswith("[mark-fr:") or line.startswith("[—]")]
+    assert rows and any(" | [mark-en:" in line for line in rows)
+    import re
+
+    sentence_lines = [line for line in lines if re.match(r"^ +\d-\d +\d+\.\d  < ", line)]
+    assert len(sentence_lines) > 50  # sentence beads under the rows: shape, confidence, left sentence
+    data = json.loads(CliRunner().invoke(cli, ["compare", "mark-fr", "mark-en", "--db", str(versions_db),
+                                               "--format", "json"]).output)
+    shapes = {s["pattern"] for s in data["sentences"]}
+    assert "1-1" in shapes and shapes & {"2-1", "1-2", "2-2"}
+    assert all(r["left_ref"] is None or r["left_ref"].startswith("mark-fr:") for r in data["alignment"])
+    paragraph_beads = {}
+    for r in data["alignment"]:
+        paragraph_beads.setdefault(r["bead"], set()).add(r["left_ref"])
+    assert any(len(refs) >= 2 for refs in paragraph_beads.values())  # a bead of several paragraphs

@@ -47,7 +47,13 @@ def test_a_language_tag_finds_its_profile(tag, code):
     assert profile_for(tag).code == code
 
 
-@pytest.mark.parametrize("tag", [None, "", "eo", "sw", "und"])
+def test_a_language_without_a_profile_keeps_its_own_snowball_stemmer_on_neutral_rules():
+    spanish = profile_for("es-MX")
+    assert spanish.code == "es" and spanish.stemmer == "spanish"
+    assert not spanish.stop_words and not spanish.speech_verbs
+
+
+@pytest.mark.parametrize("tag", [None, "", "sw", "und", "xx"])
 def test_an_unknown_language_gets_neutral_rules_never_english(tag):
     neutral = profile_for(tag)
     assert neutral.neutral and neutral.stemmer is None and not neutral.stop_words and not neutral.speech_verbs

@@ -15,7 +15,7 @@ from synopsis.database import alembic_config, engine_for, head_revision, include
 
 EXPECTED_TABLES = {
     "documents", "sections", "paragraphs", "sentences", "quotations", "footnotes",
-    "runs", "alignments", "cross_references", "annotations",
+    "runs", "alignments", "sentence_alignments", "cross_references", "variants", "annotations",
 }
 
 
@@ -108,3 +108,30 @@ def test_fts_tables_are_invisible_to_autogenerate(empty_db):
 def _schema(path) -> list[tuple]:
     with sqlite3.connect(path) as conn:
         return sorted(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name != 'alembic_version'"))
+
+
+def test_the_orientation_views_are_the_same_from_migrations_and_models(empty_db, tmp_path):
+    """Tests make databases from the models, builds from the migrations: both get the same views."""
+    from sqlalchemy import create_engine
+    from sqlmodel import SQLModel
+
+    from synopsis.schema import VIEWS
+
+    engine = engine_for(empty_db)
+    with engine.begin() as conn:
+        migrate(conn)
+    engine.dispose()
+    modelled = tmp_path / "models.db"
+    engine = create_engine(f"sqlite:///{modelled}")
+    SQLModel.metadata.create_all(engine)
+    engine.dispose()
+    for path in (empty_db, modelled):
+        with sqlite3.connect(path) as conn:
+            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='view'")}
+            assert names == set(VIEWS)
+    for name in VIEWS:
+        columns = []
+        for path in (empty_db, modelled):
+            with sqlite3.connect(path) as conn:
+                columns.append([r[1] for r in conn.execute(f"PRAGMA table_info({name})")])
+        assert columns[0] == columns[1] and "a_document_id" in columns[0] and columns[0][-1] == "forward"

@@ -1,6 +1,10 @@
 """Readers' notes survive rebuilds and migrations; a note whose text is gone is kept, orphaned."""
 from __future__ import annotations
 
+import hashlib
+import json
+import multiprocessing
+import shutil
 import sqlite3
 
 import pytest
@@ -8,8 +12,8 @@ from alembic import command
 
 from synopsis.build import build
 from synopsis.database import alembic_config, head_revision
-from synopsis.errors import UnknownDocument, UnknownTarget
-from synopsis.notes import note, notes
+from synopsis.errors import BadDatabase, BadNotes, UnknownDocument, UnknownTarget
+from synopsis.notes import NoteRecord, add_event, append_events, export_notes, import_notes, note, notes, notes_file, read_notes
 
 from .conftest import RESOLUTION_ID
 
@@ -21,12 +25,12 @@ def noted_db(tmp_path, documents_copy):
     """A built copy of the corpus with notes on three paragraphs and a quotation."""
     db = tmp_path / "noted.db"
     build(documents_dir=documents_copy, db_path=db)
-    note(db, f"{RESOLUTION_ID}:1.1", "Opening: the congress welcomed.", tags=["opening"], author="A. Reader")
-    note(db, f"{RESOLUTION_ID}:2.1", "Why the cult could arise.", tags=["cause", "theory"])
-    note(db, f"{RESOLUTION_ID}:4.1", "Section four opens.")
+    note(db, f"{RESOLUTION_ID}:1.1", "Opening: the congress welcomed.", tags=["opening"], author="A. Reader", documents_dir=documents_copy)
+    note(db, f"{RESOLUTION_ID}:2.1", "Why the cult could arise.", tags=["cause", "theory"], documents_dir=documents_copy)
+    note(db, f"{RESOLUTION_ID}:4.1", "Section four opens.", documents_dir=documents_copy)
     with sqlite3.connect(db) as conn:
         quotation_ref = conn.execute("SELECT ref FROM quotations WHERE kind = 'quotation' ORDER BY id LIMIT 1").fetchone()[0]
-    note(db, quotation_ref, "A quotation worth checking.")
+    note(db, quotation_ref, "A quotation worth checking.", documents_dir=documents_copy)
     return db, documents_copy
 
 
@@ -46,13 +50,14 @@ def test_notes_are_listed_with_their_targets(noted_db):
 
 
 def test_an_unknown_target_is_refused(noted_db):
-    db, _ = noted_db
+    db, documents = noted_db
     with pytest.raises(UnknownTarget, match=r"^cpsu-resolution-1956:99\.9: names no paragraph or quotation"):
-        note(db, "cpsu-resolution-1956:99.9", "lost")
+        note(db, "cpsu-resolution-1956:99.9", "lost", documents_dir=documents)
     with pytest.raises(UnknownDocument, match=r"^nowhere: no such document \(closest: "):
-        note(db, "nowhere:9.9", "lost")
+        note(db, "nowhere:9.9", "lost", documents_dir=documents)
     with pytest.raises(UnknownTarget, match="no row 999999 in paragraphs"):
-        note(db, "paragraphs:999999", "lost")
+        note(db, "paragraphs:999999", "lost", documents_dir=documents)
+    assert len(read_notes(notes_file(documents))[0]) == 4
 
 
 def test_notes_survive_a_rebuild_of_unchanged_sources(noted_db):
@@ -127,3 +132,122 @@ def test_a_database_full_of_notes_upgraded_from_the_first_revision_loses_nothing
         attached = conn.execute("SELECT count(*) FROM annotations WHERE target_id IS NOT NULL AND orphaned = 0").fetchone()[0]
     assert after == before
     assert attached == 500  # each ref names a real paragraph of section 1
+    exported, _ = read_notes(notes_file(documents_copy))  # the first build handed them to the notes file
+    assert [(n.id, n.note, ",".join(n.tags), n.author, n.created_at) for n in exported] == [row[:5] for row in before]
+
+
+def test_deleting_or_corrupting_the_database_loses_no_note(noted_db):
+    db, documents = noted_db
+    before = [(n.id, n.note, n.target_table, n.target_ref, n.target_id is not None, n.orphaned) for n in notes(db)]
+    db.unlink()
+    build(documents_dir=documents, db_path=db)
+    after = notes(db)
+    assert [(n.id, n.note, n.target_table, n.target_ref, n.target_id is not None, n.orphaned) for n in after] == before
+    with sqlite3.connect(db) as conn:  # attached: each note's row holds the text it was written on
+        for n in after:
+            if n.target_table == "paragraphs":
+                assert conn.execute("SELECT ref FROM paragraphs WHERE id = ?", (n.target_id,)).fetchone()[0] == n.target_ref
+
+    db.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)  # a corrupted database is refused, never "repaired" away
+    with pytest.raises(BadDatabase):
+        build(documents_dir=documents, db_path=db)
+    db.unlink()
+    build(documents_dir=documents, db_path=db)
+    assert [n.note for n in notes(db)] == [b[1] for b in before]
+
+
+def test_the_notes_file_is_human_readable_json_lines_with_what_re_finds_the_target(noted_db):
+    db, documents = noted_db
+    lines = notes_file(documents).read_text(encoding="utf-8").splitlines()
+    first = json.loads(lines[0])
+    assert first["event"] == "add" and first["note"] == "Opening: the congress welcomed." and first["author"] == "A. Reader"
+    assert first["tags"] == ["opening"] and first["target"]["ref"] == f"{RESOLUTION_ID}:1.1"
+    assert first["target"]["text"] == paragraph_text(db, f"{RESOLUTION_ID}:1.1")
+    assert first["target"]["sha256"] == hashlib.sha256(first["target"]["text"].encode()).hexdigest()
+    assert notes_file(documents) == documents.parent / "notes.jsonl"
+
+
+def test_edits_and_deletions_are_appended_events_and_the_build_publishes_them(noted_db):
+    db, documents = noted_db
+    path = notes_file(documents)
+    records = {r.note: r for r in read_notes(path)[0]}
+    append_events(path, [
+        {"event": "edit", "uid": records["Section four opens."].uid, "at": "2026-02-01T00:00:00+00:00", "note": "Section four opens, and says why."},
+        {"event": "delete", "uid": records["A quotation worth checking."].uid, "at": "2026-02-01T00:00:00+00:00"},
+    ])
+    build(documents_dir=documents, db_path=db)
+    assert [n.note for n in notes(db)] == ["Opening: the congress welcomed.", "Why the cult could arise.", "Section four opens, and says why."]
+    note(db, f"{RESOLUTION_ID}:1.2", "After a deletion.", documents_dir=documents)
+    assert notes(db)[-1].id == 5  # a deleted note's id is never given again
+
+
+def test_export_and_import_carry_notes_to_another_corpus(noted_db, tmp_path):
+    db, documents = noted_db
+    exported = tmp_path / "exported.jsonl"
+    assert export_notes(documents, exported, db_path=db) == 4
+    other = tmp_path / "elsewhere" / "documents"
+    shutil.copytree(documents, other)
+    other_db = other.parent / "synopsis.db"
+    build(documents_dir=other, db_path=other_db)
+    assert notes(other_db) == []
+
+    assert import_notes(other, exported, db_path=other_db) == 4
+    assert import_notes(other, exported, db_path=other_db) == 0  # known by their uid: never twice
+    assert [(n.note, n.target_ref, n.orphaned) for n in notes(other_db)] == [(n.note, n.target_ref, n.orphaned) for n in notes(db)]
+    assert all(n.target_id is not None for n in notes(other_db))
+
+
+def _append_many(path, worker: int) -> None:
+    for n in range(25):
+        record = NoteRecord(0, f"uid-{worker}-{n}", "paragraphs", f"{RESOLUTION_ID}:1.1", "text", f"note {worker}.{n}", [], None, "2026-01-01T00:00:00+00:00")
+        append_events(path, [add_event(record)])
+
+
+def test_concurrent_writers_never_interleave_or_share_an_id(tmp_path):
+    path = tmp_path / "notes.jsonl"
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=_append_many, args=(path, w)) for w in range(4)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    records, used = read_notes(path)
+    assert len(records) == 100 and used == set(range(1, 101))
+    assert {r.note for r in records} == {f"note {w}.{n}" for w in range(4) for n in range(25)}
+
+
+def test_a_cut_last_line_is_ignored_and_removed_by_the_next_append(tmp_path):
+    path = tmp_path / "notes.jsonl"
+    _append_many(path, 0)
+    whole = path.read_bytes()
+    path.write_bytes(whole + b'{"event": "add", "id": 26, "uid": "cut')  # a writer killed mid-line
+    assert len(read_notes(path)[0]) == 25
+    _append_many(path, 1)
+    assert path.read_bytes().startswith(whole) and len(read_notes(path)[0]) == 50
+    path.write_bytes(whole + b"not json\n" + whole)
+    with pytest.raises(BadNotes, match=r"notes\.jsonl:26: not a note event"):
+        read_notes(path)
+
+
+def test_cli_note_then_delete_the_database_then_build_lists_the_note_attached(tmp_path, documents_copy):
+    from click.testing import CliRunner
+
+    from synopsis.cli import cli
+
+    db = tmp_path / "synopsis.db"
+    where = ["--db", str(db), "--documents", str(documents_copy)]
+    runner = CliRunner()
+    assert runner.invoke(cli, ["build", *where]).exit_code == 0
+    added = runner.invoke(cli, ["note", f"{RESOLUTION_ID}:2.1", "Kept outside the database.", "--tag", "kept", *where])
+    assert added.exit_code == 0, added.output
+    db.unlink()
+    assert runner.invoke(cli, ["build", *where]).exit_code == 0
+    listed = runner.invoke(cli, ["notes", *where])
+    assert listed.exit_code == 0 and listed.output.startswith(f"1\t{RESOLUTION_ID}:2.1\tKept outside the database. #kept\t")
+    assert "[orphaned]" not in listed.output
+    exported = tmp_path / "mine.jsonl"
+    result = runner.invoke(cli, ["notes", "--export", str(exported), *where])
+    assert result.output == f"{exported}: 1 note(s) exported\n"
+    assert json.loads(exported.read_text(encoding="utf-8"))["note"] == "Kept outside the database."
+    result = runner.invoke(cli, ["notes", "--import", str(exported), *where])
+    assert result.output == f"{exported}: 0 note(s) imported\n"

@@ -382,3 +382,51 @@ def test_table_pages_fold_the_column_descriptions(built_site):
     assert folded[1].lstrip().startswith('<dl class="column-descriptions">')
     assert html.index("syn-columns") < html.index("column-descriptions")
     assert html.count("Data license:") == 1
+
+
+# --- two versions aligned sentence by sentence -------------------------------------------
+
+
+def test_compare_versions_rows_hold_several_paragraphs_and_their_sentence_pairs(versions_site):
+    html = versions_site.get("/compare?a=mark-fr&b=mark-en").text
+    rows = html.split('<div class="syn-row')[2:]
+    assert len(rows) > 10
+    counts = [(row.split("syn-right")[0].count('class="syn-para"'), row.split("syn-right")[1].count('class="syn-para"'))
+              for row in rows]
+    assert any(l >= 2 and r >= 2 for l, r in counts)  # many to many
+    assert any(l == 1 and r >= 2 for l, r in counts) or any(l >= 2 and r == 1 for l, r in counts)  # one to many
+    assert all("<details class=\"syn-sentences\">" in row for row in rows if "syn-gap" not in row.split("<details")[0])
+    first = rows[1]
+    assert "mark-fr:" in first.split("syn-right")[0]  # a, the French, on the left
+    assert 'class="syn-sentence-pair"' in first
+
+
+def test_aligned_pairs_and_sentence_pairs_read_the_orientation_view(versions_site):
+    db = versions_site.db_name
+    forward = versions_site.get(f"/{db}/aligned_pairs.json?a=mark-en&b=mark-fr&_shape=array").json()
+    backward = versions_site.get(f"/{db}/aligned_pairs.json?a=mark-fr&b=mark-en&_shape=array").json()
+    assert len(forward) == len(backward) > 20  # paragraph pairs
+    flip = {"-".join(reversed(p["pattern"].split("-"))) for p in backward}
+    assert {p["pattern"] for p in forward} == flip
+    assert all(p["a_ref"] is None or p["a_ref"].startswith("mark-fr:") for p in backward)
+    pair = next(p for p in forward if p["a_ref"] and p["b_ref"] and p["pattern"] == "1-1")
+    ids = {}
+    for ref in (pair["a_ref"], pair["b_ref"]):
+        ids[ref] = versions_site.get(f"/{db}/paragraphs.json?ref={ref}&_shape=array").json()[0]["id"]
+    sentences = versions_site.get(f"/{db}/sentence_pairs.json?a_paragraph={ids[pair['a_ref']]}"
+                                  f"&b_paragraph={ids[pair['b_ref']]}&_shape=array").json()
+    assert sentences and all(s["a_sentence"] and s["b_sentence"] for s in sentences if s["pattern"] != "1-0")
+
+
+def test_tei_export_of_two_versions_carries_their_sentence_beads(versions_site):
+    response = versions_site.get("/compare.tei?a=mark-en&b=mark-fr")
+    assert response.status_code == 200
+    root = etree.fromstring(response.content)
+    ns = {"t": "http://www.tei-c.org/ns/1.0"}
+    rows = root.findall(".//t:div[@type='edition']//t:app", ns)
+    sentences = root.findall(".//t:div[@type='sentences']//t:app", ns)
+    assert rows and len(sentences) > len(rows)
+    assert {app.get("n") for app in sentences} <= {app.get("n") for app in rows}  # each bead inside a row
+    assert any(len(app.findall("t:rdg[1]/t:seg[@type='paragraph']", ns)) >= 2 for app in rows)  # many to many
+    shapes = {app.get("ana") for app in sentences}
+    assert "1-1" in shapes and shapes & {"2-1", "1-2", "2-2"}

@@ -99,13 +99,13 @@ def test_binary_file(tmp_path, content):
 def test_file_that_is_not_utf8(tmp_path):
     path = tmp_path / "latin1.md"
     path.write_bytes("Caf\u00e9 society.".encode("latin-1"))  # é is byte 0xe9 at offset 3
-    assert _read_error(path) == f"{path}: not UTF-8 text (invalid byte 0xe9 at offset 3)"
+    assert _read_error(path) == f"{path}: not UTF-8 text (invalid byte 0xe9 at offset 3); `synopsis add` it again to record its encoding"
 
 
 def test_invalid_byte_offset_counts_the_bom(tmp_path):
     path = tmp_path / "bom.md"
     path.write_bytes(b"\xef\xbb\xbfab\xffcd")
-    assert _read_error(path) == f"{path}: not UTF-8 text (invalid byte 0xff at offset 5)"
+    assert _read_error(path) == f"{path}: not UTF-8 text (invalid byte 0xff at offset 5); `synopsis add` it again to record its encoding"
 
 
 def test_the_message_is_one_line_naming_the_file_first(tmp_path):

@@ -6,7 +6,9 @@ paragraph page and a search with Debian's Chromium. While the resolution is the 
 whose source is present, a second witness is needed to show a comparison: the script adds
 one to its temporary copy of the corpus, titled as a demonstration so that nobody mistakes
 it for a real edition: the resolution with three paragraphs left out, one added and a few
-words changed.
+words changed (:data:`synopsis.testing.revisions.RESOLUTION_EDITS`: a substitution, an
+insertion, a deletion, a transposition and two respellings, plus "country" → "land").
+``variants.png`` shows those word variants on the compare page.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ sys.path.insert(0, str(REPO))
 from tests.test_browser import ARGS, CHROMIUM, free_port, start_server  # noqa: E402
 
 from synopsis.build import build  # noqa: E402
+from synopsis.testing.revisions import revise_resolution  # noqa: E402
 
 DEMO_ID = "cpsu-resolution-1956-demo"
 log = logging.getLogger("screenshots")
@@ -33,7 +36,8 @@ def demo_corpus(folder: Path) -> Path:
     """A copy of documents/ plus the demonstration witness."""
     documents = folder / "documents"
     shutil.copytree(REPO / "documents", documents)
-    source = (REPO / "documents/cpsu-resolution-1956/cpsu-cc-resolution-1956-06-30.md").read_text(encoding="utf-8")
+    source = revise_resolution(
+        (REPO / "documents/cpsu-resolution-1956/cpsu-cc-resolution-1956-06-30.md").read_text(encoding="utf-8"))
     blocks = source.split("\n\n")
     body = [i for i, block in enumerate(blocks) if len(block) > 400]
     for i in (body[4], body[11], body[19]):
@@ -80,6 +84,11 @@ def main() -> None:
                     laptop.goto(base + path)
                     laptop.screenshot(path=str(OUT / f"{name}.png"), full_page=full)
                     log.info("%s <- %s", OUT / f"{name}.png", path)
+                laptop.goto(base + f"/compare?a=cpsu-resolution-1956&b={DEMO_ID}")
+                row = laptop.locator(".syn-row", has=laptop.locator("del.syn-transposition"))
+                row.evaluate("e => window.scrollTo(0, e.getBoundingClientRect().top + window.scrollY - 90)")
+                laptop.screenshot(path=str(OUT / "variants.png"))
+                log.info("%s <- the compare page's word variants", OUT / "variants.png")
                 phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
                 phone.goto(base + f"/compare?a=cpsu-resolution-1956&b={DEMO_ID}")
                 phone.screenshot(path=str(OUT / "compare-phone.png"))

@@ -95,28 +95,39 @@ def search_command(query: str, db_path: Path, limit: int, document: str | None) 
 @click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
 @click.option("--author", default=None, help="Who writes the note.")
 @db_option
-def note_command(target: str, text: str, tags: tuple[str, ...], author: str | None, db_path: Path) -> None:
+@documents_option
+def note_command(target: str, text: str, tags: tuple[str, ...], author: str | None, db_path: Path, documents_dir: Path) -> None:
     """Add a reader's note to a paragraph, quotation, cross-reference or alignment.
 
     TARGET is a citation (cpsu-resolution-1956:2.14, cpsu-resolution-1956:2.14.q1) or
     TABLE:ID (paragraphs:12, quotations:3, cross_references:7, alignments:40).
-    Notes survive every rebuild and migration.
+    Notes are kept in notes.jsonl beside the documents folder and merged into the
+    database by every build: deleting or rebuilding the database loses none.
     """
     from synopsis.notes import note
 
-    added = note(db_path, target, text, tags=list(tags), author=author)
+    added = note(db_path, target, text, documents_dir=documents_dir, tags=list(tags), author=author)
     click.echo(f"note {added.id} on {added.target_table}:{added.target_id} ({added.target_ref})")
 
 
 @cli.command(name="notes")
 @db_option
+@documents_option
 @click.option("--tag", default=None, help="Only notes with this tag.")
 @click.option("--orphaned", is_flag=True, help="Only notes whose target is gone.")
-def notes_command(db_path: Path, tag: str | None, orphaned: bool) -> None:
-    """List readers' notes, oldest first."""
-    from synopsis.notes import notes
+@click.option("--export", "export_to", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write every note to FILE (JSON Lines) instead of listing them.")
+@click.option("--import", "import_from", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Add the notes of FILE (JSON Lines) that are not here yet.")
+def notes_command(db_path: Path, documents_dir: Path, tag: str | None, orphaned: bool, export_to: Path | None, import_from: Path | None) -> None:
+    """List readers' notes, oldest first; or export or import them."""
+    from synopsis.notes import export_notes, import_notes, notes
 
-    for n in notes(db_path, tag=tag, orphaned=True if orphaned else None):
+    if export_to or import_from:
+        if import_from:
+            click.echo(f"{import_from}: {import_notes(documents_dir, import_from, db_path=db_path)} note(s) imported")
+        if export_to:
+            click.echo(f"{export_to}: {export_notes(documents_dir, export_to, db_path=db_path)} note(s) exported")
+        return
+    for n in notes(db_path, documents_dir=documents_dir, tag=tag, orphaned=True if orphaned else None):
         state = " [orphaned]" if n.orphaned else ""
         tags = f" #{' #'.join(n.tags.split(','))}" if n.tags else ""
         by = f" — {n.author}" if n.author else ""

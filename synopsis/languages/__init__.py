@@ -32,19 +32,13 @@ import functools
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 
 __all__ = ["Profile", "profile_for", "known_languages", "NEUTRAL_CODE", "UPPER", "LOWER", "CJK"]
 
 NEUTRAL_CODE = "xx"
 """The language-neutral profile's code (spaCy's name for its multi-language class)."""
-
-# Ideographs and kana: scripts written without spaces between words, where each character
-# is a token. The ranges are the CJK Unified Ideographs with extensions A–F, compatibility
-# ideographs, and hiragana/katakana.
-CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef\U00030000-\U0003134f"
-
 
 def _char_class(chars: list[str]) -> str:
     """A regular-expression character class body of ``chars`` (sorted), as ranges
@@ -64,6 +58,14 @@ UPPER = _char_class([ch for ch in _BMP if ch.isupper() and unicodedata.category(
 """Character class body: the uppercase letters of every script (Latin, Greek, Cyrillic, ...)."""
 LOWER = _char_class([ch for ch in _BMP if ch.islower() and unicodedata.category(ch) == "Ll"])
 """Character class body: the lowercase letters of every script."""
+# Ideographs and kana: scripts written without spaces between words, where each character
+# is a token. The ranges are hiragana/katakana, the CJK Unified Ideographs with extensions,
+# and compatibility ideographs; only their letters (no unassigned code points, combining
+# marks or the katakana middle dot), so a token is always a letter.
+CJK = _char_class([ch for a, b in ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+                   for ch in map(chr, range(a, b + 1)) if ch.isalnum()]) + "\U00020000-\U0002ebef\U00030000-\U0003134f"
+"""Character class body: the characters of scripts written without spaces, each one a token.
+The one definition: sentence alignment, variants and tokenising all use it."""
 del _BMP
 
 
@@ -187,10 +189,32 @@ def _load(code: str) -> Profile:
     return _profile(json.loads(text))
 
 
+SNOWBALL = {
+    "ar": "arabic", "ca": "catalan", "cs": "czech", "da": "danish", "de": "german", "el": "greek",
+    "en": "english", "eo": "esperanto", "es": "spanish", "et": "estonian", "eu": "basque", "fa": "persian",
+    "fi": "finnish", "fr": "french", "ga": "irish", "hi": "hindi", "hu": "hungarian", "hy": "armenian",
+    "id": "indonesian", "it": "italian", "lt": "lithuanian", "nb": "norwegian", "ne": "nepali", "nl": "dutch",
+    "nn": "norwegian", "no": "norwegian", "pl": "polish", "pt": "portuguese", "ro": "romanian", "ru": "russian",
+    "sr": "serbian", "sv": "swedish", "ta": "tamil", "tr": "turkish", "yi": "yiddish",
+}
+"""ISO 639-1 code → PyStemmer's Snowball stemmer: a language without a profile of its own
+still gets its stemmer (on the neutral rules), so Spanish or Dutch text is stemmed as
+Spanish or Dutch, never as English."""
+
+
+@functools.cache
+def _stemmed_neutral(code: str) -> Profile:
+    return replace(_load(NEUTRAL_CODE), code=code, stemmer=SNOWBALL[code])
+
+
 def profile_for(language: str | None) -> Profile:
     """The profile of a BCP 47 / ISO 639 language tag (``it``, ``fr-CA``, ``zh-Hant``, ``lzh``).
 
     The primary subtag decides; a tag with no profile of its own gets the language-neutral
-    profile, never English's."""
+    profile (with the language's Snowball stemmer where PyStemmer has one), never English's."""
     code = (language or "").strip().replace("_", "-").split("-")[0].lower()
-    return _load(code if code in known_languages() else NEUTRAL_CODE)
+    if code in known_languages():
+        return _load(code)
+    if code in SNOWBALL:
+        return _stemmed_neutral(code)
+    return _load(NEUTRAL_CODE)

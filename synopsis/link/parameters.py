@@ -8,7 +8,7 @@ import numpy as np
 
 __all__ = ["LinkParameters", "LINK_VERSION", "library_versions", "SCORE_MEASURE", "SIMILARITY_MEASURE", "INFORMATION"]
 
-LINK_VERSION = "3"
+LINK_VERSION = "5"
 """Bumped whenever an algorithm changes its output, so every document is linked again."""
 
 SCORE_MEASURE = ("rapidfuzz.fuzz.ratio(normalized_text(source_text, source language), "
@@ -58,8 +58,11 @@ class LinkParameters:
     similarity_chance_quantile: float = 0.999  # similarity alignments: the floor is at least this quantile of chance pairs' scores
     similarity_chance_pairs: int = 20_000  # similarity alignments: chance pairs drawn to calibrate the floor
     similarity_limit: int = 3  # similarity alignments: paragraphs kept per paragraph
-    edition_baseline: float = 0.55  # editions: similarity of unrelated paragraphs (0-1)
-    edition_merge_penalty: float = 0.05  # editions: cost of a 2-1 or 1-2 bead
+    edition_band: int = 12  # editions: sentence aligner's first search band (synopsis.link.sentalign)
+    edition_fine_band: int = 6  # editions: sentence aligner's band around its first path
+    edition_prior_strength: float = 100.0  # editions: beads' worth of Gale-Church shape priors
+    edition_length_variance: float = 6.8  # editions: Gale-Church's s², before the pair's own is estimated
+    edition_rare_df: int = 2  # editions: most sentences per side of a token that makes an anchor
 
     def for_kind(self, kind: str, method: str) -> dict[str, Any]:
         """The parameters a run of ``kind``/``method`` depends on."""
@@ -71,13 +74,16 @@ class LinkParameters:
                     "pairs_per_paragraph")
             extra = {"score_measure": SCORE_MEASURE, "information": INFORMATION}
         elif method == "edition":
-            keys = ("edition_baseline", "edition_merge_penalty", "max_df", "max_postings", "pairs_per_paragraph")
+            keys = ("edition_band", "edition_fine_band", "edition_prior_strength", "edition_length_variance",
+                    "edition_rare_df")
             extra = {}
         elif method == "similarity":
             keys = ("similarity_cutoff", "similarity_chance_quantile", "similarity_chance_pairs", "similarity_limit", "similarity_min_shared",
                     "max_df", "max_postings",
                     "pairs_per_paragraph")
             extra = {"score_measure": SIMILARITY_MEASURE, "information": INFORMATION}
+        elif kind == "variant":
+            keys, extra = (), {}  # the collation step records its own parameters
         else:
             keys, extra = tuple(d), {}
         return {**{k: d[k] for k in keys}, **extra}

@@ -17,17 +17,22 @@ similarity
     paragraphs of the other document, above a floor calibrated on chance pairs.
 editions
     :func:`edition_alignments`: every pair of documents of one work with a stale side,
-    aligned whole (:func:`synopsis.link.align.align_editions`).
+    aligned sentence by sentence (:mod:`synopsis.link.sentalign`), paragraph beads derived.
+variants
+    :func:`variants`: the word variants inside each edition bead (:mod:`synopsis.link.variants`).
 """
 from __future__ import annotations
 
+import sqlite3
 import time
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from typing import Callable
 
 import numpy as np
 
-from synopsis.link.align import align_editions
+from synopsis.link.sentalign import METHOD as METHOD_SENTENCES, SentenceAlignParameters
+from synopsis.link.variants import METHOD as VARIANT_METHOD, variants_of_edition
+from synopsis.link.versions import align_stored_versions
 from synopsis.link.candidates import candidate_pairs, shingle_postings
 from synopsis.link.corpus import ParagraphCorpus
 from synopsis.link.crossref import METHOD_ALIGN
@@ -37,10 +42,12 @@ from synopsis.link.statistics import DocumentCounts, PairStatistics, corpus_coun
 from synopsis.link.token_cache import ContentKeys
 
 __all__ = ["LinkSet", "Candidates", "find_candidates", "cross_references", "similarity", "edition_alignments",
-           "CROSS_REFERENCES", "ALIGNMENTS"]
+           "variants", "CROSS_REFERENCES", "ALIGNMENTS", "SENTENCE_ALIGNMENTS", "VARIANTS"]
 
 CROSS_REFERENCES = "cross_references"
 ALIGNMENTS = "alignments"
+SENTENCE_ALIGNMENTS = "sentence_alignments"
+VARIANTS = "variants"
 
 _SURELY_SHARED = 5
 """Shared shingles from which a pair is tokenised without the cheaper test first (it would pass)."""
@@ -65,6 +72,7 @@ class LinkSet:
     rows: dict[DocPair, list[tuple]] = field(default_factory=dict)
     seconds: dict[DocPair, float] = field(default_factory=dict)  # time spent per pair (runs.seconds)
     parameters: dict[DocPair, dict] = field(default_factory=dict)  # what a pair's run measured (a calibrated floor)
+    extra: dict[str, dict[DocPair, list[tuple]]] = field(default_factory=dict)  # other tables' rows of the same runs
 
 
 @dataclass(frozen=True)
@@ -230,16 +238,14 @@ def similarity(
 
 
 def edition_alignments(
-    corpus: ParagraphCorpus, candidates: Candidates, focus: np.ndarray, tokens: ParagraphTokens, params: LinkParameters,
+    db: sqlite3.Connection, corpus: ParagraphCorpus, focus: np.ndarray, params: LinkParameters,
 ) -> LinkSet:
-    """Every pair of documents of one work with a stale side, aligned whole into beads."""
+    """Every pair of documents of one work with a stale side, aligned sentence by sentence
+    (:func:`synopsis.link.versions.align_stored_versions`): paragraph beads in ``alignments``,
+    and the sentence beads under the same run in ``sentence_alignments``."""
     out = LinkSet("alignment", "edition", ALIGNMENTS)
-    docs, pids, para_doc, doc_first = corpus.docs, corpus.pids, corpus.para_doc, corpus.doc_first
-    cells: dict[DocPair, list[tuple[int, int, float]]] = {}
-    for i, j in zip(candidates.edition_left.tolist(), candidates.edition_right.tolist()):
-        a, b = int(para_doc[i]), int(para_doc[j])
-        if corpus.root_of(a) == corpus.root_of(b):
-            cells.setdefault((a, b), []).append((i - int(doc_first[a]), j - int(doc_first[b]), 1.0))
+    sentences = out.extra.setdefault(SENTENCE_ALIGNMENTS, {})
+    docs = corpus.docs
     for members in _works(corpus).values():
         for x in range(len(members)):
             for y in range(x + 1, len(members)):
@@ -247,18 +253,32 @@ def edition_alignments(
                 if not (focus[a] or focus[b]):
                     continue
                 t_pair = time.perf_counter()
-                la, lb = corpus.paragraph_range(a), corpus.paragraph_range(b)
-                beads = align_editions(
-                    [tokens[i] for i in la], [tokens[j] for j in lb], candidates=cells.get((a, b), []),
-                    baseline=params.edition_baseline, merge_penalty=params.edition_merge_penalty,
-                )
-                rows = []
-                for n, bead in enumerate(beads, 1):
-                    lids = [pids[la.start + i] for i in bead.left] or [None]
-                    rids = [pids[lb.start + j] for j in bead.right] or [None]
-                    for lid in lids:
-                        for rid in rids:
-                            rows.append(("edition", docs[a], docs[b], lid, rid, n, bead.pattern, 1, bead.score))
-                out.rows[(a, b)] = rows
+                found = align_stored_versions(db, docs[a], docs[b], parameters=SentenceAlignParameters(
+                    band=params.edition_band, fine_band=params.edition_fine_band,
+                    prior_strength=params.edition_prior_strength, length_variance=params.edition_length_variance,
+                    rare_df=params.edition_rare_df))
+                out.rows[(a, b)] = [("edition", docs[a], docs[b], lp, rp, n, pattern, 1, score)
+                                    for n, pattern, lp, rp, score in found.paragraph_rows]
+                sentences[(a, b)] = [(METHOD_SENTENCES, docs[a], docs[b], ls, rs, lp, rp, n, pattern, score)
+                                     for n, pattern, ls, rs, lp, rp, score in found.sentence_rows]
                 out.seconds[(a, b)] = time.perf_counter() - t_pair
+    return out
+
+
+def variants(corpus: ParagraphCorpus, editions: LinkSet) -> LinkSet:
+    """Word variants inside each edition bead, for two editions in one language (:mod:`synopsis.link.variants`)."""
+    out = LinkSet("variant", VARIANT_METHOD, VARIANTS)
+    docs, pids, texts = corpus.docs, corpus.pids, corpus.texts
+    for (a, b), links in sorted(editions.rows.items()):
+        t_pair = time.perf_counter()
+        found = variants_of_edition(
+            links, [(pids[i], texts[i]) for i in corpus.paragraph_range(a)],
+            [(pids[j], texts[j]) for j in corpus.paragraph_range(b)],
+            left_language=corpus.languages.get(docs[a]), right_language=corpus.languages.get(docs[b]),
+        )
+        if found is not None:
+            parameters, rows = found
+            out.rows[(a, b)] = [(docs[a], docs[b], *astuple(r)) for r in rows]
+            out.parameters[(a, b)] = parameters
+            out.seconds[(a, b)] = time.perf_counter() - t_pair
     return out

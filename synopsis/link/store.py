@@ -10,7 +10,7 @@ inputs and one named output (a field of :class:`LinkRun`):
     tokens      → keys            :func:`synopsis.link.token_cache.content_keys`
     statistics  → counts          :func:`synopsis.link.statistics.document_counts`
     candidates  → candidates      :func:`synopsis.link.steps.find_candidates`
-    cross_references, similarity, editions → link_sets   (:mod:`synopsis.link.steps`)
+    cross_references, similarity, editions, variants → link_sets   (:mod:`synopsis.link.steps`)
     write       runs and rows of every link set
 
 Only the middle part (:data:`STEPS`) computes; read, staleness and write are the database
@@ -67,12 +67,15 @@ from synopsis.link.statistics import DocumentCounts, document_counts
 from synopsis.link.steps import (
     ALIGNMENTS,
     CROSS_REFERENCES,
+    SENTENCE_ALIGNMENTS,
+    VARIANTS,
     Candidates,
     LinkSet,
     cross_references,
     edition_alignments,
     find_candidates,
     similarity,
+    variants,
 )
 from synopsis.link.token_cache import ContentKeys, content_keys, default_cache_path
 from synopsis.timing import StepTimer
@@ -93,6 +96,7 @@ class LinkReport:
     runs_written: int = 0
     cross_references: int = 0  # rows written
     alignments: int = 0  # rows written
+    variants: int = 0  # rows written
     candidate_pairs: int = 0  # paragraph pairs the index put forward
     seconds: float = 0.0
     steps: dict[str, float] = field(default_factory=dict)  # wall seconds per step
@@ -105,7 +109,7 @@ class LinkReport:
         """The numbers the build reports."""
         return {
             "runs_kept": self.runs_kept, "runs_deleted": self.runs_deleted, "runs_written": self.runs_written,
-            "cross_references": self.cross_references, "alignments": self.alignments,
+            "cross_references": self.cross_references, "alignments": self.alignments, "variants": self.variants,
         }
 
 
@@ -118,6 +122,7 @@ class LinkRun:
     :class:`~synopsis.link.steps.LinkSet` to ``link_sets``, which the write step stores.
     """
 
+    db: sqlite3.Connection  # read only by steps that need stored rows beyond paragraphs (sentences)
     params: LinkParameters
     corpus: ParagraphCorpus
     digests: DocumentDigests
@@ -128,6 +133,7 @@ class LinkRun:
     keys: ContentKeys | None = None
     counts: list[DocumentCounts] = field(default_factory=list)  # per document index: its token counts
     candidates: Candidates | None = None
+    editions: LinkSet | None = None  # the editions step's output (the variants step reads its beads)
     link_sets: list[LinkSet] = field(default_factory=list)
 
 
@@ -156,8 +162,13 @@ def _similarity(run: LinkRun) -> None:
 
 
 def _editions(run: LinkRun) -> None:
-    assert run.candidates is not None
-    run.link_sets.append(edition_alignments(run.corpus, run.candidates, run.focus, run.tokens, run.params))
+    run.editions = edition_alignments(run.db, run.corpus, run.focus, run.params)
+    run.link_sets.append(run.editions)
+
+
+def _variants(run: LinkRun) -> None:
+    assert run.editions is not None
+    run.link_sets.append(variants(run.corpus, run.editions))
 
 
 STEPS: list[tuple[str, Callable[[LinkRun], None]]] = [
@@ -167,6 +178,7 @@ STEPS: list[tuple[str, Callable[[LinkRun], None]]] = [
     ("cross_references", _cross_references),
     ("similarity", _similarity),
     ("editions", _editions),
+    ("variants", _variants),
 ]
 """The computing steps, in order: (name in the report's timings, step). Add a step here."""
 
@@ -193,6 +205,8 @@ def _delete_runs(db: sqlite3.Connection, run_ids: list[int]) -> None:
     db.executemany("INSERT OR IGNORE INTO _doomed_runs (id) VALUES (?)", ((r,) for r in run_ids))
     db.execute("DELETE FROM cross_references WHERE run_id IN (SELECT id FROM _doomed_runs)")
     db.execute("DELETE FROM alignments WHERE run_id IN (SELECT id FROM _doomed_runs)")
+    db.execute("DELETE FROM sentence_alignments WHERE run_id IN (SELECT id FROM _doomed_runs)")
+    db.execute("DELETE FROM variants WHERE run_id IN (SELECT id FROM _doomed_runs)")
     db.execute("DELETE FROM runs WHERE id IN (SELECT id FROM _doomed_runs)")
     db.execute("DELETE FROM _doomed_runs")
 
@@ -206,6 +220,16 @@ _INSERT = {
     ALIGNMENTS: (
         "INSERT INTO alignments (run_id, method, left_document_id, right_document_id, left_paragraph_id, "
         "right_paragraph_id, bead, pattern, rank, score) VALUES (?,?,?,?,?,?,?,?,?,?)"
+    ),
+    SENTENCE_ALIGNMENTS: (
+        "INSERT INTO sentence_alignments (run_id, method, left_document_id, right_document_id, left_sentence_id, "
+        "right_sentence_id, left_paragraph_id, right_paragraph_id, bead, pattern, score) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+    ),
+    VARIANTS: (
+        "INSERT INTO variants (run_id, left_document_id, right_document_id, left_paragraph_id, right_paragraph_id, "
+        "kind, left_start, left_end, right_start, right_end, left_text, right_text, trivial) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
     ),
 }
 
@@ -226,6 +250,8 @@ def write_links(db: sqlite3.Connection, run: LinkRun, report: LinkReport) -> Non
             run_rows.append((next_id, link_set.kind, link_set.method, docs[a], docs[b], p, versions_json, sha, now,
                              round(link_set.seconds.get((a, b), 0.0), 4), len(links)))
             rows[link_set.table].extend((next_id, *r) for r in links)
+            for table, extra in link_set.extra.items():
+                rows[table].extend((next_id, *r) for r in extra.get((a, b), ()))
             report.relinked.append((docs[a], docs[b]))
             next_id += 1
     all_params = json.dumps(asdict(run.params), sort_keys=True)
@@ -242,6 +268,7 @@ def write_links(db: sqlite3.Connection, run: LinkRun, report: LinkReport) -> Non
     report.runs_written = len(run_rows)
     report.cross_references = len(rows[CROSS_REFERENCES])
     report.alignments = len(rows[ALIGNMENTS])
+    report.variants = len(rows[VARIANTS])
     report.relinked = sorted(set(report.relinked))
 
 
@@ -288,7 +315,7 @@ def link_corpus(
 
     stale = set(staleness.stale)
     run = LinkRun(
-        params=params, corpus=corpus, digests=digests, stale=staleness.stale,
+        db=db, params=params, corpus=corpus, digests=digests, stale=staleness.stale,
         focus=np.fromiter((d in stale for d in corpus.docs), dtype=bool, count=len(corpus.docs)),
         tokens=ParagraphTokens(corpus),
         cache_path=None if cache is False else (Path(cache) if cache not in (None, True) else default_cache_path(db)),

@@ -99,3 +99,31 @@ def has_sentinels(value: object) -> bool:
 
 def _strip_sentinels(text: str) -> str:
     return text.replace(MARK_START, "").replace(MARK_END, "")
+
+
+def mark_readings(text: str | None, readings: Iterable[Sequence]) -> Markup:
+    """HTML for ``text`` with variant readings wrapped, all text escaped.
+
+    ``readings`` are ``(start, end, tag, classes, title)``: ``tag`` is ``del`` (a reading
+    the other edition replaced or dropped) or ``ins`` (one it has instead or added). An
+    empty span is the place where the other edition has words this one lacks: it becomes
+    a small caret (``‸``, a ``<span>``) carrying ``title``, so nothing of the text changes.
+    Readings that overlap one already placed are skipped.
+    """
+    if not text:
+        return Markup("")
+    out = []
+    position = 0
+    for start, end, tag, classes, title in sorted(readings, key=lambda r: (int(r[0]), int(r[1]))):
+        start, end = max(0, int(start)), min(len(text), int(end))
+        if start < position or end < start or tag not in ("del", "ins"):
+            continue
+        out.append(escape(text[position:start]))
+        if end == start:
+            out.append(Markup('<span class="syn-point {}" title="{}">‸</span>').format(classes, title))
+        else:
+            out.append(Markup('<{} class="{}" title="{}">{}</{}>').format(
+                Markup(tag), classes, title, text[start:end], Markup(tag)))
+        position = end
+    out.append(escape(text[position:]))
+    return Markup("").join(out)

@@ -28,7 +28,7 @@ from synopsis.search import CANNED_LIMIT, paragraph_search_sql
 log = logging.getLogger(__name__)
 
 TEMPLATES = str(resources.files("synopsis.publish") / "templates")
-_ROW_PAGES = {"paragraphs", "quotations", "documents"}
+_ROW_PAGES = {"paragraphs", "quotations", "documents", "cross_references", "alignments"}
 _corpus_files: dict[tuple[str, float], bool] = {}
 
 
@@ -225,9 +225,12 @@ def _row_vars(datasette, database, table, request):
             row_id = int(pks[0])
         except ValueError:
             return {}
+        found = {"synopsis_notes": await queries.notes_on(db, table, row_id)}
         if table == "paragraphs":
-            return {"synopsis_paragraph": await _paragraph_page(db, row_id)}
-        return {"synopsis_quotation": await _quotation_page(db, row_id)}
+            found["synopsis_paragraph"] = await _paragraph_page(db, row_id)
+        elif table == "quotations":
+            found["synopsis_quotation"] = await _quotation_page(db, row_id)
+        return found
     return inner
 
 
@@ -240,7 +243,9 @@ async def _paragraph_page(db, paragraph_id: int):
         row["here_html"] = highlight(para["text"], [(row["here_start"], row["here_end"])])
         row["there_html"] = highlight(row["other_text"], [(row["there_start"], row["there_end"])])
     own = [(r["here_start"], r["here_end"]) for r in found["cross_references"]]
-    return {**para, **found, "html": highlight(para["text"], own), **await queries.neighbours(db, para)}
+    variants = await queries.paragraph_variants(db, paragraph_id)
+    return {**para, **found, "html": highlight(para["text"], own), "variants": variants,
+            **await queries.neighbours(db, para)}
 
 
 async def _quotation_page(db, quotation_id: int):

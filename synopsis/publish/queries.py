@@ -228,37 +228,38 @@ async def comparison(db, a: str, b: str) -> dict[str, Any]:
     """The rows of the compare page for documents ``a`` (left) and ``b`` (right).
 
     Returns ``{"mode": ..., "rows": [...]}``, each row ``{"left": [paragraphs],
-    "right": [paragraphs], "score": float|None, "pattern": str|None, "rank": int|None}``:
+    "right": [paragraphs], "score": float|None, "pattern": str|None, "rank": int|None,
+    "sentences": [sentence beads]}``:
 
-    * ``edition``: the stored monotone alignment, one row per bead; a paragraph dropped or
-      added leaves the other side empty (a visible gap).
+    * ``edition``: the stored alignment of two versions, one row per bead: the paragraphs
+      joined by aligned sentences, several on each side where the versions cut them
+      differently; a paragraph dropped or added leaves the other side empty (a visible
+      gap). ``sentences`` holds the row's sentence beads (``pattern``, ``score``, ``left``
+      and ``right`` sentence texts), shown on demand.
     * ``similarity``: each paragraph of ``a`` in reading order beside its best matches in
       ``b`` (one row per paragraph of ``a``, matches best first).
     * ``passages``: no alignment was computed, but cross-references were: each paragraph of
       ``a`` that shares a passage with ``b``, beside the paragraphs it shares it with.
     * ``none``: nothing links the two documents.
+
+    Rows come from the ``oriented_alignments`` view, so ``a`` is on the left whichever
+    way the pair was stored.
     """
     pars = {row["id"]: row for row in await paragraphs_of(db, a)}
     pars.update({row["id"]: row for row in await paragraphs_of(db, b)})
     results = await db.execute(
-        """select method, left_document_id, left_paragraph_id, right_paragraph_id,
-                  bead, pattern, rank, score, id
-           from alignments
-           where (left_document_id = :a and right_document_id = :b)
-              or (left_document_id = :b and right_document_id = :a)
+        """select method, a_paragraph_id as a_id, b_paragraph_id as b_id, bead, pattern, rank, score, id, forward
+           from oriented_alignments
+           where a_document_id = :a and b_document_id = :b
            order by bead, rank, id""",
         {"a": a, "b": b},
     )
-    links = []
-    for row in results.rows:
-        left, right = row["left_paragraph_id"], row["right_paragraph_id"]
-        if row["left_document_id"] != a:  # stored b -> a: turn round
-            left, right = right, left
-        links.append({**dict(row), "a_id": left, "b_id": right,
-                      "forward": row["left_document_id"] == a})
+    links = [dict(row) for row in results.rows]
     editions = [link for link in links if link["method"] == "edition"]
     if editions:
-        return {"mode": "edition", "rows": _edition_rows(editions, pars)}
+        rows = _edition_rows(editions, pars)
+        await _attach_sentences(db, a, b, rows)
+        return {"mode": "edition", "rows": rows}
     similar = [link for link in links if link["method"] != "edition"]
     if similar:
         return {"mode": "similarity", "rows": _similarity_rows(similar, pars, a)}
@@ -270,22 +271,56 @@ def _edition_rows(links: list[Row], pars: dict[int, Row]) -> list[Row]:
     beads: dict[Any, Row] = {}
     for link in links:
         key = link["bead"] if link["bead"] is not None else f"id{link['id']}"
-        row = beads.setdefault(key, {"left": [], "right": [], "score": link["score"],
-                                     "pattern": link["pattern"], "rank": None, "bead": link["bead"]})
+        row = beads.setdefault(key, {"left": [], "right": [], "score": link["score"], "pattern": link["pattern"],
+                                     "rank": None, "bead": link["bead"], "sentences": [], "scores": []})
+        if link["a_id"] is not None and link["b_id"] is not None:
+            row["scores"].append(link["score"])
         for side, pid in (("left", link["a_id"]), ("right", link["b_id"])):
             if pid is not None and pid in pars and all(p["id"] != pid for p in row[side]):
                 row[side].append(pars[pid])
     rows = list(beads.values())
     for row in rows:
-        if row["pattern"] and not _pattern_matches(row):
-            row["pattern"] = "-".join(reversed(row["pattern"].split("-")))
+        for side in ("left", "right"):
+            row[side].sort(key=lambda p: p["ordinal"])
+        scores = row.pop("scores")
+        if scores:  # a bead of several paragraph pairs: the mean of their scores
+            row["score"] = round(sum(scores) / len(scores), 2)
     return rows
 
 
-def _pattern_matches(row: Row) -> bool:
-    """Whether a bead's stored pattern (left-right) reads the same way as our a-b columns."""
-    parts = row["pattern"].split("-")
-    return len(parts) != 2 or parts == [str(len(row["left"])), str(len(row["right"]))]
+async def _attach_sentences(db, a: str, b: str, rows: list[Row]) -> None:
+    """Each edition row's sentence beads, from ``oriented_sentence_alignments`` (empty before sentences were aligned)."""
+    row_of: dict[tuple[str, int], Row] = {}
+    for row in rows:
+        for side in ("left", "right"):
+            for para in row[side]:
+                row_of[(side, para["id"])] = row
+    results = await db.execute(
+        """select o.bead, o.pattern, o.score, o.a_paragraph_id, o.b_paragraph_id,
+                  o.a_sentence_id, sa.text as a_text, o.b_sentence_id, sb.text as b_text
+           from oriented_sentence_alignments o
+           left join sentences sa on sa.id = o.a_sentence_id
+           left join sentences sb on sb.id = o.b_sentence_id
+           where o.a_document_id = :a and o.b_document_id = :b
+           order by o.bead, sa.ordinal, sb.ordinal, o.id""",
+        {"a": a, "b": b},
+    )
+    beads: dict[int, Row] = {}
+    for s in results.rows:
+        row = row_of.get(("left", s["a_paragraph_id"])) or row_of.get(("right", s["b_paragraph_id"]))
+        if row is None:
+            continue
+        bead = beads.get(s["bead"])
+        if bead is None:
+            bead = beads[s["bead"]] = {"pattern": s["pattern"], "score": s["score"], "left": [], "right": [],
+                                       "_seen": set()}
+            row["sentences"].append(bead)
+        for side, sid, text in (("left", s["a_sentence_id"], s["a_text"]), ("right", s["b_sentence_id"], s["b_text"])):
+            if sid is not None and (side, sid) not in bead["_seen"]:
+                bead["_seen"].add((side, sid))
+                bead[side].append(text)
+    for bead in beads.values():
+        del bead["_seen"]
 
 
 def _similarity_rows(links: list[Row], pars: dict[int, Row], a: str) -> list[Row]:
@@ -405,6 +440,18 @@ async def quotation_elsewhere(db, quote: Row) -> list[Row]:
     ]
 
 
+async def notes_on(db, table: str, row_id: int) -> list[Row]:
+    """Readers' notes attached to one row (a paragraph, quotation or link), oldest first."""
+    if "annotations" not in set(await db.table_names()):
+        return []
+    results = await db.execute(
+        """select id, note, tags, author, created_at from annotations
+           where target_table = ? and target_id = ? and not orphaned order by id""",
+        [table, row_id],
+    )
+    return [{**row, "tags": [t for t in (row["tags"] or "").split(",") if t]} for row in _rows(results)]
+
+
 async def search(db, q: str, *, limit: int = 25, document_id: str | None = None) -> dict[str, Any]:
     """Ranked full-text search over paragraphs and quotations, with snippets.
 
@@ -467,3 +514,63 @@ async def find_ref(db, ref: str) -> tuple[str, int] | None:
         if row:
             return table, row[0]
     return None
+
+
+_TURNED_KIND = {"insertion": "deletion", "deletion": "insertion"}
+
+
+async def variants_of_pair(db, a: str, b: str) -> list[Row]:
+    """The word variants between editions ``a`` and ``b``, turned so that ``a_*`` is ``a``'s side.
+
+    Empty when the pair was not collated (different languages, not editions of one work).
+    An insertion is always words that ``b`` has and ``a`` lacks.
+    """
+    results = await db.execute(
+        """select id, kind, trivial, left_document_id, left_paragraph_id, right_paragraph_id,
+                  left_start, left_end, right_start, right_end, left_text, right_text
+           from variants
+           where (left_document_id = :a and right_document_id = :b)
+              or (left_document_id = :b and right_document_id = :a)
+           order by id""",
+        {"a": a, "b": b},
+    )
+    out = []
+    for row in results.rows:
+        forward = row["left_document_id"] == a
+        l, r = ("left", "right") if forward else ("right", "left")
+        out.append({
+            "id": row["id"], "trivial": row["trivial"],
+            "kind": row["kind"] if forward else _TURNED_KIND.get(row["kind"], row["kind"]),
+            "a_paragraph_id": row[f"{l}_paragraph_id"], "b_paragraph_id": row[f"{r}_paragraph_id"],
+            "a_start": row[f"{l}_start"], "a_end": row[f"{l}_end"], "a_text": row[f"{l}_text"],
+            "b_start": row[f"{r}_start"], "b_end": row[f"{r}_end"], "b_text": row[f"{r}_text"],
+        })
+    return out
+
+
+async def paragraph_variants(db, paragraph_id: int) -> list[Row]:
+    """The word variants of one paragraph against the other editions, with the other paragraph.
+
+    Turned so that ``here_*`` is this paragraph's reading and ``there_*`` the other's.
+    """
+    results = await db.execute(
+        """select v.id, v.kind, v.trivial, v.left_paragraph_id = :p as is_left,
+                  case when v.left_paragraph_id = :p then v.left_start else v.right_start end as here_start,
+                  case when v.left_paragraph_id = :p then v.left_end else v.right_end end as here_end,
+                  case when v.left_paragraph_id = :p then v.left_text else v.right_text end as here_text,
+                  case when v.left_paragraph_id = :p then v.right_text else v.left_text end as there_text,
+                  o.id as other_id, o.ref as other_ref, d.id as other_document_id, d.title as other_document_title
+           from variants v
+           join paragraphs o on o.id = case when v.left_paragraph_id = :p
+                                            then v.right_paragraph_id else v.left_paragraph_id end
+           join documents d on d.id = o.document_id
+           where v.left_paragraph_id = :p or v.right_paragraph_id = :p
+           order by d.id, here_start, v.id""",
+        {"p": paragraph_id},
+    )
+    out = []
+    for row in _rows(results):
+        if not row.pop("is_left"):
+            row["kind"] = _TURNED_KIND.get(row["kind"], row["kind"])
+        out.append(row)
+    return out

@@ -3,7 +3,12 @@
 A scholar's collation tools read TEI: each aligned row of the compare page becomes one
 ``<app>`` with a ``<rdg>`` per witness; a paragraph dropped or added leaves that witness's
 ``<rdg>`` empty; passages the two texts share are ``<seg type="shared">`` inside the
-readings. The XML is built with lxml, never by pasting strings, so document text (which may
+readings. Where the alignment of two versions was made sentence by sentence, a second
+``<div type="sentences">`` holds one ``<app>`` per sentence bead (``@n`` names the
+paragraph row it lies in, ``@ana`` its shape). Two editions in one language, whose word
+variants are stored, are exported as a critical apparatus instead
+(:func:`critical_apparatus`): the running text with an ``<app>`` at every variant. The XML
+is built with lxml, never by pasting strings, so document text (which may
 hold ``<``, ``&`` or a whole ``<script>``) always comes out as escaped character data, and
 characters XML 1.0 forbids are dropped.
 """
@@ -38,22 +43,7 @@ def parallel_segmentation(
     paragraph id to the character spans it shares with the other document; ``url_for``
     turns a paragraph id into the address of its page, written as ``@corresp``.
     """
-    wit = {a["id"]: f"w-{a['id']}", b["id"]: f"w-{b['id']}"}
-    tei = etree.Element(_T + "TEI", nsmap={None: TEI_NS})
-    header = _sub(tei, "teiHeader")
-    file_desc = _sub(header, "fileDesc")
-    _sub(_sub(file_desc, "titleStmt"), "title", f"{a['title']} / {b['title']}: aligned paragraphs")
-    _sub(_sub(file_desc, "publicationStmt"), "p", "Exported by Synopsis from its database.")
-    list_wit = _sub(_sub(file_desc, "sourceDesc"), "listWit")
-    for doc in (a, b):
-        witness = _sub(list_wit, "witness", doc["title"] + (f" ({doc['date']})" if doc.get("date") else ""))
-        witness.set(_XML_ID, _clean(wit[doc["id"]]))
-        witness.set("n", _clean(doc["id"]))
-    encoding = _sub(header, "encodingDesc")
-    variant = _sub(encoding, "variantEncoding")
-    variant.set("method", "parallel-segmentation")
-    variant.set("location", "internal")
-
+    tei, wit = _document(a, b, "aligned paragraphs")
     body = _sub(_sub(tei, "text"), "body")
     div = _sub(body, "div")
     div.set("type", comparison["mode"])
@@ -78,7 +68,103 @@ def parallel_segmentation(
                 if side == "right" and para.get("score") is not None and comparison["mode"] != "edition":
                     seg.set("cert", _cert(para["score"]))
                 _fill(seg, para["text"], spans.get(para["id"], ()))
+    sentence_rows = [row for row in comparison["rows"] if row.get("sentences")]
+    if sentence_rows:  # the sentence alignment under the paragraph rows, in the same form
+        div = _sub(body, "div")
+        div.set("type", "sentences")
+        ab = _sub(div, "ab")
+        for number, row in enumerate(comparison["rows"], start=1):
+            for bead in row.get("sentences") or ():
+                app = _sub(ab, "app")
+                app.set("type", "sentence")
+                app.set("n", str(row["bead"] if row.get("bead") is not None else number))
+                app.set("ana", _clean(bead["pattern"]))
+                if bead["left"] and bead["right"]:
+                    app.set("cert", _cert(bead["score"]))
+                for side, doc in (("left", a), ("right", b)):
+                    rdg = _sub(app, "rdg")
+                    rdg.set("wit", "#" + _clean(wit[doc["id"]]))
+                    for text in bead[side]:
+                        _sub(rdg, "seg", text).set("type", "sentence")
     return etree.tostring(tei, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def critical_apparatus(
+    a: dict[str, Any],
+    b: dict[str, Any],
+    comparison: dict[str, Any],
+    variants: Sequence[dict[str, Any]],
+    *,
+    url_for: Callable[[int], str] | None = None,
+) -> bytes:
+    """Two editions as a TEI critical apparatus in parallel segmentation.
+
+    ``a``'s text is the running text, one ``<p>`` per paragraph in the order of the
+    comparison's rows (:func:`synopsis.publish.queries.comparison`); at every word variant
+    (:func:`synopsis.publish.queries.variants_of_pair`, turned to ``a``) an ``<app>``
+    holds both readings, ``<rdg wit="#A">`` and ``<rdg wit="#B">``, an empty ``<rdg>``
+    where one edition has no words. ``@type`` is the variant's kind; ``@subtype`` is
+    ``orthographic`` for a trivial variant (spelling, case, punctuation) and
+    ``substantive`` otherwise. Paragraphs only ``b`` has come as insertions at the place
+    the collation put them.
+    """
+    tei, wit = _document(a, b, "critical apparatus")
+    by_paragraph: dict[int, list[dict[str, Any]]] = {}
+    for v in variants:
+        by_paragraph.setdefault(v["a_paragraph_id"], []).append(v)
+    div = _sub(_sub(_sub(tei, "text"), "body"), "div")
+    div.set("type", "edition")
+    for row in comparison["rows"]:
+        for para in row["left"]:
+            p = _sub(div, "p")
+            p.set("n", _clean(para["ref"]))
+            if url_for is not None:
+                p.set("corresp", url_for(para["id"]))
+            text = para["text"] or ""
+            last = None
+            position = 0
+            for v in sorted(by_paragraph.get(para["id"], ()), key=lambda v: (v["a_start"], v["a_end"], v["id"])):
+                if v["a_start"] < position:
+                    continue  # overlaps one already placed
+                last = _tail(p, last, text[position:v["a_start"]])
+                last = _sub(p, "app")
+                last.set("type", _clean(v["kind"]))
+                last.set("subtype", "orthographic" if v["trivial"] else "substantive")
+                for doc, reading in ((a, v["a_text"]), (b, v["b_text"])):
+                    rdg = _sub(last, "rdg", reading or None)
+                    rdg.set("wit", "#" + _clean(wit[doc["id"]]))
+                position = v["a_end"]
+            _tail(p, last, text[position:])
+    return etree.tostring(tei, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _tail(parent, last, text: str):
+    """Append ``text`` after ``last`` (the last child), or as ``parent``'s text; returns ``last``."""
+    if last is None:
+        parent.text = (parent.text or "") + _clean(text)
+    else:
+        last.tail = (last.tail or "") + _clean(text)
+    return last
+
+
+def _document(a: dict[str, Any], b: dict[str, Any], what: str):
+    """A TEI root with the header naming both witnesses, and the witnesses' ids by document id."""
+    wit = {a["id"]: f"w-{a['id']}", b["id"]: f"w-{b['id']}"}
+    tei = etree.Element(_T + "TEI", nsmap={None: TEI_NS})
+    header = _sub(tei, "teiHeader")
+    file_desc = _sub(header, "fileDesc")
+    _sub(_sub(file_desc, "titleStmt"), "title", f"{a['title']} / {b['title']}: {what}")
+    _sub(_sub(file_desc, "publicationStmt"), "p", "Exported by Synopsis from its database.")
+    list_wit = _sub(_sub(file_desc, "sourceDesc"), "listWit")
+    for doc in (a, b):
+        witness = _sub(list_wit, "witness", doc["title"] + (f" ({doc['date']})" if doc.get("date") else ""))
+        witness.set(_XML_ID, _clean(wit[doc["id"]]))
+        witness.set("n", _clean(doc["id"]))
+    encoding = _sub(header, "encodingDesc")
+    variant = _sub(encoding, "variantEncoding")
+    variant.set("method", "parallel-segmentation")
+    variant.set("location", "internal")
+    return tei, wit
 
 
 def _sub(parent, tag: str, text: str | None = None):

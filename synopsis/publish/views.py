@@ -16,8 +16,8 @@ from datasette.utils.asgi import Base400, BadRequest, NotFound, Response
 
 from synopsis.errors import SameDocument, UnknownDocument
 from synopsis.publish import queries
-from synopsis.publish.highlight import highlight, mark_snippet
-from synopsis.publish.tei import parallel_segmentation
+from synopsis.publish.highlight import highlight, mark_readings, mark_snippet
+from synopsis.publish.tei import critical_apparatus, parallel_segmentation
 from synopsis.validate import check_documents
 
 STATIC = resources.files("synopsis.publish") / "static"
@@ -103,6 +103,8 @@ async def compare(request, datasette):
             for para in row["left"] + row["right"]:
                 para["html"] = highlight(para["text"], spans.get(para["id"], ()))
                 para["url"] = datasette.urls.row(db.name, "paragraphs", para["id"])
+        if comparison["mode"] == "edition":
+            context["variant_counts"] = mark_variants(comparison, await queries.variants_of_pair(db, a["id"], b["id"]))
         context["comparison"] = comparison
         context["shared_count"] = sum(1 for pid in spans if pid in _ids(comparison, "left"))
         query = f"a={_q(a['id'])}&b={_q(b['id'])}"
@@ -116,6 +118,51 @@ async def compare(request, datasette):
     return Response.html(html, status=status)
 
 
+def _reading_title(variant: dict) -> str:
+    """What a variant's tooltip says: its kind and both readings."""
+    quiet = " (trivial)" if variant["trivial"] else ""
+    return f"{variant['kind']}{quiet}: “{variant['a_text']}” → “{variant['b_text']}”"
+
+
+def variant_readings(variants: list[dict], paragraph_id: int, side: str) -> list[tuple]:
+    """The readings to mark in one paragraph of the compare page (``side`` ``a`` or ``b``).
+
+    ``a``'s readings are ``<del>`` (what ``b`` replaced or dropped), ``b``'s ``<ins>``;
+    trivial variants carry the class ``syn-trivial`` so they can be shown quieter or hidden.
+    """
+    tag = "del" if side == "a" else "ins"
+    out = []
+    for v in variants:
+        if v[f"{side}_paragraph_id"] == paragraph_id:
+            classes = f"syn-var syn-{v['kind']}" + (" syn-trivial" if v["trivial"] else "")
+            out.append((v[f"{side}_start"], v[f"{side}_end"], tag, classes, _reading_title(v)))
+    return out
+
+
+def mark_variants(comparison: dict, variants: list[dict]) -> dict[str, int]:
+    """Mark the word variants of an edition comparison in place of its shared passages.
+
+    Each paragraph's ``html`` gets ``<del>``/``<ins>`` marks (:func:`variant_readings`)
+    and each row ``variants``/``trivial_variants`` counts. Left as it is (shared passages
+    marked) when the pair has no variants stored: editions in two languages. Returns the
+    totals.
+    """
+    totals = {"variants": 0, "trivial": 0}
+    if not variants:
+        return totals
+    for row in comparison["rows"]:
+        ids = {"a": {p["id"] for p in row["left"]}, "b": {p["id"] for p in row["right"]}}
+        mine = [v for v in variants if v["a_paragraph_id"] in ids["a"] or v["b_paragraph_id"] in ids["b"]]
+        row["trivial_variants"] = sum(1 for v in mine if v["trivial"])
+        row["variants"] = len(mine) - row["trivial_variants"]
+        totals["variants"] += row["variants"]
+        totals["trivial"] += row["trivial_variants"]
+        for side, key in (("left", "a"), ("right", "b")):
+            for para in row[side]:
+                para["html"] = mark_readings(para["text"], variant_readings(mine, para["id"], key))
+    return totals
+
+
 def _ids(comparison, side: str) -> set[int]:
     return {p["id"] for row in comparison["rows"] for p in row[side]}
 
@@ -126,7 +173,8 @@ def _q(value: str) -> str:
 
 @page
 async def compare_tei(request, datasette):
-    """``/compare.tei?a=&b=``: the compare page's rows as TEI parallel segmentation."""
+    """``/compare.tei?a=&b=``: the compare page's rows as TEI parallel segmentation (a critical
+    apparatus for two editions with word variants)."""
     db = await _corpus(datasette)
     a, b = await _pair(db, request)
     if not (a and b):
@@ -138,7 +186,11 @@ async def compare_tei(request, datasette):
     def url_for(paragraph_id: int) -> str:
         return base.rstrip("/") + datasette.urls.row(db.name, "paragraphs", paragraph_id)
 
-    body = parallel_segmentation(a, b, comparison, spans, url_for=url_for)
+    variants = await queries.variants_of_pair(db, a["id"], b["id"]) if comparison["mode"] == "edition" else []
+    if variants:
+        body = critical_apparatus(a, b, comparison, variants, url_for=url_for)
+    else:
+        body = parallel_segmentation(a, b, comparison, spans, url_for=url_for)
     filename = f"{a['id']}--{b['id']}.tei.xml"
     return Response(body, content_type="application/tei+xml; charset=utf-8",
                     headers={"content-disposition": f'inline; filename="{filename}"'})

@@ -17,6 +17,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from synopsis.ingest.segment import split_sentences
+
 __all__ = ["Paraphrase", "PARAPHRASES", "TRANSLATIONS", "UNRELATED", "unmark", "resolution_paragraphs", "RESOLUTION_MD", "make_database"]
 
 RESOLUTION_MD = Path(__file__).resolve().parents[2] / "documents" / "cpsu-resolution-1956" / "cpsu-cc-resolution-1956-06-30.md"
@@ -318,11 +320,16 @@ def make_database(
         )
         offset = 0
         for k, text in enumerate(paragraphs, 1):
-            conn.execute(
+            pid = conn.execute(
                 "INSERT INTO paragraphs (document_id, ordinal, ref, kind, text, char_start, char_end, source_start, "
                 "source_end, word_count) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (doc_id, k, f"{doc_id}:{k}", "body", text, offset, offset + len(text), offset, offset + len(text),
                  len(text.split())),
+            ).lastrowid
+            conn.executemany(  # the sentences as ingest splits them
+                "INSERT INTO sentences (paragraph_id, ordinal, text, char_start, char_end) VALUES (?,?,?,?,?)",
+                [(pid, n, text[span.start : span.end], offset + span.start, offset + span.end)
+                 for n, span in enumerate(split_sentences(text), 1)],
             )
             offset += len(text) + 2
     for doc_id, ordinal, start, end in quotations:  # paragraph-relative spans

@@ -25,7 +25,7 @@ from typing import Iterable, Sequence
 
 __all__ = [
     "Verse", "RealParagraph", "NEW_TESTAMENT", "OLD_TESTAMENT", "TEXTS", "load_verses", "paragraphs",
-    "write_document", "verses_of_paragraphs", "score_links", "Score",
+    "write_document", "verses_of_paragraphs", "stored_verses", "score_links", "Score",
 ]
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -209,6 +209,20 @@ def verses_of_paragraphs(stored: Sequence[str], made: Sequence[RealParagraph]) -
     return out
 
 
+def stored_verses(conn, document_id: str, made: Sequence[RealParagraph]) -> tuple[list[int], list[set[str]]]:
+    """A built document's paragraph ids in reading order and the verses each holds.
+
+    Headings (the title and the books, written by :func:`write_document`) hold no verse:
+    their sets are empty, and :func:`score_links` leaves links that touch them out.
+    """
+    rows = conn.execute(
+        "SELECT id, kind, text FROM paragraphs WHERE document_id = ? ORDER BY ordinal", (document_id,)
+    ).fetchall()
+    body = [text for _, kind, text in rows if kind != "heading"]
+    found = iter(verses_of_paragraphs(body, made))
+    return [pid for pid, _, _ in rows], [set() if kind == "heading" else next(found) for _, kind, _ in rows]
+
+
 @dataclass(frozen=True)
 class Score:
     """Verse-level precision and recall of a set of paragraph links."""
@@ -232,9 +246,10 @@ def score_links(
 ) -> Score:
     """Score links ``(left paragraph index, right paragraph index)`` by verses (module doc).
 
-    Only verses present on both sides count towards recall.
+    Only verses present on both sides count towards recall; links that touch a paragraph
+    holding no verse (a heading) are not scored.
     """
-    links = sorted(set(links))
+    links = sorted((i, j) for i, j in set(links) if left_verses[i] and right_verses[j])
     right_links = sum(1 for i, j in links if left_verses[i] & right_verses[j])
     left_of = {v: i for i, vs in enumerate(left_verses) for v in vs}
     right_of = {v: j for j, vs in enumerate(right_verses) for v in vs}

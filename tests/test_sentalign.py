@@ -1,0 +1,238 @@
+"""The sentence aligner: its programme against a brute-force oracle, its beads on real text, across languages."""
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from synopsis.ingest.segment import split_sentences
+from synopsis.link.sentalign import (
+    BEADS, Band, ParagraphIn, SentenceIn, align_sentences, align_version_pair, banded_dp, stemmer_name,
+)
+from synopsis.testing import realtexts as rt
+from synopsis.testing.cases import resolution_paragraphs
+from synopsis.testing.editions import FILLER_SENTENCES
+
+
+def sentences_of(texts: list[str]) -> list[str]:
+    return [t[s.start : s.end] for t in texts for s in split_sentences(t)]
+
+
+def as_paragraphs(texts: list[str], first_id: int = 1) -> list[ParagraphIn]:
+    """Paragraphs with their sentences as ingest splits them (no sentence rows: ids None)."""
+    return [ParagraphIn(first_id + k, "body", tuple(SentenceIn(None, t[s.start : s.end]) for s in split_sentences(t)))
+            for k, t in enumerate(texts)]
+
+
+@pytest.fixture(scope="module")
+def resolution_sentences() -> list[str]:
+    found = sentences_of(resolution_paragraphs())
+    assert len(found) > 200
+    return found
+
+
+# --- the programme ----------------------------------------------------------------------
+
+
+def _oracle(band: Band, scores) -> float | None:
+    """The best total over every monotone path inside ``band``, by exhaustive search."""
+    n = len(band.lo) - 1
+    m = int(band.hi[n])
+
+    def score(a: int, b: int, i: int, j: int) -> float:
+        s = scores[(a, b)]
+        if np.ndim(s) == 0:
+            return float(s)
+        idx, ok = band.index(np.asarray([i]), np.asarray([j]))
+        return float(s[idx[0]]) if ok[0] else -math.inf
+
+    def inside(i: int, j: int) -> bool:
+        return 0 <= i <= n and band.lo[i] <= j <= band.hi[i]
+
+    def best_from(i: int, j: int) -> float:
+        if (i, j) == (n, m):
+            return 0.0
+        out = -math.inf
+        for a, b in scores:
+            if inside(i + a, j + b):
+                out = max(out, score(a, b, i + a, j + b) + best_from(i + a, j + b))
+        return out
+
+    found = best_from(0, 0) if inside(0, 0) else -math.inf
+    return found if found > -math.inf else None
+
+
+@settings(max_examples=120, deadline=None)
+@given(n=st.integers(0, 4), m=st.integers(0, 4), seed=st.integers(0, 2**31), narrow=st.booleans())
+def test_the_programme_finds_the_best_path_a_brute_force_search_finds(n, m, seed, narrow):
+    rng = np.random.default_rng(seed)
+    if narrow:  # a random band: each row a random stretch, the corners inside
+        lo = rng.integers(0, m + 1, size=n + 1)
+        hi = np.minimum(lo + rng.integers(0, 3, size=n + 1), m)
+        lo[0], hi[-1] = 0, m
+        lo = np.minimum(lo, hi)
+    else:
+        lo, hi = np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64)
+    band = Band(lo.astype(np.int64), hi.astype(np.int64))
+    scores = {}
+    for a, b in BEADS:
+        if a and b:
+            scores[(a, b)] = rng.normal(size=band.size)
+        else:
+            scores[(a, b)] = float(rng.normal() - 2)
+    path = banded_dp(band, scores)
+    best = _oracle(band, scores)
+    if best is None:
+        assert path is None
+        return
+    assert path is not None
+    if n == m == 0:
+        assert path == [] and best == 0.0
+        return
+    # a path: contiguous from (0, 0) to (n, m), each step a bead shape
+    assert path[0][0] == 0 and path[0][2] == 0 and path[-1][1] == n and path[-1][3] == m
+    assert all(p[1] == q[0] and p[3] == q[2] for p, q in zip(path, path[1:]))
+    total = 0.0
+    for i0, i1, j0, j1 in path:
+        shape = (i1 - i0, j1 - j0)
+        assert shape in scores
+        s = scores[shape]
+        if np.ndim(s):
+            idx, ok = band.index(np.asarray([i1]), np.asarray([j1]))
+            assert ok[0]
+            s = s[idx[0]]
+        total += float(s)
+    assert total == pytest.approx(best, abs=1e-9)
+
+
+# --- beads on real text -----------------------------------------------------------------
+
+
+def _cut(sentence: str, pieces: int) -> list[str]:
+    """``sentence`` cut at its commas or semicolons into ``pieces`` sentences of its own words."""
+    marks = [m.end() for m in re.finditer(r"[,;] ", sentence)]
+    assert len(marks) >= pieces - 1, sentence
+    step = len(marks) / pieces
+    cuts = [marks[int(step * (k + 1)) - 1] for k in range(pieces - 1)]
+    parts = [sentence[a:b].strip() for a, b in zip([0] + cuts, cuts + [len(sentence)])]
+    return [re.sub(r"[,;]$", ".", p[0].upper() + p[1:]) for p in parts]
+
+
+def test_a_sentence_cut_in_three_is_a_one_three_bead_and_crossed_cuts_a_two_two(resolution_sentences):
+    sents = resolution_sentences
+    long_ones = [k for k, s in enumerate(sents) if len(re.findall(r"[,;] ", s)) >= 4 and 10 < k < len(sents) - 40]
+    k3, k2 = long_ones[0], long_ones[3]
+    assert k2 > k3 + 3
+    left = sents[k3 - 8 : k2 + 10]
+    at3, at2 = 8, 8 + (k2 - k3)
+    right = left[:at3] + _cut(left[at3], 3) + left[at3 + 1 : at2]
+    head, tail = _cut(left[at2], 2)
+    right += [head, tail + " " + left[at2 + 1]] + left[at2 + 2 :]  # the cut falls elsewhere: a crossing 2-2
+    at2_right = at2 + 2
+    beads = align_sentences(left, right, left_language="en", right_language="en")
+    shapes = {(b.left, b.right): b.pattern for b in beads}
+    assert shapes[((at3,), (at3, at3 + 1, at3 + 2))] == "1-3"
+    assert shapes[((at2, at2 + 1), (at2_right, at2_right + 1))] == "2-2"
+    others = [b for b in beads if b.pattern not in ("1-3", "2-2")]
+    assert all(b.pattern == "1-1" and left[b.left[0]] == right[b.right[0]] for b in others)
+
+
+def test_gaps_only_where_text_is_absent(resolution_sentences):
+    paragraphs = resolution_paragraphs()
+    dropped = 20
+    right = paragraphs[:dropped] + paragraphs[dropped + 1 :]
+    filler = " ".join(FILLER_SENTENCES[:3])
+    right.insert(45, filler)  # added far from the dropped paragraph
+    left_p, right_p = as_paragraphs(paragraphs), as_paragraphs(right, first_id=1000)
+    found = align_version_pair(left_p, right_p, left_language="en", right_language="en")
+    lsent = [(p.id, s.text) for p in left_p for s in p.sentences]
+    rsent = [(p.id, s.text) for p in right_p for s in p.sentences]
+    gaps_left = {lsent[x][1] for b in found.sentence_beads if not b.right for x in b.left}
+    gaps_right = {rsent[y][1] for b in found.sentence_beads if not b.left for y in b.right}
+    assert gaps_left == set(sentences_of([paragraphs[dropped]]))
+    assert gaps_right == set(FILLER_SENTENCES[:3])
+    for b in found.sentence_beads:
+        if b.left and b.right:
+            assert b.pattern == "1-1" and lsent[b.left[0]][1] == rsent[b.right[0]][1] and b.score > 90
+    # paragraph rows: the dropped and the added paragraph are 1-0 and 0-1 beads of their own
+    lone = {(lp, rp) for _, pattern, lp, rp, _ in found.paragraph_rows if pattern in ("1-0", "0-1")}
+    assert lone == {(left_p[dropped].id, None), (None, right_p[45].id)}
+
+
+@pytest.fixture(scope="module")
+def mark_en_fr():
+    """Mark in English (Twentieth Century) and French (Synodale), each with its own paragraph rhythm."""
+    out = {}
+    for name, seed, lo, hi in (("Twenty", 3, 1, 4), ("FreSynodale1921", 8, 2, 6)):
+        language = rt.TEXTS[name][0]
+        made = rt.paragraphs(rt.load_verses(name, books=["Mark"]), seed=seed, min_verses=lo, max_verses=hi,
+                             language=language)
+        out[name] = (language, made)
+    return out
+
+
+def test_translations_align_across_languages_verse_for_verse(mark_en_fr):
+    (en, en_made), (fr, fr_made) = mark_en_fr["Twenty"], mark_en_fr["FreSynodale1921"]
+    left, right = as_paragraphs([p.text for p in en_made]), as_paragraphs([p.text for p in fr_made], first_id=1000)
+    found = align_version_pair(left, right, left_language=en, right_language=fr)
+    lpos, rpos = {p.id: k for k, p in enumerate(left)}, {p.id: k for k, p in enumerate(right)}
+    links = [(lpos[lp], rpos[rp]) for _, _, lp, rp, _ in found.paragraph_rows if lp is not None and rp is not None]
+    score = rt.score_links(links, [set(p.verses) for p in en_made], [set(p.verses) for p in fr_made])
+    assert score.verses > 600
+    assert score.precision >= 0.95 and score.recall >= 0.95, score
+    # paragraphs cut at different places: many-to-many paragraph beads
+    assert any(not pattern.startswith("1-") and not pattern.endswith("-1") for _, pattern, *_ in found.paragraph_rows)
+
+
+def test_without_a_language_no_stemmer_and_never_english():
+    assert stemmer_name("en-GB") == "english"
+    assert stemmer_name("fr") == "french"
+    assert stemmer_name("lzh") is None and stemmer_name(None) is None and stemmer_name("xx") is None
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_every_sentence_stands_in_one_bead_in_reading_order(resolution_sentences, data):
+    """Any two short documents (real sentences picked, dropped, repeated; headings or not) align
+    without error: each sentence in exactly one bead, beads in reading order on both sides."""
+    pick = st.lists(st.integers(0, 60), min_size=0, max_size=12)
+    left = [resolution_sentences[k] for k in data.draw(pick)]
+    right = [resolution_sentences[k] for k in data.draw(pick)]
+    heads = data.draw(st.booleans())
+    lh = [0] if heads and left else []
+    rh = [0] if heads and right else []
+    beads = align_sentences(left, right, left_language="en", right_language=data.draw(st.sampled_from(["en", "fr", None])),
+                            left_headings=lh, right_headings=rh)
+    assert [x for b in beads for x in b.left] == list(range(len(left)))
+    assert [y for b in beads for y in b.right] == list(range(len(right)))
+    assert all(b.pattern in {f"{a}-{c}" for a, c in BEADS} for b in beads)
+    assert all(0 <= b.score <= 100 for b in beads)
+
+
+def test_headings_pin_the_path_and_no_bead_crosses_one(resolution_sentences):
+    """Both versions have three headings (worded differently): heading k faces heading k, pinned, and
+    every bead stays in its section, even where one version's first section lost a quarter of its text."""
+    s = resolution_sentences
+    left = ["I"] + s[0:20] + ["II"] + s[20:45] + ["III"] + s[45:70]
+    right = ["One"] + s[0:15] + ["Two"] + s[20:45] + ["Three"] + s[45:70]
+    lh, rh = [0, 21, 47], [0, 16, 42]
+    beads = align_sentences(left, right, left_language="en", right_language="en", left_headings=lh,
+                            right_headings=rh)
+    heads = {(b.left, b.right): b.score for b in beads if set(b.left) & set(lh) or set(b.right) & set(rh)}
+    assert heads == {((0,), (0,)): 100.0, ((21,), (16,)): 100.0, ((47,), (42,)): 100.0}  # pinned, not guessed
+
+    def section(k: int, heads: list[int]) -> int:
+        return sum(1 for h in heads if h <= k)
+
+    for b in beads:
+        sections = {section(x, lh) for x in b.left} | {section(y, rh) for y in b.right}
+        assert len(sections) == 1, b
+    gaps = [x for b in beads if not b.right for x in b.left]
+    assert gaps == list(range(16, 21))  # the text the right version's first section lacks
+    # without the headings as anchors the heading lines are sentences like any other
+    unpinned = align_sentences(left, right, left_language="en", right_language="en")
+    assert all(b.score < 100.0 for b in unpinned if set(b.left) & set(lh))
