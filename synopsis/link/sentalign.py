@@ -80,12 +80,38 @@ import numpy as np
 
 from synopsis.languages import CJK, profile_for
 
-from synopsis.link.align import PrefixMax
 
 __all__ = [
     "BEADS", "Band", "SentenceBead", "SentenceAlignParameters", "align_sentences", "banded_dp", "stemmer_name",
     "ParagraphIn", "SentenceIn", "PairAlignment", "align_version_pair", "METHOD",
 ]
+
+
+class PrefixMax:
+    """Fenwick tree over positions 0..n: the best ``(value, tiebreak, payload)`` at or before a position."""
+
+    def __init__(self, n: int) -> None:
+        self.size = n + 1
+        self.tree: list[tuple[float, int, int] | None] = [None] * (self.size + 1)
+
+    def update(self, pos: int, item: tuple[float, int, int]) -> None:
+        k = pos + 1
+        while k <= self.size:
+            cur = self.tree[k]
+            if cur is None or item[:2] > cur[:2]:
+                self.tree[k] = item
+            k += k & -k
+
+    def query(self, pos: int) -> tuple[float, int, int] | None:
+        k = pos + 1
+        best = None
+        while k > 0:
+            cur = self.tree[k]
+            if cur is not None and (best is None or cur[:2] > best[:2]):
+                best = cur
+            k -= k & -k
+        return best
+
 
 log = logging.getLogger(__name__)
 

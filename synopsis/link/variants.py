@@ -1,6 +1,6 @@
 """Variants: what changed between two editions of one text, word by word.
 
-Where :mod:`synopsis.link.align` says *which* paragraphs of two editions belong together,
+Where :mod:`synopsis.link.sentalign` says *which* paragraphs of two editions belong together,
 this module says *what changed* inside them, as a collation tool (CollateX, Juxta) does:
 every substitution, insertion, deletion and transposition of words, with character
 offsets into each paragraph's text, and whether the change is *trivial* (the two readings
