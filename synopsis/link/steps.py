@@ -33,15 +33,16 @@ import numpy as np
 from synopsis.link.sentalign import METHOD as METHOD_SENTENCES, SentenceAlignParameters
 from synopsis.link.variants import METHOD as VARIANT_METHOD, variants_of_edition
 from synopsis.link.versions import align_stored_versions
-from synopsis.link.candidates import candidate_pairs, shingle_postings
+from synopsis.link.candidates import candidate_pairs, paragraph_shingles, shingle_postings
 from synopsis.link.corpus import ParagraphCorpus
 from synopsis.link.crossref import METHOD_ALIGN
+from synopsis.link.normalize import KEYS
 from synopsis.link.parameters import LinkParameters
 from synopsis.link.passages import ParagraphTokens, may_share, pair_passages
 from synopsis.link.statistics import DocumentCounts, PairStatistics, corpus_counts, cosines, paragraph_vectors
 from synopsis.link.token_cache import ContentKeys
 
-__all__ = ["LinkSet", "Candidates", "find_candidates", "cross_references", "similarity", "edition_alignments",
+__all__ = ["LinkSet", "Candidates", "find_candidates", "quotation_candidates", "cross_references", "similarity", "edition_alignments",
            "variants", "CROSS_REFERENCES", "ALIGNMENTS", "SENTENCE_ALIGNMENTS", "VARIANTS"]
 
 CROSS_REFERENCES = "cross_references"
@@ -121,6 +122,55 @@ def find_candidates(corpus: ParagraphCorpus, keys: ContentKeys, focus: np.ndarra
     return Candidates(left, right, shared, same_work, e_left, e_right)
 
 
+def quotation_candidates(
+    corpus: ParagraphCorpus, keys: ContentKeys, tokens: ParagraphTokens, focus: np.ndarray, params: LinkParameters,
+) -> dict[tuple[int, int], set[int]]:
+    """Paragraph pairs ``(left < right)`` where one side holds a marked quotation the other may hold,
+    each with the ids of the quotations that put it forward.
+
+    A short quotation ("Be holy, because I am holy") shares too few shingles with its
+    source for the paragraph-wide candidate stage (``min_shared``), whose threshold
+    cannot be lowered for everyone without flooding a corpus with pairs. A marked
+    quotation is a needle already cut: its own shingles are looked up in the corpus's
+    postings, and a paragraph of another document holding ``quotation_min_shared`` of
+    them (all of its rare ones, when the quotation has fewer), and ``quotation_share`` of
+    a long quotation's, becomes a candidate for the quotation search. Shingles in more than ``max_df`` paragraphs are skipped, so the
+    cost follows the number of quotations, not of paragraphs; a corpus without marked
+    quotations pays nothing.
+    """
+    para_doc = corpus.para_doc
+    quoting = [i for i in range(len(para_doc)) if focus[para_doc[i]] and corpus.quotes.get(corpus.pids[i])]
+    if not quoting:
+        return {}
+    needles: list[tuple[int, np.ndarray]] = []
+    for i in quoting:
+        t = tokens[i]
+        for qid, first, last in tokens.quotations(i):
+            q = np.fromiter((KEYS.key_hash[t.keys[k]] for k in range(first, last + 1) if t.content[k]),
+                            dtype=np.uint64)
+            sh = np.unique(paragraph_shingles(q)[0])
+            if len(sh):
+                needles.append((i, qid, sh))
+    if not needles:
+        return {}
+    hashes, paras = shingle_postings(keys.keys, keys.offsets, only_keys=np.unique(np.concatenate(
+        [keys.of(i) for i in quoting])))
+    order = np.argsort(hashes, kind="stable")
+    hashes, paras = hashes[order], paras[order].astype(np.int64)
+    pairs: dict[tuple[int, int], set[int]] = {}
+    for i, qid, sh in needles:
+        lo, hi = np.searchsorted(hashes, sh, side="left"), np.searchsorted(hashes, sh, side="right")
+        rare = (hi - lo) <= params.max_df
+        if not rare.any():
+            continue
+        hits = [np.unique(paras[a:b]) for a, b in zip(lo[rare].tolist(), hi[rare].tolist())]
+        found, shared = np.unique(np.concatenate(hits), return_counts=True)
+        need = max(min(params.quotation_min_shared, int(rare.sum())), int(np.ceil(params.quotation_share * len(sh))))
+        for j in found[(shared >= need) & (para_doc[found] != para_doc[i])].tolist():
+            pairs.setdefault((min(i, j), max(i, j)), set()).add(qid)
+    return pairs
+
+
 def _works(corpus: ParagraphCorpus) -> dict[str, list[int]]:
     """Work → its documents' indices, in document order."""
     works: dict[str, list[int]] = {}
@@ -147,24 +197,45 @@ def _pair_statistics(counts: list[DocumentCounts], prior_tokens: float) -> Calla
 
 def cross_references(
     corpus: ParagraphCorpus, keys: ContentKeys, counts: list[DocumentCounts], candidates: Candidates,
-    tokens: ParagraphTokens, params: LinkParameters,
+    tokens: ParagraphTokens, params: LinkParameters, quoted: dict[tuple[int, int], set[int]] | None = None,
 ) -> LinkSet:
-    """The passages candidate pairs share, weighed by the pair's own statistics; each stored from both sides."""
+    """The passages candidate pairs share, weighed by the pair's own statistics; each stored from both sides.
+
+    ``quoted`` (:func:`quotation_candidates`) are more pairs, put forward by a marked
+    quotation on one side: only those quotations are searched in them, and they are
+    aligned only when they pass the cheap alignment test.
+    """
     out = LinkSet("cross_reference", METHOD_ALIGN, CROSS_REFERENCES)
     docs, pids, texts, para_doc = corpus.docs, corpus.pids, corpus.texts, corpus.para_doc
     pair_stats = _pair_statistics(counts, params.prior_tokens)
     sel = np.flatnonzero(candidates.shared >= params.min_shared)
-    for i, j, shared in zip(candidates.left[sel].tolist(), candidates.right[sel].tolist(),
-                            candidates.shared[sel].tolist()):
+    left, right, shared_all = candidates.left[sel], candidates.right[sel], candidates.shared[sel]
+    by_quote = np.zeros(len(sel), dtype=bool)
+    if quoted:
+        n = max(len(para_doc), 1)
+        q_left, q_right = np.array(sorted(quoted), dtype=np.int64).reshape(-1, 2).T
+        have = left * n + right
+        extra = q_left * n + q_right
+        known = np.isin(extra, have)
+        by_quote = np.r_[np.zeros(len(have), dtype=bool), np.ones(int((~known).sum()), dtype=bool)]
+        left, right = np.r_[left, q_left[~known]], np.r_[right, q_right[~known]]
+        shared_all = np.r_[shared_all, np.zeros(int((~known).sum()), dtype=np.int64)]
+        order = np.lexsort((right, left))
+        left, right, shared_all, by_quote = left[order], right[order], shared_all[order], by_quote[order]
+    for i, j, shared, quote in zip(left.tolist(), right.tolist(), shared_all.tolist(), by_quote.tolist()):
         t_pair = time.perf_counter()
         key = (int(para_doc[i]), int(para_doc[j]))
         stats = pair_stats(key)
-        if shared < _SURELY_SHARED and not may_share(keys.of(i), keys.of(j), params, stats):
+        aligned = shared >= _SURELY_SHARED or may_share(keys.of(i), keys.of(j), params, stats)
+        if not (aligned or quote):
             continue  # no stretch of aligned words at all: not worth tokenising
         lq, rq = tokens.quotations(i), tokens.quotations(j)
+        if quote:  # a pair only quotations put forward: only those are searched
+            wanted = quoted.get((i, j), set()) if quoted else set()
+            lq, rq = [q for q in lq if q[0] in wanted], [q for q in rq if q[0] in wanted]
         rows = out.rows.setdefault(key, [])
         for p in pair_passages(tokens[i], tokens[j], lq, rq, params, stats,
-                               (corpus.language_of(i), corpus.language_of(j))):
+                               (corpus.language_of(i), corpus.language_of(j)), align=aligned):
             lqid = lq[p.left_quotation][0] if p.left_quotation is not None else None
             rqid = rq[p.right_quotation][0] if p.right_quotation is not None else None
             ld, rd = docs[key[0]], docs[key[1]]
