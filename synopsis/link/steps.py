@@ -33,10 +33,11 @@ import numpy as np
 from synopsis.link.sentalign import METHOD as METHOD_SENTENCES, SentenceAlignParameters
 from synopsis.link.variants import METHOD as VARIANT_METHOD, variants_of_edition
 from synopsis.link.versions import align_stored_versions
+from synopsis.link.arrays import ranges as _ranges
 from synopsis.link.candidates import candidate_pairs, paragraph_shingles, shingle_postings
 from synopsis.link.corpus import ParagraphCorpus
 from synopsis.link.crossref import METHOD_ALIGN
-from synopsis.link.normalize import KEYS
+from synopsis.link.normalize import KEYS, tokenize
 from synopsis.link.parameters import LinkParameters
 from synopsis.link.passages import ParagraphTokens, may_share, pair_passages
 from synopsis.link.statistics import DocumentCounts, PairStatistics, corpus_counts, cosines, paragraph_vectors
@@ -123,7 +124,7 @@ def find_candidates(corpus: ParagraphCorpus, keys: ContentKeys, focus: np.ndarra
 
 
 def quotation_candidates(
-    corpus: ParagraphCorpus, keys: ContentKeys, tokens: ParagraphTokens, focus: np.ndarray, params: LinkParameters,
+    corpus: ParagraphCorpus, keys: ContentKeys, focus: np.ndarray, params: LinkParameters,
 ) -> dict[tuple[int, int], set[int]]:
     """Paragraph pairs ``(left < right)`` where one side holds a marked quotation the other may hold,
     each with the ids of the quotations that put it forward.
@@ -142,13 +143,12 @@ def quotation_candidates(
     quoting = [i for i in range(len(para_doc)) if focus[para_doc[i]] and corpus.quotes.get(corpus.pids[i])]
     if not quoting:
         return {}
-    needles: list[tuple[int, np.ndarray]] = []
+    needles: list[tuple[int, int, np.ndarray]] = []
     for i in quoting:
-        t = tokens[i]
-        for qid, first, last in tokens.quotations(i):
-            q = np.fromiter((KEYS.key_hash[t.keys[k]] for k in range(first, last + 1) if t.content[k]),
-                            dtype=np.uint64)
-            sh = np.unique(paragraph_shingles(q)[0])
+        for qid, qs, qe in corpus.quotes[corpus.pids[i]]:  # the quotation alone is tokenised, not its paragraph
+            t = tokenize(corpus.texts[i][qs:qe], language=corpus.language_of(i))
+            q = np.fromiter((KEYS.key_hash[t.keys[k]] for k in range(len(t)) if t.content[k]), dtype=np.uint64)
+            sh = paragraph_shingles(q)[0]
             if len(sh):
                 needles.append((i, qid, sh))
     if not needles:
@@ -157,17 +157,33 @@ def quotation_candidates(
         [keys.of(i) for i in quoting])))
     order = np.argsort(hashes, kind="stable")
     hashes, paras = hashes[order], paras[order].astype(np.int64)
+    # every needle's shingles at once: postings of the rare ones, distinct (needle, paragraph, shingle)
+    sizes = np.fromiter((len(sh) for _, _, sh in needles), dtype=np.int64, count=len(needles))
+    owner = np.repeat(np.arange(len(needles)), sizes)
+    all_sh = np.concatenate([sh for _, _, sh in needles])
+    by = np.lexsort((all_sh, owner))  # a shingle repeated within a quotation counts once
+    owner, all_sh = owner[by], all_sh[by]
+    first = np.r_[True, (owner[1:] != owner[:-1]) | (all_sh[1:] != all_sh[:-1])]
+    owner, all_sh = owner[first], all_sh[first]
+    sizes = np.bincount(owner, minlength=len(needles))
+    lo, hi = np.searchsorted(hashes, all_sh, side="left"), np.searchsorted(hashes, all_sh, side="right")
+    rare = (hi - lo) <= params.max_df
+    n_rare = np.bincount(owner[rare], minlength=len(needles))
+    need = np.maximum(np.minimum(params.quotation_min_shared, n_rare),
+                      np.ceil(params.quotation_share * sizes).astype(np.int64))
+    count = np.where(rare, hi - lo, 0)
+    post = np.repeat(lo, count) + _ranges(count)
+    shingle = np.repeat(np.arange(len(all_sh)), count)
+    npara = max(len(para_doc), 1)
+    hit = np.unique(shingle * npara + paras[post])  # a shingle twice in one paragraph counts once
+    by_needle = owner[hit // npara] * npara + hit % npara
+    key, shared = np.unique(by_needle, return_counts=True)
+    needle, j = key // npara, key % npara
+    i = np.fromiter((needles[k][0] for k in needle.tolist()), dtype=np.int64, count=len(needle))
+    ok = (shared >= need[needle]) & (para_doc[j] != para_doc[i])
     pairs: dict[tuple[int, int], set[int]] = {}
-    for i, qid, sh in needles:
-        lo, hi = np.searchsorted(hashes, sh, side="left"), np.searchsorted(hashes, sh, side="right")
-        rare = (hi - lo) <= params.max_df
-        if not rare.any():
-            continue
-        hits = [np.unique(paras[a:b]) for a, b in zip(lo[rare].tolist(), hi[rare].tolist())]
-        found, shared = np.unique(np.concatenate(hits), return_counts=True)
-        need = max(min(params.quotation_min_shared, int(rare.sum())), int(np.ceil(params.quotation_share * len(sh))))
-        for j in found[(shared >= need) & (para_doc[found] != para_doc[i])].tolist():
-            pairs.setdefault((min(i, j), max(i, j)), set()).add(qid)
+    for k, a, b in zip(needle[ok].tolist(), i[ok].tolist(), j[ok].tolist()):
+        pairs.setdefault((min(a, b), max(a, b)), set()).add(needles[k][1])
     return pairs
 
 

@@ -155,7 +155,7 @@ def _candidates(run: LinkRun) -> None:
 
 def _quotation_candidates(run: LinkRun) -> None:
     assert run.keys is not None
-    run.quoted = quotation_candidates(run.corpus, run.keys, run.tokens, run.focus, run.params)
+    run.quoted = quotation_candidates(run.corpus, run.keys, run.focus, run.params)
 
 
 def _cross_references(run: LinkRun) -> None:
