@@ -9,6 +9,9 @@ one more line in ``STEPS``.
 candidates
     :func:`find_candidates`: paragraph pairs of different documents sharing shingles
     (:mod:`synopsis.link.candidates`), with at least one side in a stale document.
+quotation candidates
+    :func:`quotation_candidates`: more pairs, put forward by a marked quotation's own
+    shingles (a short quotation shares too few with its source for the candidate stage).
 cross-references
     :func:`cross_references`: the passages each candidate pair shares
     (:func:`synopsis.link.passages.pair_passages`), stored in both directions.
@@ -135,9 +138,9 @@ def quotation_candidates(
     quotation is a needle already cut: its own shingles are looked up in the corpus's
     postings, and a paragraph of another document holding ``quotation_min_shared`` of
     them (all of its rare ones, when the quotation has fewer), and ``quotation_share`` of
-    a long quotation's, becomes a candidate for the quotation search. Shingles in more than ``max_df`` paragraphs are skipped, so the
-    cost follows the number of quotations, not of paragraphs; a corpus without marked
-    quotations pays nothing.
+    a long quotation's, becomes a candidate for the quotation search. Shingles in more
+    than ``max_df`` paragraphs are skipped, so the cost follows the number of
+    quotations, not of paragraphs; a corpus without marked quotations pays nothing.
     """
     para_doc = corpus.para_doc
     quoting = [i for i in range(len(para_doc)) if focus[para_doc[i]] and corpus.quotes.get(corpus.pids[i])]
