@@ -138,7 +138,9 @@ def quotation_candidates(
     quotation is a needle already cut: its own shingles are looked up in the corpus's
     postings, and a paragraph of another document holding ``quotation_min_shared`` of
     them (all of its rare ones, when the quotation has fewer), and ``quotation_share`` of
-    a long quotation's, becomes a candidate for the quotation search. Shingles in more
+    a long quotation's, becomes a candidate for the quotation search (quotations of at
+    most ``quotation_needle_words`` content words: a longer one shares enough shingles
+    with its source for the candidate stage). Shingles in more
     than ``max_df`` paragraphs are skipped, so the cost follows the number of
     quotations, not of paragraphs; a corpus without marked quotations pays nothing.
     """
@@ -147,20 +149,20 @@ def quotation_candidates(
     if not quoting:
         return {}
     needles: list[tuple[int, int, np.ndarray]] = []
+    words: list[np.ndarray] = []  # the needles' content keys: the only words their shingles are made of
     for i in quoting:
         for qid, qs, qe in corpus.quotes[corpus.pids[i]]:  # the quotation alone is tokenised, not its paragraph
             t = tokenize(corpus.texts[i][qs:qe], language=corpus.language_of(i))
             q = np.fromiter((KEYS.key_hash[t.keys[k]] for k in range(len(t)) if t.content[k]), dtype=np.uint64)
+            if len(q) > params.quotation_needle_words:
+                continue  # a long quotation shares enough shingles with its source for the candidate stage
+            words.append(q)
             sh = paragraph_shingles(q)[0]
             if len(sh):
                 needles.append((i, qid, sh))
     if not needles:
         return {}
-    hashes, paras = shingle_postings(keys.keys, keys.offsets, only_keys=np.unique(np.concatenate(
-        [keys.of(i) for i in quoting])))
-    order = np.argsort(hashes, kind="stable")
-    hashes, paras = hashes[order], paras[order].astype(np.int64)
-    # every needle's shingles at once: postings of the rare ones, distinct (needle, paragraph, shingle)
+    # every needle's shingles at once, each once per needle
     sizes = np.fromiter((len(sh) for _, _, sh in needles), dtype=np.int64, count=len(needles))
     owner = np.repeat(np.arange(len(needles)), sizes)
     all_sh = np.concatenate([sh for _, _, sh in needles])
@@ -169,21 +171,34 @@ def quotation_candidates(
     first = np.r_[True, (owner[1:] != owner[:-1]) | (all_sh[1:] != all_sh[:-1])]
     owner, all_sh = owner[first], all_sh[first]
     sizes = np.bincount(owner, minlength=len(needles))
+    # the corpus's postings of those shingles only (a bitmap on low bits, then exact), each once per paragraph
+    hashes, paras = shingle_postings(keys.keys, keys.offsets, only_keys=np.unique(np.concatenate(words)))
+    wanted = np.unique(all_sh)
+    low = np.uint64((1 << 24) - 1)
+    bitmap = np.zeros(1 << 24, dtype=bool)
+    bitmap[(wanted & low).astype(np.int64)] = True
+    maybe = np.flatnonzero(bitmap[(hashes & low).astype(np.int64)])
+    at = np.minimum(np.searchsorted(wanted, hashes[maybe]), len(wanted) - 1)
+    keep = maybe[wanted[at] == hashes[maybe]]
+    hashes, paras = hashes[keep], paras[keep].astype(np.int64)
+    order = np.lexsort((paras, hashes))
+    hashes, paras = hashes[order], paras[order]
+    once = np.r_[True, (hashes[1:] != hashes[:-1]) | (paras[1:] != paras[:-1])]
+    hashes, paras = hashes[once], paras[once]
     lo, hi = np.searchsorted(hashes, all_sh, side="left"), np.searchsorted(hashes, all_sh, side="right")
     rare = (hi - lo) <= params.max_df
     n_rare = np.bincount(owner[rare], minlength=len(needles))
     need = np.maximum(np.minimum(params.quotation_min_shared, n_rare),
                       np.ceil(params.quotation_share * sizes).astype(np.int64))
     count = np.where(rare, hi - lo, 0)
-    post = np.repeat(lo, count) + _ranges(count)
-    shingle = np.repeat(np.arange(len(all_sh)), count)
     npara = max(len(para_doc), 1)
-    hit = np.unique(shingle * npara + paras[post])  # a shingle twice in one paragraph counts once
-    by_needle = owner[hit // npara] * npara + hit % npara
+    by_needle = np.repeat(owner, count) * npara + paras[np.repeat(lo, count) + _ranges(count)]
     key, shared = np.unique(by_needle, return_counts=True)
-    needle, j = key // npara, key % npara
+    needle = key // npara
+    ok = shared >= need[needle]
+    needle, j = needle[ok], key[ok] % npara
     i = np.fromiter((needles[k][0] for k in needle.tolist()), dtype=np.int64, count=len(needle))
-    ok = (shared >= need[needle]) & (para_doc[j] != para_doc[i])
+    ok = para_doc[j] != para_doc[i]
     pairs: dict[tuple[int, int], set[int]] = {}
     for k, a, b in zip(needle[ok].tolist(), i[ok].tolist(), j[ok].tolist()):
         pairs.setdefault((min(a, b), max(a, b)), set()).add(needles[k][1])
