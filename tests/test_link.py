@@ -620,3 +620,25 @@ def test_similarity_keeps_only_scores_above_its_calibrated_floor(tmp_path):
     bsb, twenty = [[set(p.verses) for p in made[name]] for name in ("BSB", "Twenty")]
     links = [(left - 1, right - 1) if doc == "bsb" else (right - 1, left - 1) for _, _, _, doc, left, right in rows]
     assert score_links(links, bsb, twenty).precision >= 0.95
+
+
+def _marked(doc_id: str, ordinal: int, text: str) -> list[tuple[str, int, int, int]]:
+    """Every “…” of ``text`` as a marked quotation of paragraph ``ordinal`` (what ingest marks in the BSB)."""
+    return [(doc_id, ordinal, m.start(), m.end()) for m in re.finditer(r"“[^”]*”", text)]
+
+
+def test_a_short_marked_quotation_is_found_across_the_testaments(tmp_path):
+    """Matthew 27:46 quotes Psalm 22:1 ("My God, My God, why have You forsaken Me?"): three content
+    words, two shingles, too few for the paragraph-wide candidate stage; the marked quotation puts the
+    pair forward itself and is found nearly verbatim, with its spans. "Come and see" (John 1:39), marked
+    too and found word for word in Psalm 66:5, says too little to be a quotation: no link."""
+    gospel = [_bsb(*_bsb_range("Matthew", 27, 45, 47)), _bsb(*_bsb_range("John", 1, 38, 40))]
+    psalms = [_bsb(*_bsb_range("Psalms", 22, 1, 3)), _bsb(*_bsb_range("Psalms", 66, 4, 6)),
+              _bsb(*_bsb_range("Psalms", 23, 1, 4))]
+    marks = _marked("gospel", 1, gospel[0]) + _marked("gospel", 2, gospel[1])
+    path = make_database(tmp_path / "q.db", [("gospel", None, gospel), ("psalms", None, psalms)], quotations=marks)
+    _link_all(path)
+    links = [(doc, text, other) for doc, _, _, _, _, text, other, *_ in _stored_links(path)]
+    from_gospel = [(text, other) for doc, text, other in links if doc == "gospel"]
+    assert ("My God, My God, why have You forsaken Me", "My God, my God, why have You forsaken me") in from_gospel
+    assert not any("Come and see" in text for text, _ in from_gospel), from_gospel

@@ -8,7 +8,7 @@ import numpy as np
 
 __all__ = ["LinkParameters", "LINK_VERSION", "library_versions", "SCORE_MEASURE", "SIMILARITY_MEASURE", "INFORMATION"]
 
-LINK_VERSION = "5"
+LINK_VERSION = "6"
 """Bumped whenever an algorithm changes its output, so every document is linked again."""
 
 SCORE_MEASURE = ("rapidfuzz.fuzz.ratio(normalized_text(source_text, source language), "
@@ -49,6 +49,11 @@ class LinkParameters:
     max_gap: int = 6  # cross-references: most unmatched content words between two aligned ones
     gap_penalty: float = 0.5  # cross-references: cost of an unmatched word
     quotation_min_words: int = 6  # quotation search: least content words in a searched quotation
+    quotation_least_words: int = 2  # quotation search: least content words of a short quotation (one under quotation_min_words)
+    quotation_least_information: float = 2.0  # quotation search: least information of a short quotation (average words)
+    quotation_min_shared: int = 2  # quotation candidates: least shingles of a marked quotation another paragraph holds
+    quotation_needle_words: int = 12  # quotation candidates: most content words of a quotation looked up on its own
+    quotation_share: float = 0.2  # quotation candidates: least share of a marked quotation's shingles another paragraph holds
     min_shared: int = 3  # cross-references: least shared shingles for a candidate pair
     similarity_min_shared: int = 2  # similarity alignments: least shared shingles
     max_df: int = 60  # skip a shingle found in more paragraphs of the pair's documents
@@ -70,7 +75,8 @@ class LinkParameters:
         if kind == "cross_reference":
             keys = ("score_cutoff", "quotation_score_cutoff", "min_words", "long_words", "short_score_cutoff",
                     "least_words", "close_score_cutoff", "least_tokens", "information_share", "least_information", "plain_share", "max_gap",
-                    "gap_penalty", "x_drop", "prior_tokens", "quotation_min_words", "min_shared", "max_df", "max_postings",
+                    "gap_penalty", "x_drop", "prior_tokens", "quotation_min_words", "quotation_least_words",
+                    "quotation_least_information", "quotation_min_shared", "quotation_needle_words", "quotation_share", "min_shared", "max_df", "max_postings",
                     "pairs_per_paragraph")
             extra = {"score_measure": SCORE_MEASURE, "information": INFORMATION}
         elif method == "edition":

@@ -127,6 +127,28 @@ def _rescored(left: Tokens, right: Tokens, p: SharedPassage, score_cutoff: float
     return dataclasses.replace(p, score=score)
 
 
+def _quotation_cutoff(toks: Tokens, first: int, last: int, weights: list[float] | None,
+                      params: LinkParameters) -> float | None:
+    """The least search score of the marked quotation ``first..last``, or None when it is not searched.
+
+    A quotation of ``quotation_min_words`` content words is searched at
+    ``quotation_score_cutoff``. A shorter one ("Be holy, because I am holy"), down to
+    ``quotation_least_words``, is searched only when its words carry
+    ``quotation_least_information`` (in average words of the pair's documents) over at
+    least ``least_tokens`` words (stop words included), and must then be found nearly
+    verbatim (``close_score_cutoff``): a few common words in quotation marks ("Come and
+    see") are everywhere, a whole sentence repeated word for word is a quotation.
+    """
+    words = sum(toks.content[first : last + 1])
+    if words >= params.quotation_min_words:
+        return params.quotation_score_cutoff
+    if weights is None or words < params.quotation_least_words or last - first + 1 < params.least_tokens:
+        return None
+    if sum(weights[first : last + 1]) < params.quotation_least_information - 1e-9:
+        return None
+    return max(params.quotation_score_cutoff, params.close_score_cutoff)
+
+
 def pair_passages(
     left: Tokens,
     right: Tokens,
@@ -135,6 +157,7 @@ def pair_passages(
     params: LinkParameters,
     stats: PairStatistics | None = None,
     languages: tuple[str | None, str | None] = (None, None),
+    align: bool = True,
 ) -> list[SharedPassage]:
     """All passages of one paragraph pair: aligned stretches and quotation searches, merged.
 
@@ -143,9 +166,10 @@ def pair_passages(
     the widened spans still agree). ``stats`` weighs aligned words by their information
     in the two documents. Every passage's score is finally :func:`stored_score` of the
     two texts it spans (in their ``languages``), and a passage scoring below
-    ``score_cutoff`` is dropped.
+    ``score_cutoff`` is dropped. ``align=False`` runs the quotation search alone (a pair
+    only a marked quotation put forward, with no stretch of aligned words to find).
     """
-    found = find_passages(
+    found = [] if not align else find_passages(
         left, right, score_cutoff=params.score_cutoff, min_words=params.min_words, long_words=params.long_words,
         short_score_cutoff=params.short_score_cutoff, least_words=params.least_words,
         close_score_cutoff=params.close_score_cutoff, least_tokens=params.least_tokens,
@@ -156,14 +180,16 @@ def pair_passages(
         left_quotes=[(f, l) for _, f, l in left_quotes], right_quotes=[(f, l) for _, f, l in right_quotes],
     )
     quoted: list[SharedPassage] = []
-    for qi, (_, first, last) in enumerate(left_quotes):
-        if sum(left.content[first : last + 1]) >= params.quotation_min_words:
-            quoted.extend(find_quotation(left, first, last, right, score_cutoff=params.quotation_score_cutoff,
-                                         quotation=qi))
-    for qi, (_, first, last) in enumerate(right_quotes):
-        if sum(right.content[first : last + 1]) >= params.quotation_min_words:
-            quoted.extend(p.mirrored() for p in find_quotation(
-                right, first, last, left, score_cutoff=params.quotation_score_cutoff, quotation=qi))
+    for side, (toks, other, quotes) in enumerate(((left, right, left_quotes), (right, left, right_quotes))):
+        weights: list[float] | None = None
+        for qi, (_, first, last) in enumerate(quotes):
+            if weights is None and stats is not None and sum(toks.content[first : last + 1]) < params.quotation_min_words:
+                weights = stats.weights(toks)
+            cutoff = _quotation_cutoff(toks, first, last, weights, params)
+            if cutoff is None:
+                continue
+            hits = find_quotation(toks, first, last, other, score_cutoff=cutoff, quotation=qi)
+            quoted.extend(hits if side == 0 else (p.mirrored() for p in hits))
     # a quotation's best window that does not hold up as a passage (its two texts unlike)
     # must not hide an aligned passage inside it
     quoted = [q for q in (_rescored(left, right, p, params.score_cutoff, languages) for p in quoted) if q is not None]

@@ -9,6 +9,9 @@ one more line in ``STEPS``.
 candidates
     :func:`find_candidates`: paragraph pairs of different documents sharing shingles
     (:mod:`synopsis.link.candidates`), with at least one side in a stale document.
+quotation candidates
+    :func:`quotation_candidates`: more pairs, put forward by a marked quotation's own
+    shingles (a short quotation shares too few with its source for the candidate stage).
 cross-references
     :func:`cross_references`: the passages each candidate pair shares
     (:func:`synopsis.link.passages.pair_passages`), stored in both directions.
@@ -33,15 +36,17 @@ import numpy as np
 from synopsis.link.sentalign import METHOD as METHOD_SENTENCES, SentenceAlignParameters
 from synopsis.link.variants import METHOD as VARIANT_METHOD, variants_of_edition
 from synopsis.link.versions import align_stored_versions
-from synopsis.link.candidates import candidate_pairs, shingle_postings
+from synopsis.link.arrays import ranges as _ranges
+from synopsis.link.candidates import candidate_pairs, paragraph_shingles, shingle_postings
 from synopsis.link.corpus import ParagraphCorpus
 from synopsis.link.crossref import METHOD_ALIGN
+from synopsis.link.normalize import KEYS, tokenize
 from synopsis.link.parameters import LinkParameters
 from synopsis.link.passages import ParagraphTokens, may_share, pair_passages
 from synopsis.link.statistics import DocumentCounts, PairStatistics, corpus_counts, cosines, paragraph_vectors
 from synopsis.link.token_cache import ContentKeys
 
-__all__ = ["LinkSet", "Candidates", "find_candidates", "cross_references", "similarity", "edition_alignments",
+__all__ = ["LinkSet", "Candidates", "find_candidates", "quotation_candidates", "cross_references", "similarity", "edition_alignments",
            "variants", "CROSS_REFERENCES", "ALIGNMENTS", "SENTENCE_ALIGNMENTS", "VARIANTS"]
 
 CROSS_REFERENCES = "cross_references"
@@ -121,6 +126,85 @@ def find_candidates(corpus: ParagraphCorpus, keys: ContentKeys, focus: np.ndarra
     return Candidates(left, right, shared, same_work, e_left, e_right)
 
 
+def quotation_candidates(
+    corpus: ParagraphCorpus, keys: ContentKeys, focus: np.ndarray, params: LinkParameters,
+) -> dict[tuple[int, int], set[int]]:
+    """Paragraph pairs ``(left < right)`` where one side holds a marked quotation the other may hold,
+    each with the ids of the quotations that put it forward.
+
+    A short quotation ("Be holy, because I am holy") shares too few shingles with its
+    source for the paragraph-wide candidate stage (``min_shared``), whose threshold
+    cannot be lowered for everyone without flooding a corpus with pairs. A marked
+    quotation is a needle already cut: its own shingles are looked up in the corpus's
+    postings, and a paragraph of another document holding ``quotation_min_shared`` of
+    them (all of its rare ones, when the quotation has fewer), and ``quotation_share`` of
+    a long quotation's, becomes a candidate for the quotation search (quotations of at
+    most ``quotation_needle_words`` content words: a longer one shares enough shingles
+    with its source for the candidate stage). Shingles in more
+    than ``max_df`` paragraphs are skipped, so the cost follows the number of
+    quotations, not of paragraphs; a corpus without marked quotations pays nothing.
+    """
+    para_doc = corpus.para_doc
+    quoting = [i for i in range(len(para_doc)) if focus[para_doc[i]] and corpus.quotes.get(corpus.pids[i])]
+    if not quoting:
+        return {}
+    needles: list[tuple[int, int, np.ndarray]] = []
+    words: list[np.ndarray] = []  # the needles' content keys: the only words their shingles are made of
+    for i in quoting:
+        for qid, qs, qe in corpus.quotes[corpus.pids[i]]:  # the quotation alone is tokenised, not its paragraph
+            t = tokenize(corpus.texts[i][qs:qe], language=corpus.language_of(i))
+            q = np.fromiter((KEYS.key_hash[t.keys[k]] for k in range(len(t)) if t.content[k]), dtype=np.uint64)
+            if len(q) > params.quotation_needle_words:
+                continue  # a long quotation shares enough shingles with its source for the candidate stage
+            words.append(q)
+            sh = paragraph_shingles(q)[0]
+            if len(sh):
+                needles.append((i, qid, sh))
+    if not needles:
+        return {}
+    # every needle's shingles at once, each once per needle
+    sizes = np.fromiter((len(sh) for _, _, sh in needles), dtype=np.int64, count=len(needles))
+    owner = np.repeat(np.arange(len(needles)), sizes)
+    all_sh = np.concatenate([sh for _, _, sh in needles])
+    by = np.lexsort((all_sh, owner))  # a shingle repeated within a quotation counts once
+    owner, all_sh = owner[by], all_sh[by]
+    first = np.r_[True, (owner[1:] != owner[:-1]) | (all_sh[1:] != all_sh[:-1])]
+    owner, all_sh = owner[first], all_sh[first]
+    sizes = np.bincount(owner, minlength=len(needles))
+    # the corpus's postings of those shingles only (a bitmap on low bits, then exact), each once per paragraph
+    hashes, paras = shingle_postings(keys.keys, keys.offsets, only_keys=np.unique(np.concatenate(words)))
+    wanted = np.unique(all_sh)
+    low = np.uint64((1 << 24) - 1)
+    bitmap = np.zeros(1 << 24, dtype=bool)
+    bitmap[(wanted & low).astype(np.int64)] = True
+    maybe = np.flatnonzero(bitmap[(hashes & low).astype(np.int64)])
+    at = np.minimum(np.searchsorted(wanted, hashes[maybe]), len(wanted) - 1)
+    keep = maybe[wanted[at] == hashes[maybe]]
+    hashes, paras = hashes[keep], paras[keep].astype(np.int64)
+    order = np.lexsort((paras, hashes))
+    hashes, paras = hashes[order], paras[order]
+    once = np.r_[True, (hashes[1:] != hashes[:-1]) | (paras[1:] != paras[:-1])]
+    hashes, paras = hashes[once], paras[once]
+    lo, hi = np.searchsorted(hashes, all_sh, side="left"), np.searchsorted(hashes, all_sh, side="right")
+    rare = (hi - lo) <= params.max_df
+    n_rare = np.bincount(owner[rare], minlength=len(needles))
+    need = np.maximum(np.minimum(params.quotation_min_shared, n_rare),
+                      np.ceil(params.quotation_share * sizes).astype(np.int64))
+    count = np.where(rare, hi - lo, 0)
+    npara = max(len(para_doc), 1)
+    by_needle = np.repeat(owner, count) * npara + paras[np.repeat(lo, count) + _ranges(count)]
+    key, shared = np.unique(by_needle, return_counts=True)
+    needle = key // npara
+    ok = shared >= need[needle]
+    needle, j = needle[ok], key[ok] % npara
+    i = np.fromiter((needles[k][0] for k in needle.tolist()), dtype=np.int64, count=len(needle))
+    ok = para_doc[j] != para_doc[i]
+    pairs: dict[tuple[int, int], set[int]] = {}
+    for k, a, b in zip(needle[ok].tolist(), i[ok].tolist(), j[ok].tolist()):
+        pairs.setdefault((min(a, b), max(a, b)), set()).add(needles[k][1])
+    return pairs
+
+
 def _works(corpus: ParagraphCorpus) -> dict[str, list[int]]:
     """Work → its documents' indices, in document order."""
     works: dict[str, list[int]] = {}
@@ -147,24 +231,45 @@ def _pair_statistics(counts: list[DocumentCounts], prior_tokens: float) -> Calla
 
 def cross_references(
     corpus: ParagraphCorpus, keys: ContentKeys, counts: list[DocumentCounts], candidates: Candidates,
-    tokens: ParagraphTokens, params: LinkParameters,
+    tokens: ParagraphTokens, params: LinkParameters, quoted: dict[tuple[int, int], set[int]] | None = None,
 ) -> LinkSet:
-    """The passages candidate pairs share, weighed by the pair's own statistics; each stored from both sides."""
+    """The passages candidate pairs share, weighed by the pair's own statistics; each stored from both sides.
+
+    ``quoted`` (:func:`quotation_candidates`) are more pairs, put forward by a marked
+    quotation on one side: only those quotations are searched in them, and they are
+    aligned only when they pass the cheap alignment test.
+    """
     out = LinkSet("cross_reference", METHOD_ALIGN, CROSS_REFERENCES)
     docs, pids, texts, para_doc = corpus.docs, corpus.pids, corpus.texts, corpus.para_doc
     pair_stats = _pair_statistics(counts, params.prior_tokens)
     sel = np.flatnonzero(candidates.shared >= params.min_shared)
-    for i, j, shared in zip(candidates.left[sel].tolist(), candidates.right[sel].tolist(),
-                            candidates.shared[sel].tolist()):
+    left, right, shared_all = candidates.left[sel], candidates.right[sel], candidates.shared[sel]
+    by_quote = np.zeros(len(sel), dtype=bool)
+    if quoted:
+        n = max(len(para_doc), 1)
+        q_left, q_right = np.array(sorted(quoted), dtype=np.int64).reshape(-1, 2).T
+        have = left * n + right
+        extra = q_left * n + q_right
+        known = np.isin(extra, have)
+        by_quote = np.r_[np.zeros(len(have), dtype=bool), np.ones(int((~known).sum()), dtype=bool)]
+        left, right = np.r_[left, q_left[~known]], np.r_[right, q_right[~known]]
+        shared_all = np.r_[shared_all, np.zeros(int((~known).sum()), dtype=np.int64)]
+        order = np.lexsort((right, left))
+        left, right, shared_all, by_quote = left[order], right[order], shared_all[order], by_quote[order]
+    for i, j, shared, quote in zip(left.tolist(), right.tolist(), shared_all.tolist(), by_quote.tolist()):
         t_pair = time.perf_counter()
         key = (int(para_doc[i]), int(para_doc[j]))
         stats = pair_stats(key)
-        if shared < _SURELY_SHARED and not may_share(keys.of(i), keys.of(j), params, stats):
+        aligned = shared >= _SURELY_SHARED or may_share(keys.of(i), keys.of(j), params, stats)
+        if not (aligned or quote):
             continue  # no stretch of aligned words at all: not worth tokenising
         lq, rq = tokens.quotations(i), tokens.quotations(j)
+        if quote:  # a pair only quotations put forward: only those are searched
+            wanted = quoted.get((i, j), set()) if quoted else set()
+            lq, rq = [q for q in lq if q[0] in wanted], [q for q in rq if q[0] in wanted]
         rows = out.rows.setdefault(key, [])
         for p in pair_passages(tokens[i], tokens[j], lq, rq, params, stats,
-                               (corpus.language_of(i), corpus.language_of(j))):
+                               (corpus.language_of(i), corpus.language_of(j)), align=aligned):
             lqid = lq[p.left_quotation][0] if p.left_quotation is not None else None
             rqid = rq[p.right_quotation][0] if p.right_quotation is not None else None
             ld, rd = docs[key[0]], docs[key[1]]

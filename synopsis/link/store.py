@@ -74,6 +74,7 @@ from synopsis.link.steps import (
     cross_references,
     edition_alignments,
     find_candidates,
+    quotation_candidates,
     similarity,
     variants,
 )
@@ -133,6 +134,7 @@ class LinkRun:
     keys: ContentKeys | None = None
     counts: list[DocumentCounts] = field(default_factory=list)  # per document index: its token counts
     candidates: Candidates | None = None
+    quoted: dict[tuple[int, int], set[int]] | None = None  # pairs marked quotations put forward: their ids
     editions: LinkSet | None = None  # the editions step's output (the variants step reads its beads)
     link_sets: list[LinkSet] = field(default_factory=list)
 
@@ -151,9 +153,15 @@ def _candidates(run: LinkRun) -> None:
     run.candidates = find_candidates(run.corpus, run.keys, run.focus, run.params)
 
 
+def _quotation_candidates(run: LinkRun) -> None:
+    assert run.keys is not None
+    run.quoted = quotation_candidates(run.corpus, run.keys, run.focus, run.params)
+
+
 def _cross_references(run: LinkRun) -> None:
     assert run.keys is not None and run.candidates is not None
-    run.link_sets.append(cross_references(run.corpus, run.keys, run.counts, run.candidates, run.tokens, run.params))
+    run.link_sets.append(cross_references(run.corpus, run.keys, run.counts, run.candidates, run.tokens, run.params,
+                                          run.quoted))
 
 
 def _similarity(run: LinkRun) -> None:
@@ -175,6 +183,7 @@ STEPS: list[tuple[str, Callable[[LinkRun], None]]] = [
     ("tokens", _tokens),
     ("statistics", _statistics),
     ("candidates", _candidates),
+    ("quotation_candidates", _quotation_candidates),
     ("cross_references", _cross_references),
     ("similarity", _similarity),
     ("editions", _editions),
