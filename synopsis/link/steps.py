@@ -85,16 +85,13 @@ class Candidates:
     """Paragraph pairs (``left < right``, paragraph indices) worth a closer look.
 
     ``shared`` counts their shared shingles; ``same_work`` marks pairs of two editions of
-    one work. ``edition_left``/``edition_right`` are the looser pairs (one shared shingle)
-    that edition alignment scores.
+    one work (their alignment reads whole documents, :func:`edition_alignments`).
     """
 
     left: np.ndarray
     right: np.ndarray
     shared: np.ndarray
     same_work: np.ndarray
-    edition_left: np.ndarray
-    edition_right: np.ndarray
 
 
 def find_candidates(corpus: ParagraphCorpus, keys: ContentKeys, focus: np.ndarray, params: LinkParameters) -> Candidates:
@@ -111,19 +108,10 @@ def find_candidates(corpus: ParagraphCorpus, keys: ContentKeys, focus: np.ndarra
         hashes, post_para, para_doc, focus=focus, min_shared=min(params.min_shared, params.similarity_min_shared),
         **common,
     )
-    # editions also need pairs sharing a single shingle (a paragraph an editor rewrote)
-    edition_docs = np.zeros(len(corpus.docs), dtype=bool)
-    for members in _works(corpus).values():
-        if len(members) > 1 and any(focus[k] for k in members):
-            edition_docs[members] = True
-    e_left = e_right = np.zeros(0, dtype=np.int64)
-    if edition_docs.any():
-        sel = edition_docs[para_doc[post_para]]
-        e_left, e_right, _ = candidate_pairs(hashes[sel], post_para[sel], para_doc, focus=focus, min_shared=1, **common)
     root_of = [corpus.root_of(k) for k in range(len(corpus.docs))]
     same_work = np.fromiter((root_of[a] == root_of[b] for a, b in zip(para_doc[left].tolist(), para_doc[right].tolist())),
                             dtype=bool, count=len(left))
-    return Candidates(left, right, shared, same_work, e_left, e_right)
+    return Candidates(left, right, shared, same_work)
 
 
 def quotation_candidates(
