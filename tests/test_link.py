@@ -642,3 +642,20 @@ def test_a_short_marked_quotation_is_found_across_the_testaments(tmp_path):
     from_gospel = [(text, other) for doc, text, other in links if doc == "gospel"]
     assert ("My God, My God, why have You forsaken Me", "My God, my God, why have You forsaken me") in from_gospel
     assert not any("Come and see" in text for text, _ in from_gospel), from_gospel
+
+
+@pytest.mark.parametrize("weighed", [False, True])
+def test_a_stock_phrase_found_twice_in_one_verse_is_not_two_clauses(weighed):
+    """Matthew 26:17 names "the first day of the Feast of Unleavened Bread"; Leviticus 23:6 has
+    "the Feast of Unleavened Bread" and, a clause later, "you must eat unleavened bread". The two
+    places on the Leviticus side are one phrase seen twice against the same Matthew words, not two
+    clauses of one passage whose evidence adds up: no passage (there were two)."""
+    from synopsis.link.crossref import find_passages
+    from synopsis.link.normalize import tokenize
+
+    gospel = tokenize(_bsb(*_bsb_range("Matthew", 26, 16, 18)), language="en")
+    law = tokenize(_bsb(*_bsb_range("Leviticus", 23, 5, 8)), language="en")
+    assert "Feast of Unleavened Bread" in gospel.text and "you must eat unleavened bread" in law.text
+    weights = ([1.0] * len(gospel), [1.0] * len(law)) if weighed else None
+    found = find_passages(gospel, law, least_words=3, weights=weights, x_drop=3.0 if weighed else None)
+    assert found == [], [(gospel.text[p.left_start:p.left_end], law.text[p.right_start:p.right_end]) for p in found]

@@ -342,10 +342,21 @@ def find_passages(
         for q, q_words, q_info, _ in evidence:
             if q is not p and words + q_words >= tiers[0][0] and info + q_info >= tiers[0][1] - 1e-9 and _touch(
                 left, p.left_first, p.left_last, q.left_first, q.left_last, 2
-            ) and _touch(right, p.right_first, p.right_last, q.right_first, q.right_last, 2) and not p.overlaps(q):
+            ) and _touch(right, p.right_first, p.right_last, q.right_first, q.right_last, 2) and _apart(p, q):
                 found.append(p)
                 break
     return _merge_touching(left, right, _best_disjoint(found), score_cutoff=score_cutoff)
+
+
+def _apart(p: SharedPassage, q: SharedPassage) -> bool:
+    """Whether two passages share no word on either side: two clauses, not one clause seen twice.
+
+    Evidence is added up only over different words: a stretch and a longer one around
+    the same words on one side ("the Feast of Unleavened Bread" against "unleavened
+    bread" in two places of a verse) are one clause, found twice, not two.
+    """
+    return (p.left_last < q.left_first or q.left_last < p.left_first) and (
+        p.right_last < q.right_first or q.right_last < p.right_first)
 
 
 _CLAUSE_EDGE = frozenset(".!?:;…。！？：；\"'«»“”‘’„‚‹›「」『』()[]")
