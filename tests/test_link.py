@@ -659,3 +659,33 @@ def test_a_stock_phrase_found_twice_in_one_verse_is_not_two_clauses(weighed):
     weights = ([1.0] * len(gospel), [1.0] * len(law)) if weighed else None
     found = find_passages(gospel, law, least_words=3, weights=weights, x_drop=3.0 if weighed else None)
     assert found == [], [(gospel.text[p.left_start:p.left_end], law.text[p.right_start:p.right_end]) for p in found]
+
+
+def _bsb_chapters(book: str, chapters: list[int], per: int = 5) -> list[str]:
+    """BSB chapters as paragraphs of ``per`` verses."""
+    from synopsis.testing.realtexts import load_verses
+
+    verses = [v for v in load_verses("BSB", books=[book]) if int(v.id.rsplit(" ", 1)[1].split(":")[0]) in chapters]
+    return [" ".join(v.text for v in verses[k : k + per]) for k in range(0, len(verses), per)]
+
+
+def test_a_speech_in_quotation_marks_that_quotes_one_verse_keeps_the_verse_spans(tmp_path):
+    """Mark 7:9–10 is a speech in quotation marks (it runs on past the paragraph); Mark 7:10 quotes
+    Exodus 21:17 in it. The passage the two share is that verse, not the speech: its spans do not
+    grow to the whole quotation when the grown texts no longer match (they did, to a 190-character
+    span against a verse about kidnapping, scored 62)."""
+    from rapidfuzz import fuzz
+
+    gospel = [_bsb(*_bsb_range("Mark", 7, 9, 10))]
+    law = [*_bsb_chapters("Exodus", [20], per=4), _bsb(*_bsb_range("Exodus", 21, 15, 17)),
+           *_bsb_chapters("Exodus", [22], per=4)]
+    speech = gospel[0].index("“")
+    path = make_database(tmp_path / "curses.db", [("gospel", None, gospel), ("law", None, law)],
+                         quotations=[("gospel", 1, speech, len(gospel[0]))])
+    _link_all(path)
+    rows = [(text, other) for doc, _, _, _, _, text, other, *_ in _stored_links(path) if doc == "gospel"]
+    curses = [(text, other) for text, other in rows if "curses his father or mother" in text]
+    assert curses, rows
+    for text, other in curses:
+        assert "neatly set aside" not in text and "kidnaps" not in other, (text, other)
+        assert fuzz.ratio(text.casefold(), other.casefold()) >= 60
