@@ -322,6 +322,12 @@ def _judge(judgements: Judgements, link: dict) -> tuple[str, Judgement | None]:
     return ("genuine" if j.genuine else "false") + ("" if exact else "~"), j
 
 
+def _entry(link: dict) -> dict:
+    """A link as an entry of the judgements file, not yet judged."""
+    return {"source": link["source"], "target": link["target"], "source_text": link["source_text"],
+            "target_text": link["target_text"], "genuine": None, "reason": ""}
+
+
 def _print_link(k: int, link: dict, verdict: str = "", reason: str = "") -> None:
     tag = f" <{verdict}{': ' + reason if reason else ''}>" if verdict else ""
     print(f"  {k:2d}. [{link['score']:.0f}] {link['paragraph_source']} | {link['source_text']!r}\n"
@@ -351,7 +357,7 @@ def quotations(out: Path, *, sample: int = 30, split: tuple[int, int, int, int] 
     verse_of = {v.id: v for v in bsb}
     order = {v.id: k for k, v in enumerate(bsb)}
     lists = {"first list": QUOTATIONS, "second list": QUOTATIONS_MORE}
-    results, drawn, unjudged = [], {}, {}
+    results, drawn, unjudged, unjudged_all = [], {}, {}, {}
     for number, rhythm in enumerate(_splits(split, splits), 1):
         folder = out / "quotations" if number == 1 else out / f"quotations-split{number}"
         made = _quotation_split(folder, rhythm, verse_of, order)
@@ -405,14 +411,17 @@ def quotations(out: Path, *, sample: int = 30, split: tuple[int, int, int, int] 
                 key = (x["source"], x["target"], normalise(x["source_text"]), normalise(x["target_text"]))
                 drawn[key] = w.rstrip("~")
                 if w == "unjudged":
-                    unjudged[key] = {"source": x["source"], "target": x["target"], "source_text": x["source_text"],
-                                     "target_text": x["target_text"], "genuine": None, "reason": ""}
+                    unjudged[key] = _entry(x)
                 if full or not w.startswith("genuine"):
                     _print_link(k, x, w, j.reason if j else "")
             print(f"  sample (seed {seed}) of {len(picked)}: judged genuine {tally['genuine']}, false {tally['false']}, "
                   f"not yet judged {tally['unjudged']} [target ≥ 27 genuine of 30]"
                   + (f" ({near} by a near match)" if near else ""))
         verdicts_all = [_judge(judgements, x)[0].rstrip("~") for x in links]
+        for x, w in zip(links, verdicts_all):
+            if w == "unjudged":
+                unjudged_all.setdefault((x["source"], x["target"], normalise(x["source_text"]),
+                                         normalise(x["target_text"])), _entry(x))
         g_all, f_all = verdicts_all.count("genuine"), verdicts_all.count("false")
         print(f"  all {len(links)} links of split {number}: judged genuine {g_all}, false {f_all}, not yet judged "
               f"{len(links) - g_all - f_all}; so precision between {g_all / max(len(links), 1):.3f} and "
@@ -447,6 +456,11 @@ def quotations(out: Path, *, sample: int = 30, split: tuple[int, int, int, int] 
         for k, entry in enumerate(unjudged.values(), 1):
             print(f"    {k}. {entry['source']} | {entry['source_text']!r}\n"
                   f"       ← {entry['target']} | {entry['target_text']!r}")
+    if unjudged_all:
+        path = out / "xref_unjudged_all.json"
+        path.write_text(json.dumps({"judgements": list(unjudged_all.values())}, indent=1, ensure_ascii=False) + "\n",
+                        encoding="utf-8")
+        print(f"  {len(unjudged_all)} distinct links of all splits not yet judged (drawn or not): written to {path}")
     first = results[0]
     return {"build": first["build"], "found": first["found"]["first list"], "links": first["links"],
             "alike_share": first["alike_share"], "long_unlike": first["long_unlike"], "splits": results,
