@@ -31,7 +31,7 @@ from typing import Iterable, Sequence
 
 from rapidfuzz import fuzz
 
-from synopsis.testing.realtexts import Verse
+from synopsis.testing.realtexts import Verse, letters_of
 
 __all__ = [
     "Judgement", "Judgements", "normalise", "verse_range", "verses_of_span", "parse_range", "wilson_interval",
@@ -84,10 +84,6 @@ def _overlap(a: str, b: str) -> bool:
     return book_a == book_b and lo_a <= hi_b and lo_b <= hi_a
 
 
-def _letters(text: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFC", text).casefold() if ch.isalnum())
-
-
 def verses_of_span(span: str, verses: Sequence[Verse]) -> list[str]:
     """The ids of the verses (of ``verses``, a paragraph's in reading order) that ``span`` covers.
 
@@ -98,10 +94,10 @@ def verses_of_span(span: str, verses: Sequence[Verse]) -> list[str]:
     labels: list[str] = []
     stream: list[str] = []
     for v in verses:
-        letters = _letters(v.text)
+        letters = letters_of(v.text)
         stream.append(letters)
         labels.extend([v.id] * len(letters))
-    needle = _letters(span)
+    needle = letters_of(span)
     at = "".join(stream).find(needle) if needle else -1
     if at < 0:
         return []
