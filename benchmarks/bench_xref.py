@@ -357,7 +357,7 @@ def quotations(out: Path, *, sample: int = 30, split: tuple[int, int, int, int] 
     verse_of = {v.id: v for v in bsb}
     order = {v.id: k for k, v in enumerate(bsb)}
     lists = {"first list": QUOTATIONS, "second list": QUOTATIONS_MORE}
-    results, drawn, unjudged, unjudged_all = [], {}, {}, {}
+    results, drawn, every, unjudged, unjudged_all = [], {}, {}, {}, {}
     for number, rhythm in enumerate(_splits(split, splits), 1):
         folder = out / "quotations" if number == 1 else out / f"quotations-split{number}"
         made = _quotation_split(folder, rhythm, verse_of, order)
@@ -419,13 +419,15 @@ def quotations(out: Path, *, sample: int = 30, split: tuple[int, int, int, int] 
                   + (f" ({near} by a near match)" if near else ""))
         verdicts_all = [_judge(judgements, x)[0].rstrip("~") for x in links]
         for x, w in zip(links, verdicts_all):
+            every[(x["source"], x["target"], normalise(x["source_text"]), normalise(x["target_text"]))] = w
             if w == "unjudged":
                 unjudged_all.setdefault((x["source"], x["target"], normalise(x["source_text"]),
                                          normalise(x["target_text"])), _entry(x))
         g_all, f_all = verdicts_all.count("genuine"), verdicts_all.count("false")
-        print(f"  all {len(links)} links of split {number}: judged genuine {g_all}, false {f_all}, not yet judged "
-              f"{len(links) - g_all - f_all}; so precision between {g_all / max(len(links), 1):.3f} and "
-              f"{(len(links) - f_all) / max(len(links), 1):.3f}")
+        u_all = len(links) - g_all - f_all
+        print(f"  all {len(links)} links of split {number}: judged genuine {g_all}, false {f_all}, not yet judged {u_all}; "
+              + (f"precision {g_all / max(len(links), 1):.3f}" if not u_all else
+                 f"so precision between {g_all / len(links):.3f} and {(len(links) - f_all) / len(links):.3f}"))
         results.append({"split": rhythm, "build": build, "parameters": made["parameters"], "found": found,
                         "counts": counts, "links": len(links), "alike_share": share, "long_unlike": len(long_unlike),
                         "samples": tallies, "judged_all": {"genuine": g_all, "false": f_all, "links": len(links)}})
@@ -447,6 +449,9 @@ def quotations(out: Path, *, sample: int = 30, split: tuple[int, int, int, int] 
           + f"; worst {min(cells)[0]} [target ≥ 27 of 30]")
     print("  " + _precision_line(f"judged precision over the {len(drawn)} distinct links drawn in all samples",
                                  genuine, false) + f"; not yet judged {len(drawn) - genuine - false}")
+    g_every, f_every = sum(v == "genuine" for v in every.values()), sum(v == "false" for v in every.values())
+    print("  " + _precision_line(f"judged precision over all {len(every)} distinct links of all splits", g_every, f_every)
+          + f"; not yet judged {len(every) - g_every - f_every}")
     if unjudged:
         path = out / "xref_unjudged.json"
         path.write_text(json.dumps({"judgements": list(unjudged.values())}, indent=1, ensure_ascii=False) + "\n",
@@ -465,7 +470,8 @@ def quotations(out: Path, *, sample: int = 30, split: tuple[int, int, int, int] 
     return {"build": first["build"], "found": first["found"]["first list"], "links": first["links"],
             "alike_share": first["alike_share"], "long_unlike": first["long_unlike"], "splits": results,
             "judged_precision": {"genuine": genuine, "false": false, "drawn": len(drawn),
-                                 "wilson95": wilson_interval(genuine, genuine + false)}}
+                                 "wilson95": wilson_interval(genuine, genuine + false)},
+            "judged_all_links": {"genuine": g_every, "false": f_every, "links": len(every)}}
 
 
 def main(argv: list[str] | None = None) -> int:
