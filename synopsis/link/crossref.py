@@ -275,6 +275,7 @@ def find_passages(
     least_words: int | None = None,
     close_score_cutoff: float = 90.0,
     least_tokens: int = 5,
+    verbatim_tokens: int | None = None,
     information_share: float = 1.0,
     least_information: float = 2.5,
     plain_share: float = 1.25,
@@ -304,7 +305,9 @@ def find_passages(
     words that is not set off as a clause: ``plain_share`` times more). ``left_quotes``/``right_quotes``
     are the marked quotations (first, last token): a short passage inside one is set off.
     ``x_drop`` ends a stretch where its score falls that far below its best
-    (:func:`dense_stretches`).
+    (:func:`dense_stretches`). A stretch's words and information are those of its
+    *distinct* aligned words; ``verbatim_tokens`` (when given) admits a short one that runs
+    that many words a side nearly verbatim (:func:`_tiers`).
     """
     lpos = left.content_positions()
     rpos = right.content_positions()
@@ -319,7 +322,7 @@ def find_passages(
     tiers = _tiers(score_cutoff, min_words, long_words, short_score_cutoff, least_words, close_score_cutoff,
                    least_tokens, information_share if weights is not None else 1.0,
                    least_information if weights is not None else float(least_words or 0),
-                   plain_share if weights is not None else 1.0)
+                   plain_share if weights is not None else 1.0, verbatim_tokens)
     sentinel = -1
     for l_lo, l_hi, r_lo, r_hi in seed_windows(keys[0], keys[1], pad=max_gap + 4):
         # the alignment sees only this window: words outside it are masked, so the longest
@@ -381,22 +384,33 @@ def _set_off(toks: Tokens, first: int, last: int, quotes: Sequence[tuple[int, in
     return (not before or before[-1] in _CLAUSE_EDGE) and (not after or after[0] in _CLAUSE_EDGE)
 
 
+Tier = tuple[int, float, int, float, bool]
+"""(least distinct aligned words, least information, least tokens a side, least score, set off)."""
+
+
 def _tiers(score_cutoff: float, min_words: int, long_words: int, short_score_cutoff: float,
            least_words: int | None, close_score_cutoff: float, least_tokens: int,
            information_share: float, least_information: float,
-           plain_share: float) -> list[tuple[int, float, int, float]]:
-    """(least aligned words, least information, least tokens a side, least score), richest passages first.
+           plain_share: float, verbatim_tokens: int | None = None) -> list[Tier]:
+    """What a passage must reach, richest passages first: the first tier it qualifies for sets its least score.
 
-    Least tokens 0: no more is asked; otherwise the passage must also be set off on one
-    side (:func:`_set_off`): below ``long_words`` a shared phrase is a quotation only when
-    it stands as one, or when it says ``plain_share`` times more than its words would.
+    A tier that asks for it wants the passage set off on one side (:func:`_set_off`):
+    below ``long_words`` a shared phrase is a quotation only when it stands as one, or
+    when it says ``plain_share`` times more than its words would. A run of
+    ``verbatim_tokens`` words a side (stop words included) that agree nearly word for
+    word (``close_score_cutoff``) needs only ``least_words``: a copy that long is no
+    formula ("I saw the Lord always before me; because He is at my right hand, I will
+    not be shaken" holds five content words, and seventeen words that agree).
     """
-    tiers = [(long_words, long_words * information_share, 0, score_cutoff),
-             (min_words, min_words * information_share * plain_share, 0, max(score_cutoff, short_score_cutoff)),
-             (min_words, min_words * information_share, 1, max(score_cutoff, short_score_cutoff))]
+    close = max(score_cutoff, short_score_cutoff, close_score_cutoff)
+    tiers: list[Tier] = [
+        (long_words, long_words * information_share, 0, score_cutoff, False),
+        (min_words, min_words * information_share * plain_share, 0, max(score_cutoff, short_score_cutoff), False),
+        (min_words, min_words * information_share, 1, max(score_cutoff, short_score_cutoff), True)]
     if least_words is not None and least_words < min_words:
-        tiers.append((least_words, least_information, least_tokens,
-                      max(score_cutoff, short_score_cutoff, close_score_cutoff)))
+        if verbatim_tokens is not None:
+            tiers.append((least_words, least_information, verbatim_tokens, close, False))
+        tiers.append((least_words, least_information, least_tokens, close, True))
     return tiers
 
 
@@ -474,7 +488,7 @@ def _align_window(
     left: Tokens, right: Tokens, lpos: list[int], rpos: list[int], base: tuple[list[int], list[int]],
     lnorms: list[str], rnorms: list[str], found: list[SharedPassage], seen: list[tuple[int, int, int, int]],
     evidence: list[tuple[SharedPassage, int, float, bool]],
-    sentinel: int, *, tiers: list[tuple[int, float, int, float]], quotes: tuple[Sequence[tuple[int, int]], ...],
+    sentinel: int, *, tiers: list[Tier], quotes: tuple[Sequence[tuple[int, int]], ...],
     max_gap: int, gap_penalty: float, passes: int, weights: tuple[list[float], list[float]] | None,
     x_drop: float | None,
 ) -> int:
@@ -500,7 +514,7 @@ def _align_window(
             gains = [1.0] * len(m) if weights is None else [
                 min(weights[0][lpos[i]], weights[1][rpos[j]]) for i, j in m]
             new = 0
-            for s, e in dense_stretches(m, min_words=tiers[-1][1], max_gap=max_gap, gap_penalty=gap_penalty,
+            for s, e in dense_stretches(m, min_words=min(t[1] for t in tiers), max_gap=max_gap, gap_penalty=gap_penalty,
                                         gains=gains, x_drop=x_drop):
                 st = _extend(masked[0], masked[1], (m[s][0], m[e][0], m[s][1], m[e][1]))
                 if st in seen:
@@ -509,9 +523,15 @@ def _align_window(
                 new += 1
                 lf, ll, rf, rl = _widen(left, lpos[st[0]], lpos[st[1]], right, rpos[st[2]], rpos[st[3]])
                 score = passage_score(left, lf, ll, right, rf, rl)
-                words, info, tokens = e - s + 1, sum(gains[s : e + 1]), min(ll - lf, rl - rf) + 1
-                cutoff = next((c for w, i, t, c in tiers if words >= w and info >= i - 1e-9 and tokens >= t
-                               and (t == 0 or _set_off(left, lf, ll, quotes[0]) or _set_off(right, rf, rl, quotes[1]))),
+                # a word the passage repeats ("the son of Arni, the son of Hezron, the son of Perez")
+                # is evidence once: its words and information are those of its distinct words
+                distinct: dict[int, float] = {}
+                for k in range(s, e + 1):
+                    key = masked[0][m[k][0]]
+                    distinct[key] = max(distinct.get(key, 0.0), gains[k])
+                words, info, tokens = len(distinct), sum(distinct.values()), min(ll - lf, rl - rf) + 1
+                cutoff = next((c for w, i, t, c, off in tiers if words >= w and info >= i - 1e-9 and tokens >= t
+                               and (not off or _set_off(left, lf, ll, quotes[0]) or _set_off(right, rf, rl, quotes[1]))),
                               None)
                 if cutoff is not None and score >= cutoff:
                     p = _passage(left, lf, ll, right, rf, rl, score, METHOD_ALIGN)

@@ -45,6 +45,7 @@ class LinkParameters:
     least_information: float = 2.5  # cross-references: least information of a short passage (average words)
     plain_share: float = 1.25  # cross-references: a passage under long_words not set off as a clause needs this × more information
     close_score_cutoff: float = 90.0  # cross-references: least score of a passage shorter than min_words
+    verbatim_tokens: int = 12  # cross-references: a near-verbatim run this many words a side needs only least_words
     least_tokens: int = 5  # cross-references: least words a side (stop words included) of a passage shorter than min_words
     max_gap: int = 6  # cross-references: most unmatched content words between two aligned ones
     gap_penalty: float = 0.5  # cross-references: cost of an unmatched word
@@ -75,7 +76,7 @@ class LinkParameters:
         d = asdict(self)
         if kind == "cross_reference":
             keys = ("score_cutoff", "quotation_score_cutoff", "min_words", "long_words", "short_score_cutoff",
-                    "least_words", "close_score_cutoff", "least_tokens", "information_share", "least_information", "plain_share", "max_gap",
+                    "least_words", "close_score_cutoff", "least_tokens", "verbatim_tokens", "information_share", "least_information", "plain_share", "max_gap",
                     "gap_penalty", "x_drop", "cover_drop", "prior_tokens", "quotation_min_words", "quotation_least_words",
                     "quotation_least_information", "quotation_min_shared", "quotation_needle_words", "quotation_share", "min_shared", "max_df", "max_postings",
                     "pairs_per_paragraph")

@@ -176,6 +176,7 @@ def pair_passages(
         left, right, score_cutoff=params.score_cutoff, min_words=params.min_words, long_words=params.long_words,
         short_score_cutoff=params.short_score_cutoff, least_words=params.least_words,
         close_score_cutoff=params.close_score_cutoff, least_tokens=params.least_tokens,
+        verbatim_tokens=params.verbatim_tokens,
         information_share=params.information_share, least_information=params.least_information,
         plain_share=params.plain_share, max_gap=params.max_gap, gap_penalty=params.gap_penalty,
         weights=(stats.weights(left), stats.weights(right)) if stats is not None else None,
