@@ -305,8 +305,8 @@ def find_passages(
     words that is not set off as a clause: ``plain_share`` times more). ``left_quotes``/``right_quotes``
     are the marked quotations (first, last token): a short passage inside one is set off.
     ``x_drop`` ends a stretch where its score falls that far below its best
-    (:func:`dense_stretches`). A stretch's words and information are those of its
-    *distinct* aligned words; ``verbatim_tokens`` (when given) admits a short one that runs
+    (:func:`dense_stretches`). A word a stretch repeats counts half each time again
+    (:func:`_evidence`); ``verbatim_tokens`` (when given) admits a short one that runs
     that many words a side nearly verbatim (:func:`_tiers`).
     """
     lpos = left.content_positions()
@@ -317,7 +317,7 @@ def find_passages(
     lnorms = [left.norms[p] for p in lpos]
     rnorms = [right.norms[p] for p in rpos]
     found: list[SharedPassage] = []
-    evidence: list[tuple[SharedPassage, int, float, bool]] = []  # every stretch scored: (passage, words, information, kept)
+    evidence: list[tuple[SharedPassage, float, float, bool]] = []  # every stretch scored: (passage, words, information, kept)
     seen: list[tuple[int, int, int, int]] = []  # stretches as content positions (l_lo, l_hi, r_lo, r_hi)
     tiers = _tiers(score_cutoff, min_words, long_words, short_score_cutoff, least_words, close_score_cutoff,
                    least_tokens, information_share if weights is not None else 1.0,
@@ -385,7 +385,7 @@ def _set_off(toks: Tokens, first: int, last: int, quotes: Sequence[tuple[int, in
 
 
 Tier = tuple[int, float, int, float, bool]
-"""(least distinct aligned words, least information, least tokens a side, least score, set off)."""
+"""(least aligned words (:func:`_evidence`), least information, least tokens a side, least score, set off)."""
 
 
 def _tiers(score_cutoff: float, min_words: int, long_words: int, short_score_cutoff: float,
@@ -487,7 +487,7 @@ def could_share(
 def _align_window(
     left: Tokens, right: Tokens, lpos: list[int], rpos: list[int], base: tuple[list[int], list[int]],
     lnorms: list[str], rnorms: list[str], found: list[SharedPassage], seen: list[tuple[int, int, int, int]],
-    evidence: list[tuple[SharedPassage, int, float, bool]],
+    evidence: list[tuple[SharedPassage, float, float, bool]],
     sentinel: int, *, tiers: list[Tier], quotes: tuple[Sequence[tuple[int, int]], ...],
     max_gap: int, gap_penalty: float, passes: int, weights: tuple[list[float], list[float]] | None,
     x_drop: float | None,
@@ -523,13 +523,8 @@ def _align_window(
                 new += 1
                 lf, ll, rf, rl = _widen(left, lpos[st[0]], lpos[st[1]], right, rpos[st[2]], rpos[st[3]])
                 score = passage_score(left, lf, ll, right, rf, rl)
-                # a word the passage repeats ("the son of Arni, the son of Hezron, the son of Perez")
-                # is evidence once: its words and information are those of its distinct words
-                distinct: dict[int, float] = {}
-                for k in range(s, e + 1):
-                    key = masked[0][m[k][0]]
-                    distinct[key] = max(distinct.get(key, 0.0), gains[k])
-                words, info, tokens = len(distinct), sum(distinct.values()), min(ll - lf, rl - rf) + 1
+                words, info = _evidence([masked[0][i] for i, _ in m[s : e + 1]], gains[s : e + 1])
+                tokens = min(ll - lf, rl - rf) + 1
                 cutoff = next((c for w, i, t, c, off in tiers if words >= w and info >= i - 1e-9 and tokens >= t
                                and (not off or _set_off(left, lf, ll, quotes[0]) or _set_off(right, rf, rl, quotes[1]))),
                               None)
@@ -543,6 +538,24 @@ def _align_window(
             if not new or side is None:
                 break
     return sentinel
+
+
+def _evidence(keys: list[int], gains: list[float]) -> tuple[float, float]:
+    """The aligned words and information a stretch counts: a word it repeats counts half each time again.
+
+    A repeated word is weaker evidence: two unrelated genealogies share "the son of …,
+    the son of …" as often as they have generations ("the son of Arni, the son of
+    Hezron, the son of"), while "eye for eye, tooth for tooth" still says its two words
+    and the pattern they make.
+    """
+    seen: set[int] = set()
+    words = info = 0.0
+    for key, gain in zip(keys, gains):
+        share = 0.5 if key in seen else 1.0
+        seen.add(key)
+        words += share
+        info += share * gain
+    return words, info
 
 
 def _best_disjoint(found: list[SharedPassage]) -> list[SharedPassage]:
