@@ -373,15 +373,37 @@ def _set_off(toks: Tokens, first: int, last: int, quotes: Sequence[tuple[int, in
 
     A short quotation is set off ("… it is written: ‘Love your neighbor as yourself.’");
     a formula shared in passing ("the plenum of the central committee discussed …",
-    "during the Feast of Unleavened Bread") runs on.
+    "during the Feast of Unleavened Bread") runs on. One stop word may stand between
+    the passage and the clause's edge ("… who will prepare Your way before *You*.’"
+    against "… the way before *Me*.": two translations end a clause on different
+    pronouns, which the alignment does not pair).
     """
     if any(max(first, qf) <= min(last, ql) and (min(last, ql) - max(first, qf) + 1) * 2 >= ql - qf + 1
            for qf, ql in quotes):
         return True
-    text = toks.text
-    before = text[: toks.starts[first]].rstrip()
-    after = text[toks.ends[last] :].lstrip()
-    return (not before or before[-1] in _CLAUSE_EDGE) and (not after or after[0] in _CLAUSE_EDGE)
+    return _clause_edge_before(toks, first) and _clause_edge_after(toks, last)
+
+
+def _clause_edge_before(toks: Tokens, first: int) -> bool:
+    """A clause mark, quotation mark or the text's start before token ``first`` (or before the stop word before it)."""
+    for k in (first, first - 1):
+        if k < first and (k < 0 or toks.content[k]):
+            break
+        before = toks.text[: toks.starts[k]].rstrip() if k >= 0 else ""
+        if not before or before[-1] in _CLAUSE_EDGE:
+            return True
+    return False
+
+
+def _clause_edge_after(toks: Tokens, last: int) -> bool:
+    """A clause mark, quotation mark or the text's end after token ``last`` (or after the stop word after it)."""
+    for k in (last, last + 1):
+        if k > last and (k >= len(toks) or toks.content[k]):
+            break
+        after = toks.text[toks.ends[k] :].lstrip()
+        if not after or after[0] in _CLAUSE_EDGE:
+            return True
+    return False
 
 
 Tier = tuple[int, float, int, float, bool]
