@@ -106,7 +106,7 @@ def read_corpus(db: sqlite3.Connection) -> ParagraphCorpus:
     quotes: dict[int, list[QuotationMark]] = {}
     for qid, pid, qs, qe in db.execute(
         "SELECT q.id, q.paragraph_id, q.char_start - p.char_start, q.char_end - p.char_start "
-        "FROM quotations q JOIN paragraphs p ON p.id = q.paragraph_id WHERE q.kind = 'quotation' "
+        "FROM quotations q JOIN paragraphs p ON p.id = q.paragraph_id WHERE q.kind IN ('quotation', 'term') "
         "ORDER BY q.paragraph_id, q.char_start, q.id"
     ):
         quotes.setdefault(pid, []).append((qid, qs, qe))
