@@ -27,7 +27,8 @@ quotations
     the hand judgements in ``xref_judgements.json`` applied to seeded samples of every
     split (``--sample-seeds``): genuine, false and not yet judged per sample, the judged
     precision with its Wilson interval, and the links still to judge (also written to
-    ``out/xref_unjudged.json``, in the judgements file's format).
+    ``out/xref_unjudged.json``, in the judgements file's format). Every link of a split,
+    with its verdict, is written to ``links.json`` in the split's folder.
 
 Usage: ``python benchmarks/bench_xref.py [--only invented,realtexts,french,quotations]
 [--splits 3] [--ot-seed 3 --nt-seed 4 --min-verses 2 --max-verses 8] [--sample-seeds 15,16]``
@@ -417,7 +418,11 @@ def quotations(out: Path, *, sample: int = 30, split: tuple[int, int, int, int] 
             print(f"  sample (seed {seed}) of {len(picked)}: judged genuine {tally['genuine']}, false {tally['false']}, "
                   f"not yet judged {tally['unjudged']} [target ≥ 27 genuine of 30]"
                   + (f" ({near} by a near match)" if near else ""))
-        verdicts_all = [_judge(judgements, x)[0].rstrip("~") for x in links]
+        judged_all = [_judge(judgements, x) for x in links]
+        verdicts_all = [w.rstrip("~") for w, _ in judged_all]
+        (folder / "links.json").write_text(json.dumps(
+            [{**_entry(x), "score": x["score"], "verdict": w, "reason": j.reason if j else ""}
+             for x, (w, j) in zip(links, judged_all)], indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         for x, w in zip(links, verdicts_all):
             every[(x["source"], x["target"], normalise(x["source_text"]), normalise(x["target_text"]))] = w
             if w == "unjudged":
