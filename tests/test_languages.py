@@ -288,6 +288,116 @@ def test_search_page_finds_a_french_word_without_its_accent(french_and_chinese_d
     assert refs and refs <= _containing(french_and_chinese_db, "john-fr", r"(?i)\béternel(?:le|les|s|lement)?\b")  # one stem: éternel
 
 
+# ------------------------------------------------------------------ snippets
+
+def _marks(snippet: str) -> list[str]:
+    from synopsis.search import MARK_END, MARK_START
+
+    return re.findall(f"{MARK_START}([^{MARK_END}]*){MARK_END}", snippet)
+
+
+def _plain(snippet: str) -> list[str]:
+    """The stretches of the text a snippet shows (marks dropped, cut at its ellipses)."""
+    from synopsis.search import ELLIPSIS, MARK_END, MARK_START
+
+    return [part for part in snippet.replace(MARK_START, "").replace(MARK_END, "").split(ELLIPSIS.strip()) if part.strip()]
+
+
+def _texts(db: Path) -> dict[str, str]:
+    with sqlite3.connect(db) as conn:
+        return dict(conn.execute("SELECT ref, text FROM paragraphs"))
+
+
+@pytest.mark.parametrize("word", ["耶穌", "拿撒勒"])
+def test_chinese_snippets_mark_every_occurrence_of_the_word_and_nothing_else(french_and_chinese_db, word):
+    from synopsis.search import search
+
+    texts = _texts(french_and_chinese_db)
+    hits = search(french_and_chinese_db, word, limit=1000)
+    assert len(hits) == hits.total and len(hits) >= 4
+    for hit in hits:
+        marks = _marks(hit.snippet)
+        assert marks and set(marks) == {word}, (hit.ref, hit.snippet)
+        shown = _plain(hit.snippet)
+        assert all(part.strip() in texts[hit.ref] for part in shown)  # the paragraph's own text, unchanged
+        assert len(marks) == sum(part.count(word) for part in shown)  # every occurrence shown is marked
+
+
+def test_a_chinese_match_far_into_a_paragraph_is_shown_in_a_window_around_it():
+    """John 1:1-17 in the Wenli text as one paragraph: 耶穌 first comes 290 characters in,
+    past FTS5's own snippet, which marks nothing (the word matched in search_terms)."""
+    from synopsis.search import ELLIPSIS, SNIPPET_TOKENS, mark_matches
+
+    verses = realtexts.load_verses("ChiUnL", books=["John"])[:17]
+    text = "".join(v.text for v in verses)
+    assert text.index("耶穌") > 250 and "耶穌" not in "".join(v.text for v in verses[:16])
+    unmarked = text[:60] + ELLIPSIS  # what FTS5 gives: the paragraph's start, nothing marked
+    snippet = mark_matches(unmarked, text, "lzh", "耶穌")
+    (shown,) = _plain(snippet)
+    assert snippet.startswith(ELLIPSIS) and shown.strip() in text
+    assert _marks(snippet) == ["耶穌"] * shown.count("耶穌") and "耶穌" in shown
+    assert len(re.findall(r"\w", shown)) <= SNIPPET_TOKENS + 1  # a window of words (an ideograph is one), not the text
+    assert mark_matches(unmarked, text, "lzh", "耶穌", 0) == mark_matches(text, text, "lzh", "耶穌", 0)  # 0: the whole text
+    assert "拿撒勒" not in text and mark_matches(unmarked, text, "lzh", "拿撒勒") == unmarked  # no match: FTS5's snippet as it was
+
+
+def test_french_snippets_mark_what_the_french_stem_found(french_and_chinese_db):
+    """`aimer` finds aime, aimé, aimez (one French stem): each is marked, in place."""
+    import Stemmer
+
+    from synopsis.search import search
+
+    stem = Stemmer.Stemmer("french").stemWord
+    texts = _texts(french_and_chinese_db)
+    hits = search(french_and_chinese_db, "aimer", limit=1000)
+    assert len(hits) == hits.total and len(hits) > 10
+    marked = set()
+    for hit in hits:
+        marks = _marks(hit.snippet)
+        assert marks and all(stem(m.lower()) == "aim" for m in marks), (hit.ref, hit.snippet)
+        shown = _plain(hit.snippet)
+        assert all(part.strip() in texts[hit.ref] for part in shown)
+        unmarked = [w for part in shown for w in re.findall(r"\w+", part) if stem(w.lower()) == "aim"]
+        assert len(unmarked) == len(marks)  # every form of the word the snippet shows is marked
+        marked.update(marks)
+    assert {"aime", "aimé", "aimez"} <= marked  # inflected forms: FTS5's own snippet marked none of them
+
+
+def test_french_snippets_mark_accented_words_and_their_derivations(french_and_chinese_db):
+    from synopsis.search import search
+
+    hits = search(french_and_chinese_db, "verite", limit=1000)
+    marks = [m for hit in hits for m in _marks(hit.snippet)]
+    assert all(hit.snippet and _marks(hit.snippet) for hit in hits)
+    assert all(m.lower().startswith("vérit") for m in marks)  # the French stem vérit, accents and all
+    assert {"vérité", "véritablement"} <= {m.lower() for m in marks}  # véritablement: through search_terms alone
+
+
+def test_query_words_read_typed_and_widened_queries_alike():
+    from synopsis.languages.search import query_words
+
+    assert query_words("comunista") == query_words(rewrite_query("comunista", ["it"])) == (("comunista", False),)
+    assert query_words(rewrite_query("學而時習", ["lzh"])) == (("學而時習", False),)
+    assert query_words('"la vérité" OR commun* NOT (lenin OR stalin) speaker:togliatti') == (
+        ("la", False), ("vérité", False), ("commun", True))
+
+
+def test_the_search_page_and_canned_query_mark_chinese_and_french(french_and_chinese_db):
+    from synopsis.search import search
+    from tests.conftest import SiteClient
+
+    site = SiteClient(french_and_chinese_db)
+    try:
+        page = site.get("/search", params={"q": "耶穌"}).text
+        canned = site.get("/synopsis/search.json", params={"q": "耶穌", "_shape": "array"}).json()
+        french = site.get("/search", params={"q": "aimer"}).text
+    finally:
+        site.close()
+    assert set(re.findall(r"<mark>([^<]*)</mark>", page)) == {"耶穌"}
+    assert [row["snippet"] for row in canned[:10]] == [h.snippet for h in search(french_and_chinese_db, "耶穌", limit=10)]
+    assert {"aime", "aimé"} <= set(re.findall(r"<mark>([^<]*)</mark>", french))
+
+
 def test_migration_fills_search_terms_and_rebuilds_the_index(tmp_path):
     """A database from before 0006, with its full-text index, upgraded: Italian and Chinese
     rows gain their stems and bigrams, English rows none, and the index searches them."""
