@@ -55,6 +55,7 @@ PAIRS = [
     ("Twenty", "FreSynodale1921", 0.95, "across languages (en~fr)"),
     ("OEB", "OEBcth", None, "spelling only (en)"),
     ("FreSynodale1921", "ChiUnL", None, "across languages (fr~lzh)"),
+    ("Twenty", "ChiUnL", None, "across languages (en~lzh)"),
 ]
 RHYTHMS = [(11, 1, 5), (23, 2, 7)]  # (seed, least, most verses per paragraph) of the left and right documents
 

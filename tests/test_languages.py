@@ -90,6 +90,49 @@ def test_sentences_follow_the_language(language, text, expected):
     assert sentences(text, language) == expected
 
 
+def test_wenli_is_cut_after_a_final_particle_that_closes_a_clause_and_at_the_circle():
+    """The Wenli Union Version writes no 。: clauses end with 、, a sentence with a final
+    particle (也 矣 乎 ...) before it, a passage with ○. Real verses, joined as a paragraph."""
+    verses = {v.id: v.text for v in realtexts.load_verses("ChiUnL", books=["Matthew"])}
+    v = [verses[f"Matthew 22:{k}"] for k in range(13, 19)]
+    assert v[0].endswith("矣、") and v[1].endswith("也、○") and "也" not in v[2] and v[3].endswith("也、")
+    assert sentences("".join(v), "lzh") == [
+        v[0],  # 在彼有哀哭切齒矣、
+        v[1],  # 見選者少也、○ (the circle stays with its sentence)
+        v[2] + v[3],  # 謀卽其言以罔之、 is a clause: the sentence runs on to 蓋不以貌取人也、
+        v[4] + "耶穌識其惡、曰、僞善者乎、",  # a vocative 乎 closes a clause too
+        "何試我耶、",
+    ]
+    assert v[5] == "耶穌識其惡、曰、僞善者乎、何試我耶、"
+    # a circle that opens a paragraph opens its first sentence
+    assert sentences("○" + v[2] + v[3], "lzh") == ["○" + v[2] + v[3]]
+
+
+def test_punctuated_classical_chinese_is_taken_at_its_word():
+    """An edition that marks its sentences with 。！？ is cut there only: a particle before ， or 、 ends nothing."""
+    text = "子曰：「學而時習之，不亦說乎？有朋自遠方來，不亦樂乎？」曾子曰：「吾日三省吾身、為人謀而不忠乎、」孟子見梁惠王。"
+    assert sentences(text, "lzh") == [
+        "子曰：「學而時習之，不亦說乎？", "有朋自遠方來，不亦樂乎？」", "曾子曰：「吾日三省吾身、為人謀而不忠乎、」孟子見梁惠王。",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a closing quotation mark after 。 stays with its sentence
+        ("他说：“我们走吧。”然后他走了。", ["他说：“我们走吧。”", "然后他走了。"]),
+        ("列宁说：「社会主义不是按照上面的命令创立的。」我们必须记住！", ["列宁说：「社会主义不是按照上面的命令创立的。」", "我们必须记住！"]),
+        ("『真的嗎？』他問。是的。", ["『真的嗎？』", "他問。", "是的。"]),
+        # half-width marks, with no space after them, end a Chinese sentence too
+        ("这是为什么?历史会回答!真的。", ["这是为什么?", "历史会回答!", "真的。"]),
+        # modern Chinese has no final particles that end sentences: 也 and 了 before ， are words
+        ("他也来了，我们也走了，", ["他也来了，我们也走了，"]),
+    ],
+)
+def test_modern_chinese_sentences(text, expected):
+    assert sentences(text, "zh") == expected
+
+
 # ------------------------------------------------------------------ speakers
 
 
