@@ -108,6 +108,23 @@ def test_wenli_is_cut_after_a_final_particle_that_closes_a_clause_and_at_the_cir
     assert sentences("○" + v[2] + v[3], "lzh") == ["○" + v[2] + v[3]]
 
 
+def test_wenli_sentences_tile_their_paragraphs():
+    """All of Matthew in Wenli: the sentences tile each paragraph, every cut is after a
+    final particle closing a clause or at ○, and a sentence is longer than a clause and
+    shorter than a paragraph."""
+    profile = profile_for("lzh")
+    made = realtexts.paragraphs(realtexts.load_verses("ChiUnL", books=["Matthew"]), seed=5, language="lzh")
+    cut = re.compile(f"[{profile.final_particles}][{profile.clause_marks}]○?$|○$")
+    count = 0
+    for p in made:
+        pieces = [p.text[s.start : s.end] for s in split_sentences(p.text, profile)]
+        assert "".join(pieces) == p.text
+        assert all(cut.search(piece) for piece in pieces[:-1]), pieces
+        count += len(pieces)
+    clauses = sum(p.text.count("、") for p in made)
+    assert 2 * len(made) < count < clauses / 2
+
+
 def test_punctuated_classical_chinese_is_taken_at_its_word():
     """An edition that marks its sentences with 。！？ is cut there only: a particle before ， or 、 ends nothing."""
     text = "子曰：「學而時習之，不亦說乎？有朋自遠方來，不亦樂乎？」曾子曰：「吾日三省吾身、為人謀而不忠乎、」孟子見梁惠王。"

@@ -48,7 +48,13 @@ The dynamic programme
     (accent-folded four-letter prefixes of words of four letters or more, Simard et al.
     1992), capitalised words (names) counted again, quotation and question marks. Each
     CJK ideograph is its own token. Tokens found in more than :data:`MAX_DF` of the
-    pair's sentences carry almost no weight and are left out.
+    pair's sentences carry almost no weight and are left out. Across languages the pair
+    also teaches its own dictionary: after a first alignment, each token found on one side
+    only is paired with the other side's token it co-occurs with most significantly over
+    the beads (Dunning's G², :func:`_learned_lexicon`; Moore 2002's second pass), and the
+    whole alignment runs again with those pairs as shared tokens. Between scripts that
+    share nothing (French and classical Chinese) this is where almost all lexical
+    evidence comes from (Mark in English and Wenli: 餅 ~ "loaves", 石 ~ "stone", 門 ~ "disciples").
 
 Pruning (coarse to fine)
     1. Headings as anchors: when both documents have the same number of headings (and
