@@ -23,10 +23,19 @@ def sentences_of(texts: list[str]) -> list[str]:
     return [t[s.start : s.end] for t in texts for s in split_sentences(t)]
 
 
-def as_paragraphs(texts: list[str], first_id: int = 1) -> list[ParagraphIn]:
-    """Paragraphs with their sentences as ingest splits them (no sentence rows: ids None)."""
-    return [ParagraphIn(first_id + k, "body", tuple(SentenceIn(None, t[s.start : s.end]) for s in split_sentences(t)))
+def as_paragraphs(texts: list[str], first_id: int = 1, language: str | None = None) -> list[ParagraphIn]:
+    """Paragraphs with their sentences as ingest splits them in ``language`` (no sentence rows: ids None)."""
+    profile = profile_for(language)
+    return [ParagraphIn(first_id + k, "body", tuple(SentenceIn(None, t[s.start : s.end])
+                                                    for s in split_sentences(t, profile)))
             for k, t in enumerate(texts)]
+
+
+def verse_score(found, left: list[ParagraphIn], right: list[ParagraphIn], left_made, right_made) -> rt.Score:
+    """The paragraph links of an alignment of two made real texts, scored by verses."""
+    lpos, rpos = {p.id: k for k, p in enumerate(left)}, {p.id: k for k, p in enumerate(right)}
+    links = [(lpos[lp], rpos[rp]) for _, _, lp, rp, _ in found.paragraph_rows if lp is not None and rp is not None]
+    return rt.score_links(links, [set(p.verses) for p in left_made], [set(p.verses) for p in right_made])
 
 
 @pytest.fixture(scope="module")
@@ -180,9 +189,7 @@ def test_translations_align_across_languages_verse_for_verse(mark_en_fr):
     (en, en_made), (fr, fr_made) = mark_en_fr["Twenty"], mark_en_fr["FreSynodale1921"]
     left, right = as_paragraphs([p.text for p in en_made]), as_paragraphs([p.text for p in fr_made], first_id=1000)
     found = align_version_pair(left, right, left_language=en, right_language=fr)
-    lpos, rpos = {p.id: k for k, p in enumerate(left)}, {p.id: k for k, p in enumerate(right)}
-    links = [(lpos[lp], rpos[rp]) for _, _, lp, rp, _ in found.paragraph_rows if lp is not None and rp is not None]
-    score = rt.score_links(links, [set(p.verses) for p in en_made], [set(p.verses) for p in fr_made])
+    score = verse_score(found, left, right, en_made, fr_made)
     assert score.verses > 600
     assert score.precision >= 0.95 and score.recall >= 0.95, score
     # paragraphs cut at different places: many-to-many paragraph beads
@@ -200,17 +207,14 @@ def test_classical_chinese_aligns_with_a_european_translation(european):
     made = {}
     for name, seed, lo, hi in ((european, 11, 1, 5), ("ChiUnL", 23, 2, 7)):
         language = rt.TEXTS[name][0]
-        paras = rt.paragraphs(rt.load_verses(name, books=["Mark"]), seed=seed, min_verses=lo, max_verses=hi,
-                              language=language)
-        made[name] = (language, paras, [ParagraphIn(k + (1000 if name == "ChiUnL" else 1), "body", tuple(
-            SentenceIn(None, p.text[s.start:s.end]) for s in split_sentences(p.text, profile_for(language))))
-            for k, p in enumerate(paras)])
-    (la, lmade, left), (lb, rmade, right) = made[european], made["ChiUnL"]
+        made[name] = (language, rt.paragraphs(rt.load_verses(name, books=["Mark"]), seed=seed, min_verses=lo,
+                                              max_verses=hi, language=language))
+    (la, lmade), (lb, rmade) = made[european], made["ChiUnL"]
+    left = as_paragraphs([p.text for p in lmade], language=la)
+    right = as_paragraphs([p.text for p in rmade], first_id=1000, language=lb)
     assert sum(len(p.sentences) for p in right) > 2 * len(right)  # the Wenli paragraphs are cut
     found = align_version_pair(left, right, left_language=la, right_language=lb)
-    lpos, rpos = {p.id: k for k, p in enumerate(left)}, {p.id: k for k, p in enumerate(right)}
-    links = [(lpos[lp], rpos[rp]) for _, _, lp, rp, _ in found.paragraph_rows if lp is not None and rp is not None]
-    score = rt.score_links(links, [set(p.verses) for p in lmade], [set(p.verses) for p in rmade])
+    score = verse_score(found, left, right, lmade, rmade)
     assert score.verses > 600
     assert score.recall >= 0.9 and score.precision >= 0.9, score
 
