@@ -855,7 +855,7 @@ def align_sentences(
             log.debug("learned %d translation pairs; aligning again with them", sum(map(len, lexicon.values())))
             toks = [toks[0], [s | {x for y in s if y in lexicon for x in lexicon[y]} for s in toks[1]]]
             pair = _Pair(*_features(ltexts, rtexts, toks), segl, segr)
-            path, cosines, model = _run(pair, pins, params)
+            path, cosines, model = _run(pair, pins, params, guide=path)
 
     beads: list[SentenceBead] = []
     lmap, rmap = np.asarray(lbody, dtype=np.int64), np.asarray(rbody, dtype=np.int64)
@@ -874,8 +874,14 @@ def align_sentences(
     return beads
 
 
-def _run(pair: "_Pair", pins: dict[int, int], params: SentenceAlignParameters):
-    """Anchors, pass A and pass B over one pair's features: (path, its cosines, the model)."""
+def _run(pair: "_Pair", pins: dict[int, int], params: SentenceAlignParameters, guide=None):
+    """Anchors, pass A and pass B over one pair's features: (path, its cosines, the model).
+
+    ``guide``: an earlier path over the same sentences; pass A then searches around it
+    (four ``band`` widths either side, widened where the path touches the edge) instead of
+    around the rare-token anchors' interpolation: across scripts, the learned translation
+    pairs are too common to make anchors, and the first path is a better guide than
+    lengths alone."""
     n, m = pair.n, pair.m
     path: list[tuple[int, int, int, int]] = []
     cosines: tuple[list[float], list[float]] = ([], [])
@@ -893,10 +899,14 @@ def _run(pair: "_Pair", pins: dict[int, int], params: SentenceAlignParameters):
                     break
         unrelated = _Cosines.of(rand, above=True)
         prior = {s: math.log(p) for s, p in _DEFAULT_PRIOR.items()}
-        anchors = _anchors(pair, params.rare_df, params.length_variance)
+        anchors = _anchors(pair, params.rare_df, params.length_variance) if guide is None else []
         points = [(x, y) for x, y in anchors] + [(x + 1, y + 1) for x, y in anchors]
 
         def coarse(attempt: int) -> Band:
+            if guide is not None:
+                # four times the usual width: a first path is right for most of its length,
+                # but where it went wrong it can be tens of sentences off
+                return _path_band(pair, guide, pins, params.band * 4 * (2 ** attempt))
             return _interpolated_band(pair, points, pins, params.band * (2 ** attempt))
 
         # "translation" statistics for pass A: each left sentence's best partner in the band
