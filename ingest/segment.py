@@ -28,7 +28,11 @@ by whitespace and a capital, a digit or an opening quote, except after initials 
 Stalin", "В. И. Ленин"), the language's abbreviations ("Mr.", "On.", "Mme", "Cfr."), its
 abbreviations before a number ("Vol. 26", "pag. 12", "S. 5") and its abbreviations of
 several words ("z. B.", "т. е."); and at the marks a language ends a sentence with and no
-space after (Chinese 。！？). An acronym such as "U.S.S.R." followed by a capital ends its
+space after (Chinese 。！？, with any closing quotation marks: 。」). Classical Chinese that
+marks only clauses (the Wenli Bible writes 、 and no 。) is cut after a final particle that
+closes a clause (也、 矣、 乎、 ...: the profile's ``final_particles`` and ``clause_marks``),
+before a connective that opens one (、遂 "thereupon": ``sentence_openers``) and at a
+section mark (○), which stays with the sentence it closes. An acronym such as "U.S.S.R." followed by a capital ends its
 sentence, as it does in this corpus ("... in the U.S.S.R. The party launched ...").
 """
 from __future__ import annotations
@@ -128,8 +132,13 @@ def _rules(profile: Profile, marked: bool = True) -> tuple[re.Pattern[str], str,
         unspaced.append(f"[{ends}][{ends}]*[{closers}]*{breaks}")
     if profile.section_marks:
         unspaced.append(f"[{re.escape(profile.section_marks)}]{breaks}")
-    if not marked and profile.final_particles and profile.clause_marks:
-        unspaced.append(f"[{re.escape(profile.final_particles)}][{closers}]*[{re.escape(profile.clause_marks)}]{breaks}")
+    if not marked and profile.clause_marks:
+        clause = f"[{re.escape(profile.clause_marks)}]"
+        if profile.final_particles:
+            unspaced.append(f"[{re.escape(profile.final_particles)}][{closers}]*{clause}{breaks}")
+        if profile.sentence_openers:
+            openers = "|".join(map(re.escape, sorted(profile.sentence_openers, key=len, reverse=True)))
+            unspaced.append(f"{clause}{breaks}(?={openers})")
     if unspaced:
         spaced = f"(?P<unspaced>{'|'.join(unspaced)})|{spaced}"
     opening = _STRAIGHT + "".join(a for pairs in (profile.double_quotes, profile.single_quotes) for a, _ in pairs)
@@ -148,9 +157,10 @@ def split_sentences(text: str, profile: Profile | None = None) -> list[Span]:
     ``profile`` is the document's language profile; without one the language-neutral
     rules apply (never English's). A paragraph that marks none of its sentence ends
     (classical Chinese that writes only clause marks) is cut after the language's final
-    particles that close a clause; one that does mark them is taken at its word."""
+    particles that close a clause and before its sentence openers that begin one; one
+    that does mark them is taken at its word."""
     profile = profile or profile_for(None)
-    marked = not profile.final_particles or any(ch in text for ch in profile.sentence_ends)
+    marked = not profile.clause_marks or any(ch in text for ch in profile.sentence_ends)
     terminator, opening, several = _rules(profile, marked)
     protected: set[int] = set()
     if several is not None:

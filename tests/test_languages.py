@@ -92,34 +92,39 @@ def test_sentences_follow_the_language(language, text, expected):
 
 def test_wenli_is_cut_after_a_final_particle_that_closes_a_clause_and_at_the_circle():
     """The Wenli Union Version writes no 。: clauses end with 、, a sentence with a final
-    particle (也 矣 乎 ...) before it, a passage with ○. Real verses, joined as a paragraph."""
+    particle (也 矣 乎 ...) before it, a passage with ○, and 遂 "thereupon" opens one.
+    Real verses, joined as a paragraph."""
     verses = {v.id: v.text for v in realtexts.load_verses("ChiUnL", books=["Matthew"])}
     v = [verses[f"Matthew 22:{k}"] for k in range(13, 19)]
-    assert v[0].endswith("矣、") and v[1].endswith("也、○") and "也" not in v[2] and v[3].endswith("也、")
+    assert v[0].endswith("矣、") and v[1].endswith("也、○") and v[3].startswith("遂") and v[3].endswith("也、")
     assert sentences("".join(v), "lzh") == [
         v[0],  # 在彼有哀哭切齒矣、
         v[1],  # 見選者少也、○ (the circle stays with its sentence)
-        v[2] + v[3],  # 謀卽其言以罔之、 is a clause: the sentence runs on to 蓋不以貌取人也、
-        v[4] + "耶穌識其惡、曰、僞善者乎、",  # a vocative 乎 closes a clause too
+        v[2],  # 法利賽人出、謀卽其言以罔之、 before 遂
+        v[3],  # 遂遣其徒、...夫子、我知爾乃誠者、...蓋不以貌取人也、: clauses, one sentence
+        v[4] + "耶穌識其惡、曰、僞善者乎、",  # 請告我、 is a clause: the sentence runs on; a vocative 乎 closes it
         "何試我耶、",
     ]
     assert v[5] == "耶穌識其惡、曰、僞善者乎、何試我耶、"
-    # a circle that opens a paragraph opens its first sentence
-    assert sentences("○" + v[2] + v[3], "lzh") == ["○" + v[2] + v[3]]
+    # a circle that opens a paragraph opens its first sentence; a paragraph's first 遂 cuts nothing
+    assert sentences("○" + v[4], "lzh") == ["○" + v[4]]
+    assert sentences(v[3], "lzh") == [v[3]]
 
 
 def test_wenli_sentences_tile_their_paragraphs():
     """All of Matthew in Wenli: the sentences tile each paragraph, every cut is after a
-    final particle closing a clause or at ○, and a sentence is longer than a clause and
-    shorter than a paragraph."""
+    final particle closing a clause, at ○ or before a sentence opener after a clause mark,
+    and a sentence is longer than a clause and shorter than a paragraph."""
     profile = profile_for("lzh")
     made = realtexts.paragraphs(realtexts.load_verses("ChiUnL", books=["Matthew"]), seed=5, language="lzh")
-    cut = re.compile(f"[{profile.final_particles}][{profile.clause_marks}]○?$|○$")
+    closed = re.compile(f"[{profile.final_particles}][{profile.clause_marks}]○?$|○$")
     count = 0
     for p in made:
         pieces = [p.text[s.start : s.end] for s in split_sentences(p.text, profile)]
         assert "".join(pieces) == p.text
-        assert all(cut.search(piece) for piece in pieces[:-1]), pieces
+        for piece, following in zip(pieces, pieces[1:]):
+            assert closed.search(piece) or (piece[-1] in profile.clause_marks
+                                            and following.startswith(profile.sentence_openers)), (piece, following)
         count += len(pieces)
     clauses = sum(p.text.count("、") for p in made)
     assert 2 * len(made) < count < clauses / 2

@@ -15,7 +15,8 @@ read that language:
   sentence and a passage (the ○ of classical Chinese editions), and for a language whose
   texts may mark clauses but not sentences (Wenli classical Chinese writes only 、),
   ``final_particles`` (也 矣 焉 乎 ...) that end a sentence when a ``clause_marks`` mark
-  follows them, in a paragraph that marks no sentence end of its own;
+  follows them, and ``sentence_openers`` (遂, 於是: "thereupon") that begin one after a
+  clause mark, in a paragraph that marks no sentence end of its own;
 * quotation marks (``quotes``: opening/closing pairs, double and single), verbs of saying
   (``speech_verbs``), and the small words the speaker finder must not take for names;
 * ``fts``: how full-text search indexes the language (``porter``: the text column's own
@@ -96,6 +97,7 @@ class Profile:
     section_marks: str = ""
     final_particles: str = ""
     clause_marks: str = ""
+    sentence_openers: tuple[str, ...] = ()
     double_quotes: tuple[tuple[str, str], ...] = ()
     single_quotes: tuple[tuple[str, str], ...] = ()
     speech_verbs: tuple[str, ...] = ()
@@ -160,6 +162,7 @@ def _profile(data: dict) -> Profile:
         section_marks=data.get("section_marks", ""),
         final_particles=data.get("final_particles", ""),
         clause_marks=data.get("clause_marks", ""),
+        sentence_openers=tuple(_words(data.get("sentence_openers"))),
         double_quotes=tuple(tuple(pair) for pair in quotes.get("double", ())),
         single_quotes=tuple(tuple(pair) for pair in quotes.get("single", ())),
         speech_verbs=tuple(data.get("speech_verbs", ())),
