@@ -68,6 +68,8 @@ Pruning (coarse to fine)
     4. Pass B: the model re-estimated from pass A, and the programme again in a narrow
        band around pass A's path. A path that touches its band's edge is searched again
        in a band twice as wide.
+    5. Across languages, with the translation pairs learned from that path: passes A and
+       B again, pass A in a band four times as wide around the first path.
     Cost and memory are linear in the number of sentences times the band width; the
     programme runs one vectorised step per left sentence.
 """
@@ -182,7 +184,8 @@ class SentenceAlignParameters:
 
     def as_dict(self) -> dict:
         return {"band": self.band, "fine_band": self.fine_band, "prior_strength": self.prior_strength,
-                "length_variance": self.length_variance, "rare_df": self.rare_df, "max_df": MAX_DF, "seed": self.seed}
+                "length_variance": self.length_variance, "rare_df": self.rare_df, "max_df": MAX_DF,
+                "lexicon_min_count": LEXICON_MIN_COUNT, "lexicon_g2": LEXICON_G2, "seed": self.seed}
 
 
 @dataclass(frozen=True, slots=True)
@@ -840,7 +843,6 @@ def align_sentences(
     ltexts, rtexts = [left[k] for k in lbody], [right[k] for k in rbody]
     toks = _tokens(ltexts, rtexts, cross, stems)
     pair = _Pair(*_features(ltexts, rtexts, toks), segl, segr)
-    n, m = pair.n, pair.m
     pins: dict[int, int] = {}
     if use_headings:
         for s in range(1, len(lh) + 1):
@@ -874,7 +876,8 @@ def align_sentences(
     return beads
 
 
-def _run(pair: "_Pair", pins: dict[int, int], params: SentenceAlignParameters, guide=None):
+def _run(pair: "_Pair", pins: dict[int, int], params: SentenceAlignParameters,
+         guide: list[tuple[int, int, int, int]] | None = None):
     """Anchors, pass A and pass B over one pair's features: (path, its cosines, the model).
 
     ``guide``: an earlier path over the same sentences; pass A then searches around it
@@ -941,10 +944,11 @@ def _learned_lexicon(toks: list[list[set[str]]], path, *, least: int = LEXICON_M
 
     Across scripts the two sides share almost no token (an ideograph never equals a French
     word), so what the first alignment got right is used to learn what the second can
-    read: over the path's beads, each token found on one side only is paired with the
-    other side's token it co-occurs with most significantly (Dunning's log-likelihood
+    read: over the path's beads, each token found on the right side only is paired with
+    the left-only token it co-occurs with most significantly (Dunning's log-likelihood
     ratio G² on the 2 × 2 table of beads), kept when that pair is seen in ``least`` beads
-    or more and its G² passes ``g2`` (far beyond chance among the many pairs tried). A
+    or more and its G² passes ``g2`` (far beyond chance among the many pairs tried); the
+    right sentences then carry the left tokens they translate. A
     wrong bead spreads its tokens at random; right beads repeat the same pairs, so a
     first alignment that is only partly right still teaches the true ones.
     """
