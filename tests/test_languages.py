@@ -144,7 +144,7 @@ def test_punctuated_classical_chinese_is_taken_at_its_word():
         # a closing quotation mark after 。 stays with its sentence
         ("他说：“我们走吧。”然后他走了。", ["他说：“我们走吧。”", "然后他走了。"]),
         ("列宁说：「社会主义不是按照上面的命令创立的。」我们必须记住！", ["列宁说：「社会主义不是按照上面的命令创立的。」", "我们必须记住！"]),
-        ("『真的嗎？』他問。是的。", ["『真的嗎？』", "他問。", "是的。"]),
+        ("『真的嗎？』『是的。』", ["『真的嗎？』", "『是的。』"]),
         # half-width marks, with no space after them, end a Chinese sentence too
         ("这是为什么?历史会回答!真的。", ["这是为什么?", "历史会回答!", "真的。"]),
         # modern Chinese has no final particles that end sentences: 也 and 了 before ， are words
