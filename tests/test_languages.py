@@ -90,6 +90,71 @@ def test_sentences_follow_the_language(language, text, expected):
     assert sentences(text, language) == expected
 
 
+def test_wenli_is_cut_after_a_final_particle_that_closes_a_clause_and_at_the_circle():
+    """The Wenli Union Version writes no 。: clauses end with 、, a sentence with a final
+    particle (也 矣 乎 ...) before it, a passage with ○, and 遂 "thereupon" opens one.
+    Real verses, joined as a paragraph."""
+    verses = {v.id: v.text for v in realtexts.load_verses("ChiUnL", books=["Matthew"])}
+    v = [verses[f"Matthew 22:{k}"] for k in range(13, 19)]
+    assert v[0].endswith("矣、") and v[1].endswith("也、○") and v[3].startswith("遂") and v[3].endswith("也、")
+    assert sentences("".join(v), "lzh") == [
+        v[0],  # 在彼有哀哭切齒矣、
+        v[1],  # 見選者少也、○ (the circle stays with its sentence)
+        v[2],  # 法利賽人出、謀卽其言以罔之、 before 遂
+        v[3],  # 遂遣其徒、...夫子、我知爾乃誠者、...蓋不以貌取人也、: clauses, one sentence
+        v[4] + "耶穌識其惡、曰、僞善者乎、",  # 請告我、 is a clause: the sentence runs on; a vocative 乎 closes it
+        "何試我耶、",
+    ]
+    assert v[5] == "耶穌識其惡、曰、僞善者乎、何試我耶、"
+    # a circle that opens a paragraph opens its first sentence; a paragraph's first 遂 cuts nothing
+    assert sentences("○" + v[4], "lzh") == ["○" + v[4]]
+    assert sentences(v[3], "lzh") == [v[3]]
+
+
+def test_wenli_sentences_tile_their_paragraphs():
+    """All of Matthew in Wenli: the sentences tile each paragraph, every cut is after a
+    final particle closing a clause, at ○ or before a sentence opener after a clause mark,
+    and a sentence is longer than a clause and shorter than a paragraph."""
+    profile = profile_for("lzh")
+    made = realtexts.paragraphs(realtexts.load_verses("ChiUnL", books=["Matthew"]), seed=5, language="lzh")
+    closed = re.compile(f"[{profile.final_particles}][{profile.clause_marks}]○?$|○$")
+    count = 0
+    for p in made:
+        pieces = [p.text[s.start : s.end] for s in split_sentences(p.text, profile)]
+        assert "".join(pieces) == p.text
+        for piece, following in zip(pieces, pieces[1:]):
+            assert closed.search(piece) or (piece[-1] in profile.clause_marks
+                                            and following.startswith(profile.sentence_openers)), (piece, following)
+        count += len(pieces)
+    clauses = sum(p.text.count("、") for p in made)
+    assert 2 * len(made) < count < clauses / 2
+
+
+def test_punctuated_classical_chinese_is_taken_at_its_word():
+    """An edition that marks its sentences with 。！？ is cut there only: a particle before ， or 、 ends nothing."""
+    text = "子曰：「學而時習之，不亦說乎？有朋自遠方來，不亦樂乎？」曾子曰：「吾日三省吾身、為人謀而不忠乎、」孟子見梁惠王。"
+    assert sentences(text, "lzh") == [
+        "子曰：「學而時習之，不亦說乎？", "有朋自遠方來，不亦樂乎？」", "曾子曰：「吾日三省吾身、為人謀而不忠乎、」孟子見梁惠王。",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a closing quotation mark after 。 stays with its sentence
+        ("他说：“我们走吧。”然后他走了。", ["他说：“我们走吧。”", "然后他走了。"]),
+        ("列宁说：「社会主义不是按照上面的命令创立的。」我们必须记住！", ["列宁说：「社会主义不是按照上面的命令创立的。」", "我们必须记住！"]),
+        ("『真的嗎？』『是的。』", ["『真的嗎？』", "『是的。』"]),
+        # half-width marks, with no space after them, end a Chinese sentence too
+        ("这是为什么?历史会回答!真的。", ["这是为什么?", "历史会回答!", "真的。"]),
+        # modern Chinese has no final particles that end sentences: 也 and 了 before ， are words
+        ("他也来了，我们也走了，", ["他也来了，我们也走了，"]),
+    ],
+)
+def test_modern_chinese_sentences(text, expected):
+    assert sentences(text, "zh") == expected
+
+
 # ------------------------------------------------------------------ speakers
 
 

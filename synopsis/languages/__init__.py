@@ -10,8 +10,13 @@ read that language:
   link stage weights words by their document frequency in the corpus itself;
 * sentence splitting: ``abbreviations`` (a word that, followed by a full stop, never ends a
   sentence: "On.", "Cfr.", "Mme."), ``before_numbers`` ("pag. 12", "Vol. 26"),
-  ``multiword_abbreviations`` ("z. B.", "т. е."), and ``sentence_ends``: marks that end a
-  sentence with no space after them (Chinese 。！？);
+  ``multiword_abbreviations`` ("z. B.", "т. е."), ``sentence_ends``: marks that end a
+  sentence with no space after them (Chinese 。！？), ``section_marks``: marks that close a
+  sentence and a passage (the ○ of classical Chinese editions), and for a language whose
+  texts may mark clauses but not sentences (Wenli classical Chinese writes only 、),
+  ``final_particles`` (也 矣 焉 乎 ...) that end a sentence when a ``clause_marks`` mark
+  follows them, and ``sentence_openers`` (遂, 於是: "thereupon") that begin one after a
+  clause mark, in a paragraph that marks no sentence end of its own;
 * quotation marks (``quotes``: opening/closing pairs, double and single), verbs of saying
   (``speech_verbs``), and the small words the speaker finder must not take for names;
 * ``fts``: how full-text search indexes the language (``porter``: the text column's own
@@ -89,6 +94,10 @@ class Profile:
     before_numbers: frozenset[str] = frozenset()
     multiword_abbreviations: tuple[str, ...] = ()
     sentence_ends: str = ""
+    section_marks: str = ""
+    final_particles: str = ""
+    clause_marks: str = ""
+    sentence_openers: tuple[str, ...] = ()
     double_quotes: tuple[tuple[str, str], ...] = ()
     single_quotes: tuple[tuple[str, str], ...] = ()
     speech_verbs: tuple[str, ...] = ()
@@ -150,6 +159,10 @@ def _profile(data: dict) -> Profile:
         before_numbers=_words(data.get("before_numbers")),
         multiword_abbreviations=tuple(data.get("multiword_abbreviations", ())),
         sentence_ends=data.get("sentence_ends", ""),
+        section_marks=data.get("section_marks", ""),
+        final_particles=data.get("final_particles", ""),
+        clause_marks=data.get("clause_marks", ""),
+        sentence_openers=tuple(_words(data.get("sentence_openers"))),
         double_quotes=tuple(tuple(pair) for pair in quotes.get("double", ())),
         single_quotes=tuple(tuple(pair) for pair in quotes.get("single", ())),
         speech_verbs=tuple(data.get("speech_verbs", ())),
