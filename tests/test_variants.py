@@ -11,9 +11,8 @@ from lxml import etree
 
 from synopsis.cli import cli
 from synopsis.link.store import link_corpus
-from synopsis.link.variants import (
-    LANGUAGE_RULES, NEUTRAL_RULES, collate, rules_for, tokenize, variant_step,
-)
+from synopsis.languages import profile_for
+from synopsis.link.variants import NEUTRAL_RULES, collate, rules_for, tokenize, variant_step
 from synopsis.testing import realtexts
 from synopsis.testing.cases import make_database, resolution_paragraphs
 from synopsis.testing.revisions import RESOLUTION_EDITS, make_revision, score_variants
@@ -112,8 +111,12 @@ def test_case_punctuation_and_word_division_are_trivial(left, right):
 
 
 def test_spelling_rules_follow_the_language():
-    assert rules_for("en-GB") == rules_for("en") == NEUTRAL_RULES + LANGUAGE_RULES["en"]
-    assert rules_for("fr") == rules_for("xx") == rules_for(None) == NEUTRAL_RULES
+    """The rules are the profile's, every one of them, in the profile's order."""
+    assert rules_for("en-GB") == rules_for("en") == NEUTRAL_RULES + profile_for("en").spelling_rule_names()
+    assert rules_for("en") == NEUTRAL_RULES + (
+        "en-word-table", "our-or", "ise-ize", "ence-ense", "re-er", "l-ful", "doubled-consonant", "doubled-s",
+        "ogue-og", "ae-e", "e-able")
+    assert rules_for("fr") == rules_for("xx") == rules_for(None) == rules_for("es") == NEUTRAL_RULES
     # English rules are not French rules; accents are folded in every language
     assert _readings("la faveur de l'honour", "la faveur de l'honor", "fr")[0][1] is False
     assert _readings("la défense nationale", "la defense nationale", "fr") == [("substitution", True, "défense", "defense")]
