@@ -86,6 +86,34 @@ def _words(value) -> frozenset[str]:
     return frozenset(value or ())
 
 
+_LEADING_LITERAL = re.compile(r"[^\W\d_]*")
+
+
+def _top_level_bar(pattern: str) -> bool:
+    """Whether a regular expression is an alternation at its top level (outside groups and classes)."""
+    depth, k, in_class = 0, 0, False
+    while k < len(pattern):
+        ch = pattern[k]
+        if ch == "\\":
+            k += 1
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if pattern.startswith("^", k + 1):
+                k += 1
+            if pattern.startswith("]", k + 1):  # a "]" first in a class is a member
+                k += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return True
+        k += 1
+    return False
+
+
 @dataclass(frozen=True)
 class SpellingRule:
     """One named spelling rule of a language: substitutions applied in order to a folded word
@@ -97,12 +125,25 @@ class SpellingRule:
     link: bool = True  # False: the collation's only (see the module docstring)
 
     @functools.cached_property
-    def compiled(self) -> tuple[tuple[re.Pattern[str], str], ...]:
-        return tuple((re.compile(pattern), replacement) for pattern, replacement in self.substitutions)
+    def compiled(self) -> tuple[tuple[str, re.Pattern[str], str], ...]:
+        """(literal, pattern, replacement) of each substitution; ``literal`` is the text the
+        pattern opens with (``our`` of ``our(?<=...)``), which a word must hold for the pattern
+        to match: a test in C that spares most words the regex (a pattern written literal
+        first is also the faster to search)."""
+        out = []
+        for pattern, replacement in self.substitutions:
+            literal = _LEADING_LITERAL.match(pattern).group()
+            if pattern[len(literal) : len(literal) + 1] in ("?", "*", "{") and literal:
+                literal = literal[:-1]  # the last letter is optional
+            if _top_level_bar(pattern):
+                literal = ""  # "ab|cd" matches without "ab"
+            out.append((literal, re.compile(pattern), replacement))
+        return tuple(out)
 
     def apply(self, word: str) -> str:
-        for pattern, replacement in self.compiled:
-            word = pattern.sub(replacement, word)
+        for literal, pattern, replacement in self.compiled:
+            if literal in word:
+                word = pattern.sub(replacement, word)
         return word
 
 
