@@ -290,6 +290,20 @@ def test_chinese_verse_paragraphs_are_not_joined(french_and_chinese_db):
     assert sum(p.text.endswith("、") for p in made) > len(made) / 2
 
 
+def test_bracketed_verses_are_stored_as_printed(french_and_chinese_db):
+    """The Synodale brackets the verses the oldest manuscripts lack (John 5:4, 7:53). The writer
+    escapes a bracket as Markdown has it (``\\[``); ingest reads the escape, so the stored text
+    is the verses' own, brackets and all, with no backslash."""
+    source = (french_and_chinese_db.parent / "documents" / "john-fr" / "source.md").read_text(encoding="utf-8")
+    assert "\\[Chacun se retira dans sa maison.\\]" in source
+    made = realtexts.paragraphs(realtexts.load_verses("FreSynodale1921", books=["John"]), seed=1, language="fr")
+    with sqlite3.connect(french_and_chinese_db) as conn:
+        stored = [t for (t,) in conn.execute(
+            "SELECT text FROM paragraphs WHERE document_id = 'john-fr' AND kind != 'heading' ORDER BY ordinal")]
+    assert stored == [p.text for p in made]
+    assert any("[Chacun se retira dans sa maison.]" in t for t in stored) and not any("\\" in t for t in stored)
+
+
 def _containing(db: Path, doc_id: str, pattern: str) -> set[str]:
     with sqlite3.connect(db) as conn:
         rows = conn.execute("SELECT ref, text FROM paragraphs WHERE document_id = ?", (doc_id,)).fetchall()
