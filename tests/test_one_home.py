@@ -17,8 +17,6 @@ LIBRARY = sorted({
 
 ELSEWHERE = {  # resolved paths
     REPO.resolve() / "synopsis" / "database.py": "the named edges themselves",
-    REPO.resolve() / "synopsis" / "link" / "store.py": "the cross-reference helper's (a _raw() to fold into executemany)",
-    REPO.resolve() / "synopsis" / "link" / "compare.py": "the alignment helper's (read-only; to use read_only())",
 }
 
 
