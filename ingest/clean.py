@@ -28,7 +28,7 @@ What the cleaner repairs, in the order a reader of the scan would notice it:
   record, since italics is what marks citations and titles here), heading ``#`` marks,
   block-quote ``>`` marks, list ``-`` marks, ``---`` rules, footnote calls ``[^n]``
   (recorded in ``doc.footnote_calls``) and definitions ``[^n]: ...`` (moved after the body).
-  A backslash escape (``\[``, ``\*``, ``\#``: a backslash before ASCII punctuation, as
+  A backslash escape (``\\[``, ``\\*``, ``\\#``: a backslash before ASCII punctuation, as
   CommonMark has it, and as pandoc and our own writers put it before a bracket or an
   asterisk that is text) is markup too: the backslash is removed and the character kept
   as text, never read as emphasis or a footnote call. A plain text file keeps its backslashes.
