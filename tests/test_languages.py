@@ -254,6 +254,61 @@ def test_mixed_languages_encode_as_each_alone():
     assert all(cult in keys[offsets[k] : offsets[k + 1]].tolist() for k in range(len(texts)))
 
 
+# ------------------------------------------------------------------ spelling: the profile's rules
+
+
+def test_english_spelling_table_reaches_inflections_and_divided_words():
+    en = profile_for("en")
+    assert en.respell("ploughed") == en.respell("plowed") == "plowed"
+    assert en.respell("sceptically") == en.respell("skeptically")
+    assert en.respell("cooperation") == "co operation"  # as the link stage reads "co-operation"
+    assert {en.respell(w) for w in ("travelled", "traveled")} == {"traveled"}
+
+
+def test_collation_only_rules_are_left_out_for_the_link_stage():
+    en = profile_for("en")
+    collation_only = {r.name for r in en.spelling_rules if not r.link}
+    assert collation_only and set(en.spelling_rule_names()) - set(en.spelling_rule_names(link=True)) == collation_only
+    assert en.respell("evidence") == en.respell("evidense") and en.respell("evidence", link=True) == "evidence"
+    assert en.respell("defence", link=True) == en.respell("defense", link=True)  # the table reaches it
+
+
+@pytest.mark.parametrize("words", [
+    ("evidence", "evident"), ("discuss", "discussed", "discussing"), ("witness", "witnessed"), ("spell", "spelled"),
+    ("skill", "skilled", "skilful", "skillful"), ("dwell", "dwelling", "dwelled"), ("compel", "compelled"),
+])
+def test_spelling_rules_keep_the_stemmers_word_families(words):
+    """Respelling comes before the stemmer: no rule may part a word from its inflections."""
+    assert len({normalize_word(w, "en") for w in words}) == 1
+
+
+def test_names_keep_their_letters_across_languages():
+    for en, fr in (("Israel", "Israël"), ("Michael", "Michaël"), ("Raphael", "Raphaël")):
+        assert normalize_word(en, "en") == normalize_word(fr, "fr")
+
+
+def test_a_rules_literal_guard_never_changes_what_it_gives():
+    """A substitution is tried only on words holding the literal its pattern opens with: on the
+    words of a real text, every rule gives what its patterns give without the guard."""
+    words = {w.lower() for v in realtexts.load_verses("OEBcth", books=realtexts.NEW_TESTAMENT[:8])
+             for w in re.findall(r"[^\W\d_]+", v.text)}
+    words |= {"organize", "centred", "travelled", "marvellous", "catalogues", "haemorrhage", "sizeable", "focussed"}
+    assert sum(bool(literal) for rule in profile_for("en").spelling_rules for literal, _, _ in rule.compiled) >= 8
+    for code in known_languages():
+        for rule in profile_for(code).spelling_rules:
+            for word in words:
+                unguarded = word
+                for _, pattern, replacement in rule.compiled:
+                    unguarded = pattern.sub(replacement, unguarded)
+                assert rule.apply(word) == unguarded, (rule.name, word)
+
+
+def test_languages_without_spelling_data_are_not_respelled():
+    for code in ("fr", "it", "es", "xx", None):
+        profile = profile_for(code)
+        assert profile.respell("labour") == "labour" and profile.spelling_rule_names() == ()
+
+
 # ------------------------------------------------------------------ search
 
 
@@ -298,6 +353,20 @@ def test_chinese_verse_paragraphs_are_not_joined(french_and_chinese_db):
             "SELECT text FROM paragraphs WHERE document_id = 'john-lzh' AND kind != 'heading' ORDER BY ordinal")]
     assert stored == [p.text for p in made]
     assert sum(p.text.endswith("、") for p in made) > len(made) / 2
+
+
+def test_bracketed_verses_are_stored_as_printed(french_and_chinese_db):
+    """The Synodale brackets the verses the oldest manuscripts lack (John 5:4, 7:53). The writer
+    escapes a bracket as Markdown has it (``\\[``); ingest reads the escape, so the stored text
+    is the verses' own, brackets and all, with no backslash."""
+    source = (french_and_chinese_db.parent / "documents" / "john-fr" / "source.md").read_text(encoding="utf-8")
+    assert "\\[Chacun se retira dans sa maison.\\]" in source
+    made = realtexts.paragraphs(realtexts.load_verses("FreSynodale1921", books=["John"]), seed=1, language="fr")
+    with sqlite3.connect(french_and_chinese_db) as conn:
+        stored = [t for (t,) in conn.execute(
+            "SELECT text FROM paragraphs WHERE document_id = 'john-fr' AND kind != 'heading' ORDER BY ordinal")]
+    assert stored == [p.text for p in made]
+    assert any("[Chacun se retira dans sa maison.]" in t for t in stored) and not any("\\" in t for t in stored)
 
 
 def _containing(db: Path, doc_id: str, pattern: str) -> set[str]:
