@@ -145,7 +145,9 @@ def paragraphs(
 
 
 def _escape_markdown(text: str) -> str:
-    """Text that Synopsis's Markdown reader keeps as it is (no emphasis, heading or list)."""
+    """Text as Markdown that Synopsis's reader gives back as it is: what would be markup
+    (emphasis, a footnote call, a heading, a list number) escaped with a backslash, which the
+    cleaner removes (``ingest/clean.py``), so the stored text is the verse's own."""
     text = re.sub(r"([\\*_`\[\]<>#])", r"\\\1", text)
     return re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
 
