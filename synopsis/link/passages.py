@@ -215,7 +215,11 @@ def pair_passages(
     for p in out:
         lq = p.left_quotation if p.left_quotation is not None else _inside(p.left_first, p.left_last, left_quotes)
         rq = p.right_quotation if p.right_quotation is not None else _inside(p.right_first, p.right_last, right_quotes)
-        scored = _rescored(left, right, p, params.score_cutoff, languages)
+        short = min(sum(left.content[p.left_first : p.left_last + 1]),
+                    sum(right.content[p.right_first : p.right_last + 1])) < params.min_words
+        # a passage of a few words is a quotation only when nearly verbatim, whichever way it
+        # was found ("You give them something to eat" / "give me something to eat": 83)
+        scored = _rescored(left, right, p, params.close_score_cutoff if short else params.score_cutoff, languages)
         if scored is None:
             continue
         labelled.append(SharedPassage(p.left_start, p.left_end, p.right_start, p.right_end, scored.score, p.method, lq,
