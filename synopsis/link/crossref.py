@@ -366,22 +366,31 @@ _CLAUSE_EDGE = frozenset(".!?:;…。！？：；\"'«»“”‘’„‚‹›
 """Characters that end a clause or open and close a quotation (a comma does not: it runs on)."""
 
 
-def _set_off(toks: Tokens, first: int, last: int, quotes: Sequence[tuple[int, int]] = ()) -> bool:
-    """Whether tokens ``first..last`` stand apart: most of a marked quotation (token ranges
-    ``quotes``), or a clause of their own, a clause mark or quotation mark (or the text's
-    edge) on both sides.
+def _set_off(left: Tokens, lf: int, ll: int, left_quotes: Sequence[tuple[int, int]],
+             right: Tokens, rf: int, rl: int, right_quotes: Sequence[tuple[int, int]]) -> int:
+    """How far a passage (tokens ``lf..ll`` and ``rf..rl``) stands apart: 0, 1 or 2.
 
     A short quotation is set off ("… it is written: ‘Love your neighbor as yourself.’");
     a formula shared in passing ("the plenum of the central committee discussed …",
-    "during the Feast of Unleavened Bread") runs on. One stop word may stand between
+    "during the Feast of Unleavened Bread") runs on. 2: most of a marked quotation
+    (token ranges ``left_quotes``/``right_quotes``) on one side, or a clause of its own
+    (a clause mark or quotation mark, or the text's edge, before and after) on both;
+    1: a clause of its own on one side only; 0: neither. One stop word may stand between
     the passage and the clause's edge ("… who will prepare Your way before *You*.’"
     against "… the way before *Me*.": two translations end a clause on different
     pronouns, which the alignment does not pair).
     """
-    if any(max(first, qf) <= min(last, ql) and (min(last, ql) - max(first, qf) + 1) * 2 >= ql - qf + 1
-           for qf, ql in quotes):
-        return True
-    return _clause_edge_before(toks, first) and _clause_edge_after(toks, last)
+    if _quoted(lf, ll, left_quotes) or _quoted(rf, rl, right_quotes):
+        return 2
+    clauses = (_clause_edge_before(left, lf) and _clause_edge_after(left, ll),
+               _clause_edge_before(right, rf) and _clause_edge_after(right, rl))
+    return sum(clauses)
+
+
+def _quoted(first: int, last: int, quotes: Sequence[tuple[int, int]]) -> bool:
+    """Whether tokens ``first..last`` hold most of one of the marked quotations ``quotes``."""
+    return any(max(first, qf) <= min(last, ql) and (min(last, ql) - max(first, qf) + 1) * 2 >= ql - qf + 1
+               for qf, ql in quotes)
 
 
 def _clause_edge_before(toks: Tokens, first: int) -> bool:
@@ -406,8 +415,9 @@ def _clause_edge_after(toks: Tokens, last: int) -> bool:
     return False
 
 
-Tier = tuple[int, float, int, float, bool]
-"""(least aligned words (:func:`_evidence`), least information, least tokens a side, least score, set off)."""
+Tier = tuple[int, float, int, float, int]
+"""(least aligned words (:func:`_evidence`), least information, least tokens a side, least score, least
+:func:`_set_off`)."""
 
 
 def _tiers(score_cutoff: float, min_words: int, long_words: int, short_score_cutoff: float,
@@ -416,9 +426,12 @@ def _tiers(score_cutoff: float, min_words: int, long_words: int, short_score_cut
            plain_share: float, verbatim_tokens: int | None = None) -> list[Tier]:
     """What a passage must reach, richest passages first: the first tier it qualifies for sets its least score.
 
-    A tier that asks for it wants the passage set off on one side (:func:`_set_off`):
-    below ``long_words`` a shared phrase is a quotation only when it stands as one, or
-    when it says ``plain_share`` times more than its words would. A run of
+    A tier may ask for the passage to stand apart (:func:`_set_off`): below
+    ``long_words`` a shared phrase is a quotation only when it stands as one, or when it
+    says ``plain_share`` times more than its words would; below ``min_words`` it must be
+    most of a marked quotation, or a clause of its own on both sides (a clause on one
+    side only — "Lord, first let me go and bury my father." against "Now let me go and
+    bury my father; then I will return" — is what a stock phrase looks like). A run of
     ``verbatim_tokens`` words a side (stop words included) that agree nearly word for
     word (``close_score_cutoff``) needs only ``least_words``: a copy that long is no
     formula ("I saw the Lord always before me; because He is at my right hand, I will
@@ -426,13 +439,13 @@ def _tiers(score_cutoff: float, min_words: int, long_words: int, short_score_cut
     """
     close = max(score_cutoff, short_score_cutoff, close_score_cutoff)
     tiers: list[Tier] = [
-        (long_words, long_words * information_share, 0, score_cutoff, False),
-        (min_words, min_words * information_share * plain_share, 0, max(score_cutoff, short_score_cutoff), False),
-        (min_words, min_words * information_share, 1, max(score_cutoff, short_score_cutoff), True)]
+        (long_words, long_words * information_share, 0, score_cutoff, 0),
+        (min_words, min_words * information_share * plain_share, 0, max(score_cutoff, short_score_cutoff), 0),
+        (min_words, min_words * information_share, 1, max(score_cutoff, short_score_cutoff), 1)]
     if least_words is not None and least_words < min_words:
         if verbatim_tokens is not None:
-            tiers.append((least_words, least_information, verbatim_tokens, close, False))
-        tiers.append((least_words, least_information, least_tokens, close, True))
+            tiers.append((least_words, least_information, verbatim_tokens, close, 0))
+        tiers.append((least_words, least_information, least_tokens, close, 2))
     return tiers
 
 
@@ -547,9 +560,9 @@ def _align_window(
                 score = passage_score(left, lf, ll, right, rf, rl)
                 words, info = _evidence([masked[0][i] for i, _ in m[s : e + 1]], gains[s : e + 1])
                 tokens = min(ll - lf, rl - rf) + 1
+                apart = _set_off(left, lf, ll, quotes[0], right, rf, rl, quotes[1])
                 cutoff = next((c for w, i, t, c, off in tiers if words >= w and info >= i - 1e-9 and tokens >= t
-                               and (not off or _set_off(left, lf, ll, quotes[0]) or _set_off(right, rf, rl, quotes[1]))),
-                              None)
+                               and apart >= off), None)
                 if cutoff is not None and score >= cutoff:
                     p = _passage(left, lf, ll, right, rf, rl, score, METHOD_ALIGN)
                     if not any(p.overlaps(q) for q in found):

@@ -50,6 +50,7 @@ class LinkParameters:
     max_gap: int = 6  # cross-references: most unmatched content words between two aligned ones
     gap_penalty: float = 0.5  # cross-references: cost of an unmatched word
     cover_drop: float = 10.0  # cross-references: a passage grows to its whole quotation only if its score falls at most this much
+    formula_places: int = 3  # cross-references: words found in this many paragraphs of one document are its formula
     quotation_min_words: int = 6  # quotation search: least content words in a searched quotation
     quotation_least_words: int = 2  # quotation search: least content words of a short quotation (one under quotation_min_words)
     quotation_least_information: float = 1.5  # quotation search: least information of a short quotation (average words)
@@ -77,7 +78,7 @@ class LinkParameters:
         if kind == "cross_reference":
             keys = ("score_cutoff", "quotation_score_cutoff", "min_words", "long_words", "short_score_cutoff",
                     "least_words", "close_score_cutoff", "least_tokens", "verbatim_tokens", "information_share", "least_information", "plain_share", "max_gap",
-                    "gap_penalty", "x_drop", "cover_drop", "prior_tokens", "quotation_min_words", "quotation_least_words",
+                    "gap_penalty", "x_drop", "cover_drop", "formula_places", "prior_tokens", "quotation_min_words", "quotation_least_words",
                     "quotation_least_information", "quotation_min_shared", "quotation_needle_words", "quotation_share", "min_shared", "max_df", "max_postings",
                     "pairs_per_paragraph")
             extra = {"score_measure": SCORE_MEASURE, "information": INFORMATION}
