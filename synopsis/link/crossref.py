@@ -372,24 +372,30 @@ def _set_off(left: Tokens, lf: int, ll: int, left_quotes: Sequence[tuple[int, in
 
     A short quotation is set off ("… it is written: ‘Love your neighbor as yourself.’");
     a formula shared in passing ("the plenum of the central committee discussed …",
-    "during the Feast of Unleavened Bread") runs on. 2: most of a marked quotation
-    (token ranges ``left_quotes``/``right_quotes``) on one side, or a clause of its own
-    (a clause mark or quotation mark, or the text's edge, before and after) on both;
-    1: a clause of its own on one side only; 0: neither. One stop word may stand between
+    "during the Feast of Unleavened Bread") runs on. 2: nearly all (0.8) of a marked
+    quotation (token ranges ``left_quotes``/``right_quotes``) on one side, or a clause of
+    its own (a clause mark or quotation mark, or the text's edge, before and after) on
+    both, or most of a marked quotation on one side and a clause on the other
+    (“Vengeance is Mine; I will repay, says the Lord.” against "… Vengeance is Mine; I
+    will repay."); 1: most of a marked quotation, or a clause of its own, on one side;
+    0: neither. One stop word may stand between
     the passage and the clause's edge ("… who will prepare Your way before *You*.’"
     against "… the way before *Me*.": two translations end a clause on different
     pronouns, which the alignment does not pair).
     """
-    if _quoted(lf, ll, left_quotes) or _quoted(rf, rl, right_quotes):
+    if _quoted(lf, ll, left_quotes, 0.8) or _quoted(rf, rl, right_quotes, 0.8):
         return 2
     clauses = (_clause_edge_before(left, lf) and _clause_edge_after(left, ll),
                _clause_edge_before(right, rf) and _clause_edge_after(right, rl))
-    return sum(clauses)
+    halves = (_quoted(lf, ll, left_quotes, 0.5), _quoted(rf, rl, right_quotes, 0.5))
+    if sum(clauses) == 2 or (halves[0] and clauses[1]) or (halves[1] and clauses[0]):
+        return 2
+    return 1 if any(clauses) or any(halves) else 0
 
 
-def _quoted(first: int, last: int, quotes: Sequence[tuple[int, int]]) -> bool:
-    """Whether tokens ``first..last`` hold most of one of the marked quotations ``quotes``."""
-    return any(max(first, qf) <= min(last, ql) and (min(last, ql) - max(first, qf) + 1) * 2 >= ql - qf + 1
+def _quoted(first: int, last: int, quotes: Sequence[tuple[int, int]], share: float) -> bool:
+    """Whether tokens ``first..last`` hold ``share`` of one of the marked quotations ``quotes``."""
+    return any(max(first, qf) <= min(last, ql) and min(last, ql) - max(first, qf) + 1 >= share * (ql - qf + 1)
                for qf, ql in quotes)
 
 
