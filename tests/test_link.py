@@ -689,3 +689,59 @@ def test_a_speech_in_quotation_marks_that_quotes_one_verse_keeps_the_verse_spans
     for text, other in curses:
         assert "neatly set aside" not in text and "kidnaps" not in other, (text, other)
         assert fuzz.ratio(text.casefold(), other.casefold()) >= 60
+
+
+def _marked_all(doc_id: str, ordinal: int, text: str) -> list[tuple[str, int, int, int]]:
+    """Every “…” and ‘…’ of ``text`` (not nested in another) as a marked quotation of paragraph ``ordinal``."""
+    from synopsis.ingest.annotate import quoted_runs
+
+    return [(doc_id, ordinal, r.start, r.end) for r in quoted_runs(text)]
+
+
+def test_a_formula_found_in_many_places_keeps_its_best_place(tmp_path):
+    """Acts 7:32 quotes Exodus 3:6 (“I am the God of your fathers, the God of Abraham, Isaac, and
+    Jacob”); Deuteronomy says "He swore to your fathers, to Abraham, Isaac, and Jacob" in four
+    places. The words reach several paragraphs of the law: a formula of that document. The place
+    they match best, in Exodus 3 (3:6 or 3:15, which says "the God of your fathers"), keeps its
+    link; the formula's places in Deuteronomy are dropped (they were linked)."""
+    gospel = [_bsb(*_bsb_range("Acts", 7, 30, 34))]
+    law = _bsb_chapters("Exodus", [3], per=3) + _bsb_chapters("Deuteronomy", [6, 9, 29, 30], per=3)
+    path = make_database(tmp_path / "fathers.db", [("acts", None, gospel), ("law", None, law)],
+                         quotations=_marked_all("acts", 1, gospel[0]))
+    _link_all(path)
+    linked = {other for doc, _, _, _, _, text, other, *_ in _stored_links(path)
+              if doc == "acts" and "Abraham, Isaac, and Jacob" in text}
+    exodus = " ".join(_bsb_chapters("Exodus", [3]))
+    assert linked and all(t in exodus for t in linked), linked  # Exodus 3:6 or 3:15, never Deuteronomy
+
+
+def test_a_stock_phrase_of_dialogue_is_no_quotation_but_a_cited_verse_is(tmp_path):
+    """“Lord, first let me go and bury my father.” (Matthew 8:21) meets Genesis 50:5's "Now let me
+    go and bury my father, and then return" word for word, but as a fragment of a clause on one
+    side: no link (there was one). Romans 12:19's “Vengeance is Mine; I will repay, says the Lord.”
+    against Deuteronomy 32:35's "Vengeance is Mine; I will repay." — most of a quotation against a
+    clause of its own — is found."""
+    letters = [_bsb(*_bsb_range("Matthew", 8, 18, 22)), _bsb(*_bsb_range("Romans", 12, 17, 21))]
+    law = ([_bsb(*_bsb_range("Genesis", 50, 1, 6)), _bsb(*_bsb_range("Deuteronomy", 32, 33, 36))]
+           + _bsb_chapters("Genesis", [48, 49], per=4) + _bsb_chapters("Deuteronomy", [31], per=4))
+    marks = _marked_all("letters", 1, letters[0]) + _marked_all("letters", 2, letters[1])
+    path = make_database(tmp_path / "stock.db", [("letters", None, letters), ("law", None, law)], quotations=marks)
+    _link_all(path)
+    texts = [text for doc, _, _, _, _, text, *_ in _stored_links(path) if doc == "letters"]
+    assert any(t.startswith("Vengeance is Mine; I will repay") for t in texts), texts
+    assert not any("bury my father" in t for t in texts), texts
+
+
+def test_quotations_nested_in_a_marked_quotation_are_needles_too():
+    """Matthew 22:37–39: Jesus's answer is one quotation in “…”, and the two commandments it quotes
+    are nested in it in ‘…’; the link stage searches each (same quotation id)."""
+    from synopsis.link.corpus import with_nested
+
+    text = _bsb(*_bsb_range("Matthew", 22, 37, 40))
+    outer = [(7, text.index("“"), text.rindex("”") + 1)]
+    found = [text[s:e] for _, s, e in with_nested(text, outer, "en")]
+    assert found[0] == text[outer[0][1] : outer[0][2]]
+    assert [f.strip("‘’") for f in found[1:]] == [
+        "Love the Lord your God with all your heart and with all your soul and with all your mind.",
+        "Love your neighbor as yourself."]
+    assert {q for q, _, _ in with_nested(text, outer, "en")} == {7}
