@@ -130,7 +130,10 @@ def quotation_candidates(
     most ``quotation_needle_words`` content words: a longer one shares enough shingles
     with its source for the candidate stage). Shingles in more
     than ``max_df`` paragraphs are skipped, so the cost follows the number of
-    quotations, not of paragraphs; a corpus without marked quotations pays nothing.
+    quotations, not of paragraphs; a corpus without marked quotations pays nothing. A
+    paragraph that shares a rare shingle with a quotation but too few may make up the
+    count with the quotation's common shingles (in up to ``quotation_common_df``
+    paragraphs), checked, not looked up (:func:`_common_shared`).
     """
     para_doc = corpus.para_doc
     quoting = [i for i in range(len(para_doc)) if focus[para_doc[i]] and corpus.quotes.get(corpus.pids[i])]
@@ -183,6 +186,8 @@ def quotation_candidates(
     by_needle = np.repeat(owner, count) * npara + paras[np.repeat(lo, count) + _ranges(count)]
     key, shared = np.unique(by_needle, return_counts=True)
     needle = key // npara
+    shared += _common_shared(needle, key % npara, shared < need[needle], owner, all_sh, ~rare & (
+        (hi - lo) <= params.quotation_common_df), hashes, paras, wanted, npara)
     ok = shared >= need[needle]
     needle, j = needle[ok], key[ok] % npara
     i = np.fromiter((needles[k][0] for k in needle.tolist()), dtype=np.int64, count=len(needle))
@@ -191,6 +196,39 @@ def quotation_candidates(
     for k, a, b in zip(needle[ok].tolist(), i[ok].tolist(), j[ok].tolist()):
         pairs.setdefault((min(a, b), max(a, b)), set()).add(needles[k][1])
     return pairs
+
+
+def _common_shared(needle: np.ndarray, para: np.ndarray, short: np.ndarray, owner: np.ndarray, shingles: np.ndarray,
+                   common: np.ndarray, hashes: np.ndarray, paras: np.ndarray, wanted: np.ndarray,
+                   npara: int) -> np.ndarray:
+    """For each (needle, paragraph) pair that shares a rare shingle but too few (``short``), how many of
+    the needle's ``common`` shingles (too frequent to look up, not too frequent to check) the
+    paragraph holds too: "Worship the Lord your God and serve Him only" shares one rare shingle
+    with Deuteronomy 6:13 and two of "the LORD your God, serve Him" that are everywhere.
+
+    ``owner``/``shingles``/``common`` describe every needle's shingles (sorted by needle),
+    ``hashes``/``paras`` the sorted postings of the ``wanted`` shingle hashes.
+    """
+    extra = np.zeros(len(needle), dtype=np.int64)
+    rows = np.flatnonzero(short)
+    if not len(rows) or not common.any():
+        return extra
+    picks = np.flatnonzero(common)  # indices into shingles/owner
+    per_needle = np.bincount(owner[picks], minlength=int(max(owner.max(), needle.max())) + 1)
+    counts = per_needle[needle[rows]]
+    if not counts.sum():
+        return extra
+    # every (short pair, common shingle of its needle), then one membership test on (shingle, paragraph)
+    pair_of = np.repeat(rows, counts)
+    pick_start = np.searchsorted(owner[picks], needle[rows])
+    which = picks[np.repeat(pick_start, counts) + _ranges(counts)]
+    rank = np.searchsorted(wanted, shingles[which]).astype(np.int64)
+    query = rank * npara + para[pair_of]
+    posted = np.searchsorted(wanted, hashes).astype(np.int64) * npara + paras
+    at = np.minimum(np.searchsorted(posted, query), len(posted) - 1)
+    hit = posted[at] == query
+    np.add.at(extra, pair_of[hit], 1)
+    return extra
 
 
 def _works(corpus: ParagraphCorpus) -> dict[str, list[int]]:
