@@ -745,3 +745,33 @@ def test_quotations_nested_in_a_marked_quotation_are_needles_too():
         "Love the Lord your God with all your heart and with all your soul and with all your mind.",
         "Love your neighbor as yourself."]
     assert {q for q, _, _ in with_nested(text, outer, "en")} == {7}
+
+
+def test_a_quotation_of_common_words_is_put_forward_by_its_common_shingles(tmp_path):
+    """“Worship the Lord your God and serve Him only” (Matthew 4:10) shares one rare shingle with
+    Deuteronomy 6:13 ("Fear the LORD your God, serve Him only"); its others ("the Lord your God",
+    "God … serve") are everywhere in Deuteronomy. The pair is a quotation candidate when those
+    common shingles may make up the count, and is not when they may not (the rule before)."""
+    import numpy as np
+
+    from synopsis.link.corpus import read_corpus
+    from synopsis.link.parameters import LinkParameters
+    from synopsis.link.steps import quotation_candidates
+    from synopsis.link.token_cache import content_keys
+
+    gospel = _bsb_chapters("Matthew", [4], per=3)
+    law = _bsb_chapters("Deuteronomy", [6, 10, 11], per=2)
+    marks = [m for k, p in enumerate(gospel, 1) for m in _marked_all("gospel", k, p)]
+    path = make_database(tmp_path / "worship.db", [("gospel", None, gospel), ("law", None, law)], quotations=marks)
+    conn = sqlite3.connect(path)
+    corpus = read_corpus(conn)
+    conn.close()
+    keys = content_keys(corpus, {d: d for d in corpus.docs}, None)
+    quoting = next(i for i, t in enumerate(corpus.texts) if "serve Him only.’" in t)
+    source = next(i for i, t in enumerate(corpus.texts) if "Fear the LORD your God, serve Him only" in t)
+    pair = (min(quoting, source), max(quoting, source))
+    # at this corpus's size, "common" is a few paragraphs: max_df scaled down with it
+    params = LinkParameters(max_df=5)
+    assert pair in quotation_candidates(corpus, keys, np.ones(len(corpus.docs), bool), params)
+    without = LinkParameters(max_df=5, quotation_common_df=0)
+    assert pair not in quotation_candidates(corpus, keys, np.ones(len(corpus.docs), bool), without)
