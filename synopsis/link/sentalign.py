@@ -524,6 +524,7 @@ class _Pair:
         self.r_key = right.occ_tok[order] * (self.m + 1) + right.occ_sent[order]
         self.r_sent = right.occ_sent[order]
         self.r_w2 = weight[right.occ_tok[order]] ** 2
+        self._norms: tuple[list[float], list[float]] | None = None  # per side, each sentence's |vector|
 
     def dots(self, dlo: np.ndarray, dhi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """dot(left x, right y) for y in [dlo[x], dhi[x]]: flat values and row starts."""
@@ -607,21 +608,24 @@ class _Pair:
         sc[(0, 1)] = model.log_prior[(0, 1)]
         return sc
 
-    def cosine(self, xs: Sequence[int], ys: Sequence[int]) -> float:
-        """Cosine of two blocks (for the random-pair statistics and the confidences)."""
-        a: dict[int, float] = {}
-        for x in xs:
-            for t, w in self.L.tokens[x].items():
-                a[t] = a.get(t, 0.0) + w
-        b: dict[int, float] = {}
-        for y in ys:
-            for t, w in self.R.tokens[y].items():
-                b[t] = b.get(t, 0.0) + w
-        na = math.sqrt(sum(v * v for v in a.values()))
-        nb = math.sqrt(sum(v * v for v in b.values()))
+    def cosine(self, x: int, y: int) -> float:
+        """Cosine of left sentence ``x`` and right sentence ``y`` (the random-pair statistics).
+
+        Thousands of pairs per document pair, most sharing no token: the norms are
+        computed once per sentence, and a pair without a shared token is 0 at once.
+        The sums run in the token dicts' order, as a dot product over every token
+        would (adding a missing token's 0.0 changes no sum), so the value is the same.
+        """
+        if self._norms is None:
+            self._norms = tuple([math.sqrt(sum(v * v for v in d.values())) for d in side.tokens]
+                                for side in (self.L, self.R))
+        na, nb = self._norms[0][x], self._norms[1][y]
         if not na or not nb:
             return math.nan
-        return sum(v * b.get(t, 0.0) for t, v in a.items()) / (na * nb)
+        a, b = self.L.tokens[x], self.R.tokens[y]
+        if a.keys().isdisjoint(b):
+            return 0.0
+        return sum(v * b[t] for t, v in a.items() if t in b) / (na * nb)
 
 
 def _anchors(pair: _Pair, rare_df: int, s2: float) -> list[tuple[int, int]]:
@@ -838,7 +842,7 @@ def align_sentences(
         for _ in range(min(4000, 4 * (n + m)) * 3):
             x, y = rng.randrange(n), rng.randrange(m)
             if abs(x / n - y / m) >= 0.1:
-                rand.append(pair.cosine([x], [y]))
+                rand.append(pair.cosine(x, y))
                 if len(rand) >= min(4000, 4 * (n + m)):
                     break
         unrelated = _Cosines.of(rand, above=True)
