@@ -93,6 +93,7 @@ class PreparedDocument:
     sentences: list[dict] = field(default_factory=list)
     quotations: list[dict] = field(default_factory=list)
     footnotes: list[dict] = field(default_factory=list)
+    link_keys: tuple | None = None  # the link stage's token-cache entry of its paragraphs, if the build computed it
 
 
 def document_row(meta: DocumentMeta, prepared: PreparedDocument | None, *, status: str, status_note: str, pipeline_sha256: str | None) -> dict:

@@ -124,11 +124,11 @@ def build(*, documents_dir: Path, db_path: Path, progress: Progress | None = Non
                     clock.lap("migrate")
                     point("migrated")
                     say(f"ingesting {len(changed)} document(s)")
-                    _store(conn, catalogue, _ingest_all(changed, workers=workers), digests, previous, report)
+                    link_keys = _store(conn, catalogue, _ingest_all(changed, workers=workers), digests, previous, report)
                     clock.lap("ingest and store")
                     point("rows written")
                     say("linking documents")
-                    report.links = _link(conn)
+                    report.links = _link(conn, link_keys)
                     clock.lap("link")
                     point("linked")
                     say("re-finding readers' notes")
@@ -190,8 +190,15 @@ def _previous_digests(db_path: Path) -> dict[str, str]:
 
 
 def ingest_document(meta: DocumentMeta) -> PreparedDocument:
-    """One document through the pipeline stages and into rows (what an ingest worker does)."""
-    return prepare_rows(run_pipeline(meta))
+    """One document through the pipeline stages and into rows (what an ingest worker does),
+    with its paragraphs' link tokens: tokenising 10 million words is the link stage's
+    longest serial step, and here it runs on every core, on texts already in hand."""
+    from synopsis.link.token_cache import document_keys
+
+    prepared = prepare_rows(run_pipeline(meta))
+    texts = [row["text"] for row in sorted(prepared.paragraphs, key=lambda row: row["ordinal"])]  # the link's order
+    prepared.link_keys = document_keys(texts, meta.language)
+    return prepared
 
 
 def _ingest_all(metas: list[DocumentMeta], *, workers: int | None) -> Iterator[PreparedDocument]:
@@ -338,8 +345,13 @@ def _remove_with_journal(path: Path) -> None:
 
 def _store(
     conn: Connection, catalogue: list[DocumentMeta], prepared: Iterator[PreparedDocument], digests: dict, previous: dict, report: BuildReport
-) -> None:
-    """Clear changed and removed documents, then write each changed one as it comes from ingest."""
+) -> dict:
+    """Clear changed and removed documents, then write each changed one as it comes from ingest.
+
+    Returns the link tokens the ingest workers computed, keyed as the token cache keys them.
+    """
+    from synopsis.link.digests import ingest_text_digest
+
     ids = IdAllocator.for_connection(conn)
     catalogued = {meta.id for meta in catalogue}
     changing = {m.id for m in catalogue if digests[m.id] and digests[m.id] != previous.get(m.id)}
@@ -368,19 +380,23 @@ def _store(
             upsert_document(conn, document_row(meta, None, status=status, status_note=note, pipeline_sha256=None))
     if unchanged_status:  # one statement for all, not one per document (2,000 of them in a large corpus)
         executemany(conn, "UPDATE documents SET status = :status, status_note = :status_note WHERE id = :id", unchanged_status)
+    link_keys = {}
     for document in prepared:
         meta = document.meta
+        if document.link_keys is not None:
+            link_keys[ingest_text_digest(digests[meta.id])] = document.link_keys
         status, note = source_status(meta)
         upsert_document(conn, document_row(meta, document, status=status, status_note=note, pipeline_sha256=digests[meta.id]))
         store_prepared(conn, document, ids=ids)
         report.ingested.append(meta.id)
+    return link_keys
 
 
-def _link(conn: Connection) -> dict[str, int]:
+def _link(conn: Connection, link_keys: dict) -> dict[str, int]:
     """Alignments and cross-references for every document pair that changed."""
     from synopsis.link.store import link_corpus
 
-    result = link_corpus(conn)
+    result = link_corpus(conn, known_keys=link_keys)
     return dict(getattr(result, "counts", {}) or {})
 
 
