@@ -32,10 +32,14 @@ import functools
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from importlib import resources
+from typing import TypeVar
 
-__all__ = ["Profile", "profile_for", "known_languages", "NEUTRAL_CODE", "UPPER", "LOWER", "CJK"]
+__all__ = ["Profile", "profile_for", "per_profile", "known_languages", "NEUTRAL_CODE", "UPPER", "LOWER", "CJK"]
+
+T = TypeVar("T")
 
 NEUTRAL_CODE = "xx"
 """The language-neutral profile's code (spaCy's name for its multi-language class)."""
@@ -174,6 +178,24 @@ def _profile(data: dict) -> Profile:
         spelling_words=tuple(data.get("spelling", {}).get("words", {}).items()),
         spelling_rules=tuple(tuple(rule) for rule in data.get("spelling", {}).get("rules", ())),
     )
+
+
+def per_profile(compute: Callable[[Profile], T]) -> Callable[[Profile], T]:
+    """Memoise ``compute(profile)`` by the profile object itself, as ``functools.cache`` would
+    by its value, without hashing it: a profile's hash walks every word list it holds, and
+    the ingest stages look their compiled rules up once per paragraph. Profiles come from
+    :func:`profile_for`'s caches, so each language has one object; an equal copy only gets
+    its rules compiled once more. The memo holds the profile, so its id stays its own."""
+    memo: dict[int, tuple[Profile, T]] = {}
+
+    @functools.wraps(compute)
+    def get(profile: Profile) -> T:
+        hit = memo.get(id(profile))
+        if hit is None or hit[0] is not profile:
+            hit = memo[id(profile)] = (profile, compute(profile))
+        return hit[1]
+
+    return get
 
 
 @functools.cache
