@@ -68,11 +68,14 @@ Pruning (coarse to fine)
 from __future__ import annotations
 
 import dataclasses
+import functools
+import itertools
 import logging
 import math
 import random
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -238,6 +241,13 @@ class _Tokenizer:
         return out
 
 
+@functools.cache
+def _tokenizer(cross: bool, stemmer: str | None) -> _Tokenizer:
+    """The process's tokenizer for one kind of pair: its word cache serves every edition pair
+    (the editions of a corpus share most of their words)."""
+    return _Tokenizer(cross, stemmer)
+
+
 @dataclass
 class _Side:
     """One document's sentences as the programme sees them."""
@@ -255,17 +265,12 @@ def _features(left: Sequence[str], right: Sequence[str], cross: bool, stems: tup
     """Token occurrences, IDF weights and scaled lengths of both sides."""
     sides_tokens = []
     for texts, name in ((left, stems[0]), (right, stems[1])):
-        tokenize = _Tokenizer(cross, name)
+        tokenize = _tokenizer(cross, name)
         sides_tokens.append([tokenize(t) for t in texts])
-    vocab: dict[str, int] = {}
-    df: list[int] = []
-    for toks in sides_tokens:
-        for s in toks:
-            for t in s:
-                k = vocab.setdefault(t, len(vocab))
-                if k == len(df):
-                    df.append(0)
-                df[k] += 1
+    # document frequencies, tokens numbered in order of first appearance (a Counter keeps it)
+    counted = Counter(itertools.chain.from_iterable(itertools.chain.from_iterable(sides_tokens)))
+    vocab: dict[str, int] = {t: k for k, t in enumerate(counted)}
+    df = list(counted.values())
     total = max(len(left) + len(right), 1)
     dfa = np.asarray(df, dtype=np.float64) if df else np.zeros(0)
     weight = np.log(total / np.maximum(dfa, 1)) if len(dfa) else dfa
@@ -273,19 +278,16 @@ def _features(left: Sequence[str], right: Sequence[str], cross: bool, stems: tup
     raw = [np.asarray([max(len(t) - t.count(" "), 1) for t in texts], dtype=np.float64) for texts in (left, right)]
     tot_l, tot_r = max(raw[0].sum(), 1.0), max(raw[1].sum(), 1.0)
     scale = (math.sqrt(tot_r / tot_l), math.sqrt(tot_l / tot_r))  # both totals become sqrt(tot_l * tot_r)
+    weights = weight.tolist()
     sides = []
     for k, toks in enumerate(sides_tokens):
-        sent, tok = [], []
-        dicts = []
-        for i, s in enumerate(toks):
-            d = {}
-            for t in s:
-                v = vocab[t]
-                if weight[v] > 0:
-                    sent.append(i)
-                    tok.append(v)
-                    d[v] = weight[v]
-            dicts.append(d)
+        ids = [[vocab[t] for t in s] for s in toks]  # each sentence's token ids, in its set's order
+        sizes = [len(x) for x in ids]
+        flat = np.fromiter(itertools.chain.from_iterable(ids), dtype=np.int64, count=sum(sizes))
+        kept = weight[flat] > 0 if len(flat) else np.zeros(0, dtype=bool)
+        sent = np.repeat(np.arange(len(ids), dtype=np.int64), sizes)[kept]
+        tok = flat[kept]
+        dicts = [{v: weights[v] for v in x if weights[v] > 0} for x in ids]
         occ_sent = np.asarray(sent, dtype=np.int64)
         occ_tok = np.asarray(tok, dtype=np.int64)
         n = len(toks)
@@ -701,7 +703,9 @@ def _consistent(pair: _Pair, chain: list[tuple[int, int]], s2: float, z: float =
         for q in range(max(0, k - 2), min(len(chain), k + 3)):
             if q != k:
                 zs.append(abs(off[k] - off[q]) / math.sqrt(s2 * abs(pos[k] - pos[q]) + s2))
-        if float(np.median(zs)) <= z:
+        zs.sort()  # the median of at most four, as np.median gives it (the mean of the middle two)
+        half = len(zs) // 2
+        if (zs[half] if len(zs) % 2 else (zs[half - 1] + zs[half]) / 2) <= z:
             keep.append(chain[k])
     return keep
 
