@@ -20,11 +20,13 @@ Bad input found at any step rolls the transaction back and deletes the copy.
 """
 from __future__ import annotations
 
+import collections
 import hashlib
 import logging
 import multiprocessing
 import multiprocessing.connection
 import os
+import queue
 import shutil
 import signal
 import threading
@@ -206,7 +208,7 @@ def _ingest_all(metas: list[DocumentMeta], *, workers: int | None) -> Iterator[P
 
     A generator: the build process stores each document while the workers are already on
     the next ones, and never holds the whole corpus in memory (a result that arrives early
-    waits for those before it, at most one per worker). The order is the catalogue's, so
+    waits for those before it, at most IN_FLIGHT per worker). The order is the catalogue's, so
     that new rows get the same ids in every build.
 
     Worker processes of our own, each with a pipe of its own, rather than
@@ -246,10 +248,15 @@ def _ingest_all(metas: list[DocumentMeta], *, workers: int | None) -> Iterator[P
             pipe.close()
 
 
+IN_FLIGHT = 2
+"""Documents handed to each ingest worker ahead: it starts the next one while its last
+result is still on its way, instead of waiting for the build process to read it."""
+
+
 def _ordered_results(metas: list[DocumentMeta], started: list) -> Iterator[PreparedDocument]:
-    """Keep every worker busy with one document; yield the results in catalogue order."""
+    """Keep every worker busy with :data:`IN_FLIGHT` documents; yield the results in catalogue order."""
     owner = {pipe: process for process, pipe in started}
-    busy: dict = {}  # pipe -> index of the document it is working on
+    busy: dict = {pipe: collections.deque() for pipe in owner}  # pipe -> indices it works on, in order
     waiting: dict[int, PreparedDocument] = {}
     handed = wanted = 0
 
@@ -257,11 +264,12 @@ def _ordered_results(metas: list[DocumentMeta], started: list) -> Iterator[Prepa
         nonlocal handed
         if handed < len(metas):
             pipe.send(metas[handed])
-            busy[pipe] = handed
+            busy[pipe].append(handed)
             handed += 1
 
-    for pipe in owner:
-        hand_out(pipe)
+    for _ in range(IN_FLIGHT):
+        for pipe in owner:
+            hand_out(pipe)
     while wanted < len(metas):
         if wanted in waiting:
             if wanted == 0:
@@ -269,8 +277,8 @@ def _ordered_results(metas: list[DocumentMeta], started: list) -> Iterator[Prepa
             yield waiting.pop(wanted)
             wanted += 1
             continue
-        for pipe in multiprocessing.connection.wait(list(busy)):
-            index = busy.pop(pipe)
+        for pipe in multiprocessing.connection.wait([pipe for pipe, indices in busy.items() if indices]):
+            index = busy[pipe].popleft()
             try:
                 ok, payload = pipe.recv()
             except EOFError:
@@ -285,21 +293,37 @@ def _ordered_results(metas: list[DocumentMeta], started: list) -> Iterator[Prepa
 
 
 def _work(pipe, build_pid: int) -> None:
-    """An ingest worker: documents in through its pipe, rows (or the error) out, until the pipe closes."""
+    """An ingest worker: documents in through its pipe, rows (or the error) out, until the pipe closes.
+
+    Results go out from a thread of their own: a document's rows are larger than the pipe
+    holds, so sending blocks until the build process reads them, and meanwhile the worker
+    is already on its next document (:data:`IN_FLIGHT`).
+    """
     _start_worker(build_pid)
+    outbox: queue.Queue = queue.Queue(maxsize=1)
+
+    def send_results() -> None:
+        while (item := outbox.get()) is not None:
+            meta, answer = item
+            try:
+                pipe.send(answer)
+            except Exception as error:  # an exception that cannot be pickled
+                pipe.send((False, StageFailed(f"{meta.source_path}: {type(error).__name__}: {error}")))
+
+    sender = threading.Thread(target=send_results, name="synopsis-ingest-send", daemon=True)
+    sender.start()
     while True:
         try:
             meta = pipe.recv()
         except EOFError:
+            outbox.put(None)
+            sender.join()
             return
         try:
             answer = (True, ingest_document(meta))
         except Exception as error:  # handed to the build process, which raises it
             answer = (False, error)
-        try:
-            pipe.send(answer)
-        except Exception as error:  # an exception that cannot be pickled
-            pipe.send((False, StageFailed(f"{meta.source_path}: {type(error).__name__}: {error}")))
+        outbox.put((meta, answer))
 
 
 _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
