@@ -92,6 +92,7 @@ class BuildReport:
     notes_kept: int = 0
     notes_orphaned: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+    link_seconds: dict[str, float] = field(default_factory=dict)  # the link step's own steps (its report's)
 
 
 def build(*, documents_dir: Path, db_path: Path, progress: Progress | None = None, workers: int | None = None) -> BuildReport:
@@ -130,7 +131,7 @@ def build(*, documents_dir: Path, db_path: Path, progress: Progress | None = Non
                     clock.lap("ingest and store")
                     point("rows written")
                     say("linking documents")
-                    report.links = _link(conn, link_keys)
+                    report.links, report.link_seconds = _link(conn, link_keys)
                     clock.lap("link")
                     point("linked")
                     say("re-finding readers' notes")
@@ -416,12 +417,13 @@ def _store(
     return link_keys
 
 
-def _link(conn: Connection, link_keys: dict) -> dict[str, int]:
-    """Alignments and cross-references for every document pair that changed."""
+def _link(conn: Connection, link_keys: dict) -> tuple[dict[str, int], dict[str, float]]:
+    """Alignments and cross-references for every document pair that changed: the counts,
+    and the seconds of each of the link stage's steps."""
     from synopsis.link.store import link_corpus
 
     result = link_corpus(conn, known_keys=link_keys)
-    return dict(getattr(result, "counts", {}) or {})
+    return dict(getattr(result, "counts", {}) or {}), dict(getattr(result, "steps", {}) or {})
 
 
 __all__ = ["BuildReport", "build", "SynopsisError"]
