@@ -28,6 +28,10 @@ What the cleaner repairs, in the order a reader of the scan would notice it:
   record, since italics is what marks citations and titles here), heading ``#`` marks,
   block-quote ``>`` marks, list ``-`` marks, ``---`` rules, footnote calls ``[^n]``
   (recorded in ``doc.footnote_calls``) and definitions ``[^n]: ...`` (moved after the body).
+  A backslash escape (``\\[``, ``\\*``, ``\\#``: a backslash before ASCII punctuation, as
+  CommonMark has it, and as pandoc and our own writers put it before a bracket or an
+  asterisk that is text) is markup too: the backslash is removed and the character kept
+  as text, never read as emphasis or a footnote call. A plain text file keeps its backslashes.
 * Whitespace: any run of whitespace inside a block (hard breaks included) becomes one
   space, and the scan's space before ``? ; : !`` is removed. Blocks are separated by
   exactly one blank line; the text has no leading or trailing whitespace. Quotation marks,
@@ -82,12 +86,15 @@ _WS = r"(?P<ws>\s{2,}|[^\S ]|[ ](?=[?;:!]))"
 _WS_QUOTE = r"(?P<ws>\s*\n[ \t]*>[ \t]?\s*|\s{2,}|[^\S ]|[ ](?=[?;:!]))"
 _FN_CALL = r"(?P<fn>[ \t]*\[\^(?P<marker>[^\]\s]+)\](?!:))"
 _EM = r"(?P<em>\*+|_+)"
+# A backslash before ASCII punctuation (CommonMark's escapes: ``\[``, ``\*``, ``\_``, ``\#``,
+# ``\\``) makes the character literal: the backslash is markup, the character is text.
+_ESCAPE = r"(?P<esc>\\[!-/:-@\[-`{-~])"
 _INLINE_TEXT = re.compile(_WS)
-_INLINE_MARKUP = re.compile(f"{_FN_CALL}|{_WS}|{_EM}")
-_INLINE_QUOTE = re.compile(f"{_FN_CALL}|{_WS_QUOTE}|{_EM}")
+_INLINE_MARKUP = re.compile(f"{_ESCAPE}|{_FN_CALL}|{_WS}|{_EM}")
+_INLINE_QUOTE = re.compile(f"{_ESCAPE}|{_FN_CALL}|{_WS_QUOTE}|{_EM}")
 
 # Where an inline edit can begin. Every match of the patterns above starts at whitespace
-# other than a plain space, at ``* _ [``, or at a plain space followed by whitespace,
+# other than a plain space, at ``* _ [ \``, or at a plain space followed by whitespace,
 # ``? ; : !`` or ``[``; ordinary single spaces between words (one character in six) start
 # none. Trying the patterns only at these places gives the same matches as ``finditer``
 # over the whole block, about ten times faster: a pattern that starts with alternatives
@@ -95,7 +102,7 @@ _INLINE_QUOTE = re.compile(f"{_FN_CALL}|{_WS_QUOTE}|{_EM}")
 # character class or a literal, which the engine skips to in C. Unicode whitespace is
 # spelled out (it all lies below U+3001) because a class cannot subtract the space from \s.
 _OTHER_SPACE = "".join(re.escape(chr(c)) for c in range(0x3001) if chr(c).isspace() and c != 0x20)
-_EDIT_START = re.compile(f"[{_OTHER_SPACE}*_\\[]")
+_EDIT_START = re.compile(f"[{_OTHER_SPACE}*_\\[\\\\]")
 _SPACE_EDIT_START = re.compile(r"[ ](?=[\s?;:!\[])")
 
 
@@ -376,6 +383,8 @@ def _clean_block(source: str, s: int, e: int, *, markup: bool) -> _Block:
             edits.append((m.start(), m.end(), "" if nxt in _NO_SPACE_BEFORE else " ", "whitespace", None))
         elif kind == "em":
             runs.append(_delimiter_run(source, m.start(), m.end(), content, e))
+        elif kind == "esc":  # the backslash goes, the character it escapes stays as text
+            edits.append((m.start(), m.start() + 1, "", "markup", None))
         else:  # a footnote call, with any space before it
             edits.append((m.start(), m.end(), "", "markup", ("call", m.group("marker"))))
     if runs:

@@ -28,7 +28,11 @@ by whitespace and a capital, a digit or an opening quote, except after initials 
 Stalin", "В. И. Ленин"), the language's abbreviations ("Mr.", "On.", "Mme", "Cfr."), its
 abbreviations before a number ("Vol. 26", "pag. 12", "S. 5") and its abbreviations of
 several words ("z. B.", "т. е."); and at the marks a language ends a sentence with and no
-space after (Chinese 。！？). An acronym such as "U.S.S.R." followed by a capital ends its
+space after (Chinese 。！？, with any closing quotation marks: 。」). Classical Chinese that
+marks only clauses (the Wenli Bible writes 、 and no 。) is cut after a final particle that
+closes a clause (也、 矣、 乎、 ...: the profile's ``final_particles`` and ``clause_marks``),
+before a connective that opens one (、遂 "thereupon": ``sentence_openers``) and at a
+section mark (○), which stays with the sentence it closes. An acronym such as "U.S.S.R." followed by a capital ends its
 sentence, as it does in this corpus ("... in the U.S.S.R. The party launched ...").
 """
 from __future__ import annotations
@@ -108,17 +112,34 @@ def segment(doc: Doc) -> Doc:
 
 
 @per_profile
-def _rules(profile: Profile) -> tuple[re.Pattern[str], str, re.Pattern[str] | None]:
+def _rules(profile: Profile, marked: bool = True) -> tuple[re.Pattern[str], str, re.Pattern[str] | None]:
     """A profile's sentence rules, compiled once: (terminator, opening marks, abbreviations
-    of several words)."""
+    of several words). ``marked``: whether the paragraph marks its sentence ends (else a
+    final particle before a clause mark ends one, where the language has them).
+
+    The terminator's ``unspaced`` group is an end that needs no space or capital after it
+    (。, ○, 也、); the rest are stops that :func:`_ends_sentence` judges."""
     closers = _CLOSERS + "".join(b for pairs in (profile.double_quotes, profile.single_quotes) for _, b in pairs)
     closers = re.escape("".join(dict.fromkeys(closers)))
     # The first stop spelled out on its own lets the regex engine skip to candidates in C
     # (a leading repeat would make it try every position); the matches are the same.
     spaced = f"[.?!…][.?!…]*[{closers}]*(?=\\s)"
+    breaks = f"[{re.escape(profile.section_marks)}]*" if profile.section_marks else ""
+    unspaced = []
     if profile.sentence_ends:
         ends = re.escape(profile.sentence_ends)
-        spaced = f"[{ends}][{ends}]*[{closers}]*|{spaced}"
+        unspaced.append(f"[{ends}][{ends}]*[{closers}]*{breaks}")
+    if profile.section_marks:
+        unspaced.append(f"[{re.escape(profile.section_marks)}]{breaks}")
+    if not marked and profile.clause_marks:
+        clause = f"[{re.escape(profile.clause_marks)}]"
+        if profile.final_particles:
+            unspaced.append(f"[{re.escape(profile.final_particles)}][{closers}]*{clause}{breaks}")
+        if profile.sentence_openers:
+            openers = "|".join(map(re.escape, sorted(profile.sentence_openers, key=len, reverse=True)))
+            unspaced.append(f"{clause}{breaks}(?={openers})")
+    if unspaced:
+        spaced = f"(?P<unspaced>{'|'.join(unspaced)})|{spaced}"
     opening = _STRAIGHT + "".join(a for pairs in (profile.double_quotes, profile.single_quotes) for a, _ in pairs)
     several = None
     if profile.multiword_abbreviations:
@@ -133,9 +154,13 @@ def split_sentences(text: str, profile: Profile | None = None) -> list[Span]:
     """The sentences of one paragraph's text, as spans of ``text`` (no surrounding spaces).
 
     ``profile`` is the document's language profile; without one the language-neutral
-    rules apply (never English's)."""
+    rules apply (never English's). A paragraph that marks none of its sentence ends
+    (classical Chinese that writes only clause marks) is cut after the language's final
+    particles that close a clause and before its sentence openers that begin one; one
+    that does mark them is taken at its word."""
     profile = profile or profile_for(None)
-    terminator, opening, several = _rules(profile)
+    marked = not profile.clause_marks or any(ch in text for ch in profile.sentence_ends)
+    terminator, opening, several = _rules(profile, marked)
     protected: set[int] = set()
     if several is not None:
         for m in several.finditer(text):
@@ -146,9 +171,11 @@ def split_sentences(text: str, profile: Profile | None = None) -> list[Span]:
         end = m.end()
         if end <= start:
             continue
-        if text[m.start()] not in profile.sentence_ends:  # an unspaced end (。) always ends one
-            if m.start() in protected or not _ends_sentence(text, start, m.start(), end, profile, opening):
+        if m.lastgroup == "unspaced":  # an unspaced end (。) always ends one, unless nothing precedes it
+            if m.start() <= start:
                 continue
+        elif m.start() in protected or not _ends_sentence(text, start, m.start(), end, profile, opening):
+            continue
         spans.append(Span(start, end))
         start = _skip_space(text, end)
     stop = len(text.rstrip())

@@ -257,7 +257,8 @@ class Annotation(SQLModel, table=True):
 
     Notes are the one thing in the database that no source can recreate: every build
     carries them over, re-finds their targets, and marks (never drops) a note whose
-    target is gone.
+    target is gone. The table holds the notes as they stand; their history (edits and
+    deletions) is in the notes file (:mod:`synopsis.notes`).
     """
 
     __tablename__ = "annotations"
@@ -267,7 +268,7 @@ class Annotation(SQLModel, table=True):
     target_id: Optional[int] = Field(default=None, description="Id of the annotated row (empty while orphaned)")
     target_ref: Optional[str] = Field(default=None, description="Citation of the annotated row when the note was written or last re-found")
     target_text: Optional[str] = Field(default=None, description="The annotated text when the note was written, used to re-find it")
-    note: str = Field(description="The note")
+    note: str = Field(description="The note (its last wording, when edited)")
     tags: Optional[str] = Field(default=None, description="Tags, comma-separated")
     author: Optional[str] = Field(default=None, description="Who wrote the note")
     created_at: str = Field(description="When the note was written (ISO 8601, UTC)")

@@ -12,7 +12,9 @@ One way to write, and named edges for reading:
   Functions that write take that ``Connection`` as their first argument. Where SQLAlchemy's
   per-row parameter building costs more than SQLite's work (bulk inserts of plain rows),
   :func:`executemany` hands the rows to the driver — on the same connection, in the same
-  transaction; nothing else reaches past SQLAlchemy, and nothing opens a second writer.
+  transaction — and the link stage works on that driver connection throughout
+  (:func:`sqlite_connection`); nothing else reaches past SQLAlchemy, and nothing opens a
+  second writer.
 * **Reads outside a write** (the CLI's lookups: ``search``, ``compare``, the id checks of
   :mod:`synopsis.validate`, the build's digest of the old file, the plugin's check that a
   file is a corpus) use :func:`read_only`: a plain ``sqlite3`` connection in SQLite's
@@ -27,6 +29,7 @@ import fcntl
 import sqlite3
 import time
 from collections.abc import Iterator
+from typing import Any
 from importlib import resources
 from pathlib import Path
 
@@ -114,6 +117,24 @@ def executemany(connection: Connection, sql: str, rows: list[dict]) -> None:
     """
     if rows:
         connection.connection.driver_connection.executemany(sql, rows)
+
+
+def sqlite_connection(conn: Any) -> sqlite3.Connection:
+    """The ``sqlite3`` connection behind a ``sqlite3`` connection, a SQLAlchemy ``Connection``
+    or ``Session``: the same connection, in the same transaction.
+
+    The link stage reads and writes hundreds of thousands of plain rows through the driver
+    (as :func:`executemany` does, and for the same reason); this is its one way past
+    SQLAlchemy, never a second connection."""
+    if isinstance(conn, sqlite3.Connection):
+        return conn
+    if hasattr(conn, "connection") and callable(getattr(conn, "connection")):  # Session
+        conn = conn.connection()
+    fairy = getattr(conn, "connection", None)  # SQLAlchemy Connection → pooled DB-API connection
+    raw = getattr(fairy, "driver_connection", None) or getattr(fairy, "dbapi_connection", None)
+    if isinstance(raw, sqlite3.Connection):
+        return raw
+    raise TypeError(f"link_corpus needs a sqlite3 or SQLAlchemy connection, not {type(conn).__name__}")
 
 
 def read_only(path: Path) -> contextlib.closing[sqlite3.Connection]:

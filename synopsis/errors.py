@@ -48,6 +48,10 @@ class UnknownTarget(SynopsisError):
     """A note's target that names no row of the database."""
 
 
+class UnknownNote(SynopsisError):
+    """A note id that names no current note (never given, or deleted)."""
+
+
 class BadNotes(SynopsisError):
     """A notes file with a line that is not a note event, or one that does not exist."""
 

@@ -14,6 +14,15 @@ fuzzily within the same document (a corrected typo should not orphan a note) —
 the note orphaned, never deletes it, when the text is gone. An orphaned note whose text
 comes back is re-attached.
 
+A note is corrected or removed by appending, never by rewriting: an ``edit`` event carries
+the note's new text (or tags), a ``delete`` event is its tombstone, both naming the note by
+its ``uid`` (ids are local to a corpus; uids travel with exports). Reading the file applies
+every note's changes in the order they were made (their time, then their place in the
+file: an import can append a change made elsewhere before one made here); a deletion is
+final, so a later edit from another copy never resurrects a note, and a deleted note's id
+is never given again. :func:`note_history` tells every note's story, deleted ones
+included; export and import carry the whole history.
+
 Appends take an ``flock`` on the file, so concurrent writers never interleave or reuse a
 note id; each event is written whole in one ``write`` and flushed to disk.
 """
@@ -26,14 +35,15 @@ import json
 import logging
 import os
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import Connection, text
 
 from synopsis.database import build_lock, check_database, engine_for
-from synopsis.errors import BadNotes, SynopsisError, UnknownTarget
+from synopsis.errors import BadNotes, SynopsisError, UnknownNote, UnknownTarget
 from synopsis.validate import DOCUMENTS_SQL, catalogue_rows, check_documents
 from synopsis.files import fsync_dir, write_atomic
 
@@ -125,6 +135,39 @@ def notes_file(documents_dir: Path) -> Path:
     return Path(documents_dir).parent / NOTES_FILE
 
 
+@dataclass
+class NoteHistory:
+    """One note's life as the notes file tells it: its ``add`` event, then every change in
+    the order it applies; ``record`` is the note as it stands (or stood when deleted)."""
+
+    record: NoteRecord
+    events: list[dict]
+    deleted_at: str | None = None
+
+
+@dataclass
+class NotesLog:
+    """A notes file read whole: its events in file order and what they add up to."""
+
+    events: list[dict] = field(default_factory=list)
+    histories: dict[str, NoteHistory] = field(default_factory=dict)  # by uid, in the order added
+    used: set[int] = field(default_factory=set)  # every id ever given, deleted notes' included
+
+    @property
+    def records(self) -> list[NoteRecord]:
+        """The current notes (edits applied, deleted ones left out), by id."""
+        return sorted((h.record for h in self.histories.values() if h.deleted_at is None), key=lambda r: r.id)
+
+    def current(self, note_id: int, path: Path) -> NoteRecord:
+        """The current note ``note_id``; an id never given, or a deleted note's, is the user's error."""
+        for history in self.histories.values():
+            if history.record.id == note_id:
+                if history.deleted_at is not None:
+                    raise UnknownNote(f"note {note_id}: deleted at {history.deleted_at} (`synopsis notes --history` shows it)")
+                return history.record
+        raise UnknownNote(f"note {note_id}: no such note in {path}")
+
+
 def read_notes(path: Path) -> tuple[list[NoteRecord], set[int]]:
     """The file's notes (oldest first, edits applied, deleted ones left out) and every id it
     has ever used (deleted ones included). A missing file holds none.
@@ -132,49 +175,74 @@ def read_notes(path: Path) -> tuple[list[NoteRecord], set[int]]:
     A last line cut short (a writer killed mid-line) is ignored: its note was never
     acknowledged. Any other line that is not an event is refused, naming the line.
     """
+    notes_log = read_log(path)
+    return notes_log.records, notes_log.used
+
+
+def read_log(path: Path) -> NotesLog:
+    """The whole notes file: its events and every note's history (see :func:`read_notes`)."""
     path = Path(path)
     if not path.exists():
-        return [], set()
+        return NotesLog()
     return _fold(path, path.read_bytes())
 
 
-def _fold(path: Path, raw: bytes) -> tuple[list[NoteRecord], set[int]]:
+_EVENTS = ("add", "edit", "delete")
+
+
+def _fold(path: Path, raw: bytes) -> NotesLog:
+    """Apply the file's events: every ``add`` in file order, then the changes in the order
+    they were made (time, then file order; an ISO 8601 UTC stamp sorts as text)."""
     lines = raw.split(b"\n")
     torn = lines.pop()  # b"" when the file ends with a newline
     if torn.strip():
         log.warning("%s: ignoring an unfinished last line (a write was interrupted)", path)
-    found: dict[str, NoteRecord] = {}
-    used: set[int] = set()
+    notes_log = NotesLog()
+    changes: list[tuple[str, int, dict]] = []
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
             event = json.loads(line)
-            _apply(found, used, event)
+            kind, uid = event["event"], event["uid"]
+            if kind not in _EVENTS or not isinstance(uid, str):
+                raise ValueError(f"unknown event {kind!r}")
+            if kind == "add":
+                _add(notes_log, event)
+            else:
+                changes.append((str(event["at"]), number, event))
         except (ValueError, KeyError, TypeError) as error:
             raise BadNotes(f"{path}:{number}: not a note event ({error})") from None
-    return sorted(found.values(), key=lambda n: n.id), used
+        notes_log.events.append(event)
+    for _, number, event in sorted(changes, key=lambda change: change[:2]):
+        history = notes_log.histories.get(event["uid"])
+        if history is None:
+            raise BadNotes(f"{path}:{number}: {event['event']}s note {event['uid']}, which no line adds")
+        if history.deleted_at is not None:
+            log.warning("%s:%d: note %d was deleted before this %s; ignored", path, number, history.record.id, event["event"])
+            continue
+        history.events.append(event)
+        if event["event"] == "edit":
+            history.record.note = event.get("note", history.record.note)
+            history.record.tags = list(event.get("tags", history.record.tags) or [])
+        else:
+            history.deleted_at = event["at"]
+    return notes_log
 
 
-def _apply(found: dict[str, NoteRecord], used: set[int], event: dict) -> None:
-    """Fold one event into the notes found so far."""
-    kind, uid = event["event"], event["uid"]
-    if kind == "add":
-        target = event["target"]
-        used.add(int(event["id"]))
-        found[uid] = NoteRecord(
-            id=int(event["id"]), uid=uid, target_table=target["table"], target_ref=target.get("ref"),
-            target_text=target.get("text"), note=event["note"], tags=list(event.get("tags") or []),
-            author=event.get("author"), created_at=event["at"],
-        )
-    elif kind == "edit":
-        record = found[uid]
-        record.note = event.get("note", record.note)
-        record.tags = list(event.get("tags", record.tags) or [])
-    elif kind == "delete":
-        found.pop(uid, None)
-    else:
-        raise ValueError(f"unknown event {kind!r}")
+def _add(notes_log: NotesLog, event: dict) -> None:
+    """Fold one ``add`` event into the notes found so far (a uid added twice keeps its first)."""
+    target, uid = event["target"], event["uid"]
+    notes_log.used.add(int(event["id"]))
+    if uid in notes_log.histories:
+        log.warning("note %s is added twice (ids %d and %s); the first is kept", uid, notes_log.histories[uid].record.id, event["id"])
+        return
+    record = NoteRecord(
+        id=int(event["id"]), uid=uid, target_table=target["table"], target_ref=target.get("ref"),
+        target_text=target.get("text"), note=event["note"], tags=list(event.get("tags") or []),
+        author=event.get("author"), created_at=event["at"],
+    )
+    notes_log.histories[uid] = NoteHistory(record, [event])
 
 
 def add_event(record: NoteRecord) -> dict:
@@ -204,8 +272,7 @@ def append_events(path: Path, events: list[dict]) -> list[dict]:
         if raw and not raw.endswith(b"\n"):  # a cut last line: its writer was killed before it finished
             handle.truncate(raw.rfind(b"\n") + 1)
             raw = raw[: raw.rfind(b"\n") + 1]
-        _, used = _fold(path, raw)
-        next_id = max(used, default=0) + 1
+        next_id = max(_fold(path, raw).used, default=0) + 1
         written = []
         for event in events:
             if event["event"] == "add" and not event.get("id"):
@@ -277,6 +344,37 @@ def merge_notes(conn: Connection, path: Path) -> tuple[int, int]:
     return publish_notes(conn, records, refind_all=True)
 
 
+def _record_changes(documents_dir: Path, db_path: Path | None,
+                    changes: Callable[[NotesLog, Connection | None], list[dict]]) -> list[dict]:
+    """Append the events ``changes`` draws up from the notes file as it stands, and publish
+    them to the database at ``db_path`` when there is one; returns the events as written.
+
+    With a database, this holds the build lock (a running build is waited for), adopts the
+    database's notes the file lacks, and hands ``changes`` the open connection; so the
+    events are drawn up from the very state they apply to. Without one, the file alone
+    changes: the next build publishes it.
+    """
+    path = notes_file(documents_dir)
+    if db_path is None or not Path(db_path).exists():
+        events = changes(read_log(path), None)
+        return append_events(path, events) if events else []
+    db_path = Path(db_path)
+    check_database(db_path)
+    with build_lock(db_path, wait_seconds=NOTE_LOCK_WAIT_SECONDS):
+        engine = engine_for(db_path, in_place=True)
+        try:
+            with engine.begin() as conn:
+                adopt_database_notes(conn, path)
+                events = changes(read_log(path), conn)
+                if not events:
+                    return []
+                written = append_events(path, events)
+                publish_notes(conn, read_notes(path)[0], refind_all=False)
+                return written
+        finally:
+            engine.dispose()
+
+
 def note(db_path: Path, target: str, note_text: str, *, documents_dir: Path, tags: list[str] | None = None,
          author: str | None = None) -> Note:
     """Add a note to a paragraph, quotation, cross-reference or alignment.
@@ -286,26 +384,72 @@ def note(db_path: Path, target: str, note_text: str, *, documents_dir: Path, tag
     """
     if not note_text.strip():
         raise SynopsisError("the note is empty")
-    db_path, path = Path(db_path), notes_file(documents_dir)
-    check_database(db_path)
-    with build_lock(db_path, wait_seconds=NOTE_LOCK_WAIT_SECONDS):
-        engine = engine_for(db_path, in_place=True)
-        try:
-            with engine.begin() as conn:
-                adopt_database_notes(conn, path)
-                table, target_id, ref, target_text = resolve_target(conn, target)
-                record = NoteRecord(0, uuid.uuid4().hex, table, ref, target_text, note_text,
-                                    [t.strip() for t in (tags or []) if t.strip()], author, now())
-                (written,) = append_events(path, [add_event(record)])
-                publish_notes(conn, read_notes(path)[0], refind_all=False)
-                row = conn.execute(text("SELECT target_id, orphaned FROM annotations WHERE id = :id"), {"id": written["id"]}).one()
-                return Note(written["id"], table, row[0], ref, note_text, ",".join(record.tags) or None, author, record.created_at, bool(row[1]))
-        finally:
-            engine.dispose()
+    db_path = Path(db_path)
+    check_database(db_path)  # the target is looked up there
+
+    def adding(_log: NotesLog, conn: Connection | None) -> list[dict]:
+        table, _target_id, ref, target_text = resolve_target(conn, target)
+        return [add_event(NoteRecord(0, uuid.uuid4().hex, table, ref, target_text, note_text,
+                                     _tags(tags), author, now()))]
+
+    (written,) = _record_changes(documents_dir, db_path, adding)
+    (added,) = [n for n in notes(db_path) if n.id == written["id"]]
+    return added
+
+
+def _tags(tags: list[str] | None) -> list[str]:
+    return [t.strip() for t in (tags or []) if t.strip()]
+
+
+def edit_note(db_path: Path | None, note_id: int, note_text: str | None = None, *, documents_dir: Path,
+              tags: list[str] | None = None, author: str | None = None) -> NoteRecord | None:
+    """Give note ``note_id`` new text (and, when ``tags`` is given, new tags).
+
+    Appends an ``edit`` event (``author`` is who edits, kept in the history; the note's own
+    author stays) and publishes it to the database when there is one. Returns the note as
+    edited, or None when nothing would change (nothing is appended then). An id never
+    given or already deleted raises :class:`UnknownNote`.
+    """
+    if note_text is None and tags is None:
+        raise SynopsisError(f"note {note_id}: nothing to change (give new text or tags)")
+    if note_text is not None and not note_text.strip():
+        raise SynopsisError("the note is empty")
+    edited: list[NoteRecord] = []
+
+    def editing(notes_log: NotesLog, _conn: Connection | None) -> list[dict]:
+        record = notes_log.current(note_id, notes_file(documents_dir))
+        event = {"event": "edit", "uid": record.uid, "at": now(), "by": author}
+        if note_text is not None and note_text != record.note:
+            event["note"] = note_text
+        if tags is not None and _tags(tags) != record.tags:
+            event["tags"] = _tags(tags)
+        if "note" not in event and "tags" not in event:
+            return []
+        edited.append(replace(record, note=event.get("note", record.note), tags=event.get("tags", record.tags)))
+        return [{k: v for k, v in event.items() if v is not None}]
+
+    _record_changes(documents_dir, db_path, editing)
+    return edited[0] if edited else None
+
+
+def delete_note(db_path: Path | None, note_id: int, *, documents_dir: Path, author: str | None = None) -> NoteRecord:
+    """Delete note ``note_id``: append its tombstone (a ``delete`` event; ``author`` is who
+    deletes) and take it out of the database when there is one. The file keeps the note's
+    history and its id is never given again. Returns the note as it was."""
+    deleted: list[NoteRecord] = []
+
+    def deleting(notes_log: NotesLog, _conn: Connection | None) -> list[dict]:
+        record = notes_log.current(note_id, notes_file(documents_dir))
+        deleted.append(record)
+        event = {"event": "delete", "uid": record.uid, "at": now(), "by": author}
+        return [{k: v for k, v in event.items() if v is not None}]
+
+    _record_changes(documents_dir, db_path, deleting)
+    return deleted[0]
 
 
 def notes(db_path: Path, *, documents_dir: Path | None = None, tag: str | None = None, orphaned: bool | None = None) -> list[Note]:
-    """Every note, oldest first; optionally only those with a tag, or only (non-)orphaned ones.
+    """Every current note, oldest first; optionally only those with a tag, or only (non-)orphaned ones.
 
     With ``documents_dir``, notes of the database the notes file lacks are exported to it first.
     """
@@ -329,46 +473,76 @@ def notes(db_path: Path, *, documents_dir: Path | None = None, tag: str | None =
     return found
 
 
-def export_notes(documents_dir: Path, destination: Path, *, db_path: Path | None = None) -> int:
-    """Write the corpus's notes (edits applied) to ``destination`` as a notes file; returns how many.
+def note_history(documents_dir: Path, *, db_path: Path | None = None) -> list[NoteHistory]:
+    """Every note the corpus has ever had, deleted ones included, by id, each with its events.
+
+    With a database, notes it holds that the notes file lacks are exported to the notes file first.
+    """
+    if db_path is not None and Path(db_path).exists():
+        notes(db_path, documents_dir=documents_dir)  # adopts the database's notes
+    return sorted(read_log(notes_file(documents_dir)).histories.values(), key=lambda h: h.record.id)
+
+
+@dataclass
+class Carried:
+    """What an export or import carried: notes (their ``add`` events), edits and deletions."""
+
+    notes: int = 0
+    edits: int = 0
+    deletions: int = 0
+
+    @classmethod
+    def of(cls, events: list[dict]) -> Carried:
+        kinds = [e["event"] for e in events]
+        return cls(kinds.count("add"), kinds.count("edit"), kinds.count("delete"))
+
+
+def export_notes(documents_dir: Path, destination: Path, *, db_path: Path | None = None) -> Carried:
+    """Write the corpus's notes file, its whole history, to ``destination``; returns what it holds.
 
     With a database, notes it holds that the notes file lacks are exported to the notes file first.
     """
     path = notes_file(documents_dir)
     if db_path is not None and Path(db_path).exists():
         notes(db_path, documents_dir=documents_dir)  # adopts the database's notes
-    records, _ = read_notes(path)
-    write_atomic(Path(destination), "".join(json.dumps(add_event(r), ensure_ascii=False) + "\n" for r in records))
-    return len(records)
+    events = read_log(path).events
+    write_atomic(Path(destination), "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in events))
+    return Carried.of(events)
 
 
-def import_notes(documents_dir: Path, source: Path, *, db_path: Path | None = None) -> int:
-    """Add the notes of another notes file that this corpus lacks (by their uid); returns how many.
+def _change_key(event: dict) -> str:
+    """What makes an edit or deletion the same one in two copies of a history: all of it."""
+    return json.dumps(event, sort_keys=True, ensure_ascii=False)
 
-    Imported notes get new ids here. With a database, they are published into it at once.
+
+def import_notes(documents_dir: Path, source: Path, *, db_path: Path | None = None) -> Carried:
+    """Add what another notes file holds that this corpus lacks: notes (by their uid), and
+    their edits and deletions; returns what was added.
+
+    Imported notes get new ids here; their changes then apply in the order they were made,
+    among this corpus's own. Importing the same file again adds nothing. With a database,
+    the import is published into it at once.
     """
-    source, path = Path(source), notes_file(documents_dir)
+    source = Path(source)
     if not source.is_file():
         raise BadNotes(f"{source}: no such notes file")
-    theirs, _ = read_notes(source)
-    known = {r.uid for r in read_notes(path)[0]}
-    events = [{**add_event(r), "id": 0} for r in theirs if r.uid not in known]
-    if not events:
-        return 0
-    if db_path is not None and Path(db_path).exists():
-        check_database(Path(db_path))
-        with build_lock(Path(db_path), wait_seconds=NOTE_LOCK_WAIT_SECONDS):
-            engine = engine_for(Path(db_path), in_place=True)
-            try:
-                with engine.begin() as conn:
-                    adopt_database_notes(conn, path)
-                    append_events(path, events)
-                    publish_notes(conn, read_notes(path)[0], refind_all=False)
-            finally:
-                engine.dispose()
-    else:
-        append_events(path, events)
-    return len(events)
+    theirs = read_log(source).events
+
+    def importing(ours: NotesLog, _conn: Connection | None) -> list[dict]:
+        known_notes = set(ours.histories)
+        known_changes = {_change_key(e) for e in ours.events if e["event"] != "add"}
+        new = []
+        for event in theirs:
+            if event["event"] == "add":
+                if event["uid"] not in known_notes:
+                    known_notes.add(event["uid"])
+                    new.append({**event, "id": 0})
+            elif _change_key(event) not in known_changes:
+                known_changes.add(_change_key(event))
+                new.append(event)
+        return new
+
+    return Carried.of(_record_changes(documents_dir, db_path, importing))
 
 
 def reattach_notes(conn: Connection, *, ids: set[int] | None = None) -> tuple[int, int]:

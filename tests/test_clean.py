@@ -268,6 +268,25 @@ def test_plain_text_keeps_asterisks_and_hashes():
     assert [b.kind for b in r.blocks] == ["body", "body"]
 
 
+def test_backslash_escapes_are_text_not_markup():
+    source = ("An \\[added\\] verse, five \\* three, snake\\_case, a \\[^1] that is no call, "
+              "a kept \\\\ backslash and \\w too.\n\n\\# Not a heading, \\*not italic\\*.")
+    r = clean_markdown(source, front_matter=False)
+    assert r.text.split("\n\n") == [
+        "An [added] verse, five * three, snake_case, a [^1] that is no call, a kept \\ backslash and \\w too.",
+        "# Not a heading, *not italic*.",
+    ]
+    assert r.italics == [] and r.footnote_calls == [] and [b.kind for b in r.blocks] == ["body", "body"]
+    for i, ch in enumerate(r.text):  # each escaped character maps to itself, its backslash is removed markup
+        if not ch.isspace():
+            assert source[r.offsets.to_source(i)] == ch
+    assert sum(why == "markup" and source[a:b] == "\\" for why, a, b in r.removed) == 9
+
+
+def test_plain_text_keeps_its_backslashes():
+    assert clean_markdown("A \\[plain\\] file.", markup=False).text == "A \\[plain\\] file."
+
+
 # ------------------------------------------------- made-up texts: repairs, front matter
 
 
@@ -389,7 +408,7 @@ def test_no_word_is_lost(markdown_documents, data):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="ab A.,?;:!-*_#>[]^1 \n\t“”\"'", max_size=200))
+@given(st.text(alphabet="ab A.,?;:!-*_#>[]^1 \n\t“”\"'\\", max_size=200))
 def test_any_text_cleans_to_normalised_text_that_maps_back(source):
     r = clean_markdown(source)
     text = r.text

@@ -90,6 +90,71 @@ def test_sentences_follow_the_language(language, text, expected):
     assert sentences(text, language) == expected
 
 
+def test_wenli_is_cut_after_a_final_particle_that_closes_a_clause_and_at_the_circle():
+    """The Wenli Union Version writes no 。: clauses end with 、, a sentence with a final
+    particle (也 矣 乎 ...) before it, a passage with ○, and 遂 "thereupon" opens one.
+    Real verses, joined as a paragraph."""
+    verses = {v.id: v.text for v in realtexts.load_verses("ChiUnL", books=["Matthew"])}
+    v = [verses[f"Matthew 22:{k}"] for k in range(13, 19)]
+    assert v[0].endswith("矣、") and v[1].endswith("也、○") and v[3].startswith("遂") and v[3].endswith("也、")
+    assert sentences("".join(v), "lzh") == [
+        v[0],  # 在彼有哀哭切齒矣、
+        v[1],  # 見選者少也、○ (the circle stays with its sentence)
+        v[2],  # 法利賽人出、謀卽其言以罔之、 before 遂
+        v[3],  # 遂遣其徒、...夫子、我知爾乃誠者、...蓋不以貌取人也、: clauses, one sentence
+        v[4] + "耶穌識其惡、曰、僞善者乎、",  # 請告我、 is a clause: the sentence runs on; a vocative 乎 closes it
+        "何試我耶、",
+    ]
+    assert v[5] == "耶穌識其惡、曰、僞善者乎、何試我耶、"
+    # a circle that opens a paragraph opens its first sentence; a paragraph's first 遂 cuts nothing
+    assert sentences("○" + v[4], "lzh") == ["○" + v[4]]
+    assert sentences(v[3], "lzh") == [v[3]]
+
+
+def test_wenli_sentences_tile_their_paragraphs():
+    """All of Matthew in Wenli: the sentences tile each paragraph, every cut is after a
+    final particle closing a clause, at ○ or before a sentence opener after a clause mark,
+    and a sentence is longer than a clause and shorter than a paragraph."""
+    profile = profile_for("lzh")
+    made = realtexts.paragraphs(realtexts.load_verses("ChiUnL", books=["Matthew"]), seed=5, language="lzh")
+    closed = re.compile(f"[{profile.final_particles}][{profile.clause_marks}]○?$|○$")
+    count = 0
+    for p in made:
+        pieces = [p.text[s.start : s.end] for s in split_sentences(p.text, profile)]
+        assert "".join(pieces) == p.text
+        for piece, following in zip(pieces, pieces[1:]):
+            assert closed.search(piece) or (piece[-1] in profile.clause_marks
+                                            and following.startswith(profile.sentence_openers)), (piece, following)
+        count += len(pieces)
+    clauses = sum(p.text.count("、") for p in made)
+    assert 2 * len(made) < count < clauses / 2
+
+
+def test_punctuated_classical_chinese_is_taken_at_its_word():
+    """An edition that marks its sentences with 。！？ is cut there only: a particle before ， or 、 ends nothing."""
+    text = "子曰：「學而時習之，不亦說乎？有朋自遠方來，不亦樂乎？」曾子曰：「吾日三省吾身、為人謀而不忠乎、」孟子見梁惠王。"
+    assert sentences(text, "lzh") == [
+        "子曰：「學而時習之，不亦說乎？", "有朋自遠方來，不亦樂乎？」", "曾子曰：「吾日三省吾身、為人謀而不忠乎、」孟子見梁惠王。",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a closing quotation mark after 。 stays with its sentence
+        ("他说：“我们走吧。”然后他走了。", ["他说：“我们走吧。”", "然后他走了。"]),
+        ("列宁说：「社会主义不是按照上面的命令创立的。」我们必须记住！", ["列宁说：「社会主义不是按照上面的命令创立的。」", "我们必须记住！"]),
+        ("『真的嗎？』『是的。』", ["『真的嗎？』", "『是的。』"]),
+        # half-width marks, with no space after them, end a Chinese sentence too
+        ("这是为什么?历史会回答!真的。", ["这是为什么?", "历史会回答!", "真的。"]),
+        # modern Chinese has no final particles that end sentences: 也 and 了 before ， are words
+        ("他也来了，我们也走了，", ["他也来了，我们也走了，"]),
+    ],
+)
+def test_modern_chinese_sentences(text, expected):
+    assert sentences(text, "zh") == expected
+
+
 # ------------------------------------------------------------------ speakers
 
 
@@ -189,6 +254,61 @@ def test_mixed_languages_encode_as_each_alone():
     assert all(cult in keys[offsets[k] : offsets[k + 1]].tolist() for k in range(len(texts)))
 
 
+# ------------------------------------------------------------------ spelling: the profile's rules
+
+
+def test_english_spelling_table_reaches_inflections_and_divided_words():
+    en = profile_for("en")
+    assert en.respell("ploughed") == en.respell("plowed") == "plowed"
+    assert en.respell("sceptically") == en.respell("skeptically")
+    assert en.respell("cooperation") == "co operation"  # as the link stage reads "co-operation"
+    assert {en.respell(w) for w in ("travelled", "traveled")} == {"traveled"}
+
+
+def test_collation_only_rules_are_left_out_for_the_link_stage():
+    en = profile_for("en")
+    collation_only = {r.name for r in en.spelling_rules if not r.link}
+    assert collation_only and set(en.spelling_rule_names()) - set(en.spelling_rule_names(link=True)) == collation_only
+    assert en.respell("evidence") == en.respell("evidense") and en.respell("evidence", link=True) == "evidence"
+    assert en.respell("defence", link=True) == en.respell("defense", link=True)  # the table reaches it
+
+
+@pytest.mark.parametrize("words", [
+    ("evidence", "evident"), ("discuss", "discussed", "discussing"), ("witness", "witnessed"), ("spell", "spelled"),
+    ("skill", "skilled", "skilful", "skillful"), ("dwell", "dwelling", "dwelled"), ("compel", "compelled"),
+])
+def test_spelling_rules_keep_the_stemmers_word_families(words):
+    """Respelling comes before the stemmer: no rule may part a word from its inflections."""
+    assert len({normalize_word(w, "en") for w in words}) == 1
+
+
+def test_names_keep_their_letters_across_languages():
+    for en, fr in (("Israel", "Israël"), ("Michael", "Michaël"), ("Raphael", "Raphaël")):
+        assert normalize_word(en, "en") == normalize_word(fr, "fr")
+
+
+def test_a_rules_literal_guard_never_changes_what_it_gives():
+    """A substitution is tried only on words holding the literal its pattern opens with: on the
+    words of a real text, every rule gives what its patterns give without the guard."""
+    words = {w.lower() for v in realtexts.load_verses("OEBcth", books=realtexts.NEW_TESTAMENT[:8])
+             for w in re.findall(r"[^\W\d_]+", v.text)}
+    words |= {"organize", "centred", "travelled", "marvellous", "catalogues", "haemorrhage", "sizeable", "focussed"}
+    assert sum(bool(literal) for rule in profile_for("en").spelling_rules for literal, _, _ in rule.compiled) >= 8
+    for code in known_languages():
+        for rule in profile_for(code).spelling_rules:
+            for word in words:
+                unguarded = word
+                for _, pattern, replacement in rule.compiled:
+                    unguarded = pattern.sub(replacement, unguarded)
+                assert rule.apply(word) == unguarded, (rule.name, word)
+
+
+def test_languages_without_spelling_data_are_not_respelled():
+    for code in ("fr", "it", "es", "xx", None):
+        profile = profile_for(code)
+        assert profile.respell("labour") == "labour" and profile.spelling_rule_names() == ()
+
+
 # ------------------------------------------------------------------ search
 
 
@@ -233,6 +353,20 @@ def test_chinese_verse_paragraphs_are_not_joined(french_and_chinese_db):
             "SELECT text FROM paragraphs WHERE document_id = 'john-lzh' AND kind != 'heading' ORDER BY ordinal")]
     assert stored == [p.text for p in made]
     assert sum(p.text.endswith("、") for p in made) > len(made) / 2
+
+
+def test_bracketed_verses_are_stored_as_printed(french_and_chinese_db):
+    """The Synodale brackets the verses the oldest manuscripts lack (John 5:4, 7:53). The writer
+    escapes a bracket as Markdown has it (``\\[``); ingest reads the escape, so the stored text
+    is the verses' own, brackets and all, with no backslash."""
+    source = (french_and_chinese_db.parent / "documents" / "john-fr" / "source.md").read_text(encoding="utf-8")
+    assert "\\[Chacun se retira dans sa maison.\\]" in source
+    made = realtexts.paragraphs(realtexts.load_verses("FreSynodale1921", books=["John"]), seed=1, language="fr")
+    with sqlite3.connect(french_and_chinese_db) as conn:
+        stored = [t for (t,) in conn.execute(
+            "SELECT text FROM paragraphs WHERE document_id = 'john-fr' AND kind != 'heading' ORDER BY ordinal")]
+    assert stored == [p.text for p in made]
+    assert any("[Chacun se retira dans sa maison.]" in t for t in stored) and not any("\\" in t for t in stored)
 
 
 def _containing(db: Path, doc_id: str, pattern: str) -> set[str]:
@@ -286,6 +420,116 @@ def test_search_page_finds_a_french_word_without_its_accent(french_and_chinese_d
         site.close()
     refs = set(re.findall(r"john-fr:[\w.]+", html))
     assert refs and refs <= _containing(french_and_chinese_db, "john-fr", r"(?i)\béternel(?:le|les|s|lement)?\b")  # one stem: éternel
+
+
+# ------------------------------------------------------------------ snippets
+
+def _marks(snippet: str) -> list[str]:
+    from synopsis.search import MARK_END, MARK_START
+
+    return re.findall(f"{MARK_START}([^{MARK_END}]*){MARK_END}", snippet)
+
+
+def _plain(snippet: str) -> list[str]:
+    """The stretches of the text a snippet shows (marks dropped, cut at its ellipses)."""
+    from synopsis.search import ELLIPSIS, MARK_END, MARK_START
+
+    return [part for part in snippet.replace(MARK_START, "").replace(MARK_END, "").split(ELLIPSIS.strip()) if part.strip()]
+
+
+def _texts(db: Path) -> dict[str, str]:
+    with sqlite3.connect(db) as conn:
+        return dict(conn.execute("SELECT ref, text FROM paragraphs"))
+
+
+@pytest.mark.parametrize("word", ["耶穌", "拿撒勒"])
+def test_chinese_snippets_mark_every_occurrence_of_the_word_and_nothing_else(french_and_chinese_db, word):
+    from synopsis.search import search
+
+    texts = _texts(french_and_chinese_db)
+    hits = search(french_and_chinese_db, word, limit=1000)
+    assert len(hits) == hits.total and len(hits) >= 4
+    for hit in hits:
+        marks = _marks(hit.snippet)
+        assert marks and set(marks) == {word}, (hit.ref, hit.snippet)
+        shown = _plain(hit.snippet)
+        assert all(part.strip() in texts[hit.ref] for part in shown)  # the paragraph's own text, unchanged
+        assert len(marks) == sum(part.count(word) for part in shown)  # every occurrence shown is marked
+
+
+def test_a_chinese_match_far_into_a_paragraph_is_shown_in_a_window_around_it():
+    """John 1:1-17 in the Wenli text as one paragraph: 耶穌 first comes 290 characters in,
+    past FTS5's own snippet, which marks nothing (the word matched in search_terms)."""
+    from synopsis.search import ELLIPSIS, SNIPPET_TOKENS, mark_matches
+
+    verses = realtexts.load_verses("ChiUnL", books=["John"])[:17]
+    text = "".join(v.text for v in verses)
+    assert text.index("耶穌") > 250 and "耶穌" not in "".join(v.text for v in verses[:16])
+    unmarked = text[:60] + ELLIPSIS  # what FTS5 gives: the paragraph's start, nothing marked
+    snippet = mark_matches(unmarked, text, "lzh", "耶穌")
+    (shown,) = _plain(snippet)
+    assert snippet.startswith(ELLIPSIS) and shown.strip() in text
+    assert _marks(snippet) == ["耶穌"] * shown.count("耶穌") and "耶穌" in shown
+    assert len(re.findall(r"\w", shown)) <= SNIPPET_TOKENS + 1  # a window of words (an ideograph is one), not the text
+    assert mark_matches(unmarked, text, "lzh", "耶穌", 0) == mark_matches(text, text, "lzh", "耶穌", 0)  # 0: the whole text
+    assert "拿撒勒" not in text and mark_matches(unmarked, text, "lzh", "拿撒勒") == unmarked  # no match: FTS5's snippet as it was
+
+
+def test_french_snippets_mark_what_the_french_stem_found(french_and_chinese_db):
+    """`aimer` finds aime, aimé, aimez (one French stem): each is marked, in place."""
+    import Stemmer
+
+    from synopsis.search import search
+
+    stem = Stemmer.Stemmer("french").stemWord
+    texts = _texts(french_and_chinese_db)
+    hits = search(french_and_chinese_db, "aimer", limit=1000)
+    assert len(hits) == hits.total and len(hits) > 10
+    marked = set()
+    for hit in hits:
+        marks = _marks(hit.snippet)
+        assert marks and all(stem(m.lower()) == "aim" for m in marks), (hit.ref, hit.snippet)
+        shown = _plain(hit.snippet)
+        assert all(part.strip() in texts[hit.ref] for part in shown)
+        unmarked = [w for part in shown for w in re.findall(r"\w+", part) if stem(w.lower()) == "aim"]
+        assert len(unmarked) == len(marks)  # every form of the word the snippet shows is marked
+        marked.update(marks)
+    assert {"aime", "aimé", "aimez"} <= marked  # inflected forms: FTS5's own snippet marked none of them
+
+
+def test_french_snippets_mark_accented_words_and_their_derivations(french_and_chinese_db):
+    from synopsis.search import search
+
+    hits = search(french_and_chinese_db, "verite", limit=1000)
+    marks = [m for hit in hits for m in _marks(hit.snippet)]
+    assert all(hit.snippet and _marks(hit.snippet) for hit in hits)
+    assert all(m.lower().startswith("vérit") for m in marks)  # the French stem vérit, accents and all
+    assert {"vérité", "véritablement"} <= {m.lower() for m in marks}  # véritablement: through search_terms alone
+
+
+def test_query_words_read_typed_and_widened_queries_alike():
+    from synopsis.languages.search import query_words
+
+    assert query_words("comunista") == query_words(rewrite_query("comunista", ["it"])) == (("comunista", False),)
+    assert query_words(rewrite_query("學而時習", ["lzh"])) == (("學而時習", False),)
+    assert query_words('"la vérité" OR commun* NOT (lenin OR stalin) speaker:togliatti') == (
+        ("la", False), ("vérité", False), ("commun", True))
+
+
+def test_the_search_page_and_canned_query_mark_chinese_and_french(french_and_chinese_db):
+    from synopsis.search import search
+    from tests.conftest import SiteClient
+
+    site = SiteClient(french_and_chinese_db)
+    try:
+        page = site.get("/search", params={"q": "耶穌"}).text
+        canned = site.get("/synopsis/search.json", params={"q": "耶穌", "_shape": "array"}).json()
+        french = site.get("/search", params={"q": "aimer"}).text
+    finally:
+        site.close()
+    assert set(re.findall(r"<mark>([^<]*)</mark>", page)) == {"耶穌"}
+    assert [row["snippet"] for row in canned[:10]] == [h.snippet for h in search(french_and_chinese_db, "耶穌", limit=10)]
+    assert {"aime", "aimé"} <= set(re.findall(r"<mark>([^<]*)</mark>", french))
 
 
 def test_migration_fills_search_terms_and_rebuilds_the_index(tmp_path):

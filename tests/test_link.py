@@ -642,3 +642,136 @@ def test_a_short_marked_quotation_is_found_across_the_testaments(tmp_path):
     from_gospel = [(text, other) for doc, text, other in links if doc == "gospel"]
     assert ("My God, My God, why have You forsaken Me", "My God, my God, why have You forsaken me") in from_gospel
     assert not any("Come and see" in text for text, _ in from_gospel), from_gospel
+
+
+@pytest.mark.parametrize("weighed", [False, True])
+def test_a_stock_phrase_found_twice_in_one_verse_is_not_two_clauses(weighed):
+    """Matthew 26:17 names "the first day of the Feast of Unleavened Bread"; Leviticus 23:6 has
+    "the Feast of Unleavened Bread" and, a clause later, "you must eat unleavened bread". The two
+    places on the Leviticus side are one phrase seen twice against the same Matthew words, not two
+    clauses of one passage whose evidence adds up: no passage (there were two)."""
+    from synopsis.link.crossref import find_passages
+    from synopsis.link.normalize import tokenize
+
+    gospel = tokenize(_bsb(*_bsb_range("Matthew", 26, 16, 18)), language="en")
+    law = tokenize(_bsb(*_bsb_range("Leviticus", 23, 5, 8)), language="en")
+    assert "Feast of Unleavened Bread" in gospel.text and "you must eat unleavened bread" in law.text
+    weights = ([1.0] * len(gospel), [1.0] * len(law)) if weighed else None
+    found = find_passages(gospel, law, least_words=3, weights=weights, x_drop=3.0 if weighed else None)
+    assert found == [], [(gospel.text[p.left_start:p.left_end], law.text[p.right_start:p.right_end]) for p in found]
+
+
+def _bsb_chapters(book: str, chapters: list[int], per: int = 5) -> list[str]:
+    """BSB chapters as paragraphs of ``per`` verses."""
+    from synopsis.testing.realtexts import load_verses
+
+    verses = [v for v in load_verses("BSB", books=[book]) if int(v.id.rsplit(" ", 1)[1].split(":")[0]) in chapters]
+    return [" ".join(v.text for v in verses[k : k + per]) for k in range(0, len(verses), per)]
+
+
+def test_a_speech_in_quotation_marks_that_quotes_one_verse_keeps_the_verse_spans(tmp_path):
+    """Mark 7:9–10 is a speech in quotation marks (it runs on past the paragraph); Mark 7:10 quotes
+    Exodus 21:17 in it. The passage the two share is that verse, not the speech: its spans do not
+    grow to the whole quotation when the grown texts no longer match (they did, to a 190-character
+    span against a verse about kidnapping, scored 62)."""
+    from rapidfuzz import fuzz
+
+    gospel = [_bsb(*_bsb_range("Mark", 7, 9, 10))]
+    law = [*_bsb_chapters("Exodus", [20], per=4), _bsb(*_bsb_range("Exodus", 21, 15, 17)),
+           *_bsb_chapters("Exodus", [22], per=4)]
+    speech = gospel[0].index("“")
+    path = make_database(tmp_path / "curses.db", [("gospel", None, gospel), ("law", None, law)],
+                         quotations=[("gospel", 1, speech, len(gospel[0]))])
+    _link_all(path)
+    rows = [(text, other) for doc, _, _, _, _, text, other, *_ in _stored_links(path) if doc == "gospel"]
+    curses = [(text, other) for text, other in rows if "curses his father or mother" in text]
+    assert curses, rows
+    for text, other in curses:
+        assert "neatly set aside" not in text and "kidnaps" not in other, (text, other)
+        assert fuzz.ratio(text.casefold(), other.casefold()) >= 60
+
+
+def _marked_all(doc_id: str, ordinal: int, text: str) -> list[tuple[str, int, int, int]]:
+    """Every “…” and ‘…’ of ``text`` (not nested in another) as a marked quotation of paragraph ``ordinal``."""
+    from synopsis.ingest.annotate import quoted_runs
+
+    return [(doc_id, ordinal, r.start, r.end) for r in quoted_runs(text)]
+
+
+def test_a_formula_found_in_many_places_keeps_its_best_place(tmp_path):
+    """Acts 7:32 quotes Exodus 3:6 (“I am the God of your fathers, the God of Abraham, Isaac, and
+    Jacob”); Deuteronomy says "He swore to your fathers, to Abraham, Isaac, and Jacob" in four
+    places. The words reach several paragraphs of the law: a formula of that document. The place
+    they match best, in Exodus 3 (3:6 or 3:15, which says "the God of your fathers"), keeps its
+    link; the formula's places in Deuteronomy are dropped (they were linked)."""
+    gospel = [_bsb(*_bsb_range("Acts", 7, 30, 34))]
+    law = _bsb_chapters("Exodus", [3], per=3) + _bsb_chapters("Deuteronomy", [6, 9, 29, 30], per=3)
+    path = make_database(tmp_path / "fathers.db", [("acts", None, gospel), ("law", None, law)],
+                         quotations=_marked_all("acts", 1, gospel[0]))
+    _link_all(path)
+    linked = {other for doc, _, _, _, _, text, other, *_ in _stored_links(path)
+              if doc == "acts" and "Abraham, Isaac, and Jacob" in text}
+    exodus = " ".join(_bsb_chapters("Exodus", [3]))
+    assert linked and all(t in exodus for t in linked), linked  # Exodus 3:6 or 3:15, never Deuteronomy
+
+
+def test_a_stock_phrase_of_dialogue_is_no_quotation_but_a_cited_verse_is(tmp_path):
+    """“Lord, first let me go and bury my father.” (Matthew 8:21) meets Genesis 50:5's "Now let me
+    go and bury my father, and then return" word for word, but as a fragment of a clause on one
+    side: no link (there was one). Romans 12:19's “Vengeance is Mine; I will repay, says the Lord.”
+    against Deuteronomy 32:35's "Vengeance is Mine; I will repay." — most of a quotation against a
+    clause of its own — is found."""
+    letters = [_bsb(*_bsb_range("Matthew", 8, 18, 22)), _bsb(*_bsb_range("Romans", 12, 17, 21))]
+    law = ([_bsb(*_bsb_range("Genesis", 50, 1, 6)), _bsb(*_bsb_range("Deuteronomy", 32, 33, 36))]
+           + _bsb_chapters("Genesis", [48, 49], per=4) + _bsb_chapters("Deuteronomy", [31], per=4))
+    marks = _marked_all("letters", 1, letters[0]) + _marked_all("letters", 2, letters[1])
+    path = make_database(tmp_path / "stock.db", [("letters", None, letters), ("law", None, law)], quotations=marks)
+    _link_all(path)
+    texts = [text for doc, _, _, _, _, text, *_ in _stored_links(path) if doc == "letters"]
+    assert any(t.startswith("Vengeance is Mine; I will repay") for t in texts), texts
+    assert not any("bury my father" in t for t in texts), texts
+
+
+def test_quotations_nested_in_a_marked_quotation_are_needles_too():
+    """Matthew 22:37–39: Jesus's answer is one quotation in “…”, and the two commandments it quotes
+    are nested in it in ‘…’; the link stage searches each (same quotation id)."""
+    from synopsis.link.corpus import with_nested
+
+    text = _bsb(*_bsb_range("Matthew", 22, 37, 40))
+    outer = [(7, text.index("“"), text.rindex("”") + 1)]
+    found = [text[s:e] for _, s, e in with_nested(text, outer, "en")]
+    assert found[0] == text[outer[0][1] : outer[0][2]]
+    assert [f.strip("‘’") for f in found[1:]] == [
+        "Love the Lord your God with all your heart and with all your soul and with all your mind.",
+        "Love your neighbor as yourself."]
+    assert {q for q, _, _ in with_nested(text, outer, "en")} == {7}
+
+
+def test_a_quotation_of_common_words_is_put_forward_by_its_common_shingles(tmp_path):
+    """“Worship the Lord your God and serve Him only” (Matthew 4:10) shares one rare shingle with
+    Deuteronomy 6:13 ("Fear the LORD your God, serve Him only"); its others ("the Lord your God",
+    "God … serve") are everywhere in Deuteronomy. The pair is a quotation candidate when those
+    common shingles may make up the count, and is not when they may not (the rule before)."""
+    import numpy as np
+
+    from synopsis.link.corpus import read_corpus
+    from synopsis.link.parameters import LinkParameters
+    from synopsis.link.steps import quotation_candidates
+    from synopsis.link.token_cache import content_keys
+
+    gospel = _bsb_chapters("Matthew", [4], per=3)
+    law = _bsb_chapters("Deuteronomy", [6, 10, 11], per=2)
+    marks = [m for k, p in enumerate(gospel, 1) for m in _marked_all("gospel", k, p)]
+    path = make_database(tmp_path / "worship.db", [("gospel", None, gospel), ("law", None, law)], quotations=marks)
+    conn = sqlite3.connect(path)
+    corpus = read_corpus(conn)
+    conn.close()
+    keys = content_keys(corpus, {d: d for d in corpus.docs}, None)
+    quoting = next(i for i, t in enumerate(corpus.texts) if "serve Him only.’" in t)
+    source = next(i for i, t in enumerate(corpus.texts) if "Fear the LORD your God, serve Him only" in t)
+    pair = (min(quoting, source), max(quoting, source))
+    # at this corpus's size, "common" is a few paragraphs: max_df scaled down with it
+    params = LinkParameters(max_df=5)
+    assert pair in quotation_candidates(corpus, keys, np.ones(len(corpus.docs), bool), params)
+    without = LinkParameters(max_df=5, quotation_common_df=0)
+    assert pair not in quotation_candidates(corpus, keys, np.ones(len(corpus.docs), bool), without)

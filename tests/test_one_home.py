@@ -1,4 +1,5 @@
-"""One home for each rule: the search SQL, the document-id checks, and the way to the database."""
+"""One home for each rule: the search SQL, the document-id checks, the way to the database, and
+the spelling rules."""
 from __future__ import annotations
 
 import re
@@ -16,8 +17,6 @@ LIBRARY = sorted({
 
 ELSEWHERE = {  # resolved paths
     REPO.resolve() / "synopsis" / "database.py": "the named edges themselves",
-    REPO.resolve() / "synopsis" / "link" / "store.py": "the cross-reference helper's (a _raw() to fold into executemany)",
-    REPO.resolve() / "synopsis" / "link" / "compare.py": "the alignment helper's (read-only; to use read_only())",
 }
 
 
@@ -54,3 +53,17 @@ def test_cli_page_and_canned_query_give_the_same_snippets(built_db, built_site):
         words = re.findall(f"{MARK_START}([^{MARK_END}]+){MARK_END}", hit.snippet)
         assert words and all(f"<mark>{w}</mark>" in page for w in words)
     assert cli[0].document_id == RESOLUTION_ID
+
+
+def test_spelling_rules_are_read_from_the_profiles_alone():
+    """A language's spelling data lives in its profile (synopsis/languages/data/*.json) and is
+    applied by ``Profile.respell``: the link stage and the collation of variants both call it, and
+    no other module reads the data or keeps a table of its own."""
+    languages = REPO.resolve() / "synopsis" / "languages"
+    for path in LIBRARY:
+        text = path.read_text(encoding="utf-8")
+        if not path.is_relative_to(languages):
+            assert not re.search(r"spelling_(?:words|rules|inflections)", text), path
+    users = {path.relative_to(REPO.resolve()).as_posix() for path in LIBRARY
+             if ".respell(" in path.read_text(encoding="utf-8")}
+    assert users == {"synopsis/link/normalize.py", "synopsis/link/variants.py"}

@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 
 from synopsis.build import build
-from synopsis.notes import note
+from synopsis.notes import delete_note, edit_note, note
 from synopsis.testing.cases import resolution_paragraphs
 
 from .conftest import RESOLUTION_ID, SiteClient
@@ -70,3 +70,25 @@ def test_a_row_without_notes_has_no_notes_block(noted_site):
     other = site.get(f"/{site.db_name}/paragraphs.json?ref={RESOLUTION_ID}:1.1&_shape=array").json()[0]["id"]
     assert other != targets["paragraphs"]
     assert 'class="syn-notes"' not in site.get(f"/{site.db_name}/paragraphs/{other}").text
+
+
+def test_the_reading_room_shows_only_current_notes(tmp_path, documents_copy):
+    """An edited note shows its new text only; a deleted one is gone from its paragraph's page."""
+    db = tmp_path / "synopsis.db"
+    build(documents_dir=documents_copy, db_path=db)
+    kept = note(db, f"{RESOLUTION_ID}:2.1", "First wording of the note.", documents_dir=documents_copy)
+    doomed = note(db, f"{RESOLUTION_ID}:2.2", "A note soon deleted.", documents_dir=documents_copy)
+    edit_note(db, kept.id, "Second wording of the note.", documents_dir=documents_copy)
+    delete_note(db, doomed.id, documents_dir=documents_copy)
+    site = SiteClient(db)
+    try:
+        edited = site.get(f"/{site.db_name}/paragraphs/{kept.target_id}").text
+        section = edited.split('<section class="syn-notes">')[1].split("</section>")[0]
+        assert "Second wording of the note." in section and "First wording" not in edited
+        assert section.count('<li class="syn-reader-note"') == 1
+        deleted = site.get(f"/{site.db_name}/paragraphs/{doomed.target_id}")
+        assert deleted.status_code == 200 and 'class="syn-notes"' not in deleted.text and "soon deleted" not in deleted.text
+        listed = site.get(f"/{site.db_name}/annotations.json?_shape=array").json()
+        assert [row["note"] for row in listed] == ["Second wording of the note."]
+    finally:
+        site.close()

@@ -10,10 +10,10 @@ from click.testing import CliRunner
 from lxml import etree
 
 from synopsis.cli import cli
+from synopsis.link.normalize import normalize_word
 from synopsis.link.store import link_corpus
-from synopsis.link.variants import (
-    LANGUAGE_RULES, NEUTRAL_RULES, collate, rules_for, tokenize, variant_step,
-)
+from synopsis.languages import profile_for
+from synopsis.link.variants import NEUTRAL_RULES, collate, rules_for, tokenize, variant_step
 from synopsis.testing import realtexts
 from synopsis.testing.cases import make_database, resolution_paragraphs
 from synopsis.testing.revisions import RESOLUTION_EDITS, make_revision, score_variants
@@ -112,11 +112,36 @@ def test_case_punctuation_and_word_division_are_trivial(left, right):
 
 
 def test_spelling_rules_follow_the_language():
-    assert rules_for("en-GB") == rules_for("en") == NEUTRAL_RULES + LANGUAGE_RULES["en"]
-    assert rules_for("fr") == rules_for("xx") == rules_for(None) == NEUTRAL_RULES
+    """The rules are the profile's, every one of them, in the profile's order."""
+    assert rules_for("en-GB") == rules_for("en") == NEUTRAL_RULES + profile_for("en").spelling_rule_names()
+    assert rules_for("en") == NEUTRAL_RULES + (
+        "en-word-table", "our-or", "ise-ize", "ence-ense", "re-er", "l-ful", "doubled-consonant", "doubled-s",
+        "ogue-og", "ae-e", "e-able")
+    assert rules_for("fr") == rules_for("xx") == rules_for(None) == rules_for("es") == NEUTRAL_RULES
     # English rules are not French rules; accents are folded in every language
     assert _readings("la faveur de l'honour", "la faveur de l'honor", "fr")[0][1] is False
     assert _readings("la défense nationale", "la defense nationale", "fr") == [("substitution", True, "défense", "defense")]
+
+
+def test_the_link_stage_folds_the_spellings_the_collation_flags():
+    """One home for the rules: on the Open English Bible's US and Commonwealth editions, verse
+    by verse, the spelling variants the collation flags trivial share a norm in the link stage
+    too, but for those only a collation-only rule joins (ae/e, -ence/-ense in a compound)."""
+    us = realtexts.load_verses("OEB", books=realtexts.NEW_TESTAMENT)
+    commonwealth = {v.id: v.text for v in realtexts.load_verses("OEBcth", books=realtexts.NEW_TESTAMENT)}
+    verses = [(k, v.text, commonwealth[v.id]) for k, v in enumerate(us) if v.id in commonwealth]
+    _, rows = variant_step([(k, a) for k, a, _ in verses], [(-1 - k, b) for k, _, b in verses],
+                           [([k], [-1 - k]) for k, _, _ in verses], left_language="en-US", right_language="en-GB")
+    letters = re.compile(r"[\W_]+")
+    pairs = {(r.left_text, r.right_text) for r in rows if r.trivial and r.kind == "substitution"
+             and letters.sub("", r.left_text).lower() != letters.sub("", r.right_text).lower()}
+    assert len(pairs) >= 60  # labor/labour, neighbor/neighbour, realize/realise, marveled/marvelled ...
+    apart = {(a, b) for a, b in pairs if normalize_word(a, "en") != normalize_word(b, "en")}
+    en = profile_for("en")
+    for a, b in apart:
+        a, b = (letters.sub("", w).lower() for w in (a, b))
+        assert en.respell(a, link=True) != en.respell(b, link=True) and en.respell(a) == en.respell(b), (a, b)
+    assert len(apart) * 20 <= len(pairs)
 
 
 def test_tokens_keep_the_form_beside_the_norm():

@@ -90,24 +90,46 @@ def search_command(query: str, db_path: Path, limit: int, document: str | None) 
 
 
 @cli.command(name="note")
-@click.argument("target")
-@click.argument("text")
-@click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
-@click.option("--author", default=None, help="Who writes the note.")
+@click.argument("words", nargs=-1, metavar="TARGET TEXT")
+@click.option("--edit", "edit_id", type=int, metavar="ID", default=None, help="Give note ID the new TEXT (and the --tag tags, if any) instead of adding a note.")
+@click.option("--delete", "delete_id", type=int, metavar="ID", default=None, help="Delete note ID (its history stays in the notes file).")
+@click.option("--tag", "tags", multiple=True, help="A tag (repeatable; with --edit, the note's new tags).")
+@click.option("--author", default=None, help="Who writes the note (with --edit or --delete: who changes it).")
 @db_option
 @documents_option
-def note_command(target: str, text: str, tags: tuple[str, ...], author: str | None, db_path: Path, documents_dir: Path) -> None:
-    """Add a reader's note to a paragraph, quotation, cross-reference or alignment.
+def note_command(words: tuple[str, ...], edit_id: int | None, delete_id: int | None, tags: tuple[str, ...], author: str | None,
+                 db_path: Path, documents_dir: Path) -> None:
+    """Add a reader's note to a paragraph, quotation, cross-reference or alignment; or
+    edit or delete one.
 
     TARGET is a citation (cpsu-resolution-1956:2.14, cpsu-resolution-1956:2.14.q1) or
     TABLE:ID (paragraphs:12, quotations:3, cross_references:7, alignments:40).
-    Notes are kept in notes.jsonl beside the documents folder and merged into the
+    `synopsis note --edit ID TEXT` changes note ID's text, `synopsis note --delete ID`
+    deletes it. Notes are kept in notes.jsonl beside the documents folder, where an edit
+    or a deletion is one more line and nothing is rewritten, and merged into the
     database by every build: deleting or rebuilding the database loses none.
     """
-    from synopsis.notes import note
+    from synopsis.notes import delete_note, edit_note, note
 
-    added = note(db_path, target, text, documents_dir=documents_dir, tags=list(tags), author=author)
-    click.echo(f"note {added.id} on {added.target_table}:{added.target_id} ({added.target_ref})")
+    if edit_id is not None and delete_id is not None:
+        raise click.UsageError("give --edit or --delete, not both")
+    if delete_id is not None:
+        if words or tags:
+            raise click.UsageError("--delete ID takes no TEXT or --tag")
+        gone = delete_note(db_path, delete_id, documents_dir=documents_dir, author=author)
+        click.echo(f"note {gone.id} deleted ({gone.target_ref or gone.target_table})")
+    elif edit_id is not None:
+        if len(words) > 1 or not (words or tags):
+            raise click.UsageError("--edit ID takes the new TEXT (one argument), or --tag, or both")
+        edited = edit_note(db_path, edit_id, words[0] if words else None, documents_dir=documents_dir,
+                           tags=list(tags) if tags else None, author=author)
+        click.echo(f"note {edit_id} edited" if edited else f"note {edit_id} unchanged")
+    else:
+        if len(words) != 2:
+            raise click.UsageError("give TARGET and TEXT (or --edit ID TEXT, --delete ID)")
+        target, text = words
+        added = note(db_path, target, text, documents_dir=documents_dir, tags=list(tags), author=author)
+        click.echo(f"note {added.id} on {added.target_table}:{added.target_id} ({added.target_ref})")
 
 
 @cli.command(name="notes")
@@ -115,20 +137,50 @@ def note_command(target: str, text: str, tags: tuple[str, ...], author: str | No
 @documents_option
 @click.option("--tag", default=None, help="Only notes with this tag.")
 @click.option("--orphaned", is_flag=True, help="Only notes whose target is gone.")
-@click.option("--export", "export_to", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write every note to FILE (JSON Lines) instead of listing them.")
-@click.option("--import", "import_from", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Add the notes of FILE (JSON Lines) that are not here yet.")
-def notes_command(db_path: Path, documents_dir: Path, tag: str | None, orphaned: bool, export_to: Path | None, import_from: Path | None) -> None:
-    """List readers' notes, oldest first; or export or import them."""
+@click.option("--history", is_flag=True, help="Every note ever written, deleted ones included, with its edits and deletion.")
+@click.option("--export", "export_to", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write every note, with its history, to FILE (JSON Lines) instead of listing them.")
+@click.option("--import", "import_from", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Add the notes, edits and deletions of FILE (JSON Lines) that are not here yet.")
+def notes_command(db_path: Path, documents_dir: Path, tag: str | None, orphaned: bool, history: bool,
+                  export_to: Path | None, import_from: Path | None) -> None:
+    """List readers' notes, oldest first; or their history; or export or import them."""
     from synopsis.notes import export_notes, import_notes, notes
 
     if export_to or import_from:
         if import_from:
-            click.echo(f"{import_from}: {import_notes(documents_dir, import_from, db_path=db_path)} note(s) imported")
+            carried = import_notes(documents_dir, import_from, db_path=db_path)
+            click.echo(f"{import_from}: {carried.notes} note(s), {carried.edits} edit(s), {carried.deletions} deletion(s) imported")
         if export_to:
-            click.echo(f"{export_to}: {export_notes(documents_dir, export_to, db_path=db_path)} note(s) exported")
+            carried = export_notes(documents_dir, export_to, db_path=db_path)
+            click.echo(f"{export_to}: {carried.notes} note(s), {carried.edits} edit(s), {carried.deletions} deletion(s) exported")
+        return
+    if history:
+        if orphaned:
+            raise click.UsageError("--history lists every note; it takes no --orphaned")
+        _print_history(documents_dir, db_path, tag)
         return
     for n in notes(db_path, documents_dir=documents_dir, tag=tag, orphaned=True if orphaned else None):
         state = " [orphaned]" if n.orphaned else ""
-        tags = f" #{' #'.join(n.tags.split(','))}" if n.tags else ""
         by = f" — {n.author}" if n.author else ""
-        click.echo(f"{n.id}\t{n.target_ref or n.target_table}{state}\t{n.note}{tags}{by}\t{n.created_at}")
+        click.echo(f"{n.id}\t{n.target_ref or n.target_table}{state}\t{n.note}{_hashtags(n.tags.split(',') if n.tags else [])}{by}\t{n.created_at}")
+
+
+def _hashtags(tags: list[str]) -> str:
+    return f" #{' #'.join(tags)}" if tags else ""
+
+
+def _print_history(documents_dir: Path, db_path: Path, tag: str | None) -> None:
+    """Each note (id, target, [deleted]), then one indented line per event: when, what, the text."""
+    from synopsis.notes import note_history
+
+    for story in note_history(documents_dir, db_path=db_path):
+        if tag is not None and not any(tag in (e.get("tags") or []) for e in story.events):
+            continue
+        record = story.record
+        click.echo(f"{record.id}\t{record.target_ref or record.target_table}{' [deleted]' if story.deleted_at else ''}")
+        for event in story.events:
+            who = event.get("author") if event["event"] == "add" else event.get("by")
+            by = f" — {who}" if who else ""
+            what = {"add": "added", "edit": "edited", "delete": "deleted"}[event["event"]]
+            words = event.get("note", "")
+            tags = _hashtags(event["tags"]) if "tags" in event else ""
+            click.echo(f"\t{event['at']}\t{what}\t{words}{tags}{by}".rstrip("\t"))

@@ -10,17 +10,32 @@ read that language:
   link stage weights words by their document frequency in the corpus itself;
 * sentence splitting: ``abbreviations`` (a word that, followed by a full stop, never ends a
   sentence: "On.", "Cfr.", "Mme."), ``before_numbers`` ("pag. 12", "Vol. 26"),
-  ``multiword_abbreviations`` ("z. B.", "т. е."), and ``sentence_ends``: marks that end a
-  sentence with no space after them (Chinese 。！？);
+  ``multiword_abbreviations`` ("z. B.", "т. е."), ``sentence_ends``: marks that end a
+  sentence with no space after them (Chinese 。！？), ``section_marks``: marks that close a
+  sentence and a passage (the ○ of classical Chinese editions), and for a language whose
+  texts may mark clauses but not sentences (Wenli classical Chinese writes only 、),
+  ``final_particles`` (也 矣 焉 乎 ...) that end a sentence when a ``clause_marks`` mark
+  follows them, and ``sentence_openers`` (遂, 於是: "thereupon") that begin one after a
+  clause mark, in a paragraph that marks no sentence end of its own;
 * quotation marks (``quotes``: opening/closing pairs, double and single), verbs of saying
   (``speech_verbs``), and the small words the speaker finder must not take for names;
 * ``fts``: how full-text search indexes the language (``porter``: the text column's own
   Porter stemmer is the language's; ``stems``: a column of the language's Snowball stems;
   ``bigrams``: a column of character bigrams, for scripts written without spaces; ``none``);
 * the corpus data: ``names`` (speakers and the spellings that refer to them, one token for
-  the link stage), ``phrases``, ``synonyms`` (translation variants) and ``spelling``
-  variants — one home per language, read by ``ingest/annotate.py`` and
-  ``synopsis/link/normalize.py`` alike.
+  the link stage), ``phrases`` and ``synonyms`` (translation variants) — one home per
+  language, read by ``ingest/annotate.py`` and ``synopsis/link/normalize.py`` alike;
+* ``spelling``: the spellings of one word that a language's editions differ by (British and
+  American English: labour/labor, travelled/traveled, programme/program): a table of words
+  (``words``, each also with the ``inflections`` listed: programmes/programs) and named
+  rules (``rules``: regular-expression substitutions, applied in order). The one home of
+  these rules: :meth:`Profile.respell` applies them, for the link stage's norms
+  (``synopsis/link/normalize.py``) and for the collation's trivial variants
+  (``synopsis/link/variants.py``, which records the rules' names in each run). A rule
+  marked ``"link": false`` is the collation's only: the link stage stems after respelling
+  and meets names across languages by their letters, and such a rule would break one or
+  the other (-ence → -ense parts *evidence* from *evident* in the stemmer; ae → e parts
+  *Israel* from French *Israël*); the table reaches the words the rule is for.
 
 An unknown or missing language gets the language-neutral profile (``data/xx.json``: no
 stemmer, no stop words, every common quotation mark, only unambiguous sentence ends),
@@ -37,7 +52,8 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from typing import TypeVar
 
-__all__ = ["Profile", "profile_for", "per_profile", "known_languages", "NEUTRAL_CODE", "UPPER", "LOWER", "CJK"]
+__all__ = ["Profile", "SpellingRule", "profile_for", "per_profile", "known_languages", "NEUTRAL_CODE", "UPPER", "LOWER",
+           "CJK"]
 
 T = TypeVar("T")
 
@@ -80,6 +96,67 @@ def _words(value) -> frozenset[str]:
     return frozenset(value or ())
 
 
+_LEADING_LITERAL = re.compile(r"[^\W\d_]*")
+
+
+def _top_level_bar(pattern: str) -> bool:
+    """Whether a regular expression is an alternation at its top level (outside groups and classes)."""
+    depth, k, in_class = 0, 0, False
+    while k < len(pattern):
+        ch = pattern[k]
+        if ch == "\\":
+            k += 1
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if pattern.startswith("^", k + 1):
+                k += 1
+            if pattern.startswith("]", k + 1):  # a "]" first in a class is a member
+                k += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return True
+        k += 1
+    return False
+
+
+@dataclass(frozen=True)
+class SpellingRule:
+    """One named spelling rule of a language: substitutions applied in order to a folded word
+    (lowercase, no accents or punctuation), mapping each spelling of a word to one form on
+    both sides, so which spelling it maps to does not matter."""
+
+    name: str
+    substitutions: tuple[tuple[str, str], ...]  # (regex, replacement)
+    link: bool = True  # False: the collation's only (see the module docstring)
+
+    @functools.cached_property
+    def compiled(self) -> tuple[tuple[str, re.Pattern[str], str], ...]:
+        """(literal, pattern, replacement) of each substitution; ``literal`` is the text the
+        pattern opens with (``our`` of ``our(?<=...)``), which a word must hold for the pattern
+        to match: a test in C that spares most words the regex (a pattern written literal
+        first is also the faster to search)."""
+        out = []
+        for pattern, replacement in self.substitutions:
+            literal = _LEADING_LITERAL.match(pattern).group()
+            if pattern[len(literal) : len(literal) + 1] in ("?", "*", "{") and literal:
+                literal = literal[:-1]  # the last letter is optional
+            if _top_level_bar(pattern):
+                literal = ""  # "ab|cd" matches without "ab"
+            out.append((literal, re.compile(pattern), replacement))
+        return tuple(out)
+
+    def apply(self, word: str) -> str:
+        for literal, pattern, replacement in self.compiled:
+            if literal in word:
+                word = pattern.sub(replacement, word)
+        return word
+
+
 @dataclass(frozen=True)
 class Profile:
     """How one language is read (see the module docstring). Hashable: used as a cache key."""
@@ -93,6 +170,10 @@ class Profile:
     before_numbers: frozenset[str] = frozenset()
     multiword_abbreviations: tuple[str, ...] = ()
     sentence_ends: str = ""
+    section_marks: str = ""
+    final_particles: str = ""
+    clause_marks: str = ""
+    sentence_openers: tuple[str, ...] = ()
     double_quotes: tuple[tuple[str, str], ...] = ()
     single_quotes: tuple[tuple[str, str], ...] = ()
     speech_verbs: tuple[str, ...] = ()
@@ -110,8 +191,9 @@ class Profile:
     names: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (speaker, token, aliases)
     phrases: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (token, variants)
     synonyms: tuple[tuple[str, ...], ...] = ()  # groups; the first word is the group's form
-    spelling_words: tuple[tuple[str, str], ...] = ()
-    spelling_rules: tuple[tuple[str, str], ...] = ()  # (regex, replacement), applied in order
+    spelling_words: tuple[tuple[str, str], ...] = ()  # word → its one form (two words where it divides)
+    spelling_inflections: tuple[str, ...] = ()  # endings a table word keeps when respelled
+    spelling_rules: tuple[SpellingRule, ...] = ()  # applied in order, after the table
 
     @property
     def neutral(self) -> bool:
@@ -134,6 +216,44 @@ class Profile:
         """The words of ``text`` in this language's word pattern."""
         return self.word_pattern.findall(text)
 
+    @functools.cached_property
+    def _spelling_table(self) -> dict[str, str]:
+        return {word.lower(): form.lower() for word, form in self.spelling_words}
+
+    def spelling_rule_names(self, *, link: bool = False) -> tuple[str, ...]:
+        """The names of the spelling rules :meth:`respell` applies, in order: the table
+        (``<code>-word-table``) first when the language has one. What a run records."""
+        table = (f"{self.code}-word-table",) if self.spelling_words else ()
+        return table + tuple(r.name for r in (self._link_rules if link else self.spelling_rules))
+
+    @functools.cached_property
+    def _link_rules(self) -> tuple[SpellingRule, ...]:
+        return tuple(r for r in self.spelling_rules if r.link)
+
+    def respell(self, word: str, *, link: bool = False) -> str:
+        """``word`` (lowercase) in the one spelling this language's spelling data gives it.
+
+        The table first (a word, or a word with one of :attr:`spelling_inflections`:
+        ``ploughed`` → ``plowed``), then each rule in order. The result may be two words
+        where the table divides one (``cooperation`` → ``co operation``); then no rule
+        applies. ``link``: for the link stage, which stems the word next: the rules marked
+        ``"link": false`` are left out (see the module docstring)."""
+        table = self._spelling_table
+        if table:
+            found = table.get(word)
+            if found is None:
+                for ending in self.spelling_inflections:
+                    if word.endswith(ending) and word[: -len(ending)] in table:
+                        found = table[word[: -len(ending)]] + ending
+                        break
+            if found is not None:
+                if " " in found:
+                    return found
+                word = found
+        for rule in self._link_rules if link else self.spelling_rules:
+            word = rule.apply(word)
+        return word
+
     def speakers(self) -> dict[str, tuple[str, ...]]:
         """Canonical speaker → the spellings that refer to them."""
         return {speaker: aliases for speaker, _, aliases in self.names}
@@ -144,6 +264,7 @@ def _profile(data: dict) -> Profile:
     adverbs = data.get("adverbs", {})
     stop_words = _words(data.get("stop_words"))
     pronouns = _words(data.get("pronouns"))
+    spelling = data.get("spelling", {})
     return Profile(
         code=data["code"],
         name=data["name"],
@@ -154,6 +275,10 @@ def _profile(data: dict) -> Profile:
         before_numbers=_words(data.get("before_numbers")),
         multiword_abbreviations=tuple(data.get("multiword_abbreviations", ())),
         sentence_ends=data.get("sentence_ends", ""),
+        section_marks=data.get("section_marks", ""),
+        final_particles=data.get("final_particles", ""),
+        clause_marks=data.get("clause_marks", ""),
+        sentence_openers=tuple(_words(data.get("sentence_openers"))),
         double_quotes=tuple(tuple(pair) for pair in quotes.get("double", ())),
         single_quotes=tuple(tuple(pair) for pair in quotes.get("single", ())),
         speech_verbs=tuple(data.get("speech_verbs", ())),
@@ -175,24 +300,31 @@ def _profile(data: dict) -> Profile:
         ),
         phrases=tuple((token, tuple(variants)) for token, variants in data.get("phrases", {}).items()),
         synonyms=tuple(tuple(line.split()) for line in data.get("synonyms", ()) if line.split()),
-        spelling_words=tuple(data.get("spelling", {}).get("words", {}).items()),
-        spelling_rules=tuple(tuple(rule) for rule in data.get("spelling", {}).get("rules", ())),
+        spelling_words=tuple(spelling.get("words", {}).items()),
+        spelling_inflections=tuple(spelling.get("inflections", ())),
+        spelling_rules=tuple(
+            SpellingRule(rule["name"], tuple(tuple(s) for s in rule["substitutions"]),
+                         bool(rule.get("link", True)))
+            for rule in spelling.get("rules", ())
+        ),
     )
 
 
-def per_profile(compute: Callable[[Profile], T]) -> Callable[[Profile], T]:
-    """Memoise ``compute(profile)`` by the profile object itself, as ``functools.cache`` would
-    by its value, without hashing it: a profile's hash walks every word list it holds, and
-    the ingest stages look their compiled rules up once per paragraph. Profiles come from
-    :func:`profile_for`'s caches, so each language has one object; an equal copy only gets
-    its rules compiled once more. The memo holds the profile, so its id stays its own."""
-    memo: dict[int, tuple[Profile, T]] = {}
+def per_profile(compute: Callable[..., T]) -> Callable[..., T]:
+    """Memoise ``compute(profile, *args)`` by the profile object itself (and the other,
+    hashable, arguments), as ``functools.cache`` would by its value, without hashing the
+    profile: a profile's hash walks every word list it holds, and the ingest stages look
+    their compiled rules up once per paragraph. Profiles come from :func:`profile_for`'s
+    caches, so each language has one object; an equal copy only gets its rules compiled
+    once more. The memo holds the profile, so its id stays its own."""
+    memo: dict[tuple, tuple[Profile, T]] = {}
 
     @functools.wraps(compute)
-    def get(profile: Profile) -> T:
-        hit = memo.get(id(profile))
+    def get(profile: Profile, *args) -> T:
+        key = (id(profile), *args)
+        hit = memo.get(key)
         if hit is None or hit[0] is not profile:
-            hit = memo[id(profile)] = (profile, compute(profile))
+            hit = memo[key] = (profile, compute(profile, *args))
         return hit[1]
 
     return get

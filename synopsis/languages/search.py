@@ -24,18 +24,27 @@ or more ideographs becomes the phrase of its bigrams. Operators, prefixes and co
 filters pass through. Datasette's own table search sends the query as typed: it still
 finds accents folded, English stems and two-character Chinese words (a bigram is a token
 of its own); only the other languages' stems need the rewrite.
+
+FTS5 marks matches in the text column alone, so a row found through ``search_terms`` (a
+Chinese word, an Italian or French inflection) would come back with nothing marked.
+:func:`match_spans` finds, in a row's own text, where the query's words are, by the
+rules the index matched them with in the row's language: the same word with accents
+folded, the same Porter stem (the text column's), the same stem in the language's
+Snowball stemmer (``search_terms``), a prefix, or for ideographs the characters
+themselves. :mod:`synopsis.search` turns those spans into the snippet's marks.
 """
 from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable
 
 import Stemmer
 
 from synopsis.languages import CJK, Profile, profile_for
 
-__all__ = ["SEARCH_COLUMN", "search_terms", "rewrite_query"]
+__all__ = ["SEARCH_COLUMN", "search_terms", "rewrite_query", "query_words", "match_spans", "has_ideographs"]
 
 SEARCH_COLUMN = "search_terms"
 """The column of paragraphs and quotations that holds the language-specific index terms."""
@@ -170,3 +179,105 @@ def rewrite_query(query: str, languages: Iterable[str | None]) -> str:
         out.append(piece)
         after_filter = token.endswith(":")
     return " ".join(out)
+
+
+# A word of a spaced script as FTS5's unicode61 tokenizer cuts it (a run of letters and
+# digits); ideographs are matched as characters instead.
+_SPACED_WORD = re.compile(f"[^\\W_{CJK}]+")
+_LATIN_END = 0x250  # Basic Latin to Latin Extended-B: the letters remove_diacritics folds
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fold(word: str) -> str:
+    """``word`` as the index's tokenizer keeps it: lower case, Latin letters' diacritics
+    removed (``remove_diacritics 2``: ``vérité`` → ``verite``), other scripts as they are."""
+    word = word.lower()
+    if word.isascii():
+        return word
+    out = []
+    for ch in word:
+        decomposed = unicodedata.normalize("NFKD", ch)
+        latin = ord(decomposed[0]) < _LATIN_END and all(unicodedata.combining(c) for c in decomposed[1:])
+        out.append(decomposed[0] if latin else ch)
+    return "".join(out)
+
+
+def has_ideographs(text: str) -> bool:
+    """Whether ``text`` holds a character of a script written without spaces."""
+    return _RUN.search(text) is not None
+
+
+@functools.cache
+def query_words(query: str) -> tuple[tuple[str, bool], ...]:
+    """The words ``query`` looks for, each with whether it is a prefix (``commun*``).
+
+    Reads FTS5 syntax as typed or as :func:`rewrite_query` widened it: operators,
+    parentheses and ``NEAR`` are syntax; a column filter (``speaker:lenin``,
+    ``search_terms:"comun"``) and what ``NOT`` excludes are not looked for in the text
+    (a widened word keeps its typed form beside its stems, so nothing is lost)."""
+    tokens = _QUERY_TOKEN.findall(query)
+    words: list[tuple[str, bool]] = []
+    skip_depth = 0  # inside a group that NOT excludes
+    skip_next = False
+    for token in tokens:
+        if skip_depth:
+            skip_depth += {"(": 1, ")": -1}.get(token, 0)
+            continue
+        if skip_next:
+            skip_next = False
+            if token == "(":
+                skip_depth = 1
+            continue
+        if token in ("(", ")") or token in _OPERATORS or token == "NEAR":
+            skip_next = token == "NOT"
+            continue
+        if token.endswith(":"):
+            skip_next = True
+            continue
+        if ":" in token:
+            continue
+        prefix = token.endswith("*")
+        token = token.lstrip("^+").rstrip("*")
+        if token.startswith('"'):
+            token = token.strip('"').replace('""', '"')
+        parts = _SPACED_WORD.findall(token) + _RUN.findall(token)
+        words.extend((part, prefix and part == parts[-1]) for part in parts)
+    return tuple(dict.fromkeys(words))
+
+
+def _stem_keys(words: list[str], profile: Profile) -> list[tuple[str, str | None]]:
+    """Each word's Porter stem (the text column's) and its language's stem (``search_terms``), folded."""
+    folded = [_fold(w) for w in words]
+    porter = _stemmer("porter").stemWords(folded)
+    if profile.fts != "stems" or not profile.stemmer:
+        return [(p, None) for p in porter]
+    own = _stemmer(profile.stemmer).stemWords([w.lower() for w in words])
+    return [(p, _fold(o)) for p, o in zip(porter, own)]
+
+
+def match_spans(text: str, query: str, profile: Profile) -> list[tuple[int, int]]:
+    """The character spans of ``text`` where the words of ``query`` match as the index
+    matches them for a document in ``profile``'s language (see the module doc); sorted,
+    possibly overlapping."""
+    spans: list[tuple[int, int]] = []
+    wanted = query_words(query)
+    for word, _ in wanted:
+        if _RUN.fullmatch(word):  # ideographs: the characters wherever they stand
+            start = text.find(word)
+            while start != -1:
+                spans.append((start, start + len(word)))
+                start = text.find(word, start + 1)
+    spaced = [(w, prefix) for w, prefix in wanted if not _RUN.fullmatch(w)]
+    if spaced:
+        found = list(_SPACED_WORD.finditer(text))
+        distinct = list({m.group(0) for m in found})
+        exact = [key for key, (_, prefix) in zip(_stem_keys([w for w, _ in spaced], profile), spaced) if not prefix]
+        porters, owns = {p for p, _ in exact}, {o for _, o in exact if o is not None}
+        prefixes = tuple(_fold(w) for w, prefix in spaced if prefix)
+        matching = {
+            word for word, (porter, own) in zip(distinct, _stem_keys(distinct, profile))
+            if porter in porters or own in owns
+            or (prefixes and (_fold(word).startswith(prefixes) or porter.startswith(prefixes)))
+        }
+        spans.extend(m.span() for m in found if m.group(0) in matching)
+    return sorted(spans)

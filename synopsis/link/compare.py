@@ -15,6 +15,7 @@ import sqlite3
 import textwrap
 from pathlib import Path
 
+from synopsis.database import read_only
 from synopsis.errors import BadDatabase, BadFormat, DatabaseMissing, UnknownDocument
 from synopsis.validate import require_documents
 
@@ -139,15 +140,10 @@ def _read(db_path: str | Path, fmt: str, a: str, b: str, query, **kwargs) -> dic
         raise DatabaseMissing(f"{path}: no database here (run `synopsis build`)")
     require_documents(path, [a, b], with_text=True, distinct=True)
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        return query(conn, a, b, **kwargs)
+        with read_only(path) as conn:
+            return query(conn, a, b, **kwargs)
     except sqlite3.DatabaseError as error:
         raise BadDatabase(f"{path}: not a Synopsis database ({error})") from None
-    finally:
-        try:
-            conn.close()
-        except UnboundLocalError:
-            pass
 
 
 def compare(db_path: str | Path, a: str, b: str, *, fmt: str = "table", sentences: bool = False) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["ParagraphCorpus", "read_corpus", "work_roots", "QuotationMark"]
+__all__ = ["ParagraphCorpus", "read_corpus", "work_roots", "QuotationMark", "with_nested"]
 
 QuotationMark = tuple[int, int, int]
 """A marked quotation of a paragraph: (quotation id, start, end) in the paragraph's text."""
@@ -62,6 +62,27 @@ def work_roots(versions: dict[str, str | None]) -> dict[str, str]:
     return roots
 
 
+def with_nested(text: str, marks: list[QuotationMark], language: str | None) -> list[QuotationMark]:
+    """A paragraph's marked quotations and, after each, the quotations nested in it (same id).
+
+    Ingest marks the outermost quotation: a speech in quotation marks that quotes a
+    verse (“… Jesus replied, ‘Love the Lord your God …’ …”) is one quotation, and the
+    verse it quotes is the needle a reader looks for. The nested runs are found by the
+    ingest's own quotation-mark reader in the document's language, one level down.
+    """
+    from synopsis.ingest.annotate import quoted_runs
+    from synopsis.languages import profile_for
+
+    profile = profile_for(language)
+    out: list[QuotationMark] = []
+    for qid, qs, qe in marks:
+        out.append((qid, qs, qe))
+        inner = text[qs + 1 : qe]  # past the opening mark: what it opens is the next level
+        out.extend((qid, qs + 1 + r.start, qs + 1 + r.end) for r in quoted_runs(inner, profile=profile)
+                   if (r.start, r.end) != (0, len(inner)))
+    return out
+
+
 def read_corpus(db: sqlite3.Connection) -> ParagraphCorpus:
     """Every paragraph, quotation and work of the database, in canonical order."""
     version_of: dict[str, str | None] = {}
@@ -85,11 +106,17 @@ def read_corpus(db: sqlite3.Connection) -> ParagraphCorpus:
     quotes: dict[int, list[QuotationMark]] = {}
     for qid, pid, qs, qe in db.execute(
         "SELECT q.id, q.paragraph_id, q.char_start - p.char_start, q.char_end - p.char_start "
-        "FROM quotations q JOIN paragraphs p ON p.id = q.paragraph_id WHERE q.kind = 'quotation' "
+        "FROM quotations q JOIN paragraphs p ON p.id = q.paragraph_id WHERE q.kind IN ('quotation', 'term') "
         "ORDER BY q.paragraph_id, q.char_start, q.id"
     ):
         quotes.setdefault(pid, []).append((qid, qs, qe))
     docs = sorted(set(pdocs))
+    if quotes:
+        where = {pid: k for k, pid in enumerate(pids)}
+        for pid, marks in quotes.items():
+            k = where.get(pid)
+            if k is not None:
+                quotes[pid] = with_nested(texts[k], marks, languages.get(pdocs[k]))
     dpos = {d: i for i, d in enumerate(docs)}
     para_doc = np.fromiter((dpos[d] for d in pdocs), dtype=np.int64, count=len(pdocs))
     doc_first = np.searchsorted(para_doc, np.arange(len(docs) + 1))

@@ -275,6 +275,7 @@ def find_passages(
     least_words: int | None = None,
     close_score_cutoff: float = 90.0,
     least_tokens: int = 5,
+    verbatim_tokens: int | None = None,
     information_share: float = 1.0,
     least_information: float = 2.5,
     plain_share: float = 1.25,
@@ -304,7 +305,9 @@ def find_passages(
     words that is not set off as a clause: ``plain_share`` times more). ``left_quotes``/``right_quotes``
     are the marked quotations (first, last token): a short passage inside one is set off.
     ``x_drop`` ends a stretch where its score falls that far below its best
-    (:func:`dense_stretches`).
+    (:func:`dense_stretches`). A word a stretch repeats counts half each time again
+    (:func:`_evidence`); ``verbatim_tokens`` (when given) admits a short one that runs
+    that many words a side nearly verbatim (:func:`_tiers`).
     """
     lpos = left.content_positions()
     rpos = right.content_positions()
@@ -314,12 +317,12 @@ def find_passages(
     lnorms = [left.norms[p] for p in lpos]
     rnorms = [right.norms[p] for p in rpos]
     found: list[SharedPassage] = []
-    evidence: list[tuple[SharedPassage, int, float, bool]] = []  # every stretch scored: (passage, words, information, kept)
+    evidence: list[tuple[SharedPassage, float, float, bool]] = []  # every stretch scored: (passage, words, information, kept)
     seen: list[tuple[int, int, int, int]] = []  # stretches as content positions (l_lo, l_hi, r_lo, r_hi)
     tiers = _tiers(score_cutoff, min_words, long_words, short_score_cutoff, least_words, close_score_cutoff,
                    least_tokens, information_share if weights is not None else 1.0,
                    least_information if weights is not None else float(least_words or 0),
-                   plain_share if weights is not None else 1.0)
+                   plain_share if weights is not None else 1.0, verbatim_tokens)
     sentinel = -1
     for l_lo, l_hi, r_lo, r_hi in seed_windows(keys[0], keys[1], pad=max_gap + 4):
         # the alignment sees only this window: words outside it are masked, so the longest
@@ -342,50 +345,113 @@ def find_passages(
         for q, q_words, q_info, _ in evidence:
             if q is not p and words + q_words >= tiers[0][0] and info + q_info >= tiers[0][1] - 1e-9 and _touch(
                 left, p.left_first, p.left_last, q.left_first, q.left_last, 2
-            ) and _touch(right, p.right_first, p.right_last, q.right_first, q.right_last, 2) and not p.overlaps(q):
+            ) and _touch(right, p.right_first, p.right_last, q.right_first, q.right_last, 2) and _apart(p, q):
                 found.append(p)
                 break
     return _merge_touching(left, right, _best_disjoint(found), score_cutoff=score_cutoff)
+
+
+def _apart(p: SharedPassage, q: SharedPassage) -> bool:
+    """Whether two passages share no word on either side: two clauses, not one clause seen twice.
+
+    Evidence is added up only over different words: a stretch and a longer one around
+    the same words on one side ("the Feast of Unleavened Bread" against "unleavened
+    bread" in two places of a verse) are one clause, found twice, not two.
+    """
+    return (p.left_last < q.left_first or q.left_last < p.left_first) and (
+        p.right_last < q.right_first or q.right_last < p.right_first)
 
 
 _CLAUSE_EDGE = frozenset(".!?:;…。！？：；\"'«»“”‘’„‚‹›「」『』()[]")
 """Characters that end a clause or open and close a quotation (a comma does not: it runs on)."""
 
 
-def _set_off(toks: Tokens, first: int, last: int, quotes: Sequence[tuple[int, int]] = ()) -> bool:
-    """Whether tokens ``first..last`` stand apart: most of a marked quotation (token ranges
-    ``quotes``), or a clause of their own, a clause mark or quotation mark (or the text's
-    edge) on both sides.
+def _set_off(left: Tokens, lf: int, ll: int, left_quotes: Sequence[tuple[int, int]],
+             right: Tokens, rf: int, rl: int, right_quotes: Sequence[tuple[int, int]]) -> int:
+    """How far a passage (tokens ``lf..ll`` and ``rf..rl``) stands apart: 0, 1 or 2.
 
     A short quotation is set off ("… it is written: ‘Love your neighbor as yourself.’");
     a formula shared in passing ("the plenum of the central committee discussed …",
-    "during the Feast of Unleavened Bread") runs on.
+    "during the Feast of Unleavened Bread") runs on. 2: nearly all (0.8) of a marked
+    quotation (token ranges ``left_quotes``/``right_quotes``) on one side, or a clause of
+    its own (a clause mark or quotation mark, or the text's edge, before and after) on
+    both, or most of a marked quotation on one side and a clause on the other
+    (“Vengeance is Mine; I will repay, says the Lord.” against "… Vengeance is Mine; I
+    will repay."); 1: most of a marked quotation, or a clause of its own, on one side;
+    0: neither. One stop word may stand between
+    the passage and the clause's edge ("… who will prepare Your way before *You*.’"
+    against "… the way before *Me*.": two translations end a clause on different
+    pronouns, which the alignment does not pair).
     """
-    if any(max(first, qf) <= min(last, ql) and (min(last, ql) - max(first, qf) + 1) * 2 >= ql - qf + 1
-           for qf, ql in quotes):
-        return True
-    text = toks.text
-    before = text[: toks.starts[first]].rstrip()
-    after = text[toks.ends[last] :].lstrip()
-    return (not before or before[-1] in _CLAUSE_EDGE) and (not after or after[0] in _CLAUSE_EDGE)
+    if _quoted(lf, ll, left_quotes, 0.8) or _quoted(rf, rl, right_quotes, 0.8):
+        return 2
+    clauses = (_clause_edge_before(left, lf) and _clause_edge_after(left, ll),
+               _clause_edge_before(right, rf) and _clause_edge_after(right, rl))
+    halves = (_quoted(lf, ll, left_quotes, 0.5), _quoted(rf, rl, right_quotes, 0.5))
+    if sum(clauses) == 2 or (halves[0] and clauses[1]) or (halves[1] and clauses[0]):
+        return 2
+    return 1 if any(clauses) or any(halves) else 0
+
+
+def _quoted(first: int, last: int, quotes: Sequence[tuple[int, int]], share: float) -> bool:
+    """Whether tokens ``first..last`` hold ``share`` of one of the marked quotations ``quotes``."""
+    return any(max(first, qf) <= min(last, ql) and min(last, ql) - max(first, qf) + 1 >= share * (ql - qf + 1)
+               for qf, ql in quotes)
+
+
+def _clause_edge_before(toks: Tokens, first: int) -> bool:
+    """A clause mark, quotation mark or the text's start before token ``first`` (or before the stop word before it)."""
+    for k in (first, first - 1):
+        if k < first and (k < 0 or toks.content[k]):
+            break
+        before = toks.text[: toks.starts[k]].rstrip() if k >= 0 else ""
+        if not before or before[-1] in _CLAUSE_EDGE:
+            return True
+    return False
+
+
+def _clause_edge_after(toks: Tokens, last: int) -> bool:
+    """A clause mark, quotation mark or the text's end after token ``last`` (or after the stop word after it)."""
+    for k in (last, last + 1):
+        if k > last and (k >= len(toks) or toks.content[k]):
+            break
+        after = toks.text[toks.ends[k] :].lstrip()
+        if not after or after[0] in _CLAUSE_EDGE:
+            return True
+    return False
+
+
+Tier = tuple[int, float, int, float, int]
+"""(least aligned words (:func:`_evidence`), least information, least tokens a side, least score, least
+:func:`_set_off`)."""
 
 
 def _tiers(score_cutoff: float, min_words: int, long_words: int, short_score_cutoff: float,
            least_words: int | None, close_score_cutoff: float, least_tokens: int,
            information_share: float, least_information: float,
-           plain_share: float) -> list[tuple[int, float, int, float]]:
-    """(least aligned words, least information, least tokens a side, least score), richest passages first.
+           plain_share: float, verbatim_tokens: int | None = None) -> list[Tier]:
+    """What a passage must reach, richest passages first: the first tier it qualifies for sets its least score.
 
-    Least tokens 0: no more is asked; otherwise the passage must also be set off on one
-    side (:func:`_set_off`): below ``long_words`` a shared phrase is a quotation only when
-    it stands as one, or when it says ``plain_share`` times more than its words would.
+    A tier may ask for the passage to stand apart (:func:`_set_off`): below
+    ``long_words`` a shared phrase is a quotation only when it stands as one, or when it
+    says ``plain_share`` times more than its words would; below ``min_words`` it must be
+    most of a marked quotation, or a clause of its own on both sides (a clause on one
+    side only — "Lord, first let me go and bury my father." against "Now let me go and
+    bury my father; then I will return" — is what a stock phrase looks like). A run of
+    ``verbatim_tokens`` words a side (stop words included) that agree nearly word for
+    word (``close_score_cutoff``) needs only ``least_words``: a copy that long is no
+    formula ("I saw the Lord always before me; because He is at my right hand, I will
+    not be shaken" holds five content words, and seventeen words that agree).
     """
-    tiers = [(long_words, long_words * information_share, 0, score_cutoff),
-             (min_words, min_words * information_share * plain_share, 0, max(score_cutoff, short_score_cutoff)),
-             (min_words, min_words * information_share, 1, max(score_cutoff, short_score_cutoff))]
+    close = max(score_cutoff, short_score_cutoff, close_score_cutoff)
+    tiers: list[Tier] = [
+        (long_words, long_words * information_share, 0, score_cutoff, 0),
+        (min_words, min_words * information_share * plain_share, 0, max(score_cutoff, short_score_cutoff), 0),
+        (min_words, min_words * information_share, 1, max(score_cutoff, short_score_cutoff), 1)]
     if least_words is not None and least_words < min_words:
-        tiers.append((least_words, least_information, least_tokens,
-                      max(score_cutoff, short_score_cutoff, close_score_cutoff)))
+        if verbatim_tokens is not None:
+            tiers.append((least_words, least_information, verbatim_tokens, close, 0))
+        tiers.append((least_words, least_information, least_tokens, close, 2))
     return tiers
 
 
@@ -462,8 +528,8 @@ def could_share(
 def _align_window(
     left: Tokens, right: Tokens, lpos: list[int], rpos: list[int], base: tuple[list[int], list[int]],
     lnorms: list[str], rnorms: list[str], found: list[SharedPassage], seen: list[tuple[int, int, int, int]],
-    evidence: list[tuple[SharedPassage, int, float, bool]],
-    sentinel: int, *, tiers: list[tuple[int, float, int, float]], quotes: tuple[Sequence[tuple[int, int]], ...],
+    evidence: list[tuple[SharedPassage, float, float, bool]],
+    sentinel: int, *, tiers: list[Tier], quotes: tuple[Sequence[tuple[int, int]], ...],
     max_gap: int, gap_penalty: float, passes: int, weights: tuple[list[float], list[float]] | None,
     x_drop: float | None,
 ) -> int:
@@ -489,7 +555,7 @@ def _align_window(
             gains = [1.0] * len(m) if weights is None else [
                 min(weights[0][lpos[i]], weights[1][rpos[j]]) for i, j in m]
             new = 0
-            for s, e in dense_stretches(m, min_words=tiers[-1][1], max_gap=max_gap, gap_penalty=gap_penalty,
+            for s, e in dense_stretches(m, min_words=min(t[1] for t in tiers), max_gap=max_gap, gap_penalty=gap_penalty,
                                         gains=gains, x_drop=x_drop):
                 st = _extend(masked[0], masked[1], (m[s][0], m[e][0], m[s][1], m[e][1]))
                 if st in seen:
@@ -498,10 +564,11 @@ def _align_window(
                 new += 1
                 lf, ll, rf, rl = _widen(left, lpos[st[0]], lpos[st[1]], right, rpos[st[2]], rpos[st[3]])
                 score = passage_score(left, lf, ll, right, rf, rl)
-                words, info, tokens = e - s + 1, sum(gains[s : e + 1]), min(ll - lf, rl - rf) + 1
-                cutoff = next((c for w, i, t, c in tiers if words >= w and info >= i - 1e-9 and tokens >= t
-                               and (t == 0 or _set_off(left, lf, ll, quotes[0]) or _set_off(right, rf, rl, quotes[1]))),
-                              None)
+                words, info = _evidence([masked[0][i] for i, _ in m[s : e + 1]], gains[s : e + 1])
+                tokens = min(ll - lf, rl - rf) + 1
+                apart = _set_off(left, lf, ll, quotes[0], right, rf, rl, quotes[1])
+                cutoff = next((c for w, i, t, c, off in tiers if words >= w and info >= i - 1e-9 and tokens >= t
+                               and apart >= off), None)
                 if cutoff is not None and score >= cutoff:
                     p = _passage(left, lf, ll, right, rf, rl, score, METHOD_ALIGN)
                     if not any(p.overlaps(q) for q in found):
@@ -512,6 +579,24 @@ def _align_window(
             if not new or side is None:
                 break
     return sentinel
+
+
+def _evidence(keys: list[int], gains: list[float]) -> tuple[float, float]:
+    """The aligned words and information a stretch counts: a word it repeats counts half each time again.
+
+    A repeated word is weaker evidence: two unrelated genealogies share "the son of …,
+    the son of …" as often as they have generations ("the son of Arni, the son of
+    Hezron, the son of"), while "eye for eye, tooth for tooth" still says its two words
+    and the pattern they make.
+    """
+    seen: set[int] = set()
+    words = info = 0.0
+    for key, gain in zip(keys, gains):
+        share = 0.5 if key in seen else 1.0
+        seen.add(key)
+        words += share
+        info += share * gain
+    return words, info
 
 
 def _best_disjoint(found: list[SharedPassage]) -> list[SharedPassage]:

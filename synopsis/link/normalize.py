@@ -19,10 +19,15 @@ What normalisation folds, and why
       Italian ``l'homme``, ``dell'URSS``: two words); an ideograph is a word by itself, so
       Chinese is linked character by character (a shingle of n tokens is a character
       n-gram);
-    * spelling variants (the profile's ``spelling``): for English, British and American
-      -our/-or, -ise/-ize, -tre/-ter, -ogue/-og, doubled l, and a table of words the rules
-      cannot reach (defence/defense, programme/program). Folded on *both* sides, so the
-      direction does not matter and a rare collision (``prize``/``prise``) costs nothing;
+    * spelling variants (the profile's ``spelling``, the rules the collation of
+      :mod:`synopsis.link.variants` folds by too, applied by
+      :meth:`~synopsis.languages.Profile.respell`): for English, British and American
+      -our/-or, -ise/-ize, -re/-er, doubled consonants, -ogue/-og, -eable/-able, and a
+      table of words the rules cannot reach (defence/defense, programme/program). The
+      rules marked for the collation only are left out (-ence/-ense would rewrite an
+      ending the stemmer reads; ae/e the names that meet across languages by their
+      letters). Folded on *both* sides, so the direction does not matter and a rare collision
+      (``prize``/``prise``) costs nothing;
     * translation variants (the profile's ``synonyms``): the words two translators of one
       sentence choose differently — rude/coarse, error/mistake, errore/sbaglio — are one
       token. The tables are small and written for the political prose of this corpus; they
@@ -79,7 +84,7 @@ __all__ = [
     "Lexicon", "lexicon_for", "KEYS", "NORMALIZE_VERSION",
 ]
 
-NORMALIZE_VERSION = "3"
+NORMALIZE_VERSION = "4"
 """Part of every link digest: bumped whenever a token's norm or key can change."""
 
 
@@ -136,8 +141,6 @@ class _Folding:
     def __init__(self, profile: Profile) -> None:
         self.profile = profile
         self.word_re = profile.word_pattern
-        self.table = {_strip_accents(a).lower(): b.lower() for a, b in profile.spelling_words}
-        self.rules = [(re.compile(pattern), replacement) for pattern, replacement in profile.spelling_rules]
         self.stemmer = None
         if profile.stemmer:
             self.stemmer = Stemmer.Stemmer(profile.stemmer)
@@ -160,12 +163,7 @@ class _Folding:
             if w.endswith("'s") and self.profile.apostrophe == "possessive":
                 w = w[:-2]
             w = w.replace("'", "")
-        w = self.table.get(w, w)
-        if " " in w:
-            return w
-        for pattern, replacement in self.rules:
-            w = pattern.sub(replacement, w)
-        return w
+        return self.profile.respell(w, link=True)
 
     def stem(self, w: str) -> str:
         """The Snowball stem of a folded word, in the language's stemmer: inflections and

@@ -8,7 +8,7 @@ import numpy as np
 
 __all__ = ["LinkParameters", "LINK_VERSION", "library_versions", "SCORE_MEASURE", "SIMILARITY_MEASURE", "INFORMATION"]
 
-LINK_VERSION = "6"
+LINK_VERSION = "7"
 """Bumped whenever an algorithm changes its output, so every document is linked again."""
 
 SCORE_MEASURE = ("rapidfuzz.fuzz.ratio(normalized_text(source_text, source language), "
@@ -42,16 +42,20 @@ class LinkParameters:
     x_drop: float = 3.0  # cross-references: a span ends where its score falls this far below its best (average words)
     short_score_cutoff: float = 75.0  # cross-references: least score of a passage shorter than long_words
     least_words: int = 3  # cross-references: least aligned content words of a short passage
-    least_information: float = 2.5  # cross-references: least information of a short passage (average words)
+    least_information: float = 2.0  # cross-references: least information of a short passage (average words)
     plain_share: float = 1.25  # cross-references: a passage under long_words not set off as a clause needs this × more information
     close_score_cutoff: float = 90.0  # cross-references: least score of a passage shorter than min_words
+    verbatim_tokens: int = 12  # cross-references: a near-verbatim run this many words a side needs only least_words
     least_tokens: int = 5  # cross-references: least words a side (stop words included) of a passage shorter than min_words
     max_gap: int = 6  # cross-references: most unmatched content words between two aligned ones
     gap_penalty: float = 0.5  # cross-references: cost of an unmatched word
+    cover_drop: float = 10.0  # cross-references: a passage grows to its whole quotation only if its score falls at most this much
+    formula_places: int = 3  # cross-references: words found in this many paragraphs of one document are its formula
     quotation_min_words: int = 6  # quotation search: least content words in a searched quotation
     quotation_least_words: int = 2  # quotation search: least content words of a short quotation (one under quotation_min_words)
-    quotation_least_information: float = 2.0  # quotation search: least information of a short quotation (average words)
+    quotation_least_information: float = 1.5  # quotation search: least information of a short quotation (average words)
     quotation_min_shared: int = 2  # quotation candidates: least shingles of a marked quotation another paragraph holds
+    quotation_common_df: int = 1000  # quotation candidates: a quotation's shingles in at most this many paragraphs may make up its count
     quotation_needle_words: int = 12  # quotation candidates: most content words of a quotation looked up on its own
     quotation_share: float = 0.2  # quotation candidates: least share of a marked quotation's shingles another paragraph holds
     min_shared: int = 3  # cross-references: least shared shingles for a candidate pair
@@ -74,9 +78,9 @@ class LinkParameters:
         d = asdict(self)
         if kind == "cross_reference":
             keys = ("score_cutoff", "quotation_score_cutoff", "min_words", "long_words", "short_score_cutoff",
-                    "least_words", "close_score_cutoff", "least_tokens", "information_share", "least_information", "plain_share", "max_gap",
-                    "gap_penalty", "x_drop", "prior_tokens", "quotation_min_words", "quotation_least_words",
-                    "quotation_least_information", "quotation_min_shared", "quotation_needle_words", "quotation_share", "min_shared", "max_df", "max_postings",
+                    "least_words", "close_score_cutoff", "least_tokens", "verbatim_tokens", "information_share", "least_information", "plain_share", "max_gap",
+                    "gap_penalty", "x_drop", "cover_drop", "formula_places", "prior_tokens", "quotation_min_words", "quotation_least_words",
+                    "quotation_least_information", "quotation_min_shared", "quotation_common_df", "quotation_needle_words", "quotation_share", "min_shared", "max_df", "max_postings",
                     "pairs_per_paragraph")
             extra = {"score_measure": SCORE_MEASURE, "information": INFORMATION}
         elif method == "edition":

@@ -87,13 +87,16 @@ def _inside(first: int, last: int, quotes: list[QuotationTokens]) -> int | None:
 
 def _cover_quotation(
     left: Tokens, p: SharedPassage, qf: int, ql: int, right: Tokens, qi: int, *, score_cutoff: float,
+    cover_drop: float,
 ) -> SharedPassage:
     """``p`` (lying mostly in the left quotation ``qi``) widened to cover all of it, if the widened spans still agree.
 
     The right side is moved to where ``fuzz.ratio`` with the widened left text is best:
     another translation of a quotation is rarely the same length. When even the best
-    widened pair scores below ``score_cutoff`` the quotation holds more than the passage
-    shared, and ``p`` keeps its own spans (named after the quotation all the same).
+    widened pair scores below ``score_cutoff``, or more than ``cover_drop`` below ``p``'s
+    own score, the quotation holds more than the passage shared (a speech in quotation
+    marks that quotes one verse), and ``p`` keeps its own spans (named after the
+    quotation all the same): a span grows only while the texts keep matching.
     """
     lf, ll = min(p.left_first, qf), max(p.left_last, ql)
     kept = SharedPassage(p.left_start, p.left_end, p.right_start, p.right_end, p.score, p.method, qi,
@@ -103,7 +106,7 @@ def _cover_quotation(
     needle = left.token_range_text(lf, ll)
     grown = (ll - lf) - (p.left_last - p.left_first)
     rf, rl, ratio = refine_window(needle, right, p.right_first, p.right_last, reach=min(grown + 3, 40))
-    if ratio < score_cutoff:
+    if ratio < max(score_cutoff, p.score - cover_drop):
         return kept
     ls, le = left.tokens_to_span(lf, ll)
     rs, re_ = right.tokens_to_span(rf, rl)
@@ -173,6 +176,7 @@ def pair_passages(
         left, right, score_cutoff=params.score_cutoff, min_words=params.min_words, long_words=params.long_words,
         short_score_cutoff=params.short_score_cutoff, least_words=params.least_words,
         close_score_cutoff=params.close_score_cutoff, least_tokens=params.least_tokens,
+        verbatim_tokens=params.verbatim_tokens,
         information_share=params.information_share, least_information=params.least_information,
         plain_share=params.plain_share, max_gap=params.max_gap, gap_penalty=params.gap_penalty,
         weights=(stats.weights(left), stats.weights(right)) if stats is not None else None,
@@ -200,18 +204,22 @@ def pair_passages(
         lq = _inside(p.left_first, p.left_last, left_quotes)
         if lq is not None:
             p = _cover_quotation(left, p, left_quotes[lq][1], left_quotes[lq][2], right, lq,
-                                 score_cutoff=params.score_cutoff)
+                                 score_cutoff=params.score_cutoff, cover_drop=params.cover_drop)
         rq = _inside(p.right_first, p.right_last, right_quotes)
         if rq is not None:
             p = _cover_quotation(right, p.mirrored(), right_quotes[rq][1], right_quotes[rq][2], left, rq,
-                                 score_cutoff=params.score_cutoff).mirrored()
+                                 score_cutoff=params.score_cutoff, cover_drop=params.cover_drop).mirrored()
         out.append(p)
     # label quotation hits with the other side's quotation too
     labelled = []
     for p in out:
         lq = p.left_quotation if p.left_quotation is not None else _inside(p.left_first, p.left_last, left_quotes)
         rq = p.right_quotation if p.right_quotation is not None else _inside(p.right_first, p.right_last, right_quotes)
-        scored = _rescored(left, right, p, params.score_cutoff, languages)
+        short = min(sum(left.content[p.left_first : p.left_last + 1]),
+                    sum(right.content[p.right_first : p.right_last + 1])) < params.min_words
+        # a passage of a few words is a quotation only when nearly verbatim, whichever way it
+        # was found ("You give them something to eat" / "give me something to eat": 83)
+        scored = _rescored(left, right, p, params.close_score_cutoff if short else params.score_cutoff, languages)
         if scored is None:
             continue
         labelled.append(SharedPassage(p.left_start, p.left_end, p.right_start, p.right_end, scored.score, p.method, lq,

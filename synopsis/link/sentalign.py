@@ -48,7 +48,13 @@ The dynamic programme
     (accent-folded four-letter prefixes of words of four letters or more, Simard et al.
     1992), capitalised words (names) counted again, quotation and question marks. Each
     CJK ideograph is its own token. Tokens found in more than :data:`MAX_DF` of the
-    pair's sentences carry almost no weight and are left out.
+    pair's sentences carry almost no weight and are left out. Across languages the pair
+    also teaches its own dictionary: after a first alignment, each token found on one side
+    only is paired with the other side's token it co-occurs with most significantly over
+    the beads (Dunning's G², :func:`_learned_lexicon`; Moore 2002's second pass), and the
+    whole alignment runs again with those pairs as shared tokens. Between scripts that
+    share nothing (French and classical Chinese) this is where almost all lexical
+    evidence comes from (Mark in English and Wenli: 餅 ~ "loaves", 石 ~ "stone", 門 ~ "disciples").
 
 Pruning (coarse to fine)
     1. Headings as anchors: when both documents have the same number of headings (and
@@ -62,6 +68,8 @@ Pruning (coarse to fine)
     4. Pass B: the model re-estimated from pass A, and the programme again in a narrow
        band around pass A's path. A path that touches its band's edge is searched again
        in a band twice as wide.
+    5. Across languages, with the translation pairs learned from that path: passes A and
+       B again, pass A in a band four times as wide around the first path.
     Cost and memory are linear in the number of sentences times the band width; the
     programme runs one vectorised step per left sentence.
 """
@@ -140,6 +148,13 @@ two unrelated sentences of equal length are text replaced, not a translation."""
 MAX_DF = 0.1
 """Tokens in more of the pair's sentences than this fraction are left out (their IDF weight is small)."""
 
+LEXICON_MIN_COUNT = 3
+"""Beads a learned translation pair must be seen in (:func:`_learned_lexicon`)."""
+
+LEXICON_G2 = 30.0
+"""Dunning's G² a learned translation pair must reach: a chance of about 10⁻⁷ for one pair
+(χ² with one degree of freedom), small enough among the million or so pairs a long text tries."""
+
 def stemmer_name(language: str | None) -> str | None:
     """The Snowball stemmer for a BCP 47 language tag (``en-GB`` → english), or None when unknown."""
     return profile_for(language).stemmer
@@ -172,7 +187,8 @@ class SentenceAlignParameters:
 
     def as_dict(self) -> dict:
         return {"band": self.band, "fine_band": self.fine_band, "prior_strength": self.prior_strength,
-                "length_variance": self.length_variance, "rare_df": self.rare_df, "max_df": MAX_DF, "seed": self.seed}
+                "length_variance": self.length_variance, "rare_df": self.rare_df, "max_df": MAX_DF,
+                "lexicon_min_count": LEXICON_MIN_COUNT, "lexicon_g2": LEXICON_G2, "seed": self.seed}
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,12 +277,17 @@ class _Side:
     tokens: list[dict[int, float]] = field(default_factory=list)
 
 
-def _features(left: Sequence[str], right: Sequence[str], cross: bool, stems: tuple) -> tuple[_Side, _Side, np.ndarray]:
-    """Token occurrences, IDF weights and scaled lengths of both sides."""
-    sides_tokens = []
+def _tokens(left: Sequence[str], right: Sequence[str], cross: bool, stems: tuple) -> list[list[set[str]]]:
+    """Each side's sentences as token sets (:class:`_Tokenizer`)."""
+    out = []
     for texts, name in ((left, stems[0]), (right, stems[1])):
         tokenize = _tokenizer(cross, name)
-        sides_tokens.append([tokenize(t) for t in texts])
+        out.append([tokenize(t) for t in texts])
+    return out
+
+
+def _features(left: Sequence[str], right: Sequence[str], sides_tokens: list[list[set[str]]]) -> tuple[_Side, _Side, np.ndarray]:
+    """Token occurrences, IDF weights and scaled lengths of both sides."""
     # document frequencies, tokens numbered in order of first appearance (a Counter keeps it)
     counted = Counter(itertools.chain.from_iterable(itertools.chain.from_iterable(sides_tokens)))
     vocab: dict[str, int] = {t: k for k, t in enumerate(counted)}
@@ -827,14 +848,52 @@ def align_sentences(
     rbody = [k for k in range(len(right)) if k not in rh_set]
     segl = np.searchsorted(np.asarray(lh, dtype=np.int64), np.asarray(lbody, dtype=np.int64), side="right")
     segr = np.searchsorted(np.asarray(rh, dtype=np.int64), np.asarray(rbody, dtype=np.int64), side="right")
-    L, R, weight = _features([left[k] for k in lbody], [right[k] for k in rbody], cross, stems)
-    pair = _Pair(L, R, weight, segl, segr)
-    n, m = pair.n, pair.m
+    ltexts, rtexts = [left[k] for k in lbody], [right[k] for k in rbody]
+    toks = _tokens(ltexts, rtexts, cross, stems)
+    pair = _Pair(*_features(ltexts, rtexts, toks), segl, segr)
     pins: dict[int, int] = {}
     if use_headings:
         for s in range(1, len(lh) + 1):
             pins[int(np.searchsorted(segl, s))] = int(np.searchsorted(segr, s))
 
+    path, cosines, model = _run(pair, pins, params)
+    if cross and path:
+        # across languages, the words each side translates the other's with, learned from
+        # the first alignment (Moore 2002), are evidence the second one reads
+        lexicon = _learned_lexicon(toks, path)
+        if lexicon:
+            log.debug("learned %d translation pairs; aligning again with them", sum(map(len, lexicon.values())))
+            toks = [toks[0], [s | {x for y in s if y in lexicon for x in lexicon[y]} for s in toks[1]]]
+            pair = _Pair(*_features(ltexts, rtexts, toks), segl, segr)
+            path, cosines, model = _run(pair, pins, params, guide=path)
+
+    beads: list[SentenceBead] = []
+    lmap, rmap = np.asarray(lbody, dtype=np.int64), np.asarray(rbody, dtype=np.int64)
+    emitted = 0  # headings are emitted before the first bead of the segment they open
+    confidences = _confidences(pair, model, path, cosines)
+    for (i0, i1, j0, j1), conf in zip(path, confidences):
+        seg = int(segl[i0]) if i1 > i0 else int(segr[j0])
+        while emitted < min(seg, len(lh)):
+            beads.append(SentenceBead((lh[emitted],), (rh[emitted],), 100.0))
+            emitted += 1
+        ls = tuple(int(x) for x in lmap[i0:i1])
+        rs = tuple(int(y) for y in rmap[j0:j1])
+        beads.append(SentenceBead(ls, rs, conf if ls and rs else 0.0))
+    for k in range(emitted, len(lh)):
+        beads.append(SentenceBead((lh[k],), (rh[k],), 100.0))
+    return beads
+
+
+def _run(pair: "_Pair", pins: dict[int, int], params: SentenceAlignParameters,
+         guide: list[tuple[int, int, int, int]] | None = None):
+    """Anchors, pass A and pass B over one pair's features: (path, its cosines, the model).
+
+    ``guide``: an earlier path over the same sentences; pass A then searches around it
+    (four ``band`` widths either side, widened where the path touches the edge) instead of
+    around the rare-token anchors' interpolation: across scripts, the learned translation
+    pairs are too common to make anchors, and the first path is a better guide than
+    lengths alone."""
+    n, m = pair.n, pair.m
     path: list[tuple[int, int, int, int]] = []
     cosines: tuple[list[float], list[float]] = ([], [])
     model = None
@@ -851,10 +910,14 @@ def align_sentences(
                     break
         unrelated = _Cosines.of(rand, above=True)
         prior = {s: math.log(p) for s, p in _DEFAULT_PRIOR.items()}
-        anchors = _anchors(pair, params.rare_df, params.length_variance)
+        anchors = _anchors(pair, params.rare_df, params.length_variance) if guide is None else []
         points = [(x, y) for x, y in anchors] + [(x + 1, y + 1) for x, y in anchors]
 
         def coarse(attempt: int) -> Band:
+            if guide is not None:
+                # four times the usual width: a first path is right for most of its length,
+                # but where it went wrong it can be tens of sentences off
+                return _path_band(pair, guide, pins, params.band * 4 * (2 ** attempt))
             return _interpolated_band(pair, points, pins, params.band * (2 ** attempt))
 
         # "translation" statistics for pass A: each left sentence's best partner in the band
@@ -880,21 +943,73 @@ def align_sentences(
     elif n or m:
         path = [(i, i + 1, 0, 0) for i in range(n)] + [(0, 0, j, j + 1) for j in range(m)]
 
-    beads: list[SentenceBead] = []
-    lmap, rmap = np.asarray(lbody, dtype=np.int64), np.asarray(rbody, dtype=np.int64)
-    emitted = 0  # headings are emitted before the first bead of the segment they open
-    confidences = _confidences(pair, model, path, cosines)
-    for (i0, i1, j0, j1), conf in zip(path, confidences):
-        seg = int(segl[i0]) if i1 > i0 else int(segr[j0])
-        while emitted < min(seg, len(lh)):
-            beads.append(SentenceBead((lh[emitted],), (rh[emitted],), 100.0))
-            emitted += 1
-        ls = tuple(int(x) for x in lmap[i0:i1])
-        rs = tuple(int(y) for y in rmap[j0:j1])
-        beads.append(SentenceBead(ls, rs, conf if ls and rs else 0.0))
-    for k in range(emitted, len(lh)):
-        beads.append(SentenceBead((lh[k],), (rh[k],), 100.0))
-    return beads
+    return path, cosines, model
+
+
+def _learned_lexicon(toks: list[list[set[str]]], path, *, least: int = LEXICON_MIN_COUNT,
+                     g2: float = LEXICON_G2) -> dict[str, set[str]]:
+    """Right token → the left tokens it translates, learned from an alignment (Moore 2002).
+
+    Across scripts the two sides share almost no token (an ideograph never equals a French
+    word), so what the first alignment got right is used to learn what the second can
+    read: over the path's beads, each token found on the right side only is paired with
+    the left-only token it co-occurs with most significantly (Dunning's log-likelihood
+    ratio G² on the 2 × 2 table of beads), kept when that pair is seen in ``least`` beads
+    or more and its G² passes ``g2`` (far beyond chance among the many pairs tried); the
+    right sentences then carry the left tokens they translate. A
+    wrong bead spreads its tokens at random; right beads repeat the same pairs, so a
+    first alignment that is only partly right still teaches the true ones.
+    """
+    beads = [(i0, i1, j0, j1) for i0, i1, j0, j1 in path if i1 > i0 and j1 > j0]
+    if len(beads) < 20:
+        return {}
+    left_vocab = set().union(*toks[0]) if toks[0] else set()
+    right_vocab = set().union(*toks[1]) if toks[1] else set()
+    only_l, only_r = left_vocab - right_vocab, right_vocab - left_vocab
+    ids: dict[str, int] = {}
+    lb, lt, rb, rt = [], [], [], []
+    for b, (i0, i1, j0, j1) in enumerate(beads):
+        for t in set().union(*toks[0][i0:i1]) & only_l:
+            lb.append(b)
+            lt.append(ids.setdefault(t, len(ids)))
+        for t in set().union(*toks[1][j0:j1]) & only_r:
+            rb.append(b)
+            rt.append(ids.setdefault(t, len(ids)))
+    if not lb or not rb:
+        return {}
+    lb_, lt_, rb_, rt_ = (np.asarray(a, dtype=np.int64) for a in (lb, lt, rb, rt))
+    size, total = len(ids), float(len(beads))
+    count_l = np.bincount(lt_, minlength=size).astype(np.float64)
+    count_r = np.bincount(rt_, minlength=size).astype(np.float64)
+    # every (left token, right token) pair of a bead: the right side's occurrences by bead
+    order = np.argsort(rb_, kind="stable")
+    rb_, rt_ = rb_[order], rt_[order]
+    a, z = np.searchsorted(rb_, lb_, "left"), np.searchsorted(rb_, lb_, "right")
+    cnt = z - a
+    rep = np.repeat(np.arange(len(lb_)), cnt)
+    offs = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+    keys = lt_[rep] * size + rt_[a[rep] + offs]
+    keys, k11 = np.unique(keys, return_counts=True)
+    x, y = keys // size, keys % size
+    k11 = k11.astype(np.float64)
+    keep = k11 >= least
+    x, y, k11 = x[keep], y[keep], k11[keep]
+    nx, ny = count_l[x], count_r[y]
+    k12, k21 = nx - k11, ny - k11
+    k22 = total - nx - ny + k11
+    cells = ((k11, nx, ny), (k12, nx, total - ny), (k21, total - nx, ny), (k22, total - nx, total - ny))
+    score = 2 * sum(np.where(k > 0, k * np.log(np.maximum(k, 1e-300) * total / np.maximum(r * c, 1e-300)), 0.0)
+                    for k, r, c in cells)
+    score = np.where(k11 * total > nx * ny, score, 0.0)  # attraction only
+    names = {v: t for t, v in ids.items()}
+    best: dict[int, tuple[float, int]] = {}
+    for xi, yi, g in zip(x.tolist(), y.tolist(), score.tolist()):
+        if g >= g2 and g > best.get(yi, (0.0, -1))[0]:
+            best[yi] = (g, xi)
+    out: dict[str, set[str]] = {}
+    for yi, (_, xi) in best.items():
+        out.setdefault(names[yi], set()).add(names[xi])
+    return out
 
 
 def _confidences(pair: _Pair, model: _Model | None, path, cosines: tuple[list[float], list[float]]) -> list[float]:

@@ -130,7 +130,10 @@ def quotation_candidates(
     most ``quotation_needle_words`` content words: a longer one shares enough shingles
     with its source for the candidate stage). Shingles in more
     than ``max_df`` paragraphs are skipped, so the cost follows the number of
-    quotations, not of paragraphs; a corpus without marked quotations pays nothing.
+    quotations, not of paragraphs; a corpus without marked quotations pays nothing. A
+    paragraph that shares a rare shingle with a quotation but too few may make up the
+    count with the quotation's common shingles (in up to ``quotation_common_df``
+    paragraphs), checked, not looked up (:func:`_common_shared`).
     """
     para_doc = corpus.para_doc
     quoting = [i for i in range(len(para_doc)) if focus[para_doc[i]] and corpus.quotes.get(corpus.pids[i])]
@@ -185,6 +188,8 @@ def quotation_candidates(
     by_needle = np.repeat(owner, count) * npara + paras[np.repeat(lo, count) + _ranges(count)]
     key, shared = np.unique(by_needle, return_counts=True)
     needle = key // npara
+    shared += _common_shared(needle, key % npara, shared < need[needle], owner, all_sh, ~rare & (
+        (hi - lo) <= params.quotation_common_df), hashes, paras, wanted, npara)
     ok = shared >= need[needle]
     needle, j = needle[ok], key[ok] % npara
     i = np.fromiter((needles[k][0] for k in needle.tolist()), dtype=np.int64, count=len(needle))
@@ -193,6 +198,39 @@ def quotation_candidates(
     for k, a, b in zip(needle[ok].tolist(), i[ok].tolist(), j[ok].tolist()):
         pairs.setdefault((min(a, b), max(a, b)), set()).add(needles[k][1])
     return pairs
+
+
+def _common_shared(needle: np.ndarray, para: np.ndarray, short: np.ndarray, owner: np.ndarray, shingles: np.ndarray,
+                   common: np.ndarray, hashes: np.ndarray, paras: np.ndarray, wanted: np.ndarray,
+                   npara: int) -> np.ndarray:
+    """For each (needle, paragraph) pair that shares a rare shingle but too few (``short``), how many of
+    the needle's ``common`` shingles (too frequent to look up, not too frequent to check) the
+    paragraph holds too: "Worship the Lord your God and serve Him only" shares one rare shingle
+    with Deuteronomy 6:13 and two of "the LORD your God, serve Him" that are everywhere.
+
+    ``owner``/``shingles``/``common`` describe every needle's shingles (sorted by needle),
+    ``hashes``/``paras`` the sorted postings of the ``wanted`` shingle hashes.
+    """
+    extra = np.zeros(len(needle), dtype=np.int64)
+    rows = np.flatnonzero(short)
+    if not len(rows) or not common.any():
+        return extra
+    picks = np.flatnonzero(common)  # indices into shingles/owner
+    per_needle = np.bincount(owner[picks], minlength=int(max(owner.max(), needle.max())) + 1)
+    counts = per_needle[needle[rows]]
+    if not counts.sum():
+        return extra
+    # every (short pair, common shingle of its needle), then one membership test on (shingle, paragraph)
+    pair_of = np.repeat(rows, counts)
+    pick_start = np.searchsorted(owner[picks], needle[rows])
+    which = picks[np.repeat(pick_start, counts) + _ranges(counts)]
+    rank = np.searchsorted(wanted, shingles[which]).astype(np.int64)
+    query = rank * npara + para[pair_of]
+    posted = np.searchsorted(wanted, hashes).astype(np.int64) * npara + paras
+    at = np.minimum(np.searchsorted(posted, query), len(posted) - 1)
+    hit = posted[at] == query
+    np.add.at(extra, pair_of[hit], 1)
+    return extra
 
 
 def _works(corpus: ParagraphCorpus) -> dict[str, list[int]]:
@@ -269,8 +307,39 @@ def cross_references(
             rows.append((p.method, rd, ld, pids[j], pids[i], rqid, p.right_start, p.right_end, p.left_start,
                          p.left_end, rt[p.right_start:p.right_end], lt[p.left_start:p.left_end], p.score))
         out.seconds[key] = out.seconds.get(key, 0.0) + time.perf_counter() - t_pair
-    out.rows = {k: v for k, v in out.rows.items() if v}
+    out.rows = {k: kept for k, v in out.rows.items() if (kept := _without_formula_places(v, params.formula_places))}
     return out
+
+
+def _without_formula_places(rows: list[tuple], places: int) -> list[tuple]:
+    """One document pair's cross-reference rows, less a formula's places that quote nothing.
+
+    When the same words of one paragraph (spans overlapping by half) are found in
+    ``places`` or more paragraphs of the other document, they are a formula that document
+    repeats ("as He swore to your fathers, to Abraham, Isaac, and Jacob"; "the second …,
+    the third …"), not a quotation of each place. Of those places, the one matched best is
+    kept, and so is every place where the words stand in a marked quotation of its own
+    (a verse that many paragraphs quote is marked as a quotation in each of them); the
+    others are dropped. ``rows`` come in pairs, a passage from each side
+    (:func:`cross_references`), and a pair is kept or dropped whole.
+    """
+    by_paragraph: dict[int, list[int]] = {}
+    for k, row in enumerate(rows):
+        by_paragraph.setdefault(row[3], []).append(k)
+    doomed: set[int] = set()
+    for ks in by_paragraph.values():
+        if len({rows[k][4] for k in ks}) < places:
+            continue
+        for k in ks:
+            start, end = rows[k][6], rows[k][7]
+            group = [g for g in ks if min(end, rows[g][7]) - max(start, rows[g][6]) > 0.5 * min(end - start, rows[g][7] - rows[g][6])]
+            if len({rows[g][4] for g in group}) < places:
+                continue
+            best = max(rows[g][12] for g in group)
+            marked = rows[k ^ 1][5] is not None  # the other side's quotation: the row from the other paragraph
+            if rows[k][12] < best and not marked:
+                doomed.add(k // 2)
+    return [row for k, row in enumerate(rows) if k // 2 not in doomed]
 
 
 def similarity(

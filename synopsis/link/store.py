@@ -59,6 +59,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from synopsis.database import sqlite_connection
 from synopsis.link.corpus import ParagraphCorpus, read_corpus
 from synopsis.link.digests import DOCUMENT_KIND, DocumentDigests, document_digests, find_stale, run_digest
 from synopsis.link.parameters import LINK_VERSION, LinkParameters, library_versions
@@ -193,19 +194,6 @@ STEPS: list[tuple[str, Callable[[LinkRun], None]]] = [
 """The computing steps, in order: (name in the report's timings, step). Add a step here."""
 
 
-def _raw(conn: Any) -> sqlite3.Connection:
-    """The sqlite3 connection behind a sqlite3 connection, SQLAlchemy Connection or Session."""
-    if isinstance(conn, sqlite3.Connection):
-        return conn
-    if hasattr(conn, "connection") and callable(getattr(conn, "connection")):  # Session
-        conn = conn.connection()
-    fairy = getattr(conn, "connection", None)  # SQLAlchemy Connection → pooled DB-API connection
-    raw = getattr(fairy, "driver_connection", None) or getattr(fairy, "dbapi_connection", None)
-    if isinstance(raw, sqlite3.Connection):
-        return raw
-    raise TypeError(f"link_corpus needs a sqlite3 or SQLAlchemy connection, not {type(conn).__name__}")
-
-
 def _delete_runs(db: sqlite3.Connection, run_ids: list[int]) -> None:
     """Delete runs and their rows, through a temporary table (one statement per table)."""
     if not run_ids:
@@ -304,7 +292,7 @@ def link_corpus(
     params = parameters or LinkParameters()
     if score_cutoff is not None:
         params = LinkParameters(**{**asdict(params), "score_cutoff": float(score_cutoff)})
-    db = _raw(conn)
+    db = sqlite_connection(conn)
     report = LinkReport()
     timer = StepTimer(report.steps, report.cpu_steps, report.peak_mib)
 

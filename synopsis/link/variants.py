@@ -18,12 +18,13 @@ Tokens
 Rules
     What the norm folds is a list of named rules (:func:`rules_for`), recorded in each
     run's parameters. Case, punctuation, accents and word division ("to-day"/"today")
-    are folded in every language; spelling rules belong to one language and are listed
-    under its code in :data:`LANGUAGE_RULES` — British and American English for ``en``
+    are folded in every language; spelling rules belong to one language and live in its
+    profile (the ``spelling`` of ``synopsis/languages/data/<code>.json``, the same data the
+    link stage's normalisation folds by) — British and American English for ``en``
     (-our/-or, -ise/-ize, -ence/-ense, -re/-er, doubled consonants, -ogue/-og, ae/e,
-    -eable/-able and a small table of words no rule reaches). A language with no entry
-    gets the language-neutral rules only, never English ones. Two readings that differ
-    only by what the rules fold are trivial.
+    -eable/-able and a small table of words no rule reaches). A language whose profile
+    has none gets the language-neutral rules only, never English ones. Two readings that
+    differ only by what the rules fold are trivial.
 
 Alignment
     The two token sequences of an aligned group of paragraphs are aligned by their norms
@@ -56,15 +57,14 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable
 
 from rapidfuzz.distance import Indel
 
-from synopsis.languages import CJK
+from synopsis.languages import CJK, Profile, profile_for
 
 __all__ = [
     "Witness", "Variant", "VariantRow", "tokenize", "collate", "variant_step", "variants_of_edition",
-    "rules_for", "same_language", "primary_language", "NEUTRAL_RULES", "LANGUAGE_RULES", "KINDS", "METHOD",
+    "rules_for", "same_language", "primary_language", "NEUTRAL_RULES", "KINDS", "METHOD",
     "TRANSPOSITION_REACH",
 ]
 
@@ -92,115 +92,11 @@ def _fold_neutral(form: str) -> str:
     return _NOT_ALNUM.sub("", form.casefold())
 
 
-# --- spelling rules (English) ---------------------------------------------------------
-
-_OUR = re.compile(r"(?<=[a-z]{2})our")
-_IZE = re.compile(r"(?<=[a-z]{2})([iy])z(?=(?:e|es|ed|ing|er|ers|ation|ations|able|ement|ements)$)")
-_ENCE = re.compile(r"(?<=[a-z]{2})ence(?=(?:s|d)?$)")
-_RE_ER = re.compile(r"(?<=[a-z]{2})([tbg])re(s|d)?$")
-_OGUE = re.compile(r"(?<=[a-z]{2})ogue(?=s?$)")
-_AE = re.compile(r"(?<=[a-z])ae(?=[bcdfghjklmnpqrstvwxz])")
-_EABLE = re.compile(r"(?<=[bcdfghjklmnpqrstvwxz])eable(?=s?$)")
-_DOUBLE = re.compile(r"([aeiou])(ll|pp|ss|tt)(ed|ing|er|ers|ery|ous|ously|ment|ments|s)?$")
-_SYLLABLE_BEFORE = re.compile(r"[aeiouy][^aeiouy]+$")
-_EN_WORDS = {
-    "programme": "program", "judgement": "judgment", "acknowledgement": "acknowledgment", "grey": "gray",
-    "sceptic": "skeptic", "sceptical": "skeptical", "scepticism": "skepticism", "connexion": "connection",
-    "plough": "plow", "ploughman": "plowman", "ploughmen": "plowmen", "ploughshare": "plowshare",
-    "mould": "mold", "smoulder": "smolder", "moult": "molt", "gaol": "jail", "pyjamas": "pajamas",
-    "aluminium": "aluminum", "manoeuvre": "maneuver", "jewellery": "jewelry", "jewelery": "jewelry",
-    "tyre": "tire", "kerb": "curb", "storey": "story", "cheque": "check", "draught": "draft",
-    # variant forms of one word, chosen by region or house style
-    "towards": "toward", "afterwards": "afterward", "backwards": "backward", "forwards": "forward",
-    "upwards": "upward", "downwards": "downward", "amongst": "among", "whilst": "while", "learnt": "learned",
-    "spelt": "spelled", "burnt": "burned", "dreamt": "dreamed", "leapt": "leaped", "spoilt": "spoiled",
-}
-_EN_SUFFIXES = ("ing", "ed", "es", "er", "ers", "s")
-
-
-def _our_or(w: str) -> str:
-    """labour/labor, neighbourhood/neighborhood (not hour, four, your: too short before -our)."""
-    return _OUR.sub("or", w) if "our" in w else w
-
-
-def _ise_ize(w: str) -> str:
-    """organise/organize, realisation/realization, analyse/analyze."""
-    return _IZE.sub(lambda m: m.group(1) + "s", w) if "z" in w else w
-
-
-def _ence_ense(w: str) -> str:
-    """defence/defense, offences/offenses, licence/license."""
-    return _ENCE.sub("ense", w) if "ence" in w else w
-
-
-def _re_er(w: str) -> str:
-    """centre/center, centred/centered, sceptre/scepter, meagre/meager."""
-    if "re" not in w:
-        return w
-    return _RE_ER.sub(lambda m: m.group(1) + "er" + ("s" if m.group(2) == "s" else "ed" if m.group(2) else ""), w)
-
-
-def _doubled_consonant(w: str) -> str:
-    """travelled/traveled, worshipped/worshiped, fulfil/fulfill, skilful/skillful.
-
-    Only after a word's second syllable (the British doubling of an unstressed final
-    consonant), so stripped/striped and filled/filed stay apart.
-    """
-    if "llful" in w:
-        w = w.replace("llful", "lful")
-    m = _DOUBLE.search(w)
-    if m and (m.group(3) or m.group(2) == "ll") and _SYLLABLE_BEFORE.search(w, 0, m.start(1)):
-        w = w[: m.start(2)] + m.group(2)[0] + (m.group(3) or "")
-    return w
-
-
-def _ogue_og(w: str) -> str:
-    """catalogue/catalog, dialogues/dialogs."""
-    return _OGUE.sub("og", w) if "ogue" in w else w
-
-
-def _ae_e(w: str) -> str:
-    """haemorrhage/hemorrhage, mediaeval/medieval, archaeology/archeology."""
-    return _AE.sub("e", w) if "ae" in w else w
-
-
-def _e_able(w: str) -> str:
-    """loveable/lovable, sizeable/sizable."""
-    return _EABLE.sub("able", w) if "eable" in w else w
-
-
-def _en_word_table(w: str) -> str:
-    """Spellings no rule reaches (programme, judgement, plough, grey), with their inflections, and
-    variant forms of one word (towards/toward, amongst/among, learnt/learned)."""
-    found = _EN_WORDS.get(w)
-    if found is not None:
-        return found
-    for suffix in _EN_SUFFIXES:
-        if w.endswith(suffix) and w[: -len(suffix)] in _EN_WORDS:
-            return _EN_WORDS[w[: -len(suffix)]] + suffix
-    return w
-
-
-RULES: dict[str, Callable[[str], str] | None] = {
-    # language-neutral: applied by the tokenizer and the comparison themselves
-    "case": None, "punctuation": None, "accents": None, "word-division": None,
-    # English spelling (word → one form on both sides, so the direction does not matter)
-    "en-word-table": _en_word_table,
-    "our-or": _our_or, "ise-ize": _ise_ize, "ence-ense": _ence_ense, "re-er": _re_er,
-    "doubled-consonant": _doubled_consonant, "ogue-og": _ogue_og, "ae-e": _ae_e, "e-able": _e_able,
-}
-"""Every rule by name: a word → word function for a spelling rule, None for a neutral one."""
+# --- rules ----------------------------------------------------------------------------
 
 NEUTRAL_RULES = ("case", "punctuation", "accents", "word-division")
 """What every language folds: case, punctuation and accents in a token, and where words divide
 ("co-operation"/"cooperation", "to-day"/"today")."""
-
-LANGUAGE_RULES: dict[str, tuple[str, ...]] = {
-    "en": ("en-word-table", "our-or", "ise-ize", "ence-ense", "re-er", "doubled-consonant", "ogue-og", "ae-e",
-           "e-able"),
-}
-"""Spelling rules by language (the primary subtag of the document's BCP 47 code), in the order
-they apply. A language missing here gets :data:`NEUTRAL_RULES` only."""
 
 
 def primary_language(language: str | None) -> str:
@@ -218,29 +114,33 @@ def same_language(left: str | None, right: str | None) -> bool:
 
 
 def rules_for(language: str | None) -> tuple[str, ...]:
-    """The names of the rules that fold a document of ``language``: the run's ``rules`` parameter."""
-    return NEUTRAL_RULES + LANGUAGE_RULES.get(primary_language(language), ())
+    """The names of the rules that fold a document of ``language``: the run's ``rules`` parameter.
+
+    The neutral rules, then the spelling rules of the language's profile
+    (:meth:`synopsis.languages.Profile.spelling_rule_names`), all of them: a collation
+    compares spellings and never stems."""
+    return NEUTRAL_RULES + profile_for(language).spelling_rule_names()
 
 
 class _Normalizer(dict):
     """Form → norm for one language, each distinct form computed once."""
 
-    def __init__(self, rules: tuple[str, ...]) -> None:
+    def __init__(self, profile: Profile) -> None:
         super().__init__()
-        self.steps = [RULES[name] for name in rules if RULES[name] is not None]
+        self.profile = profile
 
     def __missing__(self, form: str) -> str:
         norm = _fold_neutral(form)
         if norm.isalpha():
-            for step in self.steps:
-                norm = step(norm)
+            # the table may divide a word in two; here words are joined (word division is neutral)
+            norm = self.profile.respell(norm).replace(" ", "")
         self[form] = norm
         return norm
 
 
 @lru_cache(maxsize=None)
-def _normalizer(rules: tuple[str, ...]) -> _Normalizer:
-    return _Normalizer(rules)
+def _normalizer(profile: Profile) -> _Normalizer:
+    return _Normalizer(profile)
 
 
 # --- collation ------------------------------------------------------------------------
@@ -265,11 +165,11 @@ class Witness:
         return len(self.norms)
 
 
-def tokenize(texts: str | Sequence[str], language: str | None = None, *, rules: tuple[str, ...] | None = None) -> Witness:
+def tokenize(texts: str | Sequence[str], language: str | None = None) -> Witness:
     """The tokens of a text, or of several paragraphs read as one, normalised for ``language``."""
     if isinstance(texts, str):
         texts = [texts]
-    norm_of = _normalizer(rules if rules is not None else rules_for(language))
+    norm_of = _normalizer(profile_for(language))
     w = Witness()
     get = norm_of.__getitem__
     for index, text in enumerate(texts):  # whole documents at a time: list-at-once, not token by token
@@ -523,8 +423,8 @@ def variant_step(
         ends.append((len(lparas), len(rparas)))
     if not lparas or not rparas:
         return parameters, []
-    lw = tokenize([t for _, t in lparas], rules=rules)
-    rw = tokenize([t for _, t in rparas], rules=rules)
+    lw = tokenize([t for _, t in lparas], language)
+    rw = tokenize([t for _, t in rparas], language)
     bounds = [(bisect.bisect_left(lw.paragraphs, a), bisect.bisect_left(rw.paragraphs, b)) for a, b in ends]
     rows: list[VariantRow] = []
     for variant in collate(lw, rw, bounds=bounds, reach=reach):

@@ -21,47 +21,9 @@ from collections.abc import Iterable, Sequence
 from markupsafe import Markup, escape
 
 from synopsis.search import MARK_END, MARK_START  # the one pair of markers, set where the search SQL is
+from synopsis.spans import merge_spans, split_text  # noqa: F401 (merge_spans: part of this module's interface)
 
 _SENTINEL_PAIR = re.compile(f"{MARK_START}([^{MARK_START}{MARK_END}]*){MARK_END}")
-
-
-def merge_spans(spans: Iterable[Sequence[int]], length: int) -> list[tuple[int, int]]:
-    """Clamp spans to ``0..length``, drop empty ones, and merge those that overlap or touch.
-
-    Cross-references of one paragraph often overlap (the same sentence matched by two
-    passages of another document); a reader wants one highlight, not nested ones.
-    """
-    clamped = sorted(
-        (max(0, int(start)), min(length, int(end)))
-        for start, end, *_ in spans
-    )
-    merged: list[tuple[int, int]] = []
-    for start, end in clamped:
-        if end <= start:
-            continue
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def split_text(text: str, spans: Iterable[Sequence[int]]) -> list[tuple[str, bool]]:
-    """Cut ``text`` into consecutive pieces, each flagged True where it lies inside a span.
-
-    The pieces joined give back ``text`` exactly; renderers (HTML here, TEI in
-    :mod:`synopsis.publish.tei`) only decide how to wrap the flagged pieces.
-    """
-    pieces: list[tuple[str, bool]] = []
-    position = 0
-    for start, end in merge_spans(spans, len(text)):
-        if start > position:
-            pieces.append((text[position:start], False))
-        pieces.append((text[start:end], True))
-        position = end
-    if position < len(text) or not pieces:
-        pieces.append((text[position:], False))
-    return pieces
 
 
 def highlight(text: str | None, spans: Iterable[Sequence[int]] = ()) -> Markup:

@@ -23,7 +23,7 @@ from markupsafe import Markup
 from synopsis.database import read_only
 from synopsis.publish import METADATA_DATABASE, load_metadata, queries, quiet_sql_errors, views
 from synopsis.publish.highlight import has_sentinels, highlight, mark_snippet
-from synopsis.search import CANNED_LIMIT, paragraph_search_sql
+from synopsis.search import CANNED_LIMIT, paragraph_search_sql, register_functions
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +107,12 @@ def startup(datasette):
 
 
 _DEFAULT_EXCEPTION_HANDLER = "datasette.handle_exception"
+
+
+@hookimpl
+def prepare_connection(conn):
+    """The SQL function the search SQL calls to mark snippets in each row's language."""
+    register_functions(conn)
 
 
 @hookimpl

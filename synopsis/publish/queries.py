@@ -17,7 +17,7 @@ from collections import defaultdict
 from typing import Any
 
 from synopsis.database import fts_query
-from synopsis.search import MARK_END, MARK_START, match_count_sql, paragraph_search_sql
+from synopsis.search import MARK_END, MARK_START, SNIPPET_FUNCTION, match_count_sql, paragraph_search_sql
 from synopsis.validate import DOCUMENTS_SQL, add_text_command, catalogue_rows
 
 log = logging.getLogger(__name__)
@@ -491,7 +491,7 @@ async def _search(db, query: str, *, limit: int, document_id: str | None) -> dic
     quote_filter = "and q.document_id = :document" if by_document else ""
     quotations = _rows(await db.execute(
         f"""select q.id, q.ref, q.kind, q.document_id, d.title as document_title,
-                   highlight(quotations_fts, 0, :start, :end) as snippet,
+                   {SNIPPET_FUNCTION}(highlight(quotations_fts, 0, :start, :end), q.text, d.language, :q, 0) as snippet,
                    highlight(quotations_fts, 1, :start, :end) as speaker,
                    quotations_fts.rank as rank
             from quotations_fts

@@ -25,7 +25,7 @@ from typing import Iterable, Sequence
 
 __all__ = [
     "Verse", "RealParagraph", "NEW_TESTAMENT", "OLD_TESTAMENT", "TEXTS", "load_verses", "paragraphs",
-    "write_document", "verses_of_paragraphs", "stored_verses", "score_links", "Score",
+    "write_document", "verses_of_paragraphs", "letters_of", "stored_verses", "score_links", "Score",
 ]
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -145,7 +145,9 @@ def paragraphs(
 
 
 def _escape_markdown(text: str) -> str:
-    """Text that Synopsis's Markdown reader keeps as it is (no emphasis, heading or list)."""
+    """Text as Markdown that Synopsis's reader gives back as it is: what would be markup
+    (emphasis, a footnote call, a heading, a list number) escaped with a backslash, which the
+    cleaner removes (``ingest/clean.py``), so the stored text is the verse's own."""
     text = re.sub(r"([\\*_`\[\]<>#])", r"\\\1", text)
     return re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
 
@@ -177,7 +179,7 @@ def write_document(
     return folder
 
 
-def _letters(text: str) -> str:
+def letters_of(text: str) -> str:
     """Only the letters and digits of ``text``, case-folded: what survives any cleaning."""
     return "".join(ch for ch in unicodedata.normalize("NFC", text).casefold() if ch.isalnum())
 
@@ -193,14 +195,14 @@ def verses_of_paragraphs(stored: Sequence[str], made: Sequence[RealParagraph]) -
     stream: list[str] = []
     for p in made:
         for vid, vtext in zip(p.verses, p.parts):
-            letters = _letters(vtext)
+            letters = letters_of(vtext)
             stream.append(letters)
             labels.extend([vid] * len(letters))
     flat = "".join(stream)
     out: list[set[str]] = []
     at = 0
     for text in stored:
-        letters = _letters(text)
+        letters = letters_of(text)
         found = flat.find(letters, at, at + len(letters) + 200) if letters else at
         if found < 0:
             raise ValueError(f"stored paragraph not found in the made text near letter {at}: {text[:60]!r}")
