@@ -214,7 +214,7 @@ report = build(documents_dir=Path(sys.argv[1]), db_path=Path(sys.argv[2]))
 t2 = time.perf_counter()
 own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({
-    "import_seconds": t1 - t0, "build_seconds": t2 - t1, "steps": report.seconds,
+    "import_seconds": t1 - t0, "build_seconds": t2 - t1, "steps": report.seconds, "link_steps": report.link_seconds,
     "paragraphs": report.paragraphs, "ingested": len(report.ingested), "links": report.links,
     "cpu_seconds": own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime,
     "maxrss_self_bytes": own.ru_maxrss * 1024, "maxrss_children_bytes": kids.ru_maxrss * 1024,
@@ -578,7 +578,7 @@ def main(argv: list[str] | None = None) -> int:
             b["load"] = [before, load()]
             builds.append(b)
             print(f"  build {k + 1}/{runs}: {b['wall']:.1f} s wall" + (" (TIMED OUT)" if b["timed_out"] else
-                  f", {b['cpu_seconds']:.1f} s CPU, peak {b['peak_tree_bytes'] / GiB:.2f} GiB, steps {b['steps']}") +
+                  f", {b['cpu_seconds']:.1f} s CPU, peak {b['peak_tree_bytes'] / GiB:.2f} GiB, steps {b['steps']}, link steps {b.get('link_steps')}") +
                   f", load {before} → {load()}", flush=True)
             if b["timed_out"]:
                 db.unlink(missing_ok=True)

@@ -67,7 +67,7 @@ from dataclasses import dataclass
 
 from synopsis.ingest.model import Doc, Quotation, Span
 from synopsis.ingest.segment import sentence_starts
-from synopsis.languages import LOWER, UPPER, Profile, profile_for
+from synopsis.languages import LOWER, UPPER, Profile, per_profile, profile_for
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +128,7 @@ class _Rules:
     title_noun_at_end: re.Pattern[str] | None
 
 
-@functools.cache
+@per_profile
 def _rules(profile: Profile) -> _Rules:
     openers = "".join(a for a, _ in profile.double_quotes)
     closers = "".join(b for _, b in profile.double_quotes)

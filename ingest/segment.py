@@ -38,12 +38,11 @@ sentence, as it does in this corpus ("... in the U.S.S.R. The party launched ...
 from __future__ import annotations
 
 import bisect
-import functools
 import logging
 import re
 
 from synopsis.ingest.model import Doc, Footnote, Paragraph, Section, Sentence, Span
-from synopsis.languages import Profile, profile_for
+from synopsis.languages import Profile, per_profile, profile_for
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +111,7 @@ def segment(doc: Doc) -> Doc:
     return doc
 
 
-@functools.cache
+@per_profile
 def _rules(profile: Profile, marked: bool = True) -> tuple[re.Pattern[str], str, re.Pattern[str] | None]:
     """A profile's sentence rules, compiled once: (terminator, opening marks, abbreviations
     of several words). ``marked``: whether the paragraph marks its sentence ends (else a

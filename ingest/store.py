@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy import Connection, delete, func, select
 
 from synopsis.database import executemany
 from synopsis.ingest.model import Doc, DocumentMeta
@@ -74,6 +74,12 @@ class IdAllocator:
         self.next_id[table] = new + 1
         return new
 
+    def fresh_ids(self, table: str, count: int) -> range:
+        """``count`` new ids at once (rows without a ref: what ``id_for`` would give one by one)."""
+        first = self.next_id[table]
+        self.next_id[table] = first + count
+        return range(first, first + count)
+
 
 @dataclass
 class PreparedDocument:
@@ -93,6 +99,7 @@ class PreparedDocument:
     sentences: list[dict] = field(default_factory=list)
     quotations: list[dict] = field(default_factory=list)
     footnotes: list[dict] = field(default_factory=list)
+    link_keys: tuple | None = None  # the link stage's token-cache entry of its paragraphs, if the build computed it
 
 
 def document_row(meta: DocumentMeta, prepared: PreparedDocument | None, *, status: str, status_note: str, pipeline_sha256: str | None) -> dict:
@@ -228,9 +235,9 @@ def store_prepared(conn: Connection, prepared: PreparedDocument, *, ids: IdAlloc
         row["section_id"] = section_ids[index] if index is not None else None
         row["id"] = ids.id_for("paragraphs", row["ref"])
         paragraph_ids.append(row["id"])
-    for row in prepared.sentences:
+    for row, id_ in zip(prepared.sentences, ids.fresh_ids("sentences", len(prepared.sentences))):
         row["paragraph_id"] = paragraph_ids[row.pop("paragraph_index")]
-        row["id"] = ids.id_for("sentences")
+        row["id"] = id_
     for row in prepared.quotations:
         row["paragraph_id"] = paragraph_ids[row.pop("paragraph_index")]
         row["id"] = ids.id_for("quotations", row["ref"])
@@ -246,13 +253,14 @@ def store_prepared(conn: Connection, prepared: PreparedDocument, *, ids: IdAlloc
 
 
 def upsert_document(conn: Connection, row: dict) -> None:
-    """Insert or update a ``documents`` row, keeping its id."""
-    table = Document.__table__
-    exists = conn.execute(select(table.c.id).where(table.c.id == row["id"])).first()
-    if exists:
-        conn.execute(update(table).where(table.c.id == row["id"]).values(**{k: v for k, v in row.items() if k != "id"}))
-    else:
-        conn.execute(table.insert(), [row])
+    """Insert or update a ``documents`` row, keeping its id: one statement (SQLite's upsert)
+    through the driver, not a select and then an insert or update through SQLAlchemy (a
+    build writes 2,000 of them between the documents' other rows)."""
+    columns = list(row)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
+    sql = (f"INSERT INTO {Document.__table__.name} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)}) "
+           f"ON CONFLICT(id) DO UPDATE SET {updates}")
+    executemany(conn, sql, [row])
 
 
 def _insert(conn: Connection, model: type, rows: Iterable[dict]) -> None:

@@ -20,11 +20,13 @@ Bad input found at any step rolls the transaction back and deletes the copy.
 """
 from __future__ import annotations
 
+import collections
 import hashlib
 import logging
 import multiprocessing
 import multiprocessing.connection
 import os
+import queue
 import shutil
 import signal
 import threading
@@ -90,6 +92,7 @@ class BuildReport:
     notes_kept: int = 0
     notes_orphaned: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+    link_seconds: dict[str, float] = field(default_factory=dict)  # the link step's own steps (its report's)
 
 
 def build(*, documents_dir: Path, db_path: Path, progress: Progress | None = None, workers: int | None = None) -> BuildReport:
@@ -124,11 +127,11 @@ def build(*, documents_dir: Path, db_path: Path, progress: Progress | None = Non
                     clock.lap("migrate")
                     point("migrated")
                     say(f"ingesting {len(changed)} document(s)")
-                    _store(conn, catalogue, _ingest_all(changed, workers=workers), digests, previous, report)
+                    link_keys = _store(conn, catalogue, _ingest_all(changed, workers=workers), digests, previous, report)
                     clock.lap("ingest and store")
                     point("rows written")
                     say("linking documents")
-                    report.links = _link(conn)
+                    report.links, report.link_seconds = _link(conn, link_keys)
                     clock.lap("link")
                     point("linked")
                     say("re-finding readers' notes")
@@ -190,8 +193,15 @@ def _previous_digests(db_path: Path) -> dict[str, str]:
 
 
 def ingest_document(meta: DocumentMeta) -> PreparedDocument:
-    """One document through the pipeline stages and into rows (what an ingest worker does)."""
-    return prepare_rows(run_pipeline(meta))
+    """One document through the pipeline stages and into rows (what an ingest worker does),
+    with its paragraphs' link tokens: tokenising 10 million words is the link stage's
+    longest serial step, and here it runs on every core, on texts already in hand."""
+    from synopsis.link.token_cache import document_keys
+
+    prepared = prepare_rows(run_pipeline(meta))
+    texts = [row["text"] for row in sorted(prepared.paragraphs, key=lambda row: row["ordinal"])]  # the link's order
+    prepared.link_keys = document_keys(texts, meta.language)
+    return prepared
 
 
 def _ingest_all(metas: list[DocumentMeta], *, workers: int | None) -> Iterator[PreparedDocument]:
@@ -199,7 +209,7 @@ def _ingest_all(metas: list[DocumentMeta], *, workers: int | None) -> Iterator[P
 
     A generator: the build process stores each document while the workers are already on
     the next ones, and never holds the whole corpus in memory (a result that arrives early
-    waits for those before it, at most one per worker). The order is the catalogue's, so
+    waits for those before it, at most IN_FLIGHT per worker). The order is the catalogue's, so
     that new rows get the same ids in every build.
 
     Worker processes of our own, each with a pipe of its own, rather than
@@ -239,10 +249,15 @@ def _ingest_all(metas: list[DocumentMeta], *, workers: int | None) -> Iterator[P
             pipe.close()
 
 
+IN_FLIGHT = 2
+"""Documents handed to each ingest worker ahead: it starts the next one while its last
+result is still on its way, instead of waiting for the build process to read it."""
+
+
 def _ordered_results(metas: list[DocumentMeta], started: list) -> Iterator[PreparedDocument]:
-    """Keep every worker busy with one document; yield the results in catalogue order."""
+    """Keep every worker busy with :data:`IN_FLIGHT` documents; yield the results in catalogue order."""
     owner = {pipe: process for process, pipe in started}
-    busy: dict = {}  # pipe -> index of the document it is working on
+    busy: dict = {pipe: collections.deque() for pipe in owner}  # pipe -> indices it works on, in order
     waiting: dict[int, PreparedDocument] = {}
     handed = wanted = 0
 
@@ -250,11 +265,12 @@ def _ordered_results(metas: list[DocumentMeta], started: list) -> Iterator[Prepa
         nonlocal handed
         if handed < len(metas):
             pipe.send(metas[handed])
-            busy[pipe] = handed
+            busy[pipe].append(handed)
             handed += 1
 
-    for pipe in owner:
-        hand_out(pipe)
+    for _ in range(IN_FLIGHT):
+        for pipe in owner:
+            hand_out(pipe)
     while wanted < len(metas):
         if wanted in waiting:
             if wanted == 0:
@@ -262,8 +278,8 @@ def _ordered_results(metas: list[DocumentMeta], started: list) -> Iterator[Prepa
             yield waiting.pop(wanted)
             wanted += 1
             continue
-        for pipe in multiprocessing.connection.wait(list(busy)):
-            index = busy.pop(pipe)
+        for pipe in multiprocessing.connection.wait([pipe for pipe, indices in busy.items() if indices]):
+            index = busy[pipe].popleft()
             try:
                 ok, payload = pipe.recv()
             except EOFError:
@@ -278,21 +294,37 @@ def _ordered_results(metas: list[DocumentMeta], started: list) -> Iterator[Prepa
 
 
 def _work(pipe, build_pid: int) -> None:
-    """An ingest worker: documents in through its pipe, rows (or the error) out, until the pipe closes."""
+    """An ingest worker: documents in through its pipe, rows (or the error) out, until the pipe closes.
+
+    Results go out from a thread of their own: a document's rows are larger than the pipe
+    holds, so sending blocks until the build process reads them, and meanwhile the worker
+    is already on its next document (:data:`IN_FLIGHT`).
+    """
     _start_worker(build_pid)
+    outbox: queue.Queue = queue.Queue(maxsize=1)
+
+    def send_results() -> None:
+        while (item := outbox.get()) is not None:
+            meta, answer = item
+            try:
+                pipe.send(answer)
+            except Exception as error:  # an exception that cannot be pickled
+                pipe.send((False, StageFailed(f"{meta.source_path}: {type(error).__name__}: {error}")))
+
+    sender = threading.Thread(target=send_results, name="synopsis-ingest-send", daemon=True)
+    sender.start()
     while True:
         try:
             meta = pipe.recv()
         except EOFError:
+            outbox.put(None)
+            sender.join()
             return
         try:
             answer = (True, ingest_document(meta))
         except Exception as error:  # handed to the build process, which raises it
             answer = (False, error)
-        try:
-            pipe.send(answer)
-        except Exception as error:  # an exception that cannot be pickled
-            pipe.send((False, StageFailed(f"{meta.source_path}: {type(error).__name__}: {error}")))
+        outbox.put((meta, answer))
 
 
 _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
@@ -338,8 +370,13 @@ def _remove_with_journal(path: Path) -> None:
 
 def _store(
     conn: Connection, catalogue: list[DocumentMeta], prepared: Iterator[PreparedDocument], digests: dict, previous: dict, report: BuildReport
-) -> None:
-    """Clear changed and removed documents, then write each changed one as it comes from ingest."""
+) -> dict:
+    """Clear changed and removed documents, then write each changed one as it comes from ingest.
+
+    Returns the link tokens the ingest workers computed, keyed as the token cache keys them.
+    """
+    from synopsis.link.digests import ingest_text_digest
+
     ids = IdAllocator.for_connection(conn)
     catalogued = {meta.id for meta in catalogue}
     changing = {m.id for m in catalogue if digests[m.id] and digests[m.id] != previous.get(m.id)}
@@ -368,20 +405,25 @@ def _store(
             upsert_document(conn, document_row(meta, None, status=status, status_note=note, pipeline_sha256=None))
     if unchanged_status:  # one statement for all, not one per document (2,000 of them in a large corpus)
         executemany(conn, "UPDATE documents SET status = :status, status_note = :status_note WHERE id = :id", unchanged_status)
+    link_keys = {}
     for document in prepared:
         meta = document.meta
+        if document.link_keys is not None:
+            link_keys[ingest_text_digest(digests[meta.id])] = document.link_keys
         status, note = source_status(meta)
         upsert_document(conn, document_row(meta, document, status=status, status_note=note, pipeline_sha256=digests[meta.id]))
         store_prepared(conn, document, ids=ids)
         report.ingested.append(meta.id)
+    return link_keys
 
 
-def _link(conn: Connection) -> dict[str, int]:
-    """Alignments and cross-references for every document pair that changed."""
+def _link(conn: Connection, link_keys: dict) -> tuple[dict[str, int], dict[str, float]]:
+    """Alignments and cross-references for every document pair that changed: the counts,
+    and the seconds of each of the link stage's steps."""
     from synopsis.link.store import link_corpus
 
-    result = link_corpus(conn)
-    return dict(getattr(result, "counts", {}) or {})
+    result = link_corpus(conn, known_keys=link_keys)
+    return dict(getattr(result, "counts", {}) or {}), dict(getattr(result, "steps", {}) or {})
 
 
 __all__ = ["BuildReport", "build", "SynopsisError"]

@@ -232,3 +232,36 @@ def test_a_bad_document_among_many_stops_the_workers_and_leaves_the_database(man
     import multiprocessing
 
     assert [p for p in multiprocessing.active_children() if p.name == "synopsis-ingest"] == []
+
+
+def test_the_link_tokens_the_ingest_workers_compute_are_the_tokens_of_the_stored_paragraphs(many_documents, tmp_path):
+    """The workers tokenise each document beside its rows; the link stage takes those tokens
+    as its own, so they must be exactly what it would compute from the stored paragraphs
+    (their order included), for every document of a real corpus."""
+    import json
+    from dataclasses import asdict
+
+    import numpy as np
+
+    from synopsis.link.corpus import read_corpus
+    from synopsis.link.digests import document_digests
+    from synopsis.link.parameters import LinkParameters
+    from synopsis.link.token_cache import CACHE_NAME, content_keys, load_cache
+
+    db = tmp_path / "synopsis.db"
+    build(documents_dir=many_documents, db_path=db, workers=2)
+    with sqlite3.connect(db) as conn:
+        corpus = read_corpus(conn)
+    digests = document_digests(corpus, json.dumps(asdict(LinkParameters()), sort_keys=True))
+    cached = load_cache(tmp_path / CACHE_NAME)  # written from the workers' tokens: the link stage encoded nothing
+    assert sorted(cached) == sorted(digests.text[d] for d in corpus.docs)
+    computed = content_keys(corpus, digests.text, None)  # no cache: every paragraph encoded here
+    from synopsis.build import ingest_document
+
+    worker = {meta.id: ingest_document(meta).link_keys for meta in load_catalogue(many_documents) if meta.source_path}
+    assert sorted(worker) == corpus.docs
+    for k, d in enumerate(corpus.docs):
+        first, last = corpus.paragraph_range(k).start, corpus.paragraph_range(k).stop
+        for keys, offsets in (cached[digests.text[d]], worker[d]):
+            assert np.array_equal(offsets, computed.offsets[first : last + 1] - computed.offsets[first])
+            assert np.array_equal(keys, computed.keys[computed.offsets[first] : computed.offsets[last]])

@@ -47,10 +47,15 @@ import functools
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from importlib import resources
+from typing import TypeVar
 
-__all__ = ["Profile", "SpellingRule", "profile_for", "known_languages", "NEUTRAL_CODE", "UPPER", "LOWER", "CJK"]
+__all__ = ["Profile", "SpellingRule", "profile_for", "per_profile", "known_languages", "NEUTRAL_CODE", "UPPER", "LOWER",
+           "CJK"]
+
+T = TypeVar("T")
 
 NEUTRAL_CODE = "xx"
 """The language-neutral profile's code (spaCy's name for its multi-language class)."""
@@ -303,6 +308,26 @@ def _profile(data: dict) -> Profile:
             for rule in spelling.get("rules", ())
         ),
     )
+
+
+def per_profile(compute: Callable[..., T]) -> Callable[..., T]:
+    """Memoise ``compute(profile, *args)`` by the profile object itself (and the other,
+    hashable, arguments), as ``functools.cache`` would by its value, without hashing the
+    profile: a profile's hash walks every word list it holds, and the ingest stages look
+    their compiled rules up once per paragraph. Profiles come from :func:`profile_for`'s
+    caches, so each language has one object; an equal copy only gets its rules compiled
+    once more. The memo holds the profile, so its id stays its own."""
+    memo: dict[tuple, tuple[Profile, T]] = {}
+
+    @functools.wraps(compute)
+    def get(profile: Profile, *args) -> T:
+        key = (id(profile), *args)
+        hit = memo.get(key)
+        if hit is None or hit[0] is not profile:
+            hit = memo[key] = (profile, compute(profile, *args))
+        return hit[1]
+
+    return get
 
 
 @functools.cache

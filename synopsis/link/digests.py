@@ -22,7 +22,8 @@ from synopsis.link.corpus import ParagraphCorpus
 from synopsis.link.normalize import NORMALIZE_VERSION
 from synopsis.link.parameters import LINK_VERSION
 
-__all__ = ["DOCUMENT_KIND", "DocumentDigests", "Staleness", "document_digests", "run_digest", "find_stale", "sha"]
+__all__ = ["DOCUMENT_KIND", "DocumentDigests", "Staleness", "document_digests", "ingest_text_digest", "run_digest",
+           "find_stale", "sha"]
 
 DOCUMENT_KIND = "document"
 """``runs.kind`` of the per-document digest rows."""
@@ -35,6 +36,12 @@ def sha(*parts: str) -> str:
         h.update(p.encode("utf-8"))
         h.update(b"\x1e")
     return h.hexdigest()
+
+
+def ingest_text_digest(ingest: str) -> str:
+    """The text digest of a document the build stored with ingest digest ``ingest`` (its
+    ``pipeline_sha256``): the build keys the tokens its ingest workers computed by it."""
+    return sha("tokens", NORMALIZE_VERSION, "ingest", ingest)
 
 
 @dataclass(frozen=True)
@@ -53,7 +60,7 @@ def document_digests(corpus: ParagraphCorpus, params_json: str) -> DocumentDiges
         root = corpus.roots.get(d, d)
         ingest = corpus.ingest_digest.get(d)
         if ingest:
-            text[d] = sha("tokens", NORMALIZE_VERSION, "ingest", ingest)
+            text[d] = ingest_text_digest(ingest)
             link[d] = sha("link", LINK_VERSION, params_json, root, "ingest", ingest)
             continue
         th = hashlib.sha256(f"tokens\x1e{NORMALIZE_VERSION}\x1e{corpus.languages.get(d) or ''}\x1e".encode())

@@ -268,7 +268,7 @@ class Lexicon:
         self.chunk_parts: list[tuple[int, ...]] = [()]  # chunk id → fids; id 0 separates paragraphs
         self.chunk_id = _Memo(self._chunk_id)  # whitespace chunk → chunk id
         self.chunk_id[_SEPARATOR] = 0
-        self._chunk_arrays: tuple = (np.zeros(0, np.int64),) * 3
+        self._chunk_arrays: tuple = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int32))
         self.phrases: dict[tuple[int, ...], int] = {}  # fids → norm id
         self.phrase_first: set[int] = set()
         self.max_phrase = 1
@@ -293,8 +293,7 @@ class Lexicon:
             nid = self.norm_id[norm] = len(self.norms)
             self.norms.append(norm)
             self.norm_content.append(content)
-            self.norm_key.append(self.key_table.id(ocr_key(norm)))
-            self._arrays = None
+            self.norm_key.append(self.key_table.id(ocr_key(norm)))  # appended only: arrays() extends
         return nid
 
     def _folded(self, folded: str) -> int:
@@ -320,17 +319,29 @@ class Lexicon:
         return len(self.chunk_parts) - 1
 
     def chunk_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Chunk id → (first index into the flat fid array, number of fids), and the flat array."""
-        if len(self._chunk_arrays[0]) != len(self.chunk_parts):
-            counts = np.fromiter(map(len, self.chunk_parts), dtype=np.int64, count=len(self.chunk_parts))
-            flat = np.fromiter(itertools.chain.from_iterable(self.chunk_parts), dtype=np.int32, count=int(counts.sum()))
-            starts = np.cumsum(counts) - counts
-            self._chunk_arrays = (starts, counts, flat)
+        """Chunk id → (first index into the flat fid array, number of fids), and the flat array.
+
+        Extended by the chunks added since the last call, not rebuilt: an ingest worker
+        encodes one document at a time, and each adds a few new chunks to hundreds of
+        thousands already known.
+        """
+        starts, counts, flat = self._chunk_arrays
+        done = len(counts)
+        if done != len(self.chunk_parts):
+            new = self.chunk_parts[done:]
+            more = np.fromiter(map(len, new), dtype=np.int64, count=len(new))
+            more_flat = np.fromiter(itertools.chain.from_iterable(new), dtype=np.int32, count=int(more.sum()))
+            starts = np.concatenate([starts, len(flat) + np.cumsum(more) - more])
+            self._chunk_arrays = (starts, np.concatenate([counts, more]), np.concatenate([flat, more_flat]))
         return self._chunk_arrays
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(fid → norm id, norm id → content?, norm id → key hash, fid → phrase first?) as arrays."""
-        if self._arrays is None or len(self._arrays[0]) != len(self.fid_norm):
+        """(fid → norm id, norm id → content?, norm id → key hash, fid → phrase first?) as arrays.
+
+        Extended by the words added since the last call (phrases are all known from the
+        start, so a new folded word never starts one), not rebuilt.
+        """
+        if self._arrays is None:
             first = np.zeros(len(self.fid_norm), dtype=bool)
             if self.phrase_first:
                 first[list(self.phrase_first)] = True
@@ -339,6 +350,15 @@ class Lexicon:
                 np.asarray(self.norm_content, dtype=bool),
                 np.asarray(self.key_hash, dtype=np.uint64)[np.asarray(self.norm_key, dtype=np.int64)],
                 first,
+            )
+        fid_norm, content, norm_hash, first = self._arrays
+        if len(fid_norm) != len(self.fid_norm) or len(content) != len(self.norm_content):
+            nf, nn = len(fid_norm), len(content)
+            self._arrays = (
+                np.concatenate([fid_norm, np.asarray(self.fid_norm[nf:], dtype=np.int32)]),
+                np.concatenate([content, np.asarray(self.norm_content[nn:], dtype=bool)]),
+                np.concatenate([norm_hash, np.asarray([self.key_hash[k] for k in self.norm_key[nn:]], dtype=np.uint64)]),
+                np.concatenate([first, np.zeros(len(self.fid_norm) - nf, dtype=bool)]),
             )
         return self._arrays
 

@@ -76,11 +76,14 @@ Pruning (coarse to fine)
 from __future__ import annotations
 
 import dataclasses
+import functools
+import itertools
 import logging
 import math
 import random
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -254,6 +257,13 @@ class _Tokenizer:
         return out
 
 
+@functools.cache
+def _tokenizer(cross: bool, stemmer: str | None) -> _Tokenizer:
+    """The process's tokenizer for one kind of pair: its word cache serves every edition pair
+    (the editions of a corpus share most of their words)."""
+    return _Tokenizer(cross, stemmer)
+
+
 @dataclass
 class _Side:
     """One document's sentences as the programme sees them."""
@@ -271,22 +281,17 @@ def _tokens(left: Sequence[str], right: Sequence[str], cross: bool, stems: tuple
     """Each side's sentences as token sets (:class:`_Tokenizer`)."""
     out = []
     for texts, name in ((left, stems[0]), (right, stems[1])):
-        tokenize = _Tokenizer(cross, name)
+        tokenize = _tokenizer(cross, name)
         out.append([tokenize(t) for t in texts])
     return out
 
 
 def _features(left: Sequence[str], right: Sequence[str], sides_tokens: list[list[set[str]]]) -> tuple[_Side, _Side, np.ndarray]:
     """Token occurrences, IDF weights and scaled lengths of both sides."""
-    vocab: dict[str, int] = {}
-    df: list[int] = []
-    for toks in sides_tokens:
-        for s in toks:
-            for t in s:
-                k = vocab.setdefault(t, len(vocab))
-                if k == len(df):
-                    df.append(0)
-                df[k] += 1
+    # document frequencies, tokens numbered in order of first appearance (a Counter keeps it)
+    counted = Counter(itertools.chain.from_iterable(itertools.chain.from_iterable(sides_tokens)))
+    vocab: dict[str, int] = {t: k for k, t in enumerate(counted)}
+    df = list(counted.values())
     total = max(len(left) + len(right), 1)
     dfa = np.asarray(df, dtype=np.float64) if df else np.zeros(0)
     weight = np.log(total / np.maximum(dfa, 1)) if len(dfa) else dfa
@@ -294,19 +299,16 @@ def _features(left: Sequence[str], right: Sequence[str], sides_tokens: list[list
     raw = [np.asarray([max(len(t) - t.count(" "), 1) for t in texts], dtype=np.float64) for texts in (left, right)]
     tot_l, tot_r = max(raw[0].sum(), 1.0), max(raw[1].sum(), 1.0)
     scale = (math.sqrt(tot_r / tot_l), math.sqrt(tot_l / tot_r))  # both totals become sqrt(tot_l * tot_r)
+    weights = weight.tolist()
     sides = []
     for k, toks in enumerate(sides_tokens):
-        sent, tok = [], []
-        dicts = []
-        for i, s in enumerate(toks):
-            d = {}
-            for t in s:
-                v = vocab[t]
-                if weight[v] > 0:
-                    sent.append(i)
-                    tok.append(v)
-                    d[v] = weight[v]
-            dicts.append(d)
+        ids = [[vocab[t] for t in s] for s in toks]  # each sentence's token ids, in its set's order
+        sizes = [len(x) for x in ids]
+        flat = np.fromiter(itertools.chain.from_iterable(ids), dtype=np.int64, count=sum(sizes))
+        kept = weight[flat] > 0 if len(flat) else np.zeros(0, dtype=bool)
+        sent = np.repeat(np.arange(len(ids), dtype=np.int64), sizes)[kept]
+        tok = flat[kept]
+        dicts = [{v: weights[v] for v in x if weights[v] > 0} for x in ids]
         occ_sent = np.asarray(sent, dtype=np.int64)
         occ_tok = np.asarray(tok, dtype=np.int64)
         n = len(toks)
@@ -545,6 +547,7 @@ class _Pair:
         self.r_key = right.occ_tok[order] * (self.m + 1) + right.occ_sent[order]
         self.r_sent = right.occ_sent[order]
         self.r_w2 = weight[right.occ_tok[order]] ** 2
+        self._norms: tuple[list[float], list[float]] | None = None  # per side, each sentence's |vector|
 
     def dots(self, dlo: np.ndarray, dhi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """dot(left x, right y) for y in [dlo[x], dhi[x]]: flat values and row starts."""
@@ -628,21 +631,24 @@ class _Pair:
         sc[(0, 1)] = model.log_prior[(0, 1)]
         return sc
 
-    def cosine(self, xs: Sequence[int], ys: Sequence[int]) -> float:
-        """Cosine of two blocks (for the random-pair statistics and the confidences)."""
-        a: dict[int, float] = {}
-        for x in xs:
-            for t, w in self.L.tokens[x].items():
-                a[t] = a.get(t, 0.0) + w
-        b: dict[int, float] = {}
-        for y in ys:
-            for t, w in self.R.tokens[y].items():
-                b[t] = b.get(t, 0.0) + w
-        na = math.sqrt(sum(v * v for v in a.values()))
-        nb = math.sqrt(sum(v * v for v in b.values()))
+    def cosine(self, x: int, y: int) -> float:
+        """Cosine of left sentence ``x`` and right sentence ``y`` (the random-pair statistics).
+
+        Thousands of pairs per document pair, most sharing no token: the norms are
+        computed once per sentence, and a pair without a shared token is 0 at once.
+        The sums run in the token dicts' order, as a dot product over every token
+        would (adding a missing token's 0.0 changes no sum), so the value is the same.
+        """
+        if self._norms is None:
+            self._norms = tuple([math.sqrt(sum(v * v for v in d.values())) for d in side.tokens]
+                                for side in (self.L, self.R))
+        na, nb = self._norms[0][x], self._norms[1][y]
         if not na or not nb:
             return math.nan
-        return sum(v * b.get(t, 0.0) for t, v in a.items()) / (na * nb)
+        a, b = self.L.tokens[x], self.R.tokens[y]
+        if a.keys().isdisjoint(b):
+            return 0.0
+        return sum(v * b[t] for t, v in a.items() if t in b) / (na * nb)
 
 
 def _anchors(pair: _Pair, rare_df: int, s2: float) -> list[tuple[int, int]]:
@@ -718,7 +724,9 @@ def _consistent(pair: _Pair, chain: list[tuple[int, int]], s2: float, z: float =
         for q in range(max(0, k - 2), min(len(chain), k + 3)):
             if q != k:
                 zs.append(abs(off[k] - off[q]) / math.sqrt(s2 * abs(pos[k] - pos[q]) + s2))
-        if float(np.median(zs)) <= z:
+        zs.sort()  # the median of at most four, as np.median gives it (the mean of the middle two)
+        half = len(zs) // 2
+        if (zs[half] if len(zs) % 2 else (zs[half - 1] + zs[half]) / 2) <= z:
             keep.append(chain[k])
     return keep
 
@@ -897,7 +905,7 @@ def _run(pair: "_Pair", pins: dict[int, int], params: SentenceAlignParameters,
         for _ in range(min(4000, 4 * (n + m)) * 3):
             x, y = rng.randrange(n), rng.randrange(m)
             if abs(x / n - y / m) >= 0.1:
-                rand.append(pair.cosine([x], [y]))
+                rand.append(pair.cosine(x, y))
                 if len(rand) >= min(4000, 4 * (n + m)):
                     break
         unrelated = _Cosines.of(rand, above=True)

@@ -37,10 +37,10 @@ from synopsis.link.sentalign import METHOD as METHOD_SENTENCES, SentenceAlignPar
 from synopsis.link.variants import METHOD as VARIANT_METHOD, variants_of_edition
 from synopsis.link.versions import align_stored_versions
 from synopsis.link.arrays import ranges as _ranges
-from synopsis.link.candidates import candidate_pairs, paragraph_shingles, shingle_postings
+from synopsis.link.candidates import candidate_pairs, shingle_postings
 from synopsis.link.corpus import ParagraphCorpus
 from synopsis.link.crossref import METHOD_ALIGN
-from synopsis.link.normalize import KEYS, tokenize
+from synopsis.link.normalize import encode_paragraphs
 from synopsis.link.parameters import LinkParameters
 from synopsis.link.passages import ParagraphTokens, may_share, pair_passages
 from synopsis.link.statistics import DocumentCounts, PairStatistics, corpus_counts, cosines, paragraph_vectors
@@ -139,31 +139,33 @@ def quotation_candidates(
     quoting = [i for i in range(len(para_doc)) if focus[para_doc[i]] and corpus.quotes.get(corpus.pids[i])]
     if not quoting:
         return {}
-    needles: list[tuple[int, int, np.ndarray]] = []
-    words: list[np.ndarray] = []  # the needles' content keys: the only words their shingles are made of
-    for i in quoting:
-        for qid, qs, qe in corpus.quotes[corpus.pids[i]]:  # the quotation alone is tokenised, not its paragraph
-            t = tokenize(corpus.texts[i][qs:qe], language=corpus.language_of(i))
-            q = np.fromiter((KEYS.key_hash[t.keys[k]] for k in range(len(t)) if t.content[k]), dtype=np.uint64)
-            if len(q) > params.quotation_needle_words:
-                continue  # a long quotation shares enough shingles with its source for the candidate stage
-            words.append(q)
-            sh = paragraph_shingles(q)[0]
-            if len(sh):
-                needles.append((i, qid, sh))
-    if not needles:
+    # every marked quotation alone (not its paragraph), all in one pass of the corpus-wide encoder
+    marks = [(i, qid) for i in quoting for qid, _, _ in corpus.quotes[corpus.pids[i]]]
+    q_keys, q_offsets = encode_paragraphs(
+        [corpus.texts[i][qs:qe] for i in quoting for _, qs, qe in corpus.quotes[corpus.pids[i]]],
+        languages=[corpus.language_of(i) for i in quoting for _ in corpus.quotes[corpus.pids[i]]], workers=1)
+    lengths = np.diff(q_offsets)
+    short = lengths <= params.quotation_needle_words  # a long quotation shares enough shingles for the candidate stage
+    words = q_keys[np.repeat(short, lengths)]  # the needles' content keys: the only words their shingles are made of
+    kept = np.flatnonzero(short & (lengths > 1))  # the needles: short quotations with a shingle
+    if not len(kept):
         return {}
+    needles = [marks[k] for k in kept.tolist()]
+    kept_offsets = np.zeros(len(kept) + 1, dtype=np.int64)
+    np.cumsum(lengths[kept], out=kept_offsets[1:])
+    is_kept = np.zeros(len(marks), dtype=bool)
+    is_kept[kept] = True
+    kept_keys = q_keys[np.repeat(is_kept, lengths)]
     # every needle's shingles at once, each once per needle
-    sizes = np.fromiter((len(sh) for _, _, sh in needles), dtype=np.int64, count=len(needles))
-    owner = np.repeat(np.arange(len(needles)), sizes)
-    all_sh = np.concatenate([sh for _, _, sh in needles])
+    all_sh, owner = shingle_postings(kept_keys, kept_offsets)
+    owner = owner.astype(np.int64)
     by = np.lexsort((all_sh, owner))  # a shingle repeated within a quotation counts once
     owner, all_sh = owner[by], all_sh[by]
     first = np.r_[True, (owner[1:] != owner[:-1]) | (all_sh[1:] != all_sh[:-1])]
     owner, all_sh = owner[first], all_sh[first]
     sizes = np.bincount(owner, minlength=len(needles))
     # the corpus's postings of those shingles only (a bitmap on low bits, then exact), each once per paragraph
-    hashes, paras = shingle_postings(keys.keys, keys.offsets, only_keys=np.unique(np.concatenate(words)))
+    hashes, paras = shingle_postings(keys.keys, keys.offsets, only_keys=np.unique(words))
     wanted = np.unique(all_sh)
     low = np.uint64((1 << 24) - 1)
     bitmap = np.zeros(1 << 24, dtype=bool)

@@ -132,6 +132,7 @@ class LinkRun:
     focus: np.ndarray  # per document index: linked again in this call
     tokens: ParagraphTokens  # each paragraph tokenised once, on demand
     cache_path: Path | None = None
+    known_keys: dict[str, tuple[np.ndarray, np.ndarray]] | None = None  # text digest → keys the caller computed
     keys: ContentKeys | None = None
     counts: list[DocumentCounts] = field(default_factory=list)  # per document index: its token counts
     candidates: Candidates | None = None
@@ -141,7 +142,7 @@ class LinkRun:
 
 
 def _tokens(run: LinkRun) -> None:
-    run.keys = content_keys(run.corpus, run.digests.text, run.cache_path)
+    run.keys = content_keys(run.corpus, run.digests.text, run.cache_path, run.known_keys)
 
 
 def _statistics(run: LinkRun) -> None:
@@ -276,13 +277,16 @@ def link_corpus(
     score_cutoff: float | None = None,
     force: bool = False,
     cache: str | Path | bool | None = None,
+    known_keys: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> LinkReport:
     """Link every pair of documents in the database that needs it (see the module doc).
 
     ``conn`` is a ``sqlite3.Connection`` or a SQLAlchemy ``Connection``/``Session`` on a
     Synopsis database; the caller commits. ``score_cutoff`` overrides the cross-reference
     cutoff of ``parameters``; ``force`` relinks every document. ``cache`` is the token
-    cache file: None for the default beside the database, False for none.
+    cache file: None for the default beside the database, False for none. ``known_keys``
+    are token-cache entries the caller computed already (the build's ingest workers:
+    :func:`synopsis.link.token_cache.document_keys`, keyed by text digest).
     """
     t0 = time.perf_counter()
     params = parameters or LinkParameters()
@@ -316,6 +320,7 @@ def link_corpus(
         focus=np.fromiter((d in stale for d in corpus.docs), dtype=bool, count=len(corpus.docs)),
         tokens=ParagraphTokens(corpus),
         cache_path=None if cache is False else (Path(cache) if cache not in (None, True) else default_cache_path(db)),
+        known_keys=known_keys,
     )
     for name, step in STEPS:
         step(run)

@@ -6,6 +6,11 @@ are kept in a cache file in the database's folder (:data:`CACHE_NAME`), keyed by
 document's text digest (:mod:`synopsis.link.digests`): an entry is used only for a
 document whose texts hash the same, so a stale or foreign cache can slow a build down but
 never change its links. ``cache=False`` turns it off.
+
+A build does not wait for the tokens step to tokenise what it has just ingested: its ingest
+workers, which hold each document's paragraphs already and run on every core, compute the
+keys of each document (:func:`document_keys`) beside its rows, and the build hands them to
+:func:`content_keys` as ``known`` entries, keyed like the cache's.
 """
 from __future__ import annotations
 
@@ -21,7 +26,7 @@ from synopsis.files import write_atomic
 from synopsis.link.corpus import ParagraphCorpus
 from synopsis.link.normalize import encode_paragraphs
 
-__all__ = ["CACHE_NAME", "ContentKeys", "default_cache_path", "load_cache", "save_cache", "content_keys"]
+__all__ = ["CACHE_NAME", "ContentKeys", "default_cache_path", "load_cache", "save_cache", "content_keys", "document_keys"]
 
 log = logging.getLogger(__name__)
 
@@ -98,9 +103,26 @@ def save_cache(path: Path | None, entries: list[tuple[str, np.ndarray, np.ndarra
         log.warning("could not write the link cache %s: %s", path, error)
 
 
-def content_keys(corpus: ParagraphCorpus, text_digest: dict[str, str], cache_path: Path | None) -> ContentKeys:
-    """Every paragraph's content key hashes: cached documents read back, the others encoded (and cached)."""
+def document_keys(texts: list[str], language: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """One document's entry: the content key hashes and offsets of its paragraph ``texts``
+    (in ordinal order) in its ``language``, as the tokens step would encode them."""
+    return encode_paragraphs(texts, languages=language, workers=1)
+
+
+def content_keys(
+    corpus: ParagraphCorpus, text_digest: dict[str, str], cache_path: Path | None,
+    known: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
+) -> ContentKeys:
+    """Every paragraph's content key hashes: cached or ``known`` documents (text digest →
+    :func:`document_keys`) taken as they are, the others encoded; the cache rewritten
+    when it lacked any."""
     cached = load_cache(cache_path)
+    fresh = 0  # known entries the cache file lacks
+    for k, d in enumerate(corpus.docs):
+        entry = (known or {}).get(text_digest[d])
+        if entry is not None and text_digest[d] not in cached and len(entry[1]) == len(corpus.paragraph_range(k)) + 1:
+            cached[text_digest[d]] = entry
+            fresh += 1
     todo = [k for k, d in enumerate(corpus.docs) if text_digest[d] not in cached]
     todo_paras = [p for k in todo for p in corpus.paragraph_range(k)]
     new_keys, new_offsets = encode_paragraphs([corpus.texts[p] for p in todo_paras],
@@ -117,6 +139,6 @@ def content_keys(corpus: ParagraphCorpus, text_digest: dict[str, str], cache_pat
     offsets = np.zeros(len(corpus) + 1, dtype=np.int64)
     if entries:
         np.cumsum(np.concatenate([np.diff(e[2]) for e in entries]), out=offsets[1:])
-    if cache_path is not None and todo:
+    if cache_path is not None and (todo or fresh):
         save_cache(cache_path, entries)
     return ContentKeys(keys=keys, offsets=offsets)

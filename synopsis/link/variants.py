@@ -171,16 +171,19 @@ def tokenize(texts: str | Sequence[str], language: str | None = None) -> Witness
         texts = [texts]
     norm_of = _normalizer(profile_for(language))
     w = Witness()
-    for index, text in enumerate(texts):
-        for m in _CHUNK.finditer(text):
-            form = m.group()
-            norm = norm_of[form]
-            if norm:
-                w.forms.append(form)
-                w.norms.append(norm)
-                w.starts.append(m.start())
-                w.ends.append(m.end())
-                w.paragraphs.append(index)
+    get = norm_of.__getitem__
+    for index, text in enumerate(texts):  # whole documents at a time: list-at-once, not token by token
+        matches = list(_CHUNK.finditer(text))
+        forms = [m.group() for m in matches]
+        norms = list(map(get, forms))
+        kept = [k for k, norm in enumerate(norms) if norm]
+        if len(kept) < len(norms):
+            matches, forms, norms = [matches[k] for k in kept], [forms[k] for k in kept], [norms[k] for k in kept]
+        w.forms += forms
+        w.norms += norms
+        w.starts += [m.start() for m in matches]
+        w.ends += [m.end() for m in matches]
+        w.paragraphs += [index] * len(forms)
     return w
 
 
