@@ -68,6 +68,7 @@ def _parse(spec: str | None) -> dict[str, str]:
 
 _WANTED = _parse(os.environ.get(ENV))
 _OWNER = os.getpid()  # forked ingest workers inherit the module; only the process that read the variable acts
+_PARENT = os.getppid()  # the test that started this process (read at start: it may be gone by the first point)
 
 
 def point(name: str) -> None:
@@ -82,8 +83,7 @@ def point(name: str) -> None:
     marker = Path(os.environ.get(FILE_ENV) or "synopsis-test-point")
     write_atomic(marker, f"{os.getpid()}\n{name}\n", durable=False)  # whole, or not yet there
     if action == "pause":
-        parent = os.getppid()
         while marker.exists():  # a signal ends the wait, as it would end the real work
-            if os.getppid() != parent:  # the test that started this process is gone: nobody will release it
+            if os.getppid() != _PARENT:  # the test that started this process is gone: nobody will release it
                 os._exit(1)
             time.sleep(_POLL_SECONDS)
