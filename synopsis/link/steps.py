@@ -307,11 +307,12 @@ def cross_references(
             rows.append((p.method, rd, ld, pids[j], pids[i], rqid, p.right_start, p.right_end, p.left_start,
                          p.left_end, rt[p.right_start:p.right_end], lt[p.left_start:p.left_end], p.score))
         out.seconds[key] = out.seconds.get(key, 0.0) + time.perf_counter() - t_pair
-    out.rows = {k: kept for k, v in out.rows.items() if (kept := _without_formula_places(v, params.formula_places))}
+    out.rows = {k: kept for k, v in out.rows.items() if (kept := _without_formula_places(v, params.formula_places,
+                                                                          params.close_score_cutoff))}
     return out
 
 
-def _without_formula_places(rows: list[tuple], places: int) -> list[tuple]:
+def _without_formula_places(rows: list[tuple], places: int, verbatim: float) -> list[tuple]:
     """One document pair's cross-reference rows, less a formula's places that quote nothing.
 
     When the same words of one paragraph (spans overlapping by half) are found in
@@ -319,8 +320,9 @@ def _without_formula_places(rows: list[tuple], places: int) -> list[tuple]:
     repeats ("as He swore to your fathers, to Abraham, Isaac, and Jacob"; "the second …,
     the third …"), not a quotation of each place. Of those places, the one matched best is
     kept, and so is every place where the words stand in a marked quotation of its own
-    (a verse that many paragraphs quote is marked as a quotation in each of them); the
-    others are dropped. ``rows`` come in pairs, a passage from each side
+    (a verse that many paragraphs quote is marked as a quotation in each of them), and
+    every place matched as well as the best and nearly verbatim (``verbatim``: a sentence
+    the document repeats word for word); the others are dropped. ``rows`` come in pairs, a passage from each side
     (:func:`cross_references`), and a pair is kept or dropped whole.
     """
     by_paragraph: dict[int, list[int]] = {}
@@ -335,9 +337,10 @@ def _without_formula_places(rows: list[tuple], places: int) -> list[tuple]:
             group = [g for g in ks if min(end, rows[g][7]) - max(start, rows[g][6]) > 0.5 * min(end - start, rows[g][7] - rows[g][6])]
             if len({rows[g][4] for g in group}) < places:
                 continue
-            best = max(rows[g][12] for g in group)
+            best = max(group, key=lambda g: (rows[g][12], -g))
             marked = rows[k ^ 1][5] is not None  # the other side's quotation: the row from the other paragraph
-            if rows[k][12] < best and not marked:
+            tied = rows[k][12] >= rows[best][12] and rows[k][12] >= verbatim
+            if k != best and not marked and not tied:
                 doomed.add(k // 2)
     return [row for k, row in enumerate(rows) if k // 2 not in doomed]
 
