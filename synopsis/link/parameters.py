@@ -55,7 +55,7 @@ class LinkParameters:
     quotation_least_words: int = 2  # quotation search: least content words of a short quotation (one under quotation_min_words)
     quotation_least_information: float = 1.5  # quotation search: least information of a short quotation (average words)
     quotation_min_shared: int = 2  # quotation candidates: least shingles of a marked quotation another paragraph holds
-    quotation_common_df: int = 1000  # quotation candidates: a quotation's shingles in at most this many paragraphs may make up its count
+    quotation_common_df: int = 100  # quotation candidates: a quotation's shingles in at most this many paragraphs may make up its count
     quotation_needle_words: int = 12  # quotation candidates: most content words of a quotation looked up on its own
     quotation_share: float = 0.2  # quotation candidates: least share of a marked quotation's shingles another paragraph holds
     min_shared: int = 3  # cross-references: least shared shingles for a candidate pair
