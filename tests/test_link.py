@@ -775,3 +775,17 @@ def test_a_quotation_of_common_words_is_put_forward_by_its_common_shingles(tmp_p
     assert pair in quotation_candidates(corpus, keys, np.ones(len(corpus.docs), bool), params)
     without = LinkParameters(max_df=5, quotation_common_df=0)
     assert pair not in quotation_candidates(corpus, keys, np.ones(len(corpus.docs), bool), without)
+
+
+def test_a_few_words_two_speakers_say_alike_are_no_quotation(tmp_path):
+    """Matthew 20:33's blind men (“Lord, let our eyes be opened.”) and Nehemiah's prayer (“… let
+    Your eyes be open and Your ears attentive …”) both speak in quotation marks and share four words
+    almost alike (97): two speakers talking, not a citation; a few words quoted on both sides must
+    agree word for word. No link (there was one)."""
+    gospel = [_bsb(*_bsb_range("Matthew", 20, 29, 34))]
+    prayer = [_bsb(*_bsb_range("Nehemiah", 1, 4, 7))] + _bsb_chapters("Nehemiah", [2, 9], per=4)
+    marks = _marked_all("gospel", 1, gospel[0]) + [m for k, p in enumerate(prayer, 1) for m in _marked_all("prayer", k, p)]
+    path = make_database(tmp_path / "eyes.db", [("gospel", None, gospel), ("prayer", None, prayer)], quotations=marks)
+    _link_all(path)
+    texts = [text for doc, _, _, _, _, text, *_ in _stored_links(path) if doc == "gospel"]
+    assert not any("eyes be open" in t for t in texts), texts

@@ -218,8 +218,13 @@ def pair_passages(
         short = min(sum(left.content[p.left_first : p.left_last + 1]),
                     sum(right.content[p.right_first : p.right_last + 1])) < params.min_words
         # a passage of a few words is a quotation only when nearly verbatim, whichever way it
-        # was found ("You give them something to eat" / "give me something to eat": 83)
-        scored = _rescored(left, right, p, params.close_score_cutoff if short else params.score_cutoff, languages)
+        # was found ("You give them something to eat" / "give me something to eat": 83); and
+        # when both sides speak it in quotation marks, word for word: two speakers saying a
+        # few words alike ("let our eyes be opened" / "let Your eyes be open") are talking
+        least = params.score_cutoff
+        if short:
+            least = 100.0 if lq is not None and rq is not None else params.close_score_cutoff
+        scored = _rescored(left, right, p, least, languages)
         if scored is None:
             continue
         labelled.append(SharedPassage(p.left_start, p.left_end, p.right_start, p.right_end, scored.score, p.method, lq,
