@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from synopsis.ingest.annotate import quoted_runs
+from synopsis.languages import profile_for
+
 __all__ = ["ParagraphCorpus", "read_corpus", "work_roots", "QuotationMark", "with_nested"]
 
 QuotationMark = tuple[int, int, int]
@@ -70,9 +73,6 @@ def with_nested(text: str, marks: list[QuotationMark], language: str | None) -> 
     verse it quotes is the needle a reader looks for. The nested runs are found by the
     ingest's own quotation-mark reader in the document's language, one level down.
     """
-    from synopsis.ingest.annotate import quoted_runs
-    from synopsis.languages import profile_for
-
     profile = profile_for(language)
     out: list[QuotationMark] = []
     for qid, qs, qe in marks:

@@ -58,7 +58,7 @@ from __future__ import annotations
 import functools
 import itertools
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
@@ -378,10 +378,9 @@ def _set_off(left: Tokens, lf: int, ll: int, left_quotes: Sequence[tuple[int, in
     both, or most of a marked quotation on one side and a clause on the other
     (“Vengeance is Mine; I will repay, says the Lord.” against "… Vengeance is Mine; I
     will repay."); 1: most of a marked quotation, or a clause of its own, on one side;
-    0: neither. One stop word may stand between
-    the passage and the clause's edge ("… who will prepare Your way before *You*.’"
-    against "… the way before *Me*.": two translations end a clause on different
-    pronouns, which the alignment does not pair).
+    0: neither. One stop word may stand between the passage and the clause's edge ("…
+    who will prepare Your way before *You*.’" against "… the way before *Me*.": two
+    translations end a clause on different pronouns, which the alignment does not pair).
     """
     if _quoted(lf, ll, left_quotes, 0.8) or _quoted(rf, rl, right_quotes, 0.8):
         return 2
@@ -566,9 +565,8 @@ def _align_window(
                 score = passage_score(left, lf, ll, right, rf, rl)
                 words, info = _evidence([masked[0][i] for i, _ in m[s : e + 1]], gains[s : e + 1])
                 tokens = min(ll - lf, rl - rf) + 1
-                apart = _set_off(left, lf, ll, quotes[0], right, rf, rl, quotes[1])
-                cutoff = next((c for w, i, t, c, off in tiers if words >= w and info >= i - 1e-9 and tokens >= t
-                               and apart >= off), None)
+                cutoff = _tier_cutoff(tiers, words, info, tokens,
+                                      lambda: _set_off(left, lf, ll, quotes[0], right, rf, rl, quotes[1]))
                 if cutoff is not None and score >= cutoff:
                     p = _passage(left, lf, ll, right, rf, rl, score, METHOD_ALIGN)
                     if not any(p.overlaps(q) for q in found):
@@ -579,6 +577,21 @@ def _align_window(
             if not new or side is None:
                 break
     return sentinel
+
+
+def _tier_cutoff(tiers: list[Tier], words: float, info: float, tokens: int, apart: Callable[[], int]) -> float | None:
+    """The least score of the first tier a stretch qualifies for, or None; ``apart`` (:func:`_set_off`)
+    is asked only when a tier needs it."""
+    standing: int | None = None
+    for least_words, least_info, least_tokens, cutoff, least_apart in tiers:
+        if words < least_words or info < least_info - 1e-9 or tokens < least_tokens:
+            continue
+        if least_apart:
+            standing = apart() if standing is None else standing
+            if standing < least_apart:
+                continue
+        return cutoff
+    return None
 
 
 def _evidence(keys: list[int], gains: list[float]) -> tuple[float, float]:

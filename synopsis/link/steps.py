@@ -307,9 +307,14 @@ def cross_references(
             rows.append((p.method, rd, ld, pids[j], pids[i], rqid, p.right_start, p.right_end, p.left_start,
                          p.left_end, rt[p.right_start:p.right_end], lt[p.left_start:p.left_end], p.score))
         out.seconds[key] = out.seconds.get(key, 0.0) + time.perf_counter() - t_pair
-    out.rows = {k: kept for k, v in out.rows.items() if (kept := _without_formula_places(v, params.formula_places,
-                                                                          params.close_score_cutoff))}
+    verbatim = params.close_score_cutoff
+    out.rows = {k: kept for k, v in out.rows.items() if (kept := _without_formula_places(v, params.formula_places, verbatim))}
     return out
+
+
+_SOURCE, _TARGET, _QUOTATION, _START, _END, _SCORE = 3, 4, 5, 6, 7, 12
+"""Where a cross-reference row (:func:`cross_references`) holds its source and target paragraph, its
+source quotation, its source span and its score."""
 
 
 def _without_formula_places(rows: list[tuple], places: int, verbatim: float) -> list[tuple]:
@@ -322,24 +327,25 @@ def _without_formula_places(rows: list[tuple], places: int, verbatim: float) -> 
     kept, and so is every place where the words stand in a marked quotation of its own
     (a verse that many paragraphs quote is marked as a quotation in each of them), and
     every place matched as well as the best and nearly verbatim (``verbatim``: a sentence
-    the document repeats word for word); the others are dropped. ``rows`` come in pairs, a passage from each side
-    (:func:`cross_references`), and a pair is kept or dropped whole.
+    the document repeats word for word); the others are dropped. ``rows`` come in pairs,
+    a passage from each side, and a pair is kept or dropped whole.
     """
     by_paragraph: dict[int, list[int]] = {}
     for k, row in enumerate(rows):
-        by_paragraph.setdefault(row[3], []).append(k)
+        by_paragraph.setdefault(row[_SOURCE], []).append(k)
     doomed: set[int] = set()
     for ks in by_paragraph.values():
-        if len({rows[k][4] for k in ks}) < places:
+        if len({rows[k][_TARGET] for k in ks}) < places:
             continue
         for k in ks:
-            start, end = rows[k][6], rows[k][7]
-            group = [g for g in ks if min(end, rows[g][7]) - max(start, rows[g][6]) > 0.5 * min(end - start, rows[g][7] - rows[g][6])]
-            if len({rows[g][4] for g in group}) < places:
+            start, end = rows[k][_START], rows[k][_END]
+            group = [g for g in ks if min(end, rows[g][_END]) - max(start, rows[g][_START])
+                     > 0.5 * min(end - start, rows[g][_END] - rows[g][_START])]
+            if len({rows[g][_TARGET] for g in group}) < places:
                 continue
-            best = max(group, key=lambda g: (rows[g][12], -g))
-            marked = rows[k ^ 1][5] is not None  # the other side's quotation: the row from the other paragraph
-            tied = rows[k][12] >= rows[best][12] and rows[k][12] >= verbatim
+            best = max(group, key=lambda g: (rows[g][_SCORE], -g))
+            marked = rows[k ^ 1][_QUOTATION] is not None  # the other paragraph's quotation: its row is the pair's other
+            tied = rows[k][_SCORE] >= rows[best][_SCORE] and rows[k][_SCORE] >= verbatim
             if k != best and not marked and not tied:
                 doomed.add(k // 2)
     return [row for k, row in enumerate(rows) if k // 2 not in doomed]
