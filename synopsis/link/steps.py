@@ -35,7 +35,7 @@ import numpy as np
 
 from synopsis.link.sentalign import METHOD as METHOD_SENTENCES, SentenceAlignParameters
 from synopsis.link.variants import METHOD as VARIANT_METHOD, variants_of_edition
-from synopsis.link.versions import align_stored_versions
+from synopsis.link.versions import METHOD_COMPOSED, StoredFamily, absent_paragraphs
 from synopsis.link.arrays import ranges as _ranges
 from synopsis.link.candidates import candidate_pairs, shingle_postings
 from synopsis.link.corpus import ParagraphCorpus
@@ -78,6 +78,7 @@ class LinkSet:
     seconds: dict[DocPair, float] = field(default_factory=dict)  # time spent per pair (runs.seconds)
     parameters: dict[DocPair, dict] = field(default_factory=dict)  # what a pair's run measured (a calibrated floor)
     extra: dict[str, dict[DocPair, list[tuple]]] = field(default_factory=dict)  # other tables' rows of the same runs
+    absent: dict[DocPair, frozenset[int]] = field(default_factory=dict)  # editions: paragraphs a partial version lacks
 
 
 @dataclass(frozen=True)
@@ -413,28 +414,40 @@ def similarity(
 def edition_alignments(
     db: sqlite3.Connection, corpus: ParagraphCorpus, focus: np.ndarray, params: LinkParameters,
 ) -> LinkSet:
-    """Every pair of documents of one work with a stale side, aligned sentence by sentence
-    (:func:`synopsis.link.versions.align_stored_versions`): paragraph beads in ``alignments``,
-    and the sentence beads under the same run in ``sentence_alignments``."""
+    """Every pair of documents of one work with a stale side, aligned sentence by sentence: paragraph
+    beads in ``alignments``, and the sentence beads under the same run in ``sentence_alignments``.
+
+    A work's versions are one family (:class:`synopsis.link.versions.StoredFamily`): each is
+    aligned once with its anchor, locally where it is partial, and the other pairs are
+    composed through the family's tree; such a run's parameters name the versions it was
+    ``derived_through`` (its sentence rows' method is ``sentence-composed``). The paragraphs a
+    partial version does not hold at all are kept in the link set's ``absent`` (no variants).
+    """
     out = LinkSet("alignment", "edition", ALIGNMENTS)
     sentences = out.extra.setdefault(SENTENCE_ALIGNMENTS, {})
     docs = corpus.docs
+    parameters = SentenceAlignParameters(
+        band=params.edition_band, fine_band=params.edition_fine_band, prior_strength=params.edition_prior_strength,
+        length_variance=params.edition_length_variance, rare_df=params.edition_rare_df)
     for members in _works(corpus).values():
+        if len(members) < 2 or not any(focus[k] for k in members):
+            continue
+        family = StoredFamily(db, [docs[k] for k in members], parameters=parameters)
         for x in range(len(members)):
             for y in range(x + 1, len(members)):
                 a, b = members[x], members[y]
                 if not (focus[a] or focus[b]):
                     continue
                 t_pair = time.perf_counter()
-                found = align_stored_versions(db, docs[a], docs[b], parameters=SentenceAlignParameters(
-                    band=params.edition_band, fine_band=params.edition_fine_band,
-                    prior_strength=params.edition_prior_strength, length_variance=params.edition_length_variance,
-                    rare_df=params.edition_rare_df))
+                found, through = family.pair(docs[a], docs[b])
+                method = METHOD_COMPOSED if through else METHOD_SENTENCES
                 out.rows[(a, b)] = [("edition", docs[a], docs[b], lp, rp, n, pattern, 1, score)
                                     for n, pattern, lp, rp, score in found.paragraph_rows]
-                sentences[(a, b)] = [(METHOD_SENTENCES, docs[a], docs[b], ls, rs, lp, rp, n, pattern, score)
+                sentences[(a, b)] = [(method, docs[a], docs[b], ls, rs, lp, rp, n, pattern, score)
                                      for n, pattern, ls, rs, lp, rp, score in found.sentence_rows]
                 out.seconds[(a, b)] = time.perf_counter() - t_pair
+                out.parameters[(a, b)] = {"derived_through": through} if through else {}
+                out.absent[(a, b)] = absent_paragraphs(found)
     return out
 
 
@@ -444,6 +457,9 @@ def variants(corpus: ParagraphCorpus, editions: LinkSet) -> LinkSet:
     docs, pids, texts = corpus.docs, corpus.pids, corpus.texts
     for (a, b), links in sorted(editions.rows.items()):
         t_pair = time.perf_counter()
+        absent = editions.absent.get((a, b), frozenset())
+        if absent:  # text one version does not hold at all is absent, not deleted: no variant
+            links = [r for r in links if r[3] not in absent and r[4] not in absent]
         found = variants_of_edition(
             links, [(pids[i], texts[i]) for i in corpus.paragraph_range(a)],
             [(pids[j], texts[j]) for j in corpus.paragraph_range(b)],

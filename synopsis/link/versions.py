@@ -4,15 +4,21 @@
 documents' paragraphs with their sentences and languages from the database and hands them
 to :func:`synopsis.link.sentalign.align_version_pair`, which returns the sentence pairs and
 the paragraph links they imply. Nothing is written here; the caller stores the rows with
-its run.
+its run. :class:`StoredFamily` does the same for every pair of a family of versions, aligning
+only n − 1 of them and composing the others (:mod:`synopsis.link.family`).
 """
 from __future__ import annotations
 
 import sqlite3
 
-from synopsis.link.sentalign import PairAlignment, ParagraphIn, SentenceAlignParameters, SentenceIn, align_version_pair
+from typing import Sequence
 
-__all__ = ["read_version", "align_stored_versions"]
+from synopsis.link.family import anchor_tree, compose, flipped, realign_gaps, tree_path, vocabulary
+from synopsis.link.regions import AbsentBead, align_local
+from synopsis.link.sentalign import (PairAlignment, ParagraphIn, SentenceAlignParameters, SentenceBead, SentenceIn,
+                                     align_sentences, align_version_pair)
+
+__all__ = ["read_version", "align_stored_versions", "absent_paragraphs", "StoredFamily", "METHOD_COMPOSED"]
 
 
 def read_version(db: sqlite3.Connection, document_id: str) -> tuple[str | None, list[ParagraphIn]]:
@@ -42,8 +48,90 @@ def read_version(db: sqlite3.Connection, document_id: str) -> tuple[str | None, 
 def align_stored_versions(
     db: sqlite3.Connection, left_id: str, right_id: str, *, parameters: SentenceAlignParameters | None = None,
 ) -> PairAlignment:
-    """The sentence and paragraph alignment of two stored versions (``left_id`` on the left)."""
+    """The sentence and paragraph alignment of two stored versions (``left_id`` on the left), aligned
+    locally where one is partial (:func:`synopsis.link.regions.align_local`)."""
     left_language, left = read_version(db, left_id)
     right_language, right = read_version(db, right_id)
     return align_version_pair(left, right, left_language=left_language, right_language=right_language,
-                              parameters=parameters)
+                              parameters=parameters, align=align_local)
+
+
+def absent_paragraphs(found: PairAlignment) -> frozenset[int]:
+    """The paragraphs (of either side) whose every sentence is text the other version does not hold
+    (:class:`synopsis.link.regions.AbsentBead`): absent from a partial version, not dropped from it."""
+    absent = {n for n, bead in enumerate(found.sentence_beads, 1) if isinstance(bead, AbsentBead)}
+    state: dict[int, bool] = {}
+    for n, _, _, _, lp, rp, _ in found.sentence_rows:
+        for p in (lp, rp):
+            if p is not None:
+                state[p] = state.get(p, True) and n in absent
+    return frozenset(p for p, gone in state.items() if gone)
+
+
+METHOD_COMPOSED = "sentence-composed"
+"""``sentence_alignments.method`` of a pair's rows read off the family tree (:mod:`synopsis.link.family`)."""
+
+
+class StoredFamily:
+    """The versions of one work in the database, aligned at linear cost (:mod:`synopsis.link.family`).
+
+    ``members`` are document ids; :meth:`pair` gives any two members' alignment, aligning each
+    tree edge once (on demand, then kept) and composing the others.
+    """
+
+    def __init__(self, db: sqlite3.Connection, members: Sequence[str], *,
+                 parameters: SentenceAlignParameters | None = None) -> None:
+        self.db, self.parameters = db, parameters
+        self._read: dict[str, tuple[str | None, list[ParagraphIn]]] = {}
+        self._edges: dict[tuple[str, str], PairAlignment] = {}
+        sizes = {d: sum(len(s.text) for p in self.version(d)[1] for s in p.sentences) for d in members}
+        languages = {d: self.version(d)[0] for d in members}
+        vocab_memo: dict[tuple[str, bool], set[str]] = {}
+
+        def vocab(d: str, cross: bool) -> set[str]:
+            if (d, cross) not in vocab_memo:
+                vocab_memo[(d, cross)] = vocabulary([s.text for p in self.version(d)[1] for s in p.sentences], cross)
+            return vocab_memo[(d, cross)]
+
+        self.anchor = anchor_tree(sorted(members), sizes, languages, vocab)
+
+    def version(self, document_id: str) -> tuple[str | None, list[ParagraphIn]]:
+        if document_id not in self._read:
+            self._read[document_id] = read_version(self.db, document_id)
+        return self._read[document_id]
+
+    def _aligned(self, left_id: str, right_id: str, align=None) -> PairAlignment:
+        (ll, left), (rl, right) = self.version(left_id), self.version(right_id)
+        return align_version_pair(left, right, left_language=ll, right_language=rl, parameters=self.parameters,
+                                  align=align or align_local)
+
+    def _edge(self, a: str, b: str) -> list[SentenceBead]:
+        """The sentence beads of tree edge a~b, seen from a."""
+        key = (min(a, b), max(a, b))
+        if key not in self._edges:
+            self._edges[key] = self._aligned(*key)
+        beads = self._edges[key].sentence_beads
+        return beads if key[0] == a else flipped(beads)
+
+    def pair(self, left_id: str, right_id: str) -> tuple[PairAlignment, list[str]]:
+        """The alignment of two members and the members it was composed through (none: aligned directly)."""
+        path = tree_path(self.anchor, left_id, right_id)
+        if len(path) == 2:
+            beads = self._edge(left_id, right_id)
+            if left_id < right_id:
+                return self._edges[(left_id, right_id)], []
+            return self._aligned(left_id, right_id, align=lambda *args, **kwargs: beads), []
+        beads = self._edge(path[0], path[1])
+        for x, y in zip(path[1:], path[2:]):
+            beads = compose(beads, self._edge(x, y))
+        (ll, left), (rl, right) = self.version(left_id), self.version(right_id)
+        ltexts = [s.text for p in left for s in p.sentences]
+        rtexts = [s.text for p in right for s in p.sentences]
+
+        def direct(ls: list[int], rs: list[int]) -> list[SentenceBead]:
+            found = align_sentences([ltexts[x] for x in ls], [rtexts[y] for y in rs], left_language=ll,
+                                    right_language=rl, parameters=self.parameters)
+            return [SentenceBead(tuple(ls[x] for x in b.left), tuple(rs[y] for y in b.right), b.score) for b in found]
+
+        beads = realign_gaps(beads, direct)
+        return self._aligned(left_id, right_id, align=lambda *args, **kwargs: beads), path[1:-1]
