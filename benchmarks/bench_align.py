@@ -186,11 +186,94 @@ def measure(left: str, right: str, books, work: Path) -> dict:
     }
 
 
+# --- a family of versions, one of them partial ----------------------------------------------
+
+FAMILY = ["BSB", "Twenty", "OEB", "FreSynodale1921", "FreGeneve1669", "GerTafel"]
+FAMILY_RHYTHMS = [(11, 1, 5), (23, 2, 7), (37, 1, 4), (41, 2, 6), (53, 1, 6), (67, 2, 5)]
+PARTIAL = ("OEB", ["Mark", "Luke", "Acts", "Romans", "Galatians", "Philippians", "Hebrews", "James", "Jude"])
+"""The member given only some books (nine of the 27, as a 1526 translation has)."""
+FAMILY_FLOORS = (0.98, 0.95)  # P and R: two versions in one language, in two
+
+
+def measure_family(work: Path, members=FAMILY, partial=PARTIAL) -> dict:
+    """Six New Testaments declared one work (each ``version_of`` the first), one of them partial,
+    built with the real ``synopsis build``: each pair's stored edition alignment scored by verses,
+    the build's wall and CPU time, its peak memory, and how each pair was aligned."""
+    import resource
+
+    docs = work / "documents"
+    made = {}
+    root = members[0].lower()
+    for name, (seed, lo, hi) in zip(members, FAMILY_RHYTHMS):
+        language, title = rt.TEXTS[name]
+        books = partial[1] if name == partial[0] else rt.NEW_TESTAMENT
+        verses = rt.load_verses(name, books=books)
+        paras = rt.paragraphs(verses, seed=seed, min_verses=lo, max_verses=hi, language=language)
+        rt.write_document(docs / name.lower(), doc_id=name.lower(), title=title, language=language, paragraphs=paras,
+                          version_of=None if name.lower() == root else root)
+        made[name.lower()] = paras
+    db = work / "synopsis.db"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "synopsis", "build", "--documents", str(docs), "--db", str(db)],
+                   check=True, capture_output=True, cwd=work)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    conn = sqlite3.connect(db)
+    verses = {d: rt.stored_verses(conn, d, made[d]) for d in made}
+    pairs = []
+    for run_id, l_doc, r_doc, seconds, params in conn.execute(
+            "SELECT id, left_document_id, right_document_id, seconds, parameters FROM runs "
+            "WHERE kind = 'alignment' AND method = 'edition' ORDER BY left_document_id, right_document_id"):
+        links = conn.execute("SELECT left_paragraph_id, right_paragraph_id FROM alignments WHERE run_id = ? "
+                             "AND left_paragraph_id IS NOT NULL AND right_paragraph_id IS NOT NULL", (run_id,)).fetchall()
+        (lids, lv), (rids, rv) = verses[l_doc], verses[r_doc]
+        lpos, rpos = {p: k for k, p in enumerate(lids)}, {p: k for k, p in enumerate(rids)}
+        score = rt.score_links([(lpos[a], rpos[b]) for a, b in links], lv, rv)
+        same = rt.TEXTS[next(n for n in members if n.lower() == l_doc)][0] == \
+            rt.TEXTS[next(n for n in members if n.lower() == r_doc)][0]
+        floor = FAMILY_FLOORS[0] if same else FAMILY_FLOORS[1]
+        through = json.loads(params).get("derived_through", [])
+        pairs.append({"left": l_doc, "right": r_doc, "precision": round(score.precision, 4),
+                      "recall": round(score.recall, 4), "verses": score.verses, "floor": floor,
+                      "met": min(score.precision, score.recall) >= floor, "seconds": round(seconds, 2),
+                      "through": through})
+    xrefs = conn.execute("SELECT count(*) FROM cross_references").fetchone()[0]
+    conn.close()
+    return {"members": members, "partial": partial, "pairs": pairs, "build_seconds": round(wall, 1),
+            "build_cpu_seconds": round((after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime), 1),
+            "peak_mib": round(after.ru_maxrss / 1024), "cross_references": xrefs,
+            "load_average": round(os.getloadavg()[0], 1)}
+
+
+def report_family() -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-family-") as tmp:
+        r = measure_family(Path(tmp))
+    print(f"family: {', '.join(r['members'])} (each version_of {r['members'][0]}); "
+          f"{r['partial'][0]} given {len(r['partial'][1])} books: {', '.join(r['partial'][1])}")
+    head = f"{'pair':<34} {'verses':>7} {'P':>7} {'R':>7} {'floor':>6} {'met':>4} {'run s':>7}  aligned"
+    print(head)
+    print("-" * len(head))
+    for p in r["pairs"]:
+        how = "through " + ", ".join(p["through"]) if p["through"] else "directly"
+        print(f"{p['left'] + '~' + p['right']:<34} {p['verses']:>7} {p['precision']:>7.4f} {p['recall']:>7.4f} "
+              f"{p['floor']:>6} {'yes' if p['met'] else 'NO':>4} {p['seconds']:>7.2f}  {how}")
+    print(f"build: {r['build_seconds']} s wall, {r['build_cpu_seconds']} s CPU, peak {r['peak_mib']} MiB "
+          f"(targets 120 s, 2048 MiB); {r['cross_references']} cross-reference rows; load average {r['load_average']}")
+    out = REPO / "benchmarks" / "out"
+    out.mkdir(exist_ok=True)
+    (out / "bench_align_family.json").write_text(json.dumps(r, indent=2) + "\n")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--pairs", default=None, help="comma-separated LEFT~RIGHT pairs (default: all)")
     ap.add_argument("--books", default=None, help="comma-separated books (default: the New Testament)")
+    ap.add_argument("--family", action="store_true", help="the family of six New Testaments, one partial, instead")
     args = ap.parse_args()
+    if args.family:
+        report_family()
+        return
     books = args.books.split(",") if args.books else rt.NEW_TESTAMENT
     wanted = [tuple(p.split("~")) for p in args.pairs.split(",")] if args.pairs else None
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")

@@ -36,6 +36,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "OEBcth": ("en", "Open English Bible (Commonwealth spelling)"),
     "FreSynodale1921": ("fr", "Version Synodale (1921)"),
     "ChiUnL": ("lzh", "Wenli Union Version (1919)"),
+    "FreGeneve1669": ("fr", "Geneva Bible New Testament (1669)"),
+    "GerTafel": ("de", "Tafelbibel (1911)"),
 }
 """The vendored texts: the file name's stem → (ISO 639 language, title)."""
 
