@@ -46,7 +46,7 @@ from synopsis.link.passages import ParagraphTokens, may_share, pair_passages
 from synopsis.link.statistics import DocumentCounts, PairStatistics, corpus_counts, cosines, paragraph_vectors
 from synopsis.link.token_cache import ContentKeys
 
-__all__ = ["LinkSet", "Candidates", "find_candidates", "quotation_candidates", "cross_references", "similarity", "edition_alignments",
+__all__ = ["LinkSet", "Candidates", "find_candidates", "beyond_alignment", "quotation_candidates", "cross_references", "similarity", "edition_alignments",
            "variants", "CROSS_REFERENCES", "ALIGNMENTS", "SENTENCE_ALIGNMENTS", "VARIANTS"]
 
 CROSS_REFERENCES = "cross_references"
@@ -113,6 +113,40 @@ def find_candidates(corpus: ParagraphCorpus, keys: ContentKeys, focus: np.ndarra
     same_work = np.fromiter((root_of[a] == root_of[b] for a, b in zip(para_doc[left].tolist(), para_doc[right].tolist())),
                             dtype=bool, count=len(left))
     return Candidates(left, right, shared, same_work)
+
+
+def beyond_alignment(
+    corpus: ParagraphCorpus, candidates: Candidates, quoted: dict[tuple[int, int], set[int]] | None, editions: LinkSet,
+) -> tuple[Candidates, dict[tuple[int, int], set[int]] | None]:
+    """The candidate pairs left once two versions' edition alignment has paired their text.
+
+    Between two versions of one work, a paragraph pair that their alignment already joins
+    (both in one bead) shares its text because it *is* the same text: a cross-reference
+    would repeat the alignment. Only the others stay candidates: a passage one version
+    moved or repeated elsewhere. Pairs of different works are untouched.
+    """
+    index = {pid: k for k, pid in enumerate(corpus.pids)}
+    joined: set[tuple[int, int]] = set()
+    for links in editions.rows.values():
+        beads: dict[int, tuple[set[int], set[int]]] = {}
+        for row in links:
+            lp, rp, bead = row[3], row[4], row[5]
+            left, right = beads.setdefault(bead, (set(), set()))
+            if lp is not None:
+                left.add(index[lp])
+            if rp is not None:
+                right.add(index[rp])
+        for left, right in beads.values():
+            joined.update((min(i, j), max(i, j)) for i in left for j in right)
+    if not joined:
+        return candidates, quoted
+    keep = np.fromiter(((not same) or (i, j) not in joined for i, j, same in zip(
+        candidates.left.tolist(), candidates.right.tolist(), candidates.same_work.tolist())), dtype=bool,
+        count=len(candidates.left))
+    kept = Candidates(candidates.left[keep], candidates.right[keep], candidates.shared[keep], candidates.same_work[keep])
+    if quoted:
+        quoted = {pair: ids for pair, ids in quoted.items() if pair not in joined}
+    return kept, quoted
 
 
 def quotation_candidates(

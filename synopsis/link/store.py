@@ -10,7 +10,9 @@ inputs and one named output (a field of :class:`LinkRun`):
     tokens      → keys            :func:`synopsis.link.token_cache.content_keys`
     statistics  → counts          :func:`synopsis.link.statistics.document_counts`
     candidates  → candidates      :func:`synopsis.link.steps.find_candidates`
-    cross_references, similarity, editions, variants → link_sets   (:mod:`synopsis.link.steps`)
+    editions    → link_sets       (:mod:`synopsis.link.steps`), then the candidates their alignments
+                                  already pair left out (:func:`synopsis.link.steps.beyond_alignment`)
+    cross_references, similarity, variants → link_sets   (:mod:`synopsis.link.steps`)
     write       runs and rows of every link set
 
 Only the middle part (:data:`STEPS`) computes; read, staleness and write are the database
@@ -72,6 +74,7 @@ from synopsis.link.steps import (
     VARIANTS,
     Candidates,
     LinkSet,
+    beyond_alignment,
     cross_references,
     edition_alignments,
     find_candidates,
@@ -166,6 +169,11 @@ def _cross_references(run: LinkRun) -> None:
                                           run.quoted))
 
 
+def _beyond_alignment(run: LinkRun) -> None:
+    assert run.candidates is not None and run.editions is not None
+    run.candidates, run.quoted = beyond_alignment(run.corpus, run.candidates, run.quoted, run.editions)
+
+
 def _similarity(run: LinkRun) -> None:
     assert run.keys is not None and run.candidates is not None
     run.link_sets.append(similarity(run.corpus, run.keys, run.counts, run.candidates, run.params))
@@ -186,9 +194,10 @@ STEPS: list[tuple[str, Callable[[LinkRun], None]]] = [
     ("statistics", _statistics),
     ("candidates", _candidates),
     ("quotation_candidates", _quotation_candidates),
+    ("editions", _editions),
+    ("beyond_alignment", _beyond_alignment),
     ("cross_references", _cross_references),
     ("similarity", _similarity),
-    ("editions", _editions),
     ("variants", _variants),
 ]
 """The computing steps, in order: (name in the report's timings, step). Add a step here."""

@@ -143,7 +143,8 @@ def mark_variants(comparison: dict, variants: list[dict]) -> dict[str, int]:
     """Mark the word variants of an edition comparison in place of its shared passages.
 
     Each paragraph's ``html`` gets ``<del>``/``<ins>`` marks (:func:`variant_readings`)
-    and each row ``variants``/``trivial_variants`` counts. Left as it is (shared passages
+    and each row ``variants``/``trivial_variants`` counts; a row with one side empty (a paragraph
+    dropped or absent) is left unmarked, shown as the gap it is. Left as it is (shared passages
     marked) when the pair has no variants stored: editions in two languages. Returns the
     totals.
     """
@@ -151,6 +152,8 @@ def mark_variants(comparison: dict, variants: list[dict]) -> dict[str, int]:
     if not variants:
         return totals
     for row in comparison["rows"]:
+        if not row["left"] or not row["right"]:
+            continue  # a paragraph one side lacks is shown as absent (a gap), not struck through word by word
         ids = {"a": {p["id"] for p in row["left"]}, "b": {p["id"] for p in row["right"]}}
         mine = [v for v in variants if v["a_paragraph_id"] in ids["a"] or v["b_paragraph_id"] in ids["b"]]
         row["trivial_variants"] = sum(1 for v in mine if v["trivial"])

@@ -1,0 +1,160 @@
+"""Editions as they really come: extracts and partial editions aligned locally, families composed.
+
+Real text only: paragraphs 2.12–2.17 of the resolution as an extract of it, and New
+Testament translations of which one version holds only some books.
+"""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from synopsis.link.family import compose, tree_path
+from synopsis.link.regions import AbsentBead
+from synopsis.link.sentalign import SentenceBead
+from synopsis.testing import realtexts as rt
+from tests.conftest import DOCUMENTS, RESOLUTION_ID, SiteClient
+
+EXTRACT_ID = "resolution-extract"
+EXTRACT_REFS = [f"{RESOLUTION_ID}:2.{k}" for k in range(12, 18)]
+
+
+@pytest.fixture(scope="module")
+def extract_db(tmp_path_factory) -> Path:
+    """The corpus plus paragraphs 2.12–2.17 of the resolution, word for word, added with
+    ``synopsis add --version-of cpsu-resolution-1956`` and built."""
+    from synopsis.add import add
+    from synopsis.build import build
+
+    folder = tmp_path_factory.mktemp("extract")
+    documents = folder / "documents"
+    shutil.copytree(DOCUMENTS, documents)
+    base = folder / "base.db"
+    build(documents_dir=documents, db_path=base)
+    with sqlite3.connect(base) as conn:
+        texts = [conn.execute("SELECT text FROM paragraphs WHERE ref = ?", (ref,)).fetchone()[0] for ref in EXTRACT_REFS]
+    source = folder / "extract.md"
+    source.write_text("\n\n".join(texts) + "\n", encoding="utf-8")
+    add(source, id=EXTRACT_ID, title="From the resolution of 30 June 1956 (an extract)", language="en",
+        version_of=RESOLUTION_ID, documents_dir=documents)
+    db_path = folder / "synopsis.db"
+    build(documents_dir=documents, db_path=db_path)
+    return db_path
+
+
+def _edition_links(conn, left: str, right: str) -> list[tuple]:
+    return conn.execute(
+        "SELECT lp.ref, rp.ref, a.pattern FROM alignments a JOIN runs r ON r.id = a.run_id "
+        "LEFT JOIN paragraphs lp ON lp.id = a.left_paragraph_id LEFT JOIN paragraphs rp ON rp.id = a.right_paragraph_id "
+        "WHERE r.method = 'edition' AND r.left_document_id = ? AND r.right_document_id = ? ORDER BY a.bead",
+        (left, right)).fetchall()
+
+
+def test_an_extract_is_aligned_with_the_paragraphs_it_was_taken_from(extract_db):
+    with sqlite3.connect(extract_db) as conn:
+        links = _edition_links(conn, RESOLUTION_ID, EXTRACT_ID)
+    paired = [(lr, rr, pattern) for lr, rr, pattern in links if lr and rr]
+    assert paired == [(ref, f"{EXTRACT_ID}:{k}", "1-1") for k, ref in enumerate(EXTRACT_REFS, 1)]
+    # every other paragraph of the resolution is text the extract does not hold
+    absent = [lr for lr, rr, _ in links if rr is None]
+    assert len(absent) == len({lr for lr, _, _ in links if lr}) - len(EXTRACT_REFS)
+
+
+def test_an_extract_word_for_word_has_no_variants(extract_db):
+    with sqlite3.connect(extract_db) as conn:
+        assert conn.execute("SELECT count(*) FROM variants WHERE ? IN (left_document_id, right_document_id)",
+                            (EXTRACT_ID,)).fetchone()[0] == 0
+
+
+def test_the_compare_page_shows_absent_text_as_absent(extract_db):
+    client = SiteClient(extract_db)
+    try:
+        page = client.get(f"/compare?a={RESOLUTION_ID}&b={EXTRACT_ID}")
+    finally:
+        client.close()
+    assert page.status_code == 200
+    assert "<del" not in page.text.split("</header>")[-1].replace('<del class="syn-var">struck through</del>', "")
+
+
+def test_a_dropped_paragraph_is_not_struck_through_word_by_word():
+    from synopsis.publish.views import mark_variants
+
+    comparison = {"rows": [
+        {"left": [{"id": 1, "text": "Kept words here.", "html": "Kept words here."}],
+         "right": [{"id": 9, "text": "Kept word here.", "html": "Kept word here."}]},
+        {"left": [{"id": 2, "text": "A paragraph the other edition dropped.", "html": "x"}], "right": []},
+    ]}
+    variants = [
+        {"a_paragraph_id": 1, "b_paragraph_id": 9, "kind": "substitution", "trivial": 0, "a_start": 5, "a_end": 10,
+         "b_start": 5, "b_end": 9, "a_text": "words", "b_text": "word"},
+        {"a_paragraph_id": 2, "b_paragraph_id": 9, "kind": "deletion", "trivial": 0, "a_start": 0, "a_end": 38,
+         "b_start": 0, "b_end": 0, "a_text": "A paragraph the other edition dropped.", "b_text": ""},
+    ]
+    mark_variants(comparison, variants)
+    assert "<del" in comparison["rows"][0]["left"][0]["html"]
+    assert comparison["rows"][1]["left"][0]["html"] == "x"  # a gap, left as it is
+
+
+# --- a version holding some books --------------------------------------------------------------
+
+WHOLE = ["Mark", "Galatians", "Philippians", "Colossians", "Jude"]
+SOME = ["Galatians", "Colossians", "Jude"]
+
+
+@pytest.fixture(scope="module")
+def partial_db(tmp_path_factory):
+    """Five books of the Twentieth Century New Testament, and three of them (a paragraph rhythm of
+    their own) catalogued as a version of it, built with the real pipeline."""
+    from synopsis.build import build
+
+    folder = tmp_path_factory.mktemp("partial")
+    made = {}
+    for doc_id, books, seed, lo, hi, version_of in (("twenty-whole", WHOLE, 5, 1, 4, None),
+                                                    ("twenty-some", SOME, 9, 2, 6, "twenty-whole")):
+        language, title = rt.TEXTS["Twenty"]
+        made[doc_id] = rt.paragraphs(rt.load_verses("Twenty", books=books), seed=seed, min_verses=lo, max_verses=hi,
+                                     language=language)
+        rt.write_document(folder / "documents" / doc_id, doc_id=doc_id, title=title, language=language,
+                          paragraphs=made[doc_id], version_of=version_of)
+    db_path = folder / "partial.db"
+    build(documents_dir=folder / "documents", db_path=db_path)
+    return db_path, made
+
+
+def test_a_version_holding_some_books_is_aligned_exactly(partial_db):
+    db_path, made = partial_db
+    with sqlite3.connect(db_path) as conn:
+        (lids, lverses), (rids, rverses) = (rt.stored_verses(conn, d, made[d]) for d in ("twenty-some", "twenty-whole"))
+        run_id, = conn.execute("SELECT id FROM runs WHERE method = 'edition'").fetchone()
+        links = conn.execute("SELECT left_paragraph_id, right_paragraph_id FROM alignments WHERE run_id = ? "
+                             "AND left_paragraph_id IS NOT NULL AND right_paragraph_id IS NOT NULL", (run_id,)).fetchall()
+        variants = conn.execute("SELECT count(*) FROM variants").fetchone()[0]
+    lpos, rpos = {p: k for k, p in enumerate(lids)}, {p: k for k, p in enumerate(rids)}
+    score = rt.score_links([(lpos[a], rpos[b]) for a, b in links], lverses, rverses)
+    assert score.verses == sum(len(p.verses) for p in made["twenty-some"])
+    assert (score.precision, score.recall) == (1.0, 1.0)
+    # the books the partial version lacks are linked to nothing, and are no deletion
+    lacking = {rids[k] for k, vs in enumerate(rverses) if vs and next(iter(vs)).rsplit(" ", 1)[0] not in SOME}
+    assert lacking and not lacking & {b for _, b in links}
+    assert variants == 0
+
+
+# --- composition through a family ---------------------------------------------------------------
+
+def test_composing_two_alignments_joins_beads_through_the_middle_version():
+    ab = [SentenceBead((0,), (0,), 90.0), SentenceBead((1, 2), (1,), 80.0), AbsentBead((3,), (), 0.0),
+          SentenceBead((4,), (2,), 70.0)]
+    bc = [SentenceBead((0,), (0, 1), 95.0), SentenceBead((1,), (2,), 60.0), SentenceBead((2,), (), 0.0),
+          SentenceBead((), (3,), 0.0)]
+    out = compose(ab, bc)
+    assert [(b.left, b.right, b.score) for b in out] == [
+        ((0,), (0, 1), 90.0), ((1, 2), (2,), 60.0), ((3,), (), 0.0), ((4,), (), 0.0), ((), (3,), 0.0)]
+    assert isinstance(out[2], AbsentBead) and not isinstance(out[3], AbsentBead)
+
+
+def test_a_tree_path_runs_through_the_common_anchor():
+    anchor = {"b": "a", "c": "a", "d": "c"}
+    assert tree_path(anchor, "b", "d") == ["b", "a", "c", "d"]
+    assert tree_path(anchor, "d", "c") == ["d", "c"]
