@@ -17,8 +17,8 @@ do, the two versions are first *anchored* and only then aligned:
    kept only where it overlaps no better one on either side. No chain has to follow
    another: a part the extract moved is a chain of its own.
 3. Regions: consecutive chains (in reading order on both sides) join into one region when
-   the text between them is of similar size on both sides (parallel text without rare
-   words); otherwise they are separate regions, and the text between them that only one
+   the text between them is of similar length on both sides (parallel text without rare
+   words, :data:`LENGTH_SPREAD`); otherwise they are separate regions, and the text between them that only one
    side holds is *absent* there: it costs nothing and is given as 1-0 or 0-1 beads. The few
    unanchored sentences at a region's edge go with the region next to them.
 4. Inside each region, :func:`synopsis.link.sentalign.align_sentences` as for any pair.
@@ -52,9 +52,11 @@ DIAGONAL_COST = 0.25
 MIN_CHAIN = 3.0
 """Least score of a chain (about three rare words in a row): fewer is chance."""
 
-BALANCED = 0.33
-"""Two chains join into one region when the text between them on the smaller side is at least
-this share of the larger (parallel text that shares no rare word)."""
+LENGTH_SPREAD = 1.4
+"""Two chains join into one region when the text between them is as long on both sides (scaled
+by the length ratio of the chained text) within this factor: parallel text that shares no rare
+word. Over hundreds of characters a translation's length follows the original's far more
+closely (Gale and Church); a book one version lacks doubles the other side."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,14 +141,22 @@ def _chains(i: np.ndarray, j: np.ndarray, w: np.ndarray, *, lookback: int = 30) 
     return chains
 
 
-def find_regions(toks: list[list[set[str]]], *, rare_df: int = 2) -> list[Region] | None:
+def find_regions(toks: list[list[set[str]]], lengths: tuple[Sequence[int], Sequence[int]] | None = None, *,
+                 rare_df: int = 2, ratio: float | None = None) -> tuple[list[Region] | None, float]:
     """The regions of two token-set sequences that hold the same text, in left reading order.
 
-    None when the whole of both sides is one region (two whole versions: align them globally).
+    ``lengths`` are the sentences' lengths in characters (each 1 when not given): the text
+    between two chains is parallel when its lengths on the two sides stand in the ratio the
+    chained text does (within :data:`LENGTH_SPREAD`). None when the whole of both sides is
+    one region (two whole versions: align them globally); an empty list when no chain is found.
+    Also returns the length ratio (right to left) of parallel text: ``ratio`` when given (the
+    enclosing stretch's), else that of the chained text.
     """
     n, m = len(toks[0]), len(toks[1])
     if not n or not m:
-        return None
+        return None, ratio or 1.0
+    cl = np.r_[0, np.cumsum(np.asarray(lengths[0] if lengths else [1] * n, dtype=np.float64))]
+    cr = np.r_[0, np.cumsum(np.asarray(lengths[1] if lengths else [1] * m, dtype=np.float64))]
     ai, aj, aw = _anchors(toks, rare_df)
     kept: list[Region] = []
     for chain in _chains(ai, aj, aw):
@@ -154,64 +164,32 @@ def find_regions(toks: list[list[set[str]]], *, rare_df: int = 2) -> list[Region
         if all(r.i1 <= q.i0 or q.i1 <= r.i0 for q in kept) and all(r.j1 <= q.j0 or q.j1 <= r.j0 for q in kept):
             kept.append(r)
     if not kept:
-        return None
+        return [], ratio or float(cr[-1] / max(cl[-1], 1.0))
     kept.sort(key=lambda r: r.i0)
-    # join neighbours (in order on both sides) with proportionate text between them
+    if ratio is None:  # the length ratio of the text the chains hold, right to left
+        ratio = float((sum(cr[r.j1] - cr[r.j0] for r in kept) or 1.0) / (sum(cl[r.i1] - cl[r.i0] for r in kept) or 1.0))
+
+    def parallel(i0: int, i1: int, j0: int, j1: int) -> bool:
+        """Whether the stretches left [i0, i1) and right [j0, j1) can be the same text."""
+        if i1 < i0 or j1 < j0:
+            return False
+        if max(i1 - i0, j1 - j0) <= 2:
+            return True
+        a, b = (cl[i1] - cl[i0]) * ratio, cr[j1] - cr[j0]
+        return min(a, b) >= max(a, b) / LENGTH_SPREAD
+
+    # join neighbours (in order on both sides) with parallel text between them
     joined = [kept[0]]
     for r in kept[1:]:
         q = joined[-1]
-        gi, gj = r.i0 - q.i1, r.j0 - q.j1
-        if gj >= 0 and (max(gi, gj) <= 2 or min(gi, gj) >= BALANCED * max(gi, gj)):
+        if parallel(q.i1, r.i0, q.j1, r.j0):
             joined[-1] = Region(q.i0, r.i1, q.j0, r.j1)
         else:
             joined.append(r)
     first, last = joined[0], joined[-1]
-    ends_balanced = all(
-        max(a, b) <= 2 or min(a, b) >= BALANCED * max(a, b) for a, b in ((first.i0, first.j0), (n - last.i1, m - last.j1)))
-    if len(joined) == 1 and ends_balanced:
-        return None
-    return _extended(joined, n, m)
-
-
-def _extended(regions: list[Region], n: int, m: int) -> list[Region]:
-    """Regions grown over the unanchored sentences next to them.
-
-    Between two regions (and before the first, after the last), the side with less text
-    gives its sentences to the nearer region (half to each, between two), and the other
-    side's sentences next to each region come along, twice as many and two more: the
-    rest of the larger side is text only it holds.
-    """
-    out = [list((r.i0, r.i1, r.j0, r.j1)) for r in regions]
-    order = sorted(range(len(out)), key=lambda k: out[k][2])
-    in_order = order == list(range(len(out)))
-
-    def grow(before: list[int] | None, after: list[int] | None, lo_i: int, hi_i: int, lo_j: int, hi_j: int) -> None:
-        gi, gj = hi_i - lo_i, hi_j - lo_j
-        if gi <= 0 or gj <= 0:
-            return
-        small_left = gi <= gj
-        small, big = (gi, gj) if small_left else (gj, gi)
-        share = ([small // 2, small - small // 2] if before and after else [small if before else 0, small if after else 0])
-        for reg, s, at_end in ((before, share[0], True), (after, share[1], False)):
-            if reg is None or s <= 0:
-                continue
-            extra = min(big, 2 * s + 2) if not (before and after) else min(big // 2, 2 * s + 2)
-            si, sj = (s, extra) if small_left else (extra, s)
-            if at_end:
-                reg[1] += si
-                reg[3] += sj
-            else:
-                reg[0] -= si
-                reg[2] -= sj
-
-    if in_order:
-        bounds = [None] + out + [None]
-        for k in range(len(bounds) - 1):
-            before, after = bounds[k], bounds[k + 1]
-            lo_i, lo_j = (before[1], before[3]) if before else (0, 0)
-            hi_i, hi_j = (after[0], after[2]) if after else (n, m)
-            grow(before, after, lo_i, hi_i, lo_j, hi_j)
-    return [Region(*r) for r in out]
+    if len(joined) == 1 and parallel(0, first.i0, 0, first.j0) and parallel(last.i1, n, last.j1, m):
+        return None, ratio
+    return joined, ratio
 
 
 def region_tokens(left: Sequence[str], right: Sequence[str], *, left_language: str | None,
@@ -239,58 +217,90 @@ def align_local(
     a stretch only the right side holds where it stands between its neighbours.
     """
     params = parameters or SentenceAlignParameters()
-    toks = region_tokens(left, right, left_language=left_language, right_language=right_language)
-    regions = find_regions(toks, rare_df=params.rare_df)
-    if regions is None:
+    found = _local(left, right, left_language, right_language, params, None)
+    if found is None:
         return align_sentences(left, right, left_language=left_language, right_language=right_language,
                                left_headings=left_headings, right_headings=right_headings, parameters=parameters)
+    return found
+
+
+def _local(left: Sequence[str], right: Sequence[str], left_language: str | None, right_language: str | None,
+           params: SentenceAlignParameters, ratio: float | None) -> list[SentenceBead] | None:
+    """The beads of one stretch of each side, or None where the two stretches are one region (align
+    them whole). Between two regions, the text both sides hold there is found the same way, its
+    words now rare within that stretch alone (recursively, with the enclosing ``ratio`` of
+    lengths; None at the top); what neither finds is absent."""
+    n, m = len(left), len(right)
+    if not n or not m:
+        return [AbsentBead((i,), (), 0.0) for i in range(n)] + [AbsentBead((), (j,), 0.0) for j in range(m)]
+    toks = region_tokens(left, right, left_language=left_language, right_language=right_language)
+    lengths = ([len(t) for t in left], [len(t) for t in right])
+    regions, inner_ratio = find_regions(toks, lengths, rare_df=params.rare_df, ratio=ratio)
+    if regions is None:
+        return None
+    if not regions:  # nothing rare in common: at the top a pair that shares no words (align it whole),
+        # below it the text between two regions, parallel when its lengths say so, absent otherwise
+        if ratio is None or _parallel_lengths(lengths, 0, n, 0, m, ratio):
+            return None
+        return [AbsentBead((i,), (), 0.0) for i in range(n)] + [AbsentBead((), (j,), 0.0) for j in range(m)]
     log.debug("local alignment in %d regions: %s", len(regions), regions)
-    lh, rh = set(left_headings), set(right_headings)
+    in_order = all(q.j1 <= r.j0 for q, r in zip(regions, regions[1:]))
     beads: list[SentenceBead] = []
-    covered_r = np.zeros(len(right), dtype=bool)
-    for r in regions:
-        covered_r[r.j0:r.j1] = True
-    inside: list[tuple[int, list[SentenceBead]]] = []
-    for r in regions:
-        found = align_sentences(
-            left[r.i0:r.i1], right[r.j0:r.j1], left_language=left_language, right_language=right_language,
-            left_headings=[k - r.i0 for k in range(r.i0, r.i1) if k in lh],
-            right_headings=[k - r.j0 for k in range(r.j0, r.j1) if k in rh], parameters=parameters)
-        moved = [SentenceBead(tuple(x + r.i0 for x in b.left), tuple(y + r.j0 for y in b.right), b.score) for b in found]
-        inside.append((r.i0, _edges_absent(moved)))
-    # reading order: regions by left start, absent text between them where it stands
-    by_start = {i0: found for i0, found in inside}
-    starts = sorted(by_start)
-    next_j = 0  # right sentences before this are emitted
 
-    def absent_right(upto: int) -> None:
-        nonlocal next_j
-        for y in range(next_j, upto):
-            if not covered_r[y]:
-                beads.append(AbsentBead((), (y,), 0.0))
-        next_j = max(next_j, upto)
+    def region(r: Region) -> list[SentenceBead]:
+        found = align_sentences(left[r.i0:r.i1], right[r.j0:r.j1], left_language=left_language,
+                                right_language=right_language, parameters=params)
+        return _edges_absent([SentenceBead(tuple(x + r.i0 for x in b.left), tuple(y + r.j0 for y in b.right), b.score)
+                              for b in found])
 
-    x = 0
-    for s in starts:
-        reg = next(r for r in regions if r.i0 == s)
-        for i in range(x, s):
-            beads.append(AbsentBead((i,), (), 0.0))
-        absent_right(reg.j0)
-        beads.extend(by_start[s])
-        x = reg.i1
-        next_j = max(next_j, reg.j1)
-    for i in range(x, len(left)):
-        beads.append(AbsentBead((i,), (), 0.0))
-    absent_right(len(right))
+    def between(i0: int, i1: int, j0: int, j1: int) -> None:
+        if i1 > i0 and j1 > j0 and in_order:
+            inner = _local(left[i0:i1], right[j0:j1], left_language, right_language, params, inner_ratio)
+            if inner is None:
+                inner = _edges_absent(align_sentences(left[i0:i1], right[j0:j1], left_language=left_language,
+                                                      right_language=right_language, parameters=params))
+            beads.extend(type(b)(tuple(x + i0 for x in b.left), tuple(y + j0 for y in b.right), b.score) for b in inner)
+            return
+        beads.extend(AbsentBead((i,), (), 0.0) for i in range(i0, i1))
+        beads.extend(AbsentBead((), (j,), 0.0) for j in range(j0, j1) if not covered[j])
+
+    covered = np.zeros(m, dtype=bool)
+    for r in regions:
+        covered[r.j0:r.j1] = True
+    x, y = 0, 0
+    for r in regions:
+        between(x, r.i0, y, r.j0 if in_order else y)
+        beads.extend(region(r))
+        x, y = r.i1, max(y, r.j1)
+    between(x, n, y if in_order else 0, m)
     return beads
+
+
+def _parallel_lengths(lengths, i0: int, i1: int, j0: int, j1: int, ratio: float) -> bool:
+    a = sum(lengths[0][i0:i1]) * ratio
+    b = sum(lengths[1][j0:j1])
+    return max(i1 - i0, j1 - j0) <= 2 or min(a, b) >= max(a, b) / LENGTH_SPREAD
 
 
 def _edges_absent(beads: list[SentenceBead]) -> list[SentenceBead]:
     """A region's beads with the gaps at its two edges made absent: where a region begins and
     ends is known only up to its first and last pair, and text one side holds beyond them is
-    text outside it."""
+    text outside it. So is a run of more than :data:`MAX_GAP` gap sentences inside it."""
     paired = [k for k, b in enumerate(beads) if b.left and b.right]
     if not paired:
         return [AbsentBead(b.left, b.right, 0.0) for b in beads]
     first, last = paired[0], paired[-1]
-    return [AbsentBead(b.left, b.right, 0.0) if k < first or k > last else b for k, b in enumerate(beads)]
+    out = [AbsentBead(b.left, b.right, 0.0) if k < first or k > last else b for k, b in enumerate(beads)]
+    # inside, a run of gaps longer than a chain may leap is text one version lacks as a whole
+    k = first
+    while k <= last:
+        if out[k].left and out[k].right:
+            k += 1
+            continue
+        end = k
+        while end <= last and not (out[end].left and out[end].right):
+            end += 1
+        if sum(len(b.left) + len(b.right) for b in out[k:end]) > MAX_GAP:
+            out[k:end] = [AbsentBead(b.left, b.right, 0.0) for b in out[k:end]]
+        k = end
+    return out
