@@ -10,6 +10,7 @@ only n − 1 of them and composing the others (:mod:`synopsis.link.family`).
 from __future__ import annotations
 
 import sqlite3
+import time
 
 from typing import Sequence
 
@@ -84,6 +85,7 @@ class StoredFamily:
         self.db, self.parameters = db, parameters
         self._read: dict[str, tuple[str | None, list[ParagraphIn]]] = {}
         self._edges: dict[tuple[str, str], PairAlignment] = {}
+        self.edge_seconds: dict[tuple[str, str], float] = {}  # each tree edge's alignment time
         sizes = {d: sum(len(s.text) for p in self.version(d)[1] for s in p.sentences) for d in members}
         languages = {d: self.version(d)[0] for d in members}
         vocab_memo: dict[tuple[str, bool], set[str]] = {}
@@ -109,7 +111,9 @@ class StoredFamily:
         """The sentence beads of tree edge a~b, seen from a."""
         key = (min(a, b), max(a, b))
         if key not in self._edges:
+            t = time.perf_counter()
             self._edges[key] = self._aligned(*key)
+            self.edge_seconds[key] = time.perf_counter() - t
         beads = self._edges[key].sentence_beads
         return beads if key[0] == a else flipped(beads)
 
