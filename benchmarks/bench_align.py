@@ -215,10 +215,14 @@ def measure_family(work: Path, members=FAMILY, partial=PARTIAL) -> dict:
     db = work / "synopsis.db"
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "synopsis", "build", "--documents", str(docs), "--db", str(db)],
-                   check=True, capture_output=True, cwd=work)
+    script = ("import json, sys; from synopsis.build import build; "
+              "r = build(documents_dir=sys.argv[1], db_path=sys.argv[2]); "
+              "print(json.dumps({'stages': r.seconds, 'link': r.link_seconds}))")
+    done = subprocess.run([sys.executable, "-c", script, str(docs), str(db)], check=True, capture_output=True,
+                          text=True, cwd=work)
     wall = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    steps = json.loads(done.stdout.strip().splitlines()[-1])
     conn = sqlite3.connect(db)
     verses = {d: rt.stored_verses(conn, d, made[d]) for d in made}
     pairs = []
@@ -243,6 +247,8 @@ def measure_family(work: Path, members=FAMILY, partial=PARTIAL) -> dict:
     return {"members": members, "partial": partial, "pairs": pairs, "build_seconds": round(wall, 1),
             "build_cpu_seconds": round((after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime), 1),
             "peak_mib": round(after.ru_maxrss / 1024), "cross_references": xrefs,
+            "stage_seconds": {k: round(v, 1) for k, v in steps["stages"].items()},
+            "link_step_seconds": {k: round(v, 1) for k, v in steps["link"].items()},
             "load_average": round(os.getloadavg()[0], 1)}
 
 
@@ -260,6 +266,8 @@ def report_family() -> None:
               f"{p['floor']:>6} {'yes' if p['met'] else 'NO':>4} {p['seconds']:>7.2f}  {how}")
     print(f"build: {r['build_seconds']} s wall, {r['build_cpu_seconds']} s CPU, peak {r['peak_mib']} MiB "
           f"(targets 120 s, 2048 MiB); {r['cross_references']} cross-reference rows; load average {r['load_average']}")
+    print("  build stages (wall s): " + ", ".join(f"{k} {v}" for k, v in r["stage_seconds"].items()))
+    print("  link steps (wall s): " + ", ".join(f"{k} {v}" for k, v in r["link_step_seconds"].items()))
     out = REPO / "benchmarks" / "out"
     out.mkdir(exist_ok=True)
     (out / "bench_align_family.json").write_text(json.dumps(r, indent=2) + "\n")

@@ -158,3 +158,24 @@ def test_a_tree_path_runs_through_the_common_anchor():
     anchor = {"b": "a", "c": "a", "d": "c"}
     assert tree_path(anchor, "b", "d") == ["b", "a", "c", "d"]
     assert tree_path(anchor, "d", "c") == ["d", "c"]
+
+
+def test_an_anthology_that_moved_its_parts_is_found_in_both_places():
+    """Two runs of the resolution's paragraphs in the other order: no diagonal to follow, each
+    part found where it stands, every sentence in exactly one bead, the rest absent."""
+    import re
+
+    from synopsis.link.regions import align_local
+    from synopsis.testing.cases import resolution_paragraphs
+
+    paragraphs = [[s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z“\"])", p) if s] for p in resolution_paragraphs()]
+    whole = [s for p in paragraphs for s in p]
+    start = [sum(len(p) for p in paragraphs[:k]) for k in range(len(paragraphs) + 1)]
+    first, second = range(start[20], start[23]), range(start[45], start[48])
+    extract = [whole[k] for k in second] + [whole[k] for k in first]
+    beads = align_local(whole, extract, left_language="en", right_language="en")
+    assert sorted(x for b in beads for x in b.left) == list(range(len(whole)))
+    assert sorted(y for b in beads for y in b.right) == list(range(len(extract)))
+    pairs = {(x, y) for b in beads if b.left and b.right for x in b.left for y in b.right}
+    assert pairs == {(k, n) for n, k in enumerate(list(second) + list(first))}
+    assert all(isinstance(b, AbsentBead) for b in beads if not (b.left and b.right))

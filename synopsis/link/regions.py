@@ -14,7 +14,8 @@ do, the two versions are first *anchored* and only then aligned:
 2. Chains: anchors strung together as minimap2 chains them (:func:`_chains`): each anchor
    continues the best earlier anchor within :data:`MAX_GAP` sentences on both sides, at a cost
    that grows with the departure from the diagonal; chains are taken best first, each
-   kept only where it overlaps no better one on either side. No chain has to follow
+   kept only where it overlaps no better one on either side (the part of a chain that runs
+   into a better one's region is cut off). No chain has to follow
    another: a part the extract moved is a chain of its own.
 3. Regions: consecutive chains (in reading order on both sides) join into one region when
    the text between them is of similar length on both sides (parallel text without rare
@@ -160,9 +161,21 @@ def find_regions(toks: list[list[set[str]]], lengths: tuple[Sequence[int], Seque
     ai, aj, aw = _anchors(toks, rare_df)
     kept: list[Region] = []
     for chain in _chains(ai, aj, aw):
-        r = Region(int(ai[chain[0]]), int(ai[chain[-1]]) + 1, int(aj[chain[0]]), int(aj[chain[-1]]) + 1)
-        if all(r.i1 <= q.i0 or q.i1 <= r.i0 for q in kept) and all(r.j1 <= q.j0 or q.j1 <= r.j0 for q in kept):
-            kept.append(r)
+        # a chain may run on past its text into another's region (a rare word there): what lies in a
+        # better chain's region is cut off, and each remaining run of the chain stands on its own
+        runs: list[list[int]] = [[]]
+        for k in chain:
+            i, j = int(ai[k]), int(aj[k])
+            if any(q.i0 <= i < q.i1 or q.j0 <= j < q.j1 for q in kept):
+                runs.append([])
+            else:
+                runs[-1].append(k)
+        for run in runs:
+            if not run or float(aw[run].sum()) < MIN_CHAIN:
+                continue
+            r = Region(int(ai[run[0]]), int(ai[run[-1]]) + 1, int(aj[run[0]]), int(aj[run[-1]]) + 1)
+            if all(r.i1 <= q.i0 or q.i1 <= r.i0 for q in kept) and all(r.j1 <= q.j0 or q.j1 <= r.j0 for q in kept):
+                kept.append(r)
     if not kept:
         return [], ratio or float(cr[-1] / max(cl[-1], 1.0))
     kept.sort(key=lambda r: r.i0)
@@ -244,35 +257,37 @@ def _local(left: Sequence[str], right: Sequence[str], left_language: str | None,
             return None
         return [AbsentBead((i,), (), 0.0) for i in range(n)] + [AbsentBead((), (j,), 0.0) for j in range(m)]
     log.debug("local alignment in %d regions: %s", len(regions), regions)
-    in_order = all(q.j1 <= r.j0 for q, r in zip(regions, regions[1:]))
     beads: list[SentenceBead] = []
 
-    def region(r: Region) -> list[SentenceBead]:
-        found = align_sentences(left[r.i0:r.i1], right[r.j0:r.j1], left_language=left_language,
+    def aligned(i0: int, i1: int, j0: int, j1: int) -> list[SentenceBead]:
+        found = align_sentences(left[i0:i1], right[j0:j1], left_language=left_language,
                                 right_language=right_language, parameters=params)
-        return _edges_absent([SentenceBead(tuple(x + r.i0 for x in b.left), tuple(y + r.j0 for y in b.right), b.score)
+        return _edges_absent([SentenceBead(tuple(x + i0 for x in b.left), tuple(y + j0 for y in b.right), b.score)
                               for b in found])
 
     def between(i0: int, i1: int, j0: int, j1: int) -> None:
-        if i1 > i0 and j1 > j0 and in_order:
-            inner = _local(left[i0:i1], right[j0:j1], left_language, right_language, params, inner_ratio)
-            if inner is None:
-                inner = _edges_absent(align_sentences(left[i0:i1], right[j0:j1], left_language=left_language,
-                                                      right_language=right_language, parameters=params))
-            beads.extend(type(b)(tuple(x + i0 for x in b.left), tuple(y + j0 for y in b.right), b.score) for b in inner)
+        """The text between two regions (or before the first, after the last)."""
+        if not (i1 > i0 and j1 > j0):
+            beads.extend(AbsentBead((i,), (), 0.0) for i in range(i0, i1))
+            beads.extend(AbsentBead((), (j,), 0.0) for j in range(j0, j1))
             return
-        beads.extend(AbsentBead((i,), (), 0.0) for i in range(i0, i1))
-        beads.extend(AbsentBead((), (j,), 0.0) for j in range(j0, j1) if not covered[j])
+        inner = _local(left[i0:i1], right[j0:j1], left_language, right_language, params, inner_ratio)
+        if inner is None:
+            beads.extend(aligned(i0, i1, j0, j1))
+            return
+        beads.extend(type(b)(tuple(x + i0 for x in b.left), tuple(y + j0 for y in b.right), b.score) for b in inner)
 
-    covered = np.zeros(m, dtype=bool)
-    for r in regions:
-        covered[r.j0:r.j1] = True
-    x, y = 0, 0
-    for r in regions:
-        between(x, r.i0, y, r.j0 if in_order else y)
-        beads.extend(region(r))
-        x, y = r.i1, max(y, r.j1)
-    between(x, n, y if in_order else 0, m)
+    # each stretch between regions goes with the region after it, on each side by that side's order
+    # (for regions in one order on both sides, the text between two of them; for moved ones, the
+    # text before each on each side), and the ends after the last region on each side together
+    by_j = sorted(range(len(regions)), key=lambda k: regions[k].j0)
+    pred_j = {k: (by_j[t - 1] if t else None) for t, k in enumerate(by_j)}
+    for k, r in enumerate(regions):
+        i0 = regions[k - 1].i1 if k else 0
+        j0 = regions[pred_j[k]].j1 if pred_j[k] is not None else 0
+        between(i0, r.i0, j0, r.j0)
+        beads.extend(aligned(r.i0, r.i1, r.j0, r.j1))
+    between(regions[-1].i1, n, regions[by_j[-1]].j1, m)
     return beads
 
 
