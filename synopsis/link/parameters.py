@@ -8,7 +8,7 @@ import numpy as np
 
 __all__ = ["LinkParameters", "LINK_VERSION", "library_versions", "SCORE_MEASURE", "SIMILARITY_MEASURE", "INFORMATION"]
 
-LINK_VERSION = "7"
+LINK_VERSION = "8"
 """Bumped whenever an algorithm changes its output, so every document is linked again."""
 
 SCORE_MEASURE = ("rapidfuzz.fuzz.ratio(normalized_text(source_text, source language), "
@@ -116,4 +116,15 @@ def library_versions() -> dict[str, str]:
         "synopsis": synopsis_version, "link": LINK_VERSION, "normalize": NORMALIZE_VERSION,
         "rapidfuzz": rapidfuzz.__version__, "numpy": np.__version__,
         "pystemmer": getattr(Stemmer, "__version__", "unknown"),
+        "anyascii": version_of("anyascii"),  # names across scripts in the sentence aligner
     }
+
+
+def version_of(package: str) -> str:
+    """An installed package's version, or "unknown"."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "unknown"

@@ -36,6 +36,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "OEBcth": ("en", "Open English Bible (Commonwealth spelling)"),
     "FreSynodale1921": ("fr", "Version Synodale (1921)"),
     "ChiUnL": ("lzh", "Wenli Union Version (1919)"),
+    "RusMakarij-GenEx": ("ru", "Archimandrite Makarius' Pentateuch, Genesis and Exodus (pre-1918 spelling)"),
 }
 """The vendored texts: the file name's stem → (ISO 639 language, title)."""
 

@@ -74,7 +74,7 @@ def align_sentences(
         for s in range(1, len(lh) + 1):
             pins[int(np.searchsorted(segl, s))] = int(np.searchsorted(segr, s))
 
-    path, cosines, model = _run(pair, pins, params)
+    path, cosines, model = _run(pair, pins, params, texts=(ltexts, rtexts, toks))
     if cross and path:
         # across languages, the words each side translates the other's with, learned from
         # the first alignment (Moore 2002), are evidence the second one reads
@@ -102,8 +102,55 @@ def align_sentences(
     return beads
 
 
+BLOCK = 8
+"""Sentences per block of the coarse pre-pass (:func:`_block_guide`)."""
+
+WIDE = 48
+"""Mean cells per row of the first band above which the block pre-pass runs first: where
+rare-token anchors are few (across scripts, before any word pair is learned), the band
+between them must widen with the span, and its cells grow with length times width."""
+
+
+def _blocks(seg: np.ndarray, k: int) -> np.ndarray:
+    """Start indices of blocks of ``k`` consecutive sentences that never cross a segment, plus the end."""
+    starts, at = [0], 0
+    for i in range(1, len(seg)):
+        if i - at >= k or seg[i] != seg[i - 1]:
+            starts.append(i)
+            at = i
+    return np.asarray(starts + [len(seg)], dtype=np.int64)
+
+
+def _block_guide(pair: _Pair, pins: dict[int, int], params: SentenceAlignParameters, texts):
+    """A path over blocks of :data:`BLOCK` sentences, in sentence coordinates (coarse to fine).
+
+    The same programme over documents whose "sentences" are runs of ``BLOCK`` sentences
+    (their tokens pooled, their lengths summed, never across a heading): the band it needs
+    is ``BLOCK`` times narrower in ``BLOCK`` times fewer rows, and the blocks' path guides
+    the sentence programme in a narrow band, so cost grows with the text, not with the
+    square of its length. Returns None where the pair is too short for blocks to help.
+    """
+    ltexts, rtexts, toks = texts
+    bl, br = _blocks(pair.segl, BLOCK), _blocks(pair.segr, BLOCK)
+    if len(bl) < 8 or len(br) < 8:
+        return None
+    join = lambda xs, starts: [" ".join(xs[a:b]) for a, b in zip(starts, starts[1:])]  # noqa: E731
+    unite = lambda ts, starts: [set().union(*ts[a:b]) for a, b in zip(starts, starts[1:])]  # noqa: E731
+    btexts = (join(ltexts, bl), join(rtexts, br))
+    btoks = [unite(toks[0], bl), unite(toks[1], br)]
+    bpair = _Pair(*_features(*btexts, btoks), pair.segl[bl[:-1]], pair.segr[br[:-1]])
+    lpos = {int(x): k for k, x in enumerate(bl)}
+    rpos = {int(y): k for k, y in enumerate(br)}
+    bpins = {lpos[i]: rpos[j] for i, j in pins.items() if i in lpos and j in rpos}
+    path, _, _ = _run(bpair, bpins, params, texts=(*btexts, btoks))
+    if not path:
+        return None
+    log.debug("block pre-pass: %d × %d blocks of %d sentences", len(bl) - 1, len(br) - 1, BLOCK)
+    return [(int(bl[i0]), int(bl[i1]), int(br[j0]), int(br[j1])) for i0, i1, j0, j1 in path]
+
+
 def _run(pair: "_Pair", pins: dict[int, int], params: SentenceAlignParameters,
-         guide: list[tuple[int, int, int, int]] | None = None):
+         guide: list[tuple[int, int, int, int]] | None = None, texts=None):
     """Anchors, pass A and pass B over one pair's features: (path, its cosines, the model).
 
     ``guide``: an earlier path over the same sentences; pass A then searches around it
@@ -130,16 +177,22 @@ def _run(pair: "_Pair", pins: dict[int, int], params: SentenceAlignParameters,
         prior = {s: math.log(p) for s, p in _DEFAULT_PRIOR.items()}
         anchors = _anchors(pair, params.rare_df, params.length_variance) if guide is None else []
         points = [(x, y) for x, y in anchors] + [(x + 1, y + 1) for x, y in anchors]
+        # four times the usual width around a first path: it is right for most of its
+        # length, but where it went wrong it can be tens of sentences off
+        width = params.band * 4
 
         def coarse(attempt: int) -> Band:
             if guide is not None:
-                # four times the usual width: a first path is right for most of its length,
-                # but where it went wrong it can be tens of sentences off
-                return _path_band(pair, guide, pins, params.band * 4 * (2 ** attempt))
+                return _path_band(pair, guide, pins, width * (2 ** attempt))
             return _interpolated_band(pair, points, pins, params.band * (2 ** attempt))
 
-        # "translation" statistics for pass A: each left sentence's best partner in the band
         band0 = coarse(0)
+        if guide is None and texts is not None and band0.size > WIDE * (n + 1):
+            guide = _block_guide(pair, pins, params, texts)
+            if guide is not None:
+                width = params.band  # the blocks' path is a band of BLOCK sentences already
+                band0 = coarse(0)
+        # "translation" statistics for pass A: each left sentence's best partner in the band
         arr0 = pair.bead_arrays(band0)
         cos11 = arr0[(1, 1)][1]
         rows = band0.i

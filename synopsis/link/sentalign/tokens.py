@@ -99,7 +99,92 @@ def _tokens(left: Sequence[str], right: Sequence[str], cross: bool, stems: tuple
     for texts, name in ((left, stems[0]), (right, stems[1])):
         tokenize = _tokenizer(cross, name)
         out.append([tokenize(t) for t in texts])
+    if cross and not (_latin(left) and _latin(right)):
+        _add_names(left, right, out)
     return out
+
+
+# --- names across scripts ---------------------------------------------------------------
+
+_CLASSES = str.maketrans({"b": "b", "p": "b", "f": "b", "v": "b", "w": "b", "c": "k", "k": "k", "g": "k", "q": "k",
+                          "x": "k", "s": "s", "z": "s", "d": "t", "t": "t", "l": "l", "r": "r", "m": "m", "n": "n"})
+_NAME_RUN = re.compile(rf"[{_CJK}]+")
+
+
+def _romanised(word: str) -> str:
+    """A word in Latin letters, lower case (any script: ``anyascii``'s table; Chinese as pinyin)."""
+    from anyascii import anyascii
+
+    return "".join(c for c in anyascii(word).casefold() if "a" <= c <= "z")
+
+
+@functools.cache
+def _skeleton(word: str) -> str:
+    """A name's consonants by class, as translators' spellings keep them across scripts.
+
+    The name romanised (Авраам → avraam), digraphs for one sound made one letter (ph, th,
+    kh, ch), h and the vowels (with j, y: Іаковъ/Jacob) dropped, the rest folded into classes
+    of sounds that transcriptions exchange (b p f v w; c k g q x; s z; d t) and doubled
+    letters made one: Avraam and Abraham are both ``brm``, Iosif and Joseph ``sb``,
+    Khanaan and Canaan ``knn``, Egipet and Egypt ``kbt``.
+    """
+    r = _romanised(word)
+    for a, b in (("ph", "f"), ("th", "t"), ("kh", "k"), ("ch", "k"), ("sh", "s"), ("zh", "s")):
+        r = r.replace(a, b)
+    out = [c for c in r.translate(_CLASSES) if c in "bkstlrmn"]
+    return "".join(c for k, c in enumerate(out) if not k or c != out[k - 1])
+
+
+def _latin(texts: Sequence[str]) -> bool:
+    """Whether most of a document's letters are Latin (a sample of its sentences)."""
+    sample = "".join(texts[:: max(1, len(texts) // 200)])
+    letters = [c for c in sample if c.isalpha()]
+    return sum(_fold(c) <= "z" for c in letters) >= 0.5 * len(letters) if letters else True
+
+
+def _names(text: str) -> list[str]:
+    """The capitalised words inside a sentence (not its first word): names."""
+    words = _WORD.findall(text)
+    return [w for w in words[1:] if w[:1].isupper() and not w.isupper() and len(w) > 1]
+
+
+def _add_names(left: Sequence[str], right: Sequence[str], toks: list[list[set[str]]]) -> None:
+    """Across languages, names that match under transliteration become shared tokens (in place).
+
+    Between two documents in Latin letters the cognate tokens already pair names; another
+    script shares nothing on the surface but names: each side's names (capitalised
+    words inside a sentence, in any alphabet) are keyed by :func:`_skeleton`; in a text
+    written in ideographs, every run of one to three ideographs is keyed by its pinyin
+    (陈清扬 → chenqingyang, and chen, qingyang ...) against the other side's names and runs of
+    two names (Chen Qingyang). Only keys found on both sides are kept, as ``k`` tokens: a
+    key one side lacks would only lengthen that side's vectors. A skeleton of fewer than
+    three consonants (Noah/Ной: ``n``) would pair too much by chance and is not used.
+    """
+    keys: list[list[set[str]]] = []
+    for texts in (left, right):
+        side = []
+        for t in texts:
+            found = set()
+            names = _names(t)
+            for w in names:
+                if not _NAME_RUN.fullmatch(w):
+                    sk = _skeleton(w)
+                    if len(sk) >= 3:
+                        found.add("k" + sk)
+                    found.add("p" + _romanised(w))
+            for a, b in zip(names, names[1:]):
+                found.add("p" + _romanised(a) + _romanised(b))
+            for run in _NAME_RUN.findall(t):
+                for i in range(len(run)):
+                    for j in range(i + 1, min(i + 3, len(run)) + 1):
+                        found.add("p" + _romanised(run[i:j]))
+            side.append(found)
+        keys.append(side)
+    vocab = [set().union(*side) if side else set() for side in keys]
+    shared = {k for k in vocab[0] & vocab[1] if len(k) >= 5 or k[0] == "k"}  # a pinyin key of one short syllable is noise
+    for side, key_side in zip(toks, keys):
+        for s, ks in zip(side, key_side):
+            s |= ks & shared
 
 
 def _features(left: Sequence[str], right: Sequence[str], sides_tokens: list[list[set[str]]]) -> tuple[_Side, _Side, np.ndarray]:
