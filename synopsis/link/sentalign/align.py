@@ -10,6 +10,7 @@ import numpy as np
 
 
 from .anchors import _anchors
+from .dictionary import add_dictionary_tokens
 from .lexicon import _learned_lexicon
 from .model import _Cosines, _Model, _Pair, _confidences, _indifference, _path_cosines, _reestimate
 from .parameters import _DEFAULT_PRIOR, SentenceAlignParameters, SentenceBead, _same_language, stemmer_name
@@ -68,6 +69,8 @@ def align_sentences(
     segr = np.searchsorted(np.asarray(rh, dtype=np.int64), np.asarray(rbody, dtype=np.int64), side="right")
     ltexts, rtexts = [left[k] for k in lbody], [right[k] for k in rbody]
     toks = _tokens(ltexts, rtexts, cross, stems)
+    if cross and params.dictionary:
+        add_dictionary_tokens(ltexts, rtexts, toks, left_language, right_language)
     pair = _Pair(*_features(ltexts, rtexts, toks), segl, segr)
     pins: dict[int, int] = {}
     if use_headings:

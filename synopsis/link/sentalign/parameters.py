@@ -70,11 +70,13 @@ class SentenceAlignParameters:
     length_variance: float = 6.8
     rare_df: int = 2
     seed: int = 0  # random pairs for the "unrelated" statistics
+    dictionary: bool = True  # read a bilingual dictionary where the pair has one (:mod:`.dictionary`)
 
     def as_dict(self) -> dict:
         return {"band": self.band, "fine_band": self.fine_band, "prior_strength": self.prior_strength,
                 "length_variance": self.length_variance, "rare_df": self.rare_df, "max_df": MAX_DF,
-                "lexicon_min_count": LEXICON_MIN_COUNT, "lexicon_g2": LEXICON_G2, "seed": self.seed}
+                "lexicon_min_count": LEXICON_MIN_COUNT, "lexicon_g2": LEXICON_G2, "seed": self.seed,
+                "dictionary": self.dictionary}
 
 
 @dataclass(frozen=True, slots=True)
