@@ -74,9 +74,10 @@ def _cedict() -> dict[str, tuple[str, ...]]:
             raw.setdefault(head, []).extend(words)
     df = Counter(w for words in raw.values() for w in set(words))
     common = {w for w, c in df.items() if c > _COMMON * len(raw)}
+    stems = {w: stem(w) for w in df if w not in common}
     out = {}
     for head, words in raw.items():
-        kept = list(dict.fromkeys(stem(w) for w in words if w not in common))[:_PER_ENTRY]
+        kept = list(dict.fromkeys(stems[w] for w in words if w in stems))[:_PER_ENTRY]
         if kept:
             out[head] = tuple(kept)
     log.debug("CC-CEDICT: %d headwords, %d common gloss words dropped", len(out), len(common))

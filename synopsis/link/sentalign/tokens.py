@@ -111,6 +111,7 @@ _CLASSES = str.maketrans({"b": "b", "p": "b", "f": "b", "v": "b", "w": "b", "c":
 _NAME_RUN = re.compile(rf"[{_CJK}]+")
 
 
+@functools.cache
 def _romanised(word: str) -> str:
     """A word in Latin letters, lower case (any script: ``anyascii``'s table; Chinese as pinyin)."""
     from anyascii import anyascii
@@ -175,9 +176,10 @@ def _add_names(left: Sequence[str], right: Sequence[str], toks: list[list[set[st
             for a, b in zip(names, names[1:]):
                 found.add("p" + _romanised(a) + _romanised(b))
             for run in _NAME_RUN.findall(t):
+                syllables = [_romanised(c) for c in run]
                 for i in range(len(run)):
                     for j in range(i + 1, min(i + 3, len(run)) + 1):
-                        found.add("p" + _romanised(run[i:j]))
+                        found.add("p" + "".join(syllables[i:j]))
             side.append(found)
         keys.append(side)
     vocab = [set().union(*side) if side else set() for side in keys]
@@ -221,7 +223,8 @@ def _features(left: Sequence[str], right: Sequence[str], sides_tokens: list[list
         near = np.zeros((4, max(n, 1)))
         for d in range(1, 4):
             shifted = keys + d * (len(vocab) + 1)
-            hit = np.isin(shifted, keyset)
+            at = np.minimum(np.searchsorted(keyset, shifted), max(len(keyset) - 1, 0))
+            hit = keyset[at] == shifted if len(keyset) else np.zeros(len(shifted), dtype=bool)
             near[d] = np.bincount(occ_sent[hit], weights=w2[hit], minlength=max(n, 1))[: max(n, 1)]
         block2 = np.zeros((n + 1, 5))
         idx = np.arange(n + 1)
