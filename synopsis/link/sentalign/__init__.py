@@ -55,6 +55,11 @@ The dynamic programme
     whole alignment runs again with those pairs as shared tokens. Between scripts that
     share nothing (French and classical Chinese) this is where almost all lexical
     evidence comes from (Mark in English and Wenli: 餅 ~ "loaves", 石 ~ "stone", 門 ~ "disciples").
+    Before any pair is learned, two more sources (:mod:`.tokens`, :mod:`.dictionary`):
+    when a side is not written in Latin letters, names transliterated and reduced to their
+    consonants (Авраамъ ~ Abraham: ``brm``) and runs of ideographs read as pinyin (陈清扬 ~
+    Chen Qingyang), kept where both sides have them; and between Chinese and English the
+    glosses of CC-CEDICT.
 
 Pruning (coarse to fine)
     1. Headings as anchors: when both documents have the same number of headings (and
@@ -64,14 +69,18 @@ Pruning (coarse to fine)
        monotonically by weight (Moore 2002; Bertalign's first pass), pin the path
        approximately; between anchors the expected position is interpolated by
        cumulative length.
-    3. Pass A: the full-bead programme in a band around that interpolation.
+    3. Pass A: the full-bead programme in a band around that interpolation. Where the
+       anchors are too few for a narrow band (its cells would grow with length times
+       length), the same programme first aligns blocks of eight sentences, and pass A
+       searches the sentences in a narrow band around the blocks' path.
     4. Pass B: the model re-estimated from pass A, and the programme again in a narrow
        band around pass A's path. A path that touches its band's edge is searched again
        in a band twice as wide.
     5. Across languages, with the translation pairs learned from that path: passes A and
        B again, pass A in a band four times as wide around the first path.
-    Cost and memory are linear in the number of sentences times the band width; the
-    programme runs one vectorised step per left sentence.
+    Cost and memory are linear in the number of sentences times the band width, which
+    the block pass keeps to a few dozen cells a row; the programme runs one vectorised
+    step per left sentence.
 """
 from __future__ import annotations
 
