@@ -369,3 +369,39 @@ def test_the_chinese_english_dictionary_pairs_sentences_from_the_start():
 
     (p1, r1), (p0, r0) = score(True), score(False)
     assert p1 > p0 and r1 >= r0 and p1 > 0.95, (p1, r1, p0, r0)
+
+
+def test_the_block_pass_keeps_headings_pinned_and_every_sentence(monkeypatch):
+    """Mark and Luke in English and Wenli, each book opened by a heading, with the block pass forced
+    on: the blocks never cross a heading, the headings stay pinned to each other, and every
+    sentence stands in one bead in reading order."""
+    from synopsis.link.sentalign import align
+
+    used = []
+    original = align._block_guide
+
+    def guide(*args, **kwargs):
+        found = original(*args, **kwargs)
+        used.append(found is not None)
+        return found
+
+    monkeypatch.setattr(align, "_block_guide", guide)
+    monkeypatch.setattr(align, "WIDE", 1)
+    left, right, lh, rh, lids, rids = [], [], [], [], [], []
+    for book in ("Mark", "Luke"):
+        en, en_ids = _verse_sentences("Twenty", [book])
+        zh, zh_ids = _verse_sentences("ChiUnL", [book])
+        lh.append(len(left))
+        rh.append(len(right))
+        left += [book] + en
+        right += [book] + zh
+        lids += [None] + en_ids
+        rids += [None] + zh_ids
+    beads = align_sentences(left, right, left_language="en", right_language="lzh", left_headings=lh,
+                            right_headings=rh)
+    assert any(used)
+    assert [x for b in beads for x in b.left] == list(range(len(left)))
+    assert [y for b in beads for y in b.right] == list(range(len(right)))
+    assert {(b.left, b.right) for b in beads if set(b.left) & set(lh)} == {((lh[0],), (rh[0],)), ((lh[1],), (rh[1],))}
+    pairs = [(x, y) for b in beads for x in b.left for y in b.right if lids[x]]
+    assert sum(lids[x] == rids[y] for x, y in pairs) / len(pairs) > 0.9
