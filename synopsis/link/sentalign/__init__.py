@@ -85,9 +85,13 @@ Pruning (coarse to fine)
 from __future__ import annotations
 
 from .align import align_sentences
-from .parameters import BEADS, METHOD, SentenceAlignParameters, SentenceBead, stemmer_name
+from .parameters import BEADS, METHOD, SentenceAlignParameters, SentenceBead, _same_language, stemmer_name
 from .paragraphs import PairAlignment, ParagraphIn, SentenceIn, align_version_pair
 from .programme import Band, banded_dp
+from .tokens import _tokens
+
+# the two private helpers other link modules read (synopsis.link.regions, synopsis.link.family)
+_PRIVATE_REEXPORTS = (_same_language, _tokens)
 
 __all__ = [
     "BEADS", "Band", "SentenceBead", "SentenceAlignParameters", "align_sentences", "banded_dp", "stemmer_name",

@@ -58,13 +58,17 @@ def align_version_pair(
     left_language: str | None,
     right_language: str | None,
     parameters: SentenceAlignParameters | None = None,
+    align=None,
 ) -> PairAlignment:
-    """Align two versions' sentences and derive their paragraph alignment (the link step for ``version_of`` pairs)."""
+    """Align two versions' sentences and derive their paragraph alignment (the link step for ``version_of`` pairs).
+
+    ``align`` replaces :func:`align_sentences` (same arguments, same beads): the local
+    alignment of :mod:`synopsis.link.regions` for versions that may be partial."""
     lsent = [(p, s) for p, para in enumerate(left) for s in para.sentences]
     rsent = [(p, s) for p, para in enumerate(right) for s in para.sentences]
     lhead = [k for k, (p, _) in enumerate(lsent) if left[p].kind == "heading"]
     rhead = [k for k, (p, _) in enumerate(rsent) if right[p].kind == "heading"]
-    beads = align_sentences(
+    beads = (align or align_sentences)(
         [s.text for _, s in lsent], [s.text for _, s in rsent], left_language=left_language,
         right_language=right_language, left_headings=lhead, right_headings=rhead, parameters=parameters,
     )
