@@ -267,3 +267,141 @@ def test_headings_pin_the_path_and_no_bead_crosses_one(resolution_sentences):
     # without the headings as anchors the heading lines are sentences like any other
     unpinned = align_sentences(left, right, left_language="en", right_language="en")
     assert all(b.score < 100.0 for b in unpinned if set(b.left) & set(lh))
+
+
+# --- names across scripts, cost in proportion to the text ---------------------------------
+
+
+def _verse_sentences(name: str, books: list[str], directory=None) -> tuple[list[str], list[str]]:
+    """Each verse of ``books`` cut into sentences by its language's profile: (sentences, their verse ids)."""
+    profile = profile_for(rt.TEXTS[name][0])
+    texts, ids = [], []
+    for v in rt.load_verses(name, books=books, directory=directory):
+        for s in split_sentences(v.text, profile):
+            texts.append(v.text[s.start : s.end])
+            ids.append(v.id)
+    return texts, ids
+
+
+def test_names_in_another_script_are_shared_tokens():
+    """Makarius' Genesis (Russian, pre-1918 spelling) shares nothing with the BSB's on the surface
+    but names: transliterated and reduced to their consonants, Авраамъ and Abraham, Іосифъ and
+    Joseph become one token, so the sentences that name them share it."""
+    from synopsis.link.sentalign.tokens import _skeleton, _tokens
+
+    assert _skeleton("Авраамъ") == _skeleton("Abraham") == "brm"
+    assert _skeleton("Іосифъ") == _skeleton("Joseph") and _skeleton("Ханаанъ") == _skeleton("Canaan")
+    books = ["Genesis"]
+    en, _ = _verse_sentences("BSB", books)
+    ru, _ = _verse_sentences("RusMakarij-GenEx", books)
+    left, right = _tokens(en, ru, True, (None, None))
+    abraham = [k for k, t in enumerate(en) if "Abraham" in t[1:]]
+    avraam = [k for k, t in enumerate(ru) if "Авраам" in t[1:]]
+    assert len(abraham) > 100 and len(avraam) > 100
+    shared = set().union(*(left[k] for k in abraham)) & set().union(*(right[k] for k in avraam))
+    assert "kbrm" in shared
+
+
+def test_english_and_russian_genesis_align_sentence_for_sentence():
+    """The Russian Genesis against the BSB's, sentences as the profiles cut them, no headings:
+    a sentence pair is right when both sentences come from one verse."""
+    en, en_ids = _verse_sentences("BSB", ["Genesis"])
+    ru, ru_ids = _verse_sentences("RusMakarij-GenEx", ["Genesis"])
+    beads = align_sentences(en, ru, left_language="en", right_language="ru")
+    pairs = [(x, y) for b in beads for x in b.left for y in b.right]
+    precision = sum(en_ids[x] == ru_ids[y] for x, y in pairs) / len(pairs)
+    found = {en_ids[x] for x, y in pairs if en_ids[x] == ru_ids[y]}
+    recall = len(found) / len(set(en_ids) & set(ru_ids))
+    assert precision >= 0.97 and recall >= 0.99, (precision, recall)
+
+
+def test_a_long_pair_without_anchors_is_searched_in_a_narrow_band(monkeypatch):
+    """Mark in English and in Wenli with no headings: before any word pair is learned the two share
+    no rare token, and a band widened with the span would cost length × length/10 cells. The
+    programme first aligns blocks of sentences and searches the sentences around that path, so
+    all its bands together hold fewer than 200 cells a sentence (300 before, and growing with the length), and the verses are still found."""
+    from synopsis.link.sentalign import model
+
+    sizes = []
+    original = model._Pair.bead_arrays
+
+    def counted(self, band):
+        sizes.append((band.size, self.n))
+        return original(self, band)
+
+    monkeypatch.setattr(model._Pair, "bead_arrays", counted)
+    en, en_ids = _verse_sentences("Twenty", ["Mark", "Luke"])
+    zh, zh_ids = _verse_sentences("ChiUnL", ["Mark", "Luke"])
+    beads = align_sentences(en, zh, left_language="en", right_language="lzh")
+    cells = sum(size for size, _ in sizes)
+    assert cells < 200 * (len(en) + len(zh)), (cells, sizes)
+    pairs = [(x, y) for b in beads for x in b.left for y in b.right]
+    precision = sum(en_ids[x] == zh_ids[y] for x, y in pairs) / len(pairs)
+    assert precision >= 0.9, precision
+
+
+def test_the_chinese_english_dictionary_pairs_sentences_from_the_start():
+    """Mark in Wenli and in English share no word on the surface; read through CC-CEDICT, a verse's
+    Chinese and English sentences share gloss words far more often than sentences of different
+    verses do, and the alignment that reads them finds more verses, more precisely."""
+    from synopsis.link.sentalign.dictionary import add_dictionary_tokens, dictionary_for
+    from synopsis.link.sentalign.parameters import SentenceAlignParameters
+
+    assert dictionary_for("lzh", "en") == dictionary_for("en-GB", "zh-Hant") == "cc-cedict"
+    assert dictionary_for("fr", "zh") is None and dictionary_for("en", "en") is None
+    en, en_ids = _verse_sentences("Twenty", ["Mark"])
+    zh, zh_ids = _verse_sentences("ChiUnL", ["Mark"])
+    toks = [[set() for _ in en], [set() for _ in zh]]
+    assert add_dictionary_tokens(en, zh, toks, "en", "lzh")
+    first = {}
+    for y, v in enumerate(zh_ids):
+        first.setdefault(v, y)
+    same = [bool(toks[0][x] & toks[1][first[v]]) for x, v in enumerate(en_ids) if v in first]
+    other = [bool(toks[0][x] & toks[1][(x * 7919) % len(zh)]) for x in range(len(en))]
+    assert sum(same) / len(same) > sum(other) / len(other) + 0.2, (sum(same) / len(same), sum(other) / len(other))
+
+    def score(dictionary: bool) -> tuple[float, float]:
+        beads = align_sentences(en, zh, left_language="en", right_language="lzh",
+                                parameters=SentenceAlignParameters(dictionary=dictionary))
+        pairs = [(x, y) for b in beads for x in b.left for y in b.right]
+        found = {en_ids[x] for x, y in pairs if en_ids[x] == zh_ids[y]}
+        return sum(en_ids[x] == zh_ids[y] for x, y in pairs) / len(pairs), len(found) / len(set(en_ids) & set(zh_ids))
+
+    (p1, r1), (p0, r0) = score(True), score(False)
+    assert p1 > p0 and r1 >= r0 and p1 > 0.95, (p1, r1, p0, r0)
+
+
+def test_the_block_pass_keeps_headings_pinned_and_every_sentence(monkeypatch):
+    """Mark and Luke in English and Wenli, each book opened by a heading, with the block pass forced
+    on: the blocks never cross a heading, the headings stay pinned to each other, and every
+    sentence stands in one bead in reading order."""
+    from synopsis.link.sentalign import align
+
+    used = []
+    original = align._block_guide
+
+    def guide(*args, **kwargs):
+        found = original(*args, **kwargs)
+        used.append(found is not None)
+        return found
+
+    monkeypatch.setattr(align, "_block_guide", guide)
+    monkeypatch.setattr(align, "WIDE", 1)
+    left, right, lh, rh, lids, rids = [], [], [], [], [], []
+    for book in ("Mark", "Luke"):
+        en, en_ids = _verse_sentences("Twenty", [book])
+        zh, zh_ids = _verse_sentences("ChiUnL", [book])
+        lh.append(len(left))
+        rh.append(len(right))
+        left += [book] + en
+        right += [book] + zh
+        lids += [None] + en_ids
+        rids += [None] + zh_ids
+    beads = align_sentences(left, right, left_language="en", right_language="lzh", left_headings=lh,
+                            right_headings=rh)
+    assert any(used)
+    assert [x for b in beads for x in b.left] == list(range(len(left)))
+    assert [y for b in beads for y in b.right] == list(range(len(right)))
+    assert {(b.left, b.right) for b in beads if set(b.left) & set(lh)} == {((lh[0],), (rh[0],)), ((lh[1],), (rh[1],))}
+    pairs = [(x, y) for b in beads for x in b.left for y in b.right if lids[x]]
+    assert sum(lids[x] == rids[y] for x, y in pairs) / len(pairs) > 0.9

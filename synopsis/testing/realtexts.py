@@ -38,6 +38,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ChiUnL": ("lzh", "Wenli Union Version (1919)"),
     "FreGeneve1669": ("fr", "Geneva Bible New Testament (1669)"),
     "GerTafel": ("de", "Tafelbibel (1911)"),
+    "RusMakarij-GenEx": ("ru", "Archimandrite Makarius' Pentateuch, Genesis and Exodus (pre-1918 spelling)"),
 }
 """The vendored texts: the file name's stem → (ISO 639 language, title)."""
 

@@ -1,0 +1,178 @@
+"""The banded dynamic programme and the bands it runs in."""
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .model import _Pair
+
+log = logging.getLogger(__name__)
+
+
+class PrefixMax:
+    """Fenwick tree over positions 0..n: the best ``(value, tiebreak, payload)`` at or before a position."""
+
+    def __init__(self, n: int) -> None:
+        self.size = n + 1
+        self.tree: list[tuple[float, int, int] | None] = [None] * (self.size + 1)
+
+    def update(self, pos: int, item: tuple[float, int, int]) -> None:
+        k = pos + 1
+        while k <= self.size:
+            cur = self.tree[k]
+            if cur is None or item[:2] > cur[:2]:
+                self.tree[k] = item
+            k += k & -k
+
+    def query(self, pos: int) -> tuple[float, int, int] | None:
+        k = pos + 1
+        best = None
+        while k > 0:
+            cur = self.tree[k]
+            if cur is not None and (best is None or cur[:2] > best[:2]):
+                best = cur
+            k -= k & -k
+        return best
+
+
+# --- the banded programme --------------------------------------------------------------
+
+
+@dataclass
+class Band:
+    """The cells a banded programme may visit: for each state row i (left sentences used), columns lo[i]..hi[i]."""
+
+    lo: np.ndarray  # per state row i (0..n): first column j
+    hi: np.ndarray  # per state row: last column j (inclusive)
+
+    def __post_init__(self) -> None:
+        self.width = self.hi - self.lo + 1
+        self.start = np.r_[0, np.cumsum(self.width)]
+        self.size = int(self.start[-1])
+        rows = np.repeat(np.arange(len(self.lo)), self.width)
+        self.i = rows
+        self.j = self.lo[rows] + (np.arange(self.size) - self.start[rows])
+
+    def index(self, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Flat cell index of (i, j) and whether it lies in the band."""
+        ok = (i >= 0) & (i < len(self.lo))
+        ic = np.where(ok, i, 0)
+        ok &= (j >= self.lo[ic]) & (j <= self.hi[ic])
+        return np.where(ok, self.start[ic] + j - self.lo[ic], 0), ok
+
+
+def banded_dp(band: Band, scores: dict[tuple[int, int], np.ndarray | float]) -> list[tuple[int, int, int, int]] | None:
+    """The best monotone path from (0, 0) to (n, m) through ``band``, as ``(i0, i1, j0, j1)`` beads.
+
+    ``scores[(a, b)]`` is the score of the bead of shape (a, b) *ending* at each cell (an
+    array over the band's cells, ``-inf`` where impossible) or one number for every cell
+    (gaps). Returns None when no path lies inside the band.
+    """
+    shapes = [s for s in scores if s[0] >= 1]
+    horizontal = float(scores[(0, 1)]) if (0, 1) in scores else -math.inf
+    pred = np.zeros((len(shapes), band.size), dtype=np.int64)
+    gain = np.full((len(shapes), band.size), -math.inf)
+    for k, (a, b) in enumerate(shapes):
+        idx, ok = band.index(band.i - a, band.j - b)
+        s = scores[(a, b)]
+        s = np.broadcast_to(np.asarray(s, dtype=np.float64), (band.size,))
+        pred[k] = idx
+        gain[k] = np.where(ok, s, -math.inf)
+    best = np.full(band.size, -math.inf)
+    back = np.full(band.size, -1, dtype=np.int8)
+    n = len(band.lo) - 1
+    h_code = len(shapes)
+    for i in range(n + 1):
+        s0, s1 = int(band.start[i]), int(band.start[i + 1])
+        w = s1 - s0
+        if i == 0:
+            x = np.full(w, -math.inf)
+            arg = np.full(w, -1, dtype=np.int8)
+            if band.lo[0] == 0:
+                x[0] = 0.0
+        else:
+            cand = best[pred[:, s0:s1]] + gain[:, s0:s1]
+            arg = cand.argmax(axis=0).astype(np.int8)
+            x = cand[arg, np.arange(w)]
+        if w > 1 and horizontal > -math.inf:
+            ks = np.arange(w) * horizontal
+            val = np.maximum.accumulate(x - ks) + ks
+            moved = val > x + 1e-9
+            arg = np.where(moved, h_code, arg).astype(np.int8)
+            x = val
+        best[s0:s1] = x
+        back[s0:s1] = np.where(np.isfinite(x), arg, -1)
+    m_end = int(band.hi[n])
+    cell = int(band.start[n] + m_end - band.lo[n])
+    if not np.isfinite(best[cell]):
+        return None
+    path = []
+    i, j = n, m_end
+    while i > 0 or j > 0:
+        cell = int(band.start[i] + j - band.lo[i])
+        code = int(back[cell])
+        if code < 0:
+            return None
+        a, b = (0, 1) if code == h_code else shapes[code]
+        path.append((i - a, i, j - b, j))
+        i, j = i - a, j - b
+    path.reverse()
+    return path
+
+
+def _interpolated_band(pair: _Pair, points: list[tuple[int, int]], pins: dict[int, int], h: int) -> Band:
+    """A band of half-width ``h`` (plus a tenth of the span) around the length-interpolated path between points."""
+    n, m = pair.n, pair.m
+    lo = np.zeros(n + 1, dtype=np.int64)
+    hi = np.zeros(n + 1, dtype=np.int64)
+    pts = sorted(set(points) | {(0, 0), (n, m)} | set(pins.items()))
+    for (i1, j1), (i2, j2) in zip(pts, pts[1:]):
+        if i2 < i1 or j2 < j1:
+            continue
+        rows = np.arange(i1, i2 + 1)
+        cl0, cl1 = pair.L.cum[i1], pair.L.cum[i2]
+        cr0, cr1 = pair.R.cum[j1], pair.R.cum[j2]
+        frac = (pair.L.cum[rows] - cl0) / (cl1 - cl0) if cl1 > cl0 else np.zeros(len(rows))
+        target = cr0 + frac * (cr1 - cr0)
+        jstar = np.clip(np.searchsorted(pair.R.cum, target), j1, j2)
+        extra = h + (max(i2 - i1, j2 - j1) // 10)
+        lo[rows] = np.maximum(jstar - extra, 0)
+        hi[rows] = np.minimum(jstar + extra, m)
+    return _pinned(lo, hi, pins, m)
+
+
+def _pinned(lo: np.ndarray, hi: np.ndarray, pins: dict[int, int], m: int) -> Band:
+    lo, hi = lo.copy(), hi.copy()
+    for i, j in pins.items():
+        lo[i] = hi[i] = j
+    lo[0] = 0
+    hi[-1] = m
+    lo = np.minimum(lo, hi)
+    return Band(lo, hi)
+
+
+def _path_band(pair: _Pair, path, pins: dict[int, int], h: int) -> Band:
+    n, m = pair.n, pair.m
+    lo = np.full(n + 1, m, dtype=np.int64)
+    hi = np.zeros(n + 1, dtype=np.int64)
+    for i0, i1, j0, j1 in path:
+        for i in range(i0, i1 + 1):
+            lo[i] = min(lo[i], j0)
+            hi[i] = max(hi[i], j1)
+    return _pinned(np.maximum(lo - h, 0), np.minimum(hi + h, m), pins, m)
+
+
+def _touches(band: Band, path, pins: dict[int, int], m: int) -> bool:
+    for i0, i1, j0, j1 in path:
+        for i, j in ((i0, j0), (i1, j1)):
+            if i in pins:
+                continue
+            if (j == band.lo[i] and j > 0) or (j == band.hi[i] and j < m):
+                log.debug("path touches the band at (%d, %d): [%d, %d]", i, j, band.lo[i], band.hi[i])
+                return True
+    return False
