@@ -357,7 +357,7 @@ def versions_db(tmp_path_factory) -> Path:
     """Mark 1-4 in English (Twentieth Century) and French (Synodale), each with a paragraph rhythm of
     its own, the French catalogued ``version_of`` the English, built with the real pipeline."""
     from synopsis.build import build
-    from synopsis.testing import realtexts as rt
+    from tests.support import realtexts as rt
 
     folder = tmp_path_factory.mktemp("versions")
     for name, doc_id, seed, lo, hi, version_of in (("Twenty", "mark-en", 3, 1, 3, None),
@@ -461,8 +461,8 @@ def two_texts_db(tmp_path_factory) -> Path:
     with ``synopsis add`` as a version of it and built (read-only for tests)."""
     from synopsis.add import add
     from synopsis.build import build
-    from synopsis.testing.cases import resolution_paragraphs
-    from synopsis.testing.editions import make_edition
+    from tests.support.cases import resolution_paragraphs
+    from tests.support.editions import make_edition
 
     folder = tmp_path_factory.mktemp("two-texts")
     documents = folder / "documents"
@@ -491,10 +491,10 @@ REVISED_ID = "cpsu-resolution-1956-revised"
 
 @pytest.fixture(scope="session")
 def revised_editions_db(tmp_path_factory) -> Path:
-    """The corpus plus a revision of the resolution (``synopsis.testing.revisions.RESOLUTION_EDITS``:
+    """The corpus plus a revision of the resolution (``tests.support.revisions.RESOLUTION_EDITS``:
     one substitution, insertion, deletion and transposition, two respellings), built."""
     from synopsis.build import build
-    from synopsis.testing.revisions import revise_resolution
+    from tests.support.revisions import revise_resolution
 
     folder = tmp_path_factory.mktemp("revised")
     documents = folder / "documents"

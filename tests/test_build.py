@@ -198,7 +198,7 @@ def test_fts_follows_an_edited_document(tmp_path, documents_copy):
 @pytest.fixture
 def many_documents(documents_copy) -> Path:
     """The real documents plus ten written from the resolution's paragraphs: enough for ingest workers."""
-    from synopsis.testing.cases import resolution_paragraphs
+    from tests.support.cases import resolution_paragraphs
 
     paragraphs = resolution_paragraphs()
     for n in range(10):

@@ -18,7 +18,7 @@ from synopsis.ingest.segment import split_sentences
 from synopsis.languages import known_languages, profile_for
 from synopsis.languages.search import rewrite_query, search_terms
 from synopsis.link.normalize import KEYS, encode_paragraphs, normalize_word, tokenize
-from synopsis.testing import realtexts
+from tests.support import realtexts
 
 
 def sentences(text: str, language: str | None) -> list[str]:

@@ -12,7 +12,6 @@ from .conftest import REPO, RESOLUTION_ID
 
 LIBRARY = sorted({
     path.resolve() for folder in ("synopsis", "ingest", "schema", "migrations") for path in (REPO / folder).rglob("*.py")
-    if not path.is_relative_to(REPO / "synopsis" / "testing")
 })
 
 ELSEWHERE = {  # resolved paths
