@@ -298,18 +298,15 @@ def resolution_path() -> Path:
 @pytest.fixture(scope="session")
 def resolution_doc(resolution_path):
     """The resolution after read → clean → segment (shared: tests must not modify it)."""
+    from synopsis.ingest.catalogue import METADATA_FILE, read_metadata
     from synopsis.ingest.clean import clean
-    from synopsis.ingest.model import Doc, DocumentMeta
+    from synopsis.ingest.model import Doc
     from synopsis.ingest.read import read
     from synopsis.ingest.segment import segment
 
-    meta = DocumentMeta(
-        id=RESOLUTION_ID,
-        title="On Overcoming the Cult of the Individual and Its Consequences",
-        language="en",  # as its metadata.toml says: the language profile follows it
-        folder=resolution_path.parent,
-        source_file=resolution_path.name,
-    )
+    # as its metadata.toml says: the language profile and the scan repairs follow it
+    meta = read_metadata(resolution_path.parent / METADATA_FILE)
+    assert meta.id == RESOLUTION_ID and meta.source_kind == "scan"
     return segment(clean(read(Doc(meta=meta))))
 
 
