@@ -18,6 +18,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from datasette.database import Database
+
 METADATA_FILE = "datasette-metadata.json"
 """The metadata file of record: package data of ``synopsis.publish``."""
 
@@ -36,20 +38,36 @@ def load_metadata(path: Path | None = None) -> dict[str, Any]:
     return json.loads(source)
 
 
-def quiet_sql_errors(db) -> None:
-    """Make ``db.execute`` stop writing each failed statement to stderr (Datasette's default).
+class QuietDatabase(Database):
+    """A Datasette :class:`~datasette.database.Database` that does not write each failed
+    statement to stderr ("ERROR: conn=..., sql = ..."), Datasette's default.
 
-    Set on the :class:`~datasette.database.Database` object itself, so the plugin's
-    ``startup`` and the re-opening of a replaced file (:mod:`synopsis.publish.reload`) both
-    call it; the failure is still raised, and answered or logged by the caller.
+    In a published corpus a failed statement is a reader's malformed search or query: it is
+    answered with a 400 page, and our own pages catch theirs; real failures still reach the
+    plugin's ``handle_exception`` and are logged once there. Datasette 0.65 has no setting or
+    hook for this line, only the documented ``log_sql_errors`` argument of ``execute``, so
+    the plugin opens its databases as this subclass through Datasette's own
+    ``add_database`` (:func:`quiet_databases`), rather than patching the objects it made.
     """
-    if getattr(db.execute, "_synopsis_quiet", False):
-        return
-    execute = db.execute
 
-    async def quiet_execute(sql, params=None, **options):
+    async def execute(self, sql, params=None, **options):
         options["log_sql_errors"] = False  # Datasette's query page passes True explicitly
-        return await execute(sql, params, **options)
+        return await super().execute(sql, params, **options)
 
-    quiet_execute._synopsis_quiet = True  # type: ignore[attr-defined]
-    db.execute = quiet_execute
+
+def quiet_database(datasette, db: Database) -> QuietDatabase:
+    """A fresh :class:`QuietDatabase` on the file of ``db``, with its name and route."""
+    fresh = QuietDatabase(datasette, path=db.path, is_mutable=db.is_mutable)
+    fresh.name, fresh.route = db.name, db.route
+    return fresh
+
+
+def quiet_databases(datasette) -> None:
+    """Open every file database Datasette opened again as a :class:`QuietDatabase` (at startup,
+    before any request: ``remove_database`` and ``add_database`` are Datasette's own API)."""
+    for name, db in list(datasette.databases.items()):
+        if isinstance(db, QuietDatabase) or not db.path or db.is_memory:
+            continue
+        fresh = quiet_database(datasette, db)
+        datasette.remove_database(name)
+        datasette.add_database(fresh, name=name, route=db.route)
