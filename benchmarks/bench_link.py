@@ -182,7 +182,7 @@ def editions(workdir: Path, link_corpus, seeds: int) -> str:
 
 def generated(corpus: Path, db: Path, workdir: Path) -> list[str]:
     """The link stage on a built generated corpus: from scratch, then one more document."""
-    from synopsis.link.store import link_corpus
+    from synopsis.link.stage import link_corpus
 
     answer = json.loads((corpus / "answer.json").read_text())
     work = workdir / "generated.db"
@@ -245,7 +245,7 @@ def naive_speedup(db: Path, workdir: Path, paragraphs: int = 5000) -> str:
     from rapidfuzz import fuzz, process
 
     from synopsis.link.normalize import tokenize
-    from synopsis.link.store import link_corpus
+    from synopsis.link.stage import link_corpus
 
     src = sqlite3.connect(db)
     rows = src.execute("SELECT document_id, text FROM paragraphs ORDER BY document_id, ordinal LIMIT ?", (paragraphs,)).fetchall()
@@ -273,9 +273,9 @@ def main() -> None:
     ap.add_argument("--code", type=Path, help="measure the cases with the link stage of this checkout instead")
     args = ap.parse_args()
     sys.path.insert(0, str(args.code or REPO))
-    from synopsis.link.store import link_corpus
+    from synopsis.link.stage import link_corpus
 
-    print(f"link stage from {Path(sys.modules['synopsis.link.store'].__file__).parent}")
+    print(f"link stage from {Path(sys.modules['synopsis.link.stage'].__file__).parent}")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         print(paraphrases(work, link_corpus))

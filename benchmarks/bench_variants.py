@@ -36,7 +36,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from synopsis.link.store import link_corpus  # noqa: E402
+from synopsis.link.stage import link_corpus  # noqa: E402
 from tests.support import realtexts  # noqa: E402
 from tests.support.cases import make_database, resolution_paragraphs  # noqa: E402
 from tests.support.revisions import make_revision, score_variants  # noqa: E402

@@ -22,7 +22,7 @@ from synopsis.files import write_atomic
 from synopsis.errors import BadMetadata, BadSource, DuplicateDocument, UnknownDocument
 from synopsis.ingest.catalogue import METADATA_FILE, dump_metadata, load_catalogue, metadata_from_dict
 from synopsis.ingest.model import SOURCE_KINDS, DocumentMeta
-from synopsis.ingest.read import detect_encoding
+from synopsis.ingest.encoding import detect_encoding
 
 log = logging.getLogger(__name__)
 

@@ -420,7 +420,7 @@ def _store(
 def _link(conn: Connection, link_keys: dict) -> tuple[dict[str, int], dict[str, float]]:
     """Alignments and cross-references for every document pair that changed: the counts,
     and the seconds of each of the link stage's steps."""
-    from synopsis.link.store import link_corpus
+    from synopsis.link.stage import link_corpus
 
     result = link_corpus(conn, known_keys=link_keys)
     return dict(getattr(result, "counts", {}) or {}), dict(getattr(result, "steps", {}) or {})

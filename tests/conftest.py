@@ -503,7 +503,7 @@ def revised_editions_db(tmp_path_factory) -> Path:
     (revised / "metadata.toml").write_text(
         f'id = "{REVISED_ID}"\ntitle = "On Overcoming the Cult of the Individual (revised for the tests)"\n'
         'date = "1956-07-02"\nlanguage = "en-US"\ngenre = "resolution"\nversion_of = "cpsu-resolution-1956"\n'
-        'source_file = "revised.md"\n',
+        'source_file = "revised.md"\nsource_kind = "scan"\n',  # the scanned booklet's text, revised
         encoding="utf-8",
     )
     db_path = folder / "synopsis.db"

@@ -19,7 +19,7 @@ from tests.support.cases import resolution_paragraphs as _resolution_paragraphs
 from synopsis.link.crossref import locate_all
 from tests.support.editions import FILLER_SENTENCES, make_edition
 from synopsis.link.normalize import KEYS, encode_paragraphs, normalize_word, tokenize
-from synopsis.link.store import link_corpus
+from synopsis.link.stage import link_corpus
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from lxml import etree
 
 from synopsis.cli import cli
 from synopsis.link.normalize import normalize_word
-from synopsis.link.store import link_corpus
+from synopsis.link.stage import link_corpus
 from synopsis.languages import profile_for
 from synopsis.link.variants import NEUTRAL_RULES, collate, rules_for, tokenize, variant_step
 from tests.support import realtexts

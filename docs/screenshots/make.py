@@ -52,7 +52,7 @@ def demo_corpus(folder: Path) -> Path:
         f'id = "{DEMO_ID}"\n'
         'title = "On Overcoming the Cult of the Individual (demonstration copy, not a real edition)"\n'
         'date = "1956-07-01"\nlanguage = "en"\ngenre = "resolution"\n'
-        'version_of = "cpsu-resolution-1956"\nsource_file = "resolution-demo.md"\n'
+        'version_of = "cpsu-resolution-1956"\nsource_file = "resolution-demo.md"\nsource_kind = "scan"\n'
         'description = "Made by docs/screenshots/make.py from the resolution: three paragraphs left out, one added."\n',
         encoding="utf-8",
     )

@@ -200,7 +200,6 @@ def candidate_pairs(
         # the cost is the pairs the groups expand to: skip the largest groups (the most frequent
         # shingles) until what is left fits the budget, so the cost follows the corpus's size
         # and not its vocabulary or its documents' sizes
-        n_pairs = sizes.astype(np.int64) * (sizes - 1) // 2
         by_size = np.sort(sizes)
         cum = np.cumsum(by_size.astype(np.int64) * (by_size - 1) // 2)
         if cum[-1] > pair_budget:
@@ -210,7 +209,7 @@ def candidate_pairs(
             p, group, d, df = p[member], group[member], d[member], df[member]
             starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else np.zeros(0, np.int64)
             sizes = np.diff(np.r_[starts, len(group)])
-        del n_pairs, by_size, cum
+        del by_size, cum
     del group
     if len(p) < 2:
         return empty, empty, empty

@@ -82,7 +82,6 @@ import logging
 import math
 import random
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -90,6 +89,8 @@ from typing import Sequence
 import numpy as np
 
 from synopsis.languages import CJK, profile_for
+from synopsis.languages.accents import strip_accents
+from synopsis.languages.tags import same_language
 
 
 __all__ = [
@@ -161,7 +162,7 @@ def stemmer_name(language: str | None) -> str | None:
 
 
 def _same_language(a: str | None, b: str | None) -> bool:
-    return bool(a and b) and a.split("-")[0].lower() == b.split("-")[0].lower()  # type: ignore[union-attr]
+    return same_language(a, b) is True  # a language not recorded: not known to be the same
 
 
 @dataclass(frozen=True)
@@ -211,9 +212,9 @@ _WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
 _QUOTES = re.compile("[\"“”„«»‘’‚‹›「」『』]")
 
 
-def _fold(word: str) -> str:
+def _unaccented_lower(word: str) -> str:
     """Lower case without accents (Simard's cognates compare letters, not diacritics)."""
-    return "".join(c for c in unicodedata.normalize("NFD", word.casefold()) if not unicodedata.combining(c))
+    return strip_accents(word.casefold())
 
 
 class _Tokenizer:
@@ -233,7 +234,7 @@ class _Tokenizer:
         if w.isdigit():
             return "#" + (w.lstrip("0") or "0"), None
         if self.cross:
-            f = _fold(w)
+            f = _unaccented_lower(w)
             name = "n" + f[:4] if w[0].isupper() and not w.isupper() else None
             return ("c" + f[:4] if len(f) >= 4 else None), name
         f = w.casefold()
