@@ -574,6 +574,55 @@ def test_sigint_and_sigterm_stop_a_build_in_one_line(growing_corpus, processes, 
     assert not building_file(db).exists()
 
 
+def group_left(pgid: int) -> list[int]:
+    """Processes of process group ``pgid`` still running (zombies count as gone)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2 :].split()
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                found.append(int(entry.name))
+    return found
+
+
+def test_ctrl_c_while_the_command_line_starts_is_one_line(processes):
+    """Importing click, rich and the commands takes a second or so under load: a Ctrl-C then
+    (the point sends it, before the command line is imported) ends in one line, no traceback."""
+    process = processes.start("--version", point="starting:int")
+
+    process.wait(timeout=PROCESS_TIMEOUT)
+
+    assert process.returncode == 130
+    assert Processes.stderr(process).splitlines() == ["synopsis: interrupted"]
+
+
+@pytest.mark.parametrize("action", ["int", "term"])
+def test_a_signal_while_the_workers_are_forked_stops_the_build_in_one_line(growing_corpus, processes, tmp_path, action):
+    """Ctrl-C or SIGTERM as the first ingest worker has just been forked, the next not yet
+    (the point sends the signal itself: no clock). The build process holds both signals while
+    it forks, then raises the one it got: every worker started is killed and reaped by the
+    build itself, the previous database stands, one line is printed, and nothing of the
+    build's process group is left."""
+    documents, previous, _generated = growing_corpus
+    db = tmp_path / "synopsis.db"
+    shutil.copyfile(previous, db)
+    sha = file_sha256(db)
+    process = processes.start("build", "--db", db, "--documents", documents, point=f"worker started:{action}")
+
+    process.wait(timeout=PROCESS_TIMEOUT)
+
+    stderr = Processes.stderr(process)
+    assert process.returncode not in (0, None)
+    assert stderr.strip().splitlines() == ["synopsis: interrupted"], stderr
+    check_previous_database(db, sha=sha)
+    assert not building_file(db).exists()
+    assert wait_for(lambda: not group_left(process.pid), timeout=PROCESS_TIMEOUT, step=0.1), group_left(process.pid)
+
+
 KILLED_WRITER = """
 import os, signal, sqlite3, sys
 conn = sqlite3.connect(sys.argv[1], isolation_level=None)
