@@ -267,7 +267,7 @@ def _quotation_split(folder: Path, split: tuple[int, int, int, int], verse_of: d
     conn = sqlite3.connect(folder / "synopsis.db")
     verses, index = {}, {}
     for doc_id, paras in made.items():
-        rows = conn.execute("SELECT id, text FROM paragraphs WHERE document_id = ? ORDER BY ordinal", (doc_id,)).fetchall()
+        rows = conn.execute("SELECT id, text FROM paragraphs WHERE document_id = ? AND kind != 'heading' ORDER BY ordinal", (doc_id,)).fetchall()
         verses[doc_id] = dict(zip([r[0] for r in rows], verses_of_paragraphs([r[1] for r in rows], paras)))
         for pid, vs in verses[doc_id].items():
             for v in vs:
