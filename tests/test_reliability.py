@@ -165,8 +165,29 @@ def http_get(url: str, *, timeout: float = PROCESS_TIMEOUT) -> tuple[int, str]:
         return error.code, error.read().decode("utf-8", errors="replace")
 
 
+def as_a_terminal_starts_it() -> None:
+    """In a started process, before it runs: Ctrl-C and Ctrl-\\ as a terminal's command has them.
+
+    A shell starts a background job (``pytest &``, ``nohup``'s caller, a CI step run that
+    way) with SIGINT and SIGQUIT ignored, and an ignored signal stays ignored across exec:
+    Python then installs no KeyboardInterrupt handler, and a SIGINT sent to the build does
+    nothing at all. That was the 300 s hang of a test run in the background under load: the
+    build sat at its paused point, SIGINT ignored (``SigIgn`` in ``/proc``), until the
+    test's timeout. What the tests model is a user's Ctrl-C at a terminal.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+
+
+def ignores(pid: int, sig: int) -> bool:
+    """Whether process ``pid`` ignores ``sig`` (its ``SigIgn`` mask in ``/proc``)."""
+    mask = next(line for line in Path(f"/proc/{pid}/status").read_text().splitlines() if line.startswith("SigIgn:"))
+    return bool(int(mask.split()[1], 16) >> (sig - 1) & 1)
+
+
 class Processes:
-    """Processes a test starts, each in its own session; whatever is left is killed at teardown."""
+    """Processes a test starts, each in its own session as a terminal would start it (see
+    :func:`as_a_terminal_starts_it`); whatever is left is killed at teardown."""
 
     def __init__(self, folder: Path) -> None:
         self.folder, self.started = folder, []
@@ -183,6 +204,7 @@ class Processes:
             stdout=open(self.folder / f"process-{n}.out", "w"),  # closed with the process
             stderr=open(self.folder / f"process-{n}.err", "w"),
             start_new_session=True,
+            preexec_fn=as_a_terminal_starts_it,
             env=env,
         )
         process.err_path = self.folder / f"process-{n}.err"
@@ -587,6 +609,30 @@ def group_left(pgid: int) -> list[int]:
             if int(fields[2]) == pgid and fields[0] != "Z":
                 found.append(int(entry.name))
     return found
+
+
+def test_ctrl_c_reaches_a_build_even_when_the_tests_run_as_a_background_job(growing_corpus, processes, tmp_path):
+    """The cause of the 300 s hang, reproduced: the test process itself ignoring SIGINT, as a
+    shell's background job does. Its builds still start with Ctrl-C as a terminal gives it
+    (checked in /proc before the signal is sent, so a regression fails here at once instead of
+    waiting out the timeout), and Ctrl-C at "workers running" stops the build in one line."""
+    documents, previous, _generated = growing_corpus
+    db = tmp_path / "synopsis.db"
+    shutil.copyfile(previous, db)
+    sha = file_sha256(db)
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        process = start_build(processes, db, documents, pause_at="workers running")
+    finally:
+        signal.signal(signal.SIGINT, before)
+    reach(process, "workers running")
+    assert not ignores(process.pid, signal.SIGINT), "the build was started with Ctrl-C ignored: it would never stop"
+
+    workers = stop_at(process, "workers running", signal.SIGINT, group=True)
+
+    assert Processes.stderr(process).strip().splitlines() == ["synopsis: interrupted"]
+    check_previous_database(db, sha=sha)
+    check_no_process_left(workers)
 
 
 def test_ctrl_c_while_the_command_line_starts_is_one_line(processes):
