@@ -101,7 +101,7 @@ def test_the_quiet_log_uses_datasettes_hooks_not_its_internals(built_db):
     from datasette.app import Datasette
     from datasette.plugins import pm
 
-    from synopsis.publish import QuietDatabase
+    from synopsis.publish.quiet import QuietDatabase
 
     datasette = Datasette([str(built_db)])
     asyncio.run(datasette.invoke_startup())

@@ -20,7 +20,8 @@ from jinja2 import FileSystemLoader
 from markupsafe import Markup
 
 from synopsis.database import read_only
-from synopsis.publish import METADATA_DATABASE, load_metadata, queries, quiet_databases, views
+from synopsis.publish import METADATA_DATABASE, load_metadata, queries, views
+from synopsis.publish.quiet import quiet_databases
 from synopsis.publish.highlight import has_sentinels, highlight, mark_snippet
 from synopsis.search import CANNED_LIMIT, paragraph_search_sql, register_functions
 
@@ -98,7 +99,7 @@ def _error_page(datasette, request, exception):
 
 @hookimpl
 def startup(datasette):
-    """Open the databases as :class:`~synopsis.publish.QuietDatabase` (a failed statement is
+    """Open the databases as :class:`~synopsis.publish.quiet.QuietDatabase` (a failed statement is
     not written to stderr: it is a reader's slip, answered with a 400 page), before any request."""
     quiet_databases(datasette)
 

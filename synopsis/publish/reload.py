@@ -22,7 +22,7 @@ import threading
 from datasette import hookimpl
 from datasette.database import connections as thread_connections  # per-thread, keyed by name
 
-from synopsis.publish import quiet_database
+from synopsis.publish.quiet import quiet_database
 
 log = logging.getLogger(__name__)
 
