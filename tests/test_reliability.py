@@ -751,7 +751,8 @@ def served_corpus(built_corpus, tmp_path_factory) -> Iterator[tuple[str, Path, i
     shutil.copyfile(built_corpus[1], db)
     built = synopsis("build", "--db", db, "--documents", documents)
     assert built.returncode == 0, built.stderr
-    noted = synopsis("note", f"{HOSTILE_ID}:1", f"A note {HOSTILE_MARKUP[0]}", "--tag", f"tag{HOSTILE_MARKUP[1]}",
+    first = rows(db, "SELECT ref FROM paragraphs WHERE document_id = ? AND text LIKE 'The first paragraph%'", HOSTILE_ID)[0][0]
+    noted = synopsis("note", first, f"A note {HOSTILE_MARKUP[0]}", "--tag", f"tag{HOSTILE_MARKUP[1]}",
                      "--author", f"Reader {HOSTILE_MARKUP[2]}", "--db", db, "--documents", documents)
     assert noted.returncode == 0, noted.stderr
     started = Processes(folder)
@@ -839,14 +840,14 @@ def test_serve_refuses_writes(served_corpus, sql):
 
 def test_markup_in_documents_and_notes_never_reaches_a_page_unescaped(served_corpus):
     url, db, _port = served_corpus
-    paragraph_id = rows(db, "SELECT id FROM paragraphs WHERE document_id = ? AND text LIKE '%first paragraph%'", HOSTILE_ID)[0][0]
+    paragraph_id, first = rows(db, "SELECT id, ref FROM paragraphs WHERE document_id = ? AND text LIKE '%first paragraph%'", HOSTILE_ID)[0]
     quotation = rows(db, "SELECT id, ref FROM quotations WHERE document_id = ?", HOSTILE_ID)
     pages = [
         "/", "/synopsis", "/synopsis/documents", f"/synopsis/documents/{HOSTILE_ID}",
         f"/synopsis/paragraphs?document_id={HOSTILE_ID}", f"/synopsis/paragraphs/{paragraph_id}",
         "/synopsis/paragraphs?_search=alert", "/synopsis/sections", "/synopsis/sentences?document_id=" + HOSTILE_ID,
         "/synopsis/annotations", "/search?q=alert", "/search?q=soviets",
-        f"/compare?a={HOSTILE_ID}&b={RESOLUTION_ID}", f"/-/cite/{HOSTILE_ID}:1",
+        f"/compare?a={HOSTILE_ID}&b={RESOLUTION_ID}", f"/-/cite/{first}",
         "/synopsis?sql=" + urllib.parse.quote(f"select title, author, description from documents where id = '{HOSTILE_ID}'"),
     ]
     if quotation:
