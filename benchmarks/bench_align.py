@@ -4,7 +4,7 @@ Each pair of vendored Bible translations (``benchmarks/realtexts/``) is written 
 documents with paragraph rhythms of their own (seeded, breaking only where a sentence
 ends; the second catalogued ``version_of`` the first), built with the real ``synopsis
 build``, and its stored edition alignment is scored by verses
-(:func:`synopsis.testing.realtexts.score_links`: a verse is recovered when the paragraphs
+(:func:`tests.support.realtexts.score_links`: a verse is recovered when the paragraphs
 holding it are aligned; a link is right when its paragraphs share a verse).
 
 Beside it, a Gale–Church baseline implemented here: the classic length-only sentence
@@ -48,7 +48,7 @@ sys.path.insert(0, str(REPO))
 
 from synopsis.link.sentalign import Band, banded_dp  # noqa: E402
 from synopsis.link.versions import align_stored_versions  # noqa: E402
-from synopsis.testing import realtexts as rt  # noqa: E402
+from tests.support import realtexts as rt  # noqa: E402
 
 PAIRS = [
     # left, right, floor (P and R), what the pair is

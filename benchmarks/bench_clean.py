@@ -25,7 +25,7 @@ def main(sizes: list[int]) -> None:
             n = mb * 1024 * 1024
             path = Path(tmp) / "big.md"
             path.write_text((UNIT * (n // len(UNIT) + 1))[:n].rstrip() + " end.", encoding="utf-8")
-            doc = Doc(meta=DocumentMeta(id="big", title="Big", language="en", folder=Path(tmp), source_file="big.md"))
+            doc = Doc(meta=DocumentMeta(id="big", title="Big", language="en", folder=Path(tmp), source_file="big.md", source_kind="scan"))
             t0 = time.perf_counter()
             read(doc)
             t1 = time.perf_counter()

@@ -184,7 +184,7 @@ def measure(texts: list[str], *, repeat: int = 3) -> dict[str, float]:
         for _ in range(repeat):
             seconds = dict.fromkeys(best, 0.0)
             for path in paths:
-                doc = Doc(meta=DocumentMeta(id=path.stem, title="d", language="en", folder=Path(tmp), source_file=path.name))
+                doc = Doc(meta=DocumentMeta(id=path.stem, title="d", language="en", folder=Path(tmp), source_file=path.name, source_kind="scan"))
                 for name, stage in STAGES:
                     t0 = time.process_time()
                     doc = stage(doc)
@@ -207,7 +207,7 @@ def big(mb: int) -> dict[str, float]:
         n = mb * 1024 * 1024
         path = Path(tmp) / "big.md"
         path.write_text((BIG_UNIT * (n // len(BIG_UNIT) + 1))[:n].rstrip() + " end.", encoding="utf-8")
-        doc = Doc(meta=DocumentMeta(id="big", title="Big", language="en", folder=Path(tmp), source_file="big.md"))
+        doc = Doc(meta=DocumentMeta(id="big", title="Big", language="en", folder=Path(tmp), source_file="big.md", source_kind="scan"))
         result = {}
         for name, stage in STAGES:
             t0 = time.process_time()

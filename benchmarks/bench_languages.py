@@ -3,7 +3,7 @@
 For each text, two documents of the same verses with different paragraph rhythms (seeds 1
 and 2) are built with `synopsis build`; the report gives the build and link seconds, and
 the cross-references and similarity alignments between the two scored by verses
-(:func:`synopsis.testing.realtexts.score_links`: a link is right when its paragraphs share
+(:func:`tests.support.realtexts.score_links`: a link is right when its paragraphs share
 a verse). A language whose function words go unrecognised shows as many more pairs at a
 lower precision, and a slower link step.
 
@@ -23,10 +23,12 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.support of this checkout
+
 from synopsis.build import build
 from synopsis.languages import profile_for
 from synopsis.languages.search import search_terms
-from synopsis.testing import realtexts
+from tests.support import realtexts
 
 GOSPELS = ["Matthew", "Mark", "Luke", "John"]
 

@@ -7,13 +7,13 @@ in tests).
 Inputs
     * paraphrases: the 1956 resolution (paragraphs rejoined across page breaks) beside a
       document of paraphrased quotations written for the tests mixed with unrelated
-      paragraphs (:data:`synopsis.testing.cases.PARAPHRASES`). Truth: each marked rendering
+      paragraphs (:data:`tests.support.cases.PARAPHRASES`). Truth: each marked rendering
       and the resolution paragraph it renders.
     * translations: pairs of documents, each holding one of two "translations" of a passage
-      written for the tests (:data:`synopsis.testing.cases.TRANSLATIONS`), quotations marked as
+      written for the tests (:data:`tests.support.cases.TRANSLATIONS`), quotations marked as
       the annotate stage marks them, beside unrelated paragraphs; two pairs share nothing.
     * editions: the resolution beside seeded editions of it
-      (:func:`synopsis.testing.editions.make_edition`). Truth: the generator's beads.
+      (:func:`tests.support.editions.make_edition`). Truth: the generator's beads.
     * a generated corpus (``--corpus``/``--db``: the output of
       ``benchmarks/generate_corpus.py`` and a database built from it): the link stage's
       time and memory from scratch, the time to link one more document against all the
@@ -44,7 +44,7 @@ import tracemalloc
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("link_cases", REPO / "synopsis" / "testing" / "cases.py")
+_spec = importlib.util.spec_from_file_location("link_cases", REPO / "tests" / "support" / "cases.py")
 cases = importlib.util.module_from_spec(_spec)
 sys.modules["link_cases"] = cases
 _spec.loader.exec_module(cases)  # type: ignore[union-attr]
@@ -124,7 +124,7 @@ def paraphrases(workdir: Path, link_corpus) -> str:
 
 
 def translations(workdir: Path, link_corpus) -> str:
-    from synopsis.testing.editions import FILLER_SENTENCES
+    from tests.support.editions import FILLER_SENTENCES
 
     documents, quotations, truth, marks = [], [], [], {}
     for k, case in enumerate(cases.TRANSLATIONS):
@@ -151,7 +151,7 @@ def translations(workdir: Path, link_corpus) -> str:
 
 
 def editions(workdir: Path, link_corpus, seeds: int) -> str:
-    from synopsis.testing.editions import make_edition
+    from tests.support.editions import make_edition
 
     res = cases.resolution_paragraphs()
     got_total = truth_total = 0
@@ -182,7 +182,7 @@ def editions(workdir: Path, link_corpus, seeds: int) -> str:
 
 def generated(corpus: Path, db: Path, workdir: Path) -> list[str]:
     """The link stage on a built generated corpus: from scratch, then one more document."""
-    from synopsis.link.store import link_corpus
+    from synopsis.link.stage import link_corpus
 
     answer = json.loads((corpus / "answer.json").read_text())
     work = workdir / "generated.db"
@@ -245,7 +245,7 @@ def naive_speedup(db: Path, workdir: Path, paragraphs: int = 5000) -> str:
     from rapidfuzz import fuzz, process
 
     from synopsis.link.normalize import tokenize
-    from synopsis.link.store import link_corpus
+    from synopsis.link.stage import link_corpus
 
     src = sqlite3.connect(db)
     rows = src.execute("SELECT document_id, text FROM paragraphs ORDER BY document_id, ordinal LIMIT ?", (paragraphs,)).fetchall()
@@ -273,9 +273,9 @@ def main() -> None:
     ap.add_argument("--code", type=Path, help="measure the cases with the link stage of this checkout instead")
     args = ap.parse_args()
     sys.path.insert(0, str(args.code or REPO))
-    from synopsis.link.store import link_corpus
+    from synopsis.link.stage import link_corpus
 
-    print(f"link stage from {Path(sys.modules['synopsis.link.store'].__file__).parent}")
+    print(f"link stage from {Path(sys.modules['synopsis.link.stage'].__file__).parent}")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         print(paraphrases(work, link_corpus))

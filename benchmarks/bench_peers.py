@@ -83,7 +83,7 @@ def bible(tmp: Path) -> tuple[str, str, list[tuple[str, Path, Path, Path]]]:
     translation lacks is a gap. One document of about 7,900 × 7,900 lines, no headings: the
     shape of the papers' Bible document (English → Chinese, one long text), on the texts
     vendored here (the papers' Bible set is modern Chinese; ours is the 1919 Wenli)."""
-    from synopsis.testing import realtexts as rt
+    from tests.support import realtexts as rt
 
     left = rt.load_verses("Twenty", books=rt.NEW_TESTAMENT)
     right = rt.load_verses("ChiUnL", books=rt.NEW_TESTAMENT)

@@ -207,8 +207,8 @@ from pathlib import Path
 t0 = time.perf_counter()
 from synopsis.build import build
 if os.environ.get("SYNOPSIS_BENCH_NO_LINK"):  # measure everything but linking (labelled in the report)
-    import synopsis.link.store
-    synopsis.link.store.link_corpus = lambda conn, **kw: synopsis.link.store.LinkReport()
+    import synopsis.link.stage
+    synopsis.link.stage.link_corpus = lambda conn, **kw: synopsis.link.stage.LinkReport()
 t1 = time.perf_counter()
 report = build(documents_dir=Path(sys.argv[1]), db_path=Path(sys.argv[2]))
 t2 = time.perf_counter()

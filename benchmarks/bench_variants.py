@@ -4,7 +4,7 @@ Run: ``python benchmarks/bench_variants.py [--seeds 101 102 103] [--books N]``. 
 report (and writes it as JSON to ``benchmarks/out/variants.json``); asserts nothing.
 
 Inputs
-    * revisions of the 1956 resolution (:func:`synopsis.testing.revisions.make_revision`):
+    * revisions of the 1956 resolution (:func:`tests.support.revisions.make_revision`):
       words substituted, inserted and deleted, words respelled (British → American, hyphens
       dropped, capitals changed), paragraphs merged and split, each edit recorded. The
       seeds and rates here are not the ones the rules were written against (seeds 1-5 at
@@ -17,7 +17,7 @@ Inputs
       (1904) beside the Open English Bible, its modern revision, and the OEB's US-spelling
       edition beside its Commonwealth-spelling one (a spelling-only edition: nearly all
       its variants should be trivial). Each document groups verses into paragraphs with a
-      rhythm of its own (:mod:`synopsis.testing.realtexts`). Reported: variants, the
+      rhythm of its own (:mod:`tests.support.realtexts`). Reported: variants, the
       trivial share, kinds, and the time of the link stage's variants step (target for
       the whole New Testament pair: ≤ 5 s).
 """
@@ -36,10 +36,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from synopsis.link.store import link_corpus  # noqa: E402
-from synopsis.testing import realtexts  # noqa: E402
-from synopsis.testing.cases import make_database, resolution_paragraphs  # noqa: E402
-from synopsis.testing.revisions import make_revision, score_variants  # noqa: E402
+from synopsis.link.stage import link_corpus  # noqa: E402
+from tests.support import realtexts  # noqa: E402
+from tests.support.cases import make_database, resolution_paragraphs  # noqa: E402
+from tests.support.revisions import make_revision, score_variants  # noqa: E402
 
 RATES = dict(substitution_rate=0.012, insertion_rate=0.007, deletion_rate=0.009, spelling_rate=0.06,
              merge_rate=0.05, split_rate=0.05, min_gap=1)

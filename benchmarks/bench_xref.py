@@ -44,15 +44,15 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+sys.path[:0] = [str(HERE), str(HERE.parent)]  # the other benchmarks; tests.support of this checkout
 
 import bench_scale  # noqa: E402
 import generate_corpus  # noqa: E402
 
-from synopsis.testing.judgements import (  # noqa: E402
+from tests.support.judgements import (  # noqa: E402
     Judgement, Judgements, normalise, parse_range, verse_range, verses_of_span, wilson_interval,
 )
-from synopsis.testing.realtexts import (  # noqa: E402
+from tests.support.realtexts import (  # noqa: E402
     NEW_TESTAMENT, OLD_TESTAMENT, TEXTS, Verse, load_verses, paragraphs, verses_of_paragraphs, write_document,
 )
 
@@ -137,7 +137,7 @@ SPLIT_RHYTHMS = [(1, 5), (3, 12), (2, 6), (4, 10)]
 Testaments with a rhythm of their own, so the report runs several and prints the worst."""
 
 JUDGEMENTS = HERE / "xref_judgements.json"
-"""Cross-references judged by hand (genuine or false, with a reason): see synopsis.testing.judgements."""
+"""Cross-references judged by hand (genuine or false, with a reason): see tests.support.judgements."""
 
 
 def _build(documents: Path, db: Path, *, timeout: float = 1800.0) -> dict:
@@ -267,7 +267,7 @@ def _quotation_split(folder: Path, split: tuple[int, int, int, int], verse_of: d
     conn = sqlite3.connect(folder / "synopsis.db")
     verses, index = {}, {}
     for doc_id, paras in made.items():
-        rows = conn.execute("SELECT id, text FROM paragraphs WHERE document_id = ? ORDER BY ordinal", (doc_id,)).fetchall()
+        rows = conn.execute("SELECT id, text FROM paragraphs WHERE document_id = ? AND kind != 'heading' ORDER BY ordinal", (doc_id,)).fetchall()
         verses[doc_id] = dict(zip([r[0] for r in rows], verses_of_paragraphs([r[1] for r in rows], paras)))
         for pid, vs in verses[doc_id].items():
             for v in vs:

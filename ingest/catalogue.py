@@ -21,7 +21,7 @@ import tomli_w
 
 from synopsis.errors import BadMetadata, DuplicateDocument, UnknownDocument
 from synopsis.validate import missing_text_note
-from synopsis.ingest.model import DocumentMeta
+from synopsis.ingest.model import SOURCE_KINDS, DocumentMeta
 
 METADATA_FILE = "metadata.toml"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,127}$")
@@ -30,6 +30,7 @@ DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 TEXT_FIELDS = (
     "id", "title", "author", "date", "language", "genre", "translator", "publisher",
     "source_title", "source_url", "digitisation", "rights", "version_of", "description", "source_file", "encoding",
+    "source_kind",
 )
 """Fields a metadata file may set; each is a string."""
 
@@ -101,6 +102,10 @@ def metadata_from_dict(data: dict[str, Any], *, metadata_path: Path, documents_d
             codecs.lookup(values["encoding"])
         except LookupError:
             raise BadMetadata(f"{where}: field 'encoding' names no known encoding ({values['encoding']!r})") from None
+    if values["source_kind"] and values["source_kind"] not in SOURCE_KINDS:
+        raise BadMetadata(
+            f"{where}: field 'source_kind' is {values['source_kind']!r}; it is one of {', '.join(map(repr, SOURCE_KINDS))}"
+        )
     folder = metadata_path.parent
     if values["source_file"]:
         _check_inside(values["source_file"], folder=folder, documents_dir=documents_dir, where=where)

@@ -7,6 +7,14 @@ into, and records how to get back: ``doc.offsets`` maps each clean offset to the
 ``doc.italics`` (italic spans of the clean text), ``doc.blocks`` (each block with the kind
 its markup gave it, which the clean text no longer shows) and ``doc.footnote_calls``.
 
+The repairs below undo what a scan does to a text, and run only on a source declared a scan
+(``source_kind = "scan"`` in its ``metadata.toml``: :data:`SCAN`). Any other source is kept
+block for block as written: a paragraph that begins in lowercase (a line of verse, "de
+Gaulle", "e.g.", the text after a block quotation) is a paragraph of its own, a title stays
+a heading, a trailing hyphen stays. Every join and removal a repair makes is in
+``doc.removed`` with its source span and why (:data:`REPAIRS`), and is stored with the
+document (the ``repairs`` table). The markup and whitespace rules run on every source.
+
 What the cleaner repairs, in the order a reader of the scan would notice it:
 
 * Front matter: the leading run of title-like blocks (headings, rules, wholly emphasised
@@ -50,12 +58,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from synopsis.ingest.model import Block, Doc, OffsetMap, SourceBlock, Span
+from synopsis.ingest.model import SCAN, SOURCE_KINDS, Block, Doc, OffsetMap, SourceBlock, Span
 from synopsis.languages import CJK, Profile, profile_for
 
 log = logging.getLogger(__name__)
 
-__all__ = ["clean", "clean_markdown", "clean_blocks", "CleanResult", "CLOSING_PUNCTUATION", "SHORT_BLOCK_WORDS"]
+__all__ = [
+    "clean", "clean_markdown", "clean_blocks", "CleanResult", "CLOSING_PUNCTUATION", "SHORT_BLOCK_WORDS",
+    "SCAN", "SOURCE_KINDS", "REPAIRS", "is_scan",
+]
+
+#: The ``why`` of the removals that are repairs of a scan (the rest are markup and whitespace).
+REPAIRS = ("front matter", "page break", "hyphen")
 
 #: A block ending in one of these ends a paragraph (a colon ends a list intro or heading).
 CLOSING_PUNCTUATION = frozenset('.?!:;”"’)…»]。！？：；」』）')
@@ -125,10 +139,11 @@ def clean(doc: Doc) -> Doc:
     A source whose reader found its blocks (an HTML page: ``doc.source_blocks``) is cleaned
     block by block as found, with no markup to parse: its text is the page's, verbatim.
     """
+    scan = is_scan(doc.meta.source_kind)
     if doc.source_blocks:
-        result = clean_blocks(doc.source, doc.source_blocks, profile=profile_for(doc.meta.language))
+        result = clean_blocks(doc.source, doc.source_blocks, profile=profile_for(doc.meta.language), scan=scan)
     else:
-        result = clean_markdown(doc.source, markup=doc.format != "text", profile=profile_for(doc.meta.language))
+        result = clean_markdown(doc.source, markup=doc.format != "text", profile=profile_for(doc.meta.language), scan=scan)
     doc.text = result.text
     doc.offsets = result.offsets
     doc.italics = result.italics
@@ -144,24 +159,27 @@ def clean(doc: Doc) -> Doc:
 
 
 def clean_markdown(
-    source: str, *, markup: bool = True, front_matter: bool = True, profile: Profile | None = None
+    source: str, *, markup: bool = True, front_matter: bool = True, profile: Profile | None = None, scan: bool = True
 ) -> CleanResult:
     """Clean a Markdown (or, with ``markup=False``, plain) text; see the module docstring.
 
-    ``front_matter=False`` keeps the leading title block in the text instead of cutting it.
+    ``scan=False`` (a born-digital source) runs none of the scan repairs: no front matter cut,
+    no page-break or hyphen joins. ``front_matter=False`` keeps the leading title block of a
+    scan in the text instead of cutting it.
     ``profile`` is the text's language profile: its closing quotation marks end a block as
     a full stop does (German „…“ closes with “), so a page break after them is no join.
     The source is expected with ``\\n`` newlines, as ``read`` leaves it.
     """
-    return _assemble(source, list(_parse_blocks(source, markup=markup)), front_matter=front_matter, profile=profile)
+    blocks = list(_parse_blocks(source, markup=markup))
+    return _assemble(source, blocks, front_matter=front_matter and scan, joins=scan, profile=profile)
 
 
-def clean_blocks(source: str, found: list[SourceBlock], *, profile: Profile | None = None) -> CleanResult:
+def clean_blocks(source: str, found: list[SourceBlock], *, profile: Profile | None = None, scan: bool = True) -> CleanResult:
     """Clean a text whose blocks a reader has already found (an HTML page's).
 
     Each block keeps the kind, italics and footnote calls the reader gave it; only white
     space is normalised, so every character of the page's text is kept as it stands.
-    Front matter, page breaks and hyphenation are handled as for Markdown.
+    Front matter, page breaks and hyphenation are handled as for Markdown (``scan``).
     """
     blocks = []
     for found_block in found:
@@ -176,7 +194,12 @@ def clean_blocks(source: str, found: list[SourceBlock], *, profile: Profile | No
         block.emphasis = list(block.italics)
         block.calls = [(label, _clean_offset(block, at)) for label, at in found_block.calls]
         blocks.append(block)
-    return _assemble(source, blocks, front_matter=True, profile=profile)
+    return _assemble(source, blocks, front_matter=scan, joins=scan, profile=profile)
+
+
+def is_scan(source_kind: str | None) -> bool:
+    """Whether a source of this declared kind gets the scan repairs (see the module docstring)."""
+    return source_kind == SCAN
 
 
 def _clean_offset(block: _Block, source_offset: int) -> int:
@@ -191,11 +214,11 @@ def _clean_offset(block: _Block, source_offset: int) -> int:
     return at
 
 
-def _assemble(source: str, blocks: list[_Block], *, front_matter: bool, profile: Profile | None) -> CleanResult:
+def _assemble(source: str, blocks: list[_Block], *, front_matter: bool, joins: bool, profile: Profile | None) -> CleanResult:
     """Front matter, page breaks, footnotes after the body: the clean text of cleaned blocks.
 
     ``profile`` is the text's language profile: its closing marks and sentence ends end a
-    block, so a page break after them is no join.
+    block, so a page break after them is no join. ``joins=False`` joins no blocks at all.
     """
     profile = profile or profile_for(None)
     closing = CLOSING_PUNCTUATION | {b for _, b in profile.double_quotes + profile.single_quotes} | set(profile.sentence_ends)
@@ -222,7 +245,7 @@ def _assemble(source: str, blocks: list[_Block], *, front_matter: bool, profile:
         if b.kind == "footnote":
             notes.append(b)
             continue  # transparent: a note printed between the halves of a broken paragraph
-        if previous is not None and _joins(previous, b, closing):
+        if joins and previous is not None and _joins(previous, b, closing):
             _glue(previous, b, vocabulary)
             groups[-1].append(b)
         else:

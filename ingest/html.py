@@ -13,7 +13,7 @@ slices the page's text.
 
 Three steps, each with its own function:
 
-1. **Decode** (:func:`decode_html`): the byte-order mark, then the charset of the HTTP
+1. **Decode** (:func:`~synopsis.ingest.encoding.decode_html`): the byte-order mark, then the charset of the HTTP
    header, then the page's own ``<meta>`` declaration (the order HTML5 gives them), then
    detection with charset-normalizer. ``iso-8859-1`` and ``us-ascii`` are read as
    windows-1252, as browsers do: old pages that declare Latin-1 routinely hold curly quotes
@@ -31,7 +31,6 @@ Three steps, each with its own function:
 """
 from __future__ import annotations
 
-import codecs
 import logging
 import re
 from dataclasses import dataclass, field
@@ -40,6 +39,8 @@ from urllib.parse import urlsplit
 import ftfy
 import lxml.etree
 import lxml.html
+
+from synopsis.ingest.encoding import decode_html
 
 log = logging.getLogger(__name__)
 
@@ -63,74 +64,6 @@ class HtmlText:
     encoding: str = "utf-8"  # the encoding the page was read in
     site: str = "generic"  # which rules found the text: marxists.org, wordpress, generic
     footnotes: int = 0  # how many footnote definitions were found
-
-
-# --------------------------------------------------------------------------- decoding
-
-_META_CHARSET = re.compile(
-    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I,
-)
-_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._:-]+)""", re.I)
-_LEGACY_AS_1252 = {"latin-1", "iso8859-1", "ascii", "iso8859_1", "latin_1", "cp819"}
-
-
-def charset_from_content_type(content_type: str | None) -> str | None:
-    """The ``charset`` parameter of a Content-Type header, if any."""
-    if not content_type:
-        return None
-    match = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", content_type, re.I)
-    return match.group(1) if match else None
-
-
-def _codec(label: str | None) -> str | None:
-    """A Python codec name for a charset label, windows-1252 for Latin-1 and ASCII."""
-    if not label:
-        return None
-    try:
-        name = codecs.lookup(label.strip().lower()).name
-    except LookupError:
-        log.debug("unknown charset label %r", label)
-        return None
-    if name in _LEGACY_AS_1252 or name.replace("-", "_") in _LEGACY_AS_1252:
-        return "cp1252"
-    return name
-
-
-def decode_html(raw: bytes, *, content_type: str | None = None) -> tuple[str, str]:
-    """Decode a page: ``(text, encoding)``.
-
-    A declared charset that does not decode the bytes (a page saying UTF-8 and holding
-    Latin-1) is set aside and the bytes are detected instead, rather than read with
-    replacement characters.
-    """
-    for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
-        if raw.startswith(bom):
-            return raw[len(bom):].decode(name, errors="replace"), name
-    head = raw[:4096]
-    declared = [
-        _codec(charset_from_content_type(content_type)),
-        _codec(m.group(1).decode("ascii")) if (m := _META_CHARSET.search(head)) else None,
-        _codec(m.group(1).decode("ascii")) if (m := _XML_ENCODING.search(head)) else None,
-    ]
-    for name in declared:
-        if name is None:
-            continue
-        try:
-            return raw.decode(name), name
-        except UnicodeDecodeError:
-            log.info("page declares %s but is not valid %s; detecting instead", name, name)
-            if name == "cp1252":  # five bytes are undefined in 1252: read them as Latin-1 C1
-                return raw.decode("latin-1"), "latin-1"
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    from synopsis.ingest.read import guess_encoding  # the rule text files follow too
-
-    name = guess_encoding(raw)
-    if name is not None:
-        return raw.decode(name), name
-    return raw.decode("cp1252", errors="replace"), "cp1252"
 
 
 # --------------------------------------------------------------------------- site rules

@@ -21,6 +21,12 @@ from pathlib import Path
 from typing import Any
 
 
+#: ``source_kind`` of a source whose text came from a scan: the only kind the scan repairs touch.
+SCAN = "scan"
+#: The kinds a ``metadata.toml`` may declare (``source_kind``); without the field a source is born digital.
+SOURCE_KINDS = ("born-digital", SCAN)
+
+
 @dataclass(slots=True)
 class DocumentMeta:
     """Bibliographic facts of one document, as its ``metadata.toml`` states them."""
@@ -41,6 +47,7 @@ class DocumentMeta:
     description: str | None = None
     source_file: str | None = None  # file name of the source, relative to the folder
     encoding: str | None = None  # the text file's encoding when not UTF-8 ("cp1252"), as `synopsis add` detected it
+    source_kind: str | None = None  # "scan": the scan repairs run (synopsis.ingest.clean); else born digital
     folder: Path | None = None  # the document's folder under documents/
     metadata_path: Path | None = None
     retrieval: dict[str, Any] = field(default_factory=dict)  # how a fetched source was obtained
@@ -74,6 +81,20 @@ class OffsetMap:
         else:
             self.clean.append(clean_offset)
             self.source.append(source_offset)
+
+    def to_clean(self, source_offsets: list[int]) -> list[int]:
+        """Where each source offset falls in the clean text; for text the cleaner removed, the
+        clean offset the removal sits at. Anchors need not rise with the source (footnotes
+        move after the body), so they are sorted by source once for all the offsets."""
+        ends = self.clean[1:] + [self.clean[-1] + (1 << 62)]
+        anchors = sorted(zip(self.source, self.clean, ends))
+        sources = [source for source, _, _ in anchors]
+        found = []
+        for offset in source_offsets:
+            k = max(bisect.bisect_right(sources, offset) - 1, 0)
+            source, clean, end = anchors[k]
+            found.append(clean + min(max(offset - source, 0), end - clean))
+        return found
 
     def to_source(self, clean_offset: int) -> int:
         """The source offset of a clean offset."""

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, delete, func, select
 
 from synopsis.database import executemany
+from synopsis.ingest.clean import REPAIRS
 from synopsis.ingest.model import Doc, DocumentMeta
 from synopsis.languages import profile_for
 from synopsis.languages.search import search_terms
@@ -27,6 +28,7 @@ from synopsis.schema import (
     Footnote,
     Paragraph,
     Quotation,
+    Repair,
     Run,
     Section,
     Sentence,
@@ -99,6 +101,7 @@ class PreparedDocument:
     sentences: list[dict] = field(default_factory=list)
     quotations: list[dict] = field(default_factory=list)
     footnotes: list[dict] = field(default_factory=list)
+    repairs: list[dict] = field(default_factory=list)  # the scan repairs of a source declared a scan
     link_keys: tuple | None = None  # the link stage's token-cache entry of its paragraphs, if the build computed it
 
 
@@ -120,6 +123,7 @@ def document_row(meta: DocumentMeta, prepared: PreparedDocument | None, *, statu
         "rights": meta.rights,
         "description": meta.description,
         "version_of": meta.version_of,
+        "source_kind": meta.source_kind,
         "status": status,
         "status_note": status_note,
         "source_file": f"{meta.folder.name}/{meta.source_file}" if (meta.folder and meta.source_file and prepared) else None,
@@ -146,7 +150,7 @@ def delete_document_rows(conn: Connection, document_id: str) -> None:
     conn.execute(delete(Run.__table__).where(Run.__table__.c.id.in_(runs)))
     paragraphs = select(Paragraph.__table__.c.id).where(Paragraph.__table__.c.document_id == document_id)
     conn.execute(delete(Sentence.__table__).where(Sentence.__table__.c.paragraph_id.in_(paragraphs)))
-    for model in (Quotation, Footnote, Paragraph, Section):
+    for model in (Quotation, Footnote, Paragraph, Section, Repair):
         conn.execute(delete(model.__table__).where(model.__table__.c.document_id == document_id))
 
 
@@ -212,6 +216,12 @@ def prepare_rows(doc: Doc) -> PreparedDocument:
             "document_id": doc_id, "marker": marker, "ref": f"{doc_id}:n{label}", "text": doc.text[note.start : note.end],
             "call_offset": note.call_offset, "char_start": note.start, "char_end": note.end,
         })
+    repaired = [(why, a, b) for why, a, b in doc.removed if why in REPAIRS]
+    repairs = [
+        {"document_id": doc_id, "ordinal": ordinal, "kind": why, "source_start": a, "source_end": b,
+         "char_offset": at, "removed": doc.source[a:b]}
+        for ordinal, ((why, a, b), at) in enumerate(zip(repaired, doc.offsets.to_clean([a for _, a, _ in repaired])), 1)
+    ]
     facts = {
         "source_format": doc.format,
         "source_sha256": doc.sha256,
@@ -221,7 +231,7 @@ def prepare_rows(doc: Doc) -> PreparedDocument:
         "paragraph_count": len(paragraphs),
         "quotation_count": len(quotations),
     }
-    return PreparedDocument(doc.meta, facts, sections, paragraphs, sentences, quotations, footnotes)
+    return PreparedDocument(doc.meta, facts, sections, paragraphs, sentences, quotations, footnotes, repairs)
 
 
 def store_prepared(conn: Connection, prepared: PreparedDocument, *, ids: IdAllocator) -> None:
@@ -250,6 +260,7 @@ def store_prepared(conn: Connection, prepared: PreparedDocument, *, ids: IdAlloc
     _insert(conn, Sentence, prepared.sentences)
     _insert(conn, Quotation, prepared.quotations)
     _insert(conn, Footnote, prepared.footnotes)
+    _insert(conn, Repair, prepared.repairs)
 
 
 def upsert_document(conn: Connection, row: dict) -> None:

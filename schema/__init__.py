@@ -54,6 +54,7 @@ class Document(DocumentBase, table=True):
     status_note: Optional[str] = Field(default=None, description="What to do about a missing text, or how the text was obtained")
     source_file: Optional[str] = Field(default=None, description="Source file of record, relative to documents/")
     source_format: Optional[str] = Field(default=None, description="markdown, text or html")
+    source_kind: Optional[str] = Field(default=None, description="scan: the text came from a scan, and its repairs are in the repairs table; born-digital or empty: kept block for block as written")
     source_sha256: Optional[str] = Field(default=None, description="SHA-256 of the source file's bytes")
     retrieved_at: Optional[str] = Field(default=None, description="When the source was downloaded (ISO 8601, UTC)")
     retrieved_from: Optional[str] = Field(default=None, description="The URL the source was finally downloaded from")
@@ -147,6 +148,21 @@ class Footnote(SQLModel, table=True):
     call_offset: Optional[int] = Field(default=None, description="Where the marker stood in the calling paragraph's text")
     char_start: int = Field(description="Start offset in the document's clean text")
     char_end: int = Field(description="End offset in the document's clean text")
+
+
+class Repair(SQLModel, table=True):
+    """A repair of a scanned source: a page break joined, a line-break hyphen or the front matter removed."""
+
+    __tablename__ = "repairs"
+
+    id: Optional[int] = Field(default=None, primary_key=True, description="Row id")
+    document_id: str = Field(foreign_key="documents.id", index=True, description="The document (a source declared a scan)")
+    ordinal: int = Field(description="1-based position of the repair in its document, in source order")
+    kind: str = Field(description="page break (two blocks joined into one paragraph), hyphen (a line-break hyphen dropped) or front matter (title blocks cut)")
+    source_start: int = Field(description="Start offset of what was removed in the document's source text")
+    source_end: int = Field(description="End offset of what was removed in the document's source text")
+    char_offset: int = Field(description="Where the removal falls in the document's clean text")
+    removed: str = Field(description="The source text removed, as it stands in the source")
 
 
 class Run(SQLModel, table=True):
@@ -276,7 +292,7 @@ class Annotation(SQLModel, table=True):
     orphaned_at: Optional[str] = Field(default=None, description="When the note lost its target")
 
 
-TABLES = [Document, Section, Paragraph, Sentence, Quotation, Footnote, Run, Alignment, SentenceAlignment, CrossReference,
+TABLES = [Document, Section, Paragraph, Sentence, Quotation, Footnote, Repair, Run, Alignment, SentenceAlignment, CrossReference,
           Variant, Annotation]
 """Every table, in dependency order."""
 

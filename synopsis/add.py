@@ -21,8 +21,8 @@ from pathlib import Path
 from synopsis.files import write_atomic
 from synopsis.errors import BadMetadata, BadSource, DuplicateDocument, UnknownDocument
 from synopsis.ingest.catalogue import METADATA_FILE, dump_metadata, load_catalogue, metadata_from_dict
-from synopsis.ingest.model import DocumentMeta
-from synopsis.ingest.read import detect_encoding
+from synopsis.ingest.model import SOURCE_KINDS, DocumentMeta
+from synopsis.ingest.encoding import detect_encoding
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,7 @@ def add(
     date: str | None = None,
     language: str | None = None,
     version_of: str | None = None,
+    source_kind: str | None = None,
     documents_dir: Path,
     replace: bool = False,
 ) -> DocumentMeta:
@@ -72,6 +73,8 @@ def add(
     ``title`` is required for a new document. With ``replace``, an existing document's text
     is replaced and the fields given here overwrite its metadata; the facts not given (publisher, source URL, description, ...)
     are kept, so that a catalogued document whose text was missing keeps its bibliography.
+    ``source_kind`` (:data:`~synopsis.ingest.model.SOURCE_KINDS`) is recorded either way: the
+    one given, else the replaced document's, else born digital (no scan repairs).
     """
     file = Path(file)
     documents_dir = Path(documents_dir)
@@ -100,10 +103,13 @@ def add(
     fields: dict[str, object] = {}
     if existing is not None:
         fields = {k: getattr(existing, k) for k in ("id", "title", "author", "date", "language", "genre", "translator", "publisher",
-                                                    "source_title", "source_url", "digitisation", "rights", "version_of", "description")}
-    given = {"id": id, "title": title, "author": author, "date": date, "language": language, "version_of": version_of}
+                                                    "source_title", "source_url", "digitisation", "rights", "version_of", "description",
+                                                    "source_kind")}
+    given = {"id": id, "title": title, "author": author, "date": date, "language": language, "version_of": version_of,
+             "source_kind": source_kind}
     fields.update({k: v for k, v in given.items() if v is not None})
     fields["source_file"] = name
+    fields["source_kind"] = fields.get("source_kind") or SOURCE_KINDS[0]  # unsaid: born digital, kept as written
     fields["encoding"] = encoding  # the new text's: an old text's encoding must not outlive it
     fields = {k: v for k, v in fields.items() if v is not None}
     metadata_path = folder / METADATA_FILE

@@ -21,6 +21,7 @@ Bad input found at any step rolls the transaction back and deletes the copy.
 from __future__ import annotations
 
 import collections
+import contextlib
 import hashlib
 import logging
 import multiprocessing
@@ -227,19 +228,15 @@ def _ingest_all(metas: list[DocumentMeta], *, workers: int | None) -> Iterator[P
     context = multiprocessing.get_context("fork")
     size = min(workers or os.cpu_count() or 1, len(metas))
     started: list[tuple[multiprocessing.process.BaseProcess, multiprocessing.connection.Connection]] = []
-    # Forked with SIGINT and SIGTERM blocked, so that neither reaches a worker before
-    # _start_worker has set its handlers; the build process receives its own once unblocked.
-    unblock = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
     try:
-        for _ in range(size):
-            ours, theirs = context.Pipe()
-            process = context.Process(target=_work, args=(theirs, os.getpid()), name="synopsis-ingest", daemon=True)
-            process.start()
-            theirs.close()
-            started.append((process, ours))
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, unblock)
-    try:
+        with _signals_held():
+            for _ in range(size):
+                ours, theirs = context.Pipe()
+                process = context.Process(target=_work, args=(theirs, os.getpid()), name="synopsis-ingest", daemon=True)
+                process.start()
+                started.append((process, ours))
+                theirs.close()
+                point("worker started")
         yield from _ordered_results(metas, started)
     finally:
         for process, _pipe in started:
@@ -247,6 +244,36 @@ def _ingest_all(metas: list[DocumentMeta], *, workers: int | None) -> Iterator[P
         for process, pipe in started:
             process.join()
             pipe.close()
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Fork the ingest workers with Ctrl-C and SIGTERM held until every one is known.
+
+    Blocked in this thread, so that neither reaches a worker before :func:`_start_worker`
+    has set its handlers (a forked child starts with its parent's mask). But the signal
+    mask is per thread: a signal sent to the process while this thread blocks it goes to
+    another thread that does not (the CLI's progress display has one), and Python then
+    runs the handler in this thread at once, raising ``KeyboardInterrupt`` in the middle of
+    ``Process.start()``: after the fork but before the worker is recorded, so nobody would
+    kill it. So the handlers themselves only note the signal while the workers are forked,
+    and it is raised again, with the build's own handlers back, once every worker started
+    is in the list whose ``finally`` kills them.
+    """
+    if threading.current_thread() is not threading.main_thread():  # only the main thread has handlers
+        yield
+        return
+    held: list[int] = []
+    handlers = {signum: signal.signal(signum, lambda signum, _frame: held.append(signum)) for signum in _STOP_SIGNALS}
+    unblock = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, unblock)  # a signal still pending is raised here, by the build's handler
+        if held:
+            signal.raise_signal(held[0])  # the build's own handler: KeyboardInterrupt, or what SIGTERM does
 
 
 IN_FLIGHT = 2
@@ -420,7 +447,7 @@ def _store(
 def _link(conn: Connection, link_keys: dict) -> tuple[dict[str, int], dict[str, float]]:
     """Alignments and cross-references for every document pair that changed: the counts,
     and the seconds of each of the link stage's steps."""
-    from synopsis.link.store import link_corpus
+    from synopsis.link.stage import link_corpus
 
     result = link_corpus(conn, known_keys=link_keys)
     return dict(getattr(result, "counts", {}) or {}), dict(getattr(result, "steps", {}) or {})

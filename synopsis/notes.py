@@ -184,13 +184,13 @@ def read_log(path: Path) -> NotesLog:
     path = Path(path)
     if not path.exists():
         return NotesLog()
-    return _fold(path, path.read_bytes())
+    return _apply_events(path, path.read_bytes())
 
 
 _EVENTS = ("add", "edit", "delete")
 
 
-def _fold(path: Path, raw: bytes) -> NotesLog:
+def _apply_events(path: Path, raw: bytes) -> NotesLog:
     """Apply the file's events: every ``add`` in file order, then the changes in the order
     they were made (time, then file order; an ISO 8601 UTC stamp sorts as text)."""
     lines = raw.split(b"\n")
@@ -272,7 +272,7 @@ def append_events(path: Path, events: list[dict]) -> list[dict]:
         if raw and not raw.endswith(b"\n"):  # a cut last line: its writer was killed before it finished
             handle.truncate(raw.rfind(b"\n") + 1)
             raw = raw[: raw.rfind(b"\n") + 1]
-        next_id = max(_fold(path, raw).used, default=0) + 1
+        next_id = max(_apply_events(path, raw).used, default=0) + 1
         written = []
         for event in events:
             if event["event"] == "add" and not event.get("id"):

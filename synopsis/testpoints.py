@@ -34,10 +34,13 @@ ENV = "SYNOPSIS_TEST_POINT"
 FILE_ENV = "SYNOPSIS_TEST_POINT_FILE"
 
 POINTS = (
+    # every command, before the command line is imported
+    "starting",
     # synopsis build, in order
     "lock taken",
     "copy complete",
     "migrated",
+    "worker started",  # each ingest worker, as it is forked (Ctrl-C and SIGTERM held)
     "workers running",
     "rows written",
     "linked",

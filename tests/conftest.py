@@ -298,18 +298,15 @@ def resolution_path() -> Path:
 @pytest.fixture(scope="session")
 def resolution_doc(resolution_path):
     """The resolution after read → clean → segment (shared: tests must not modify it)."""
+    from synopsis.ingest.catalogue import METADATA_FILE, read_metadata
     from synopsis.ingest.clean import clean
-    from synopsis.ingest.model import Doc, DocumentMeta
+    from synopsis.ingest.model import Doc
     from synopsis.ingest.read import read
     from synopsis.ingest.segment import segment
 
-    meta = DocumentMeta(
-        id=RESOLUTION_ID,
-        title="On Overcoming the Cult of the Individual and Its Consequences",
-        language="en",  # as its metadata.toml says: the language profile follows it
-        folder=resolution_path.parent,
-        source_file=resolution_path.name,
-    )
+    # as its metadata.toml says: the language profile and the scan repairs follow it
+    meta = read_metadata(resolution_path.parent / METADATA_FILE)
+    assert meta.id == RESOLUTION_ID and meta.source_kind == "scan"
     return segment(clean(read(Doc(meta=meta))))
 
 
@@ -357,7 +354,7 @@ def versions_db(tmp_path_factory) -> Path:
     """Mark 1-4 in English (Twentieth Century) and French (Synodale), each with a paragraph rhythm of
     its own, the French catalogued ``version_of`` the English, built with the real pipeline."""
     from synopsis.build import build
-    from synopsis.testing import realtexts as rt
+    from tests.support import realtexts as rt
 
     folder = tmp_path_factory.mktemp("versions")
     for name, doc_id, seed, lo, hi, version_of in (("Twenty", "mark-en", 3, 1, 3, None),
@@ -461,8 +458,8 @@ def two_texts_db(tmp_path_factory) -> Path:
     with ``synopsis add`` as a version of it and built (read-only for tests)."""
     from synopsis.add import add
     from synopsis.build import build
-    from synopsis.testing.cases import resolution_paragraphs
-    from synopsis.testing.editions import make_edition
+    from tests.support.cases import resolution_paragraphs
+    from tests.support.editions import make_edition
 
     folder = tmp_path_factory.mktemp("two-texts")
     documents = folder / "documents"
@@ -491,10 +488,10 @@ REVISED_ID = "cpsu-resolution-1956-revised"
 
 @pytest.fixture(scope="session")
 def revised_editions_db(tmp_path_factory) -> Path:
-    """The corpus plus a revision of the resolution (``synopsis.testing.revisions.RESOLUTION_EDITS``:
+    """The corpus plus a revision of the resolution (``tests.support.revisions.RESOLUTION_EDITS``:
     one substitution, insertion, deletion and transposition, two respellings), built."""
     from synopsis.build import build
-    from synopsis.testing.revisions import revise_resolution
+    from tests.support.revisions import revise_resolution
 
     folder = tmp_path_factory.mktemp("revised")
     documents = folder / "documents"
@@ -506,7 +503,7 @@ def revised_editions_db(tmp_path_factory) -> Path:
     (revised / "metadata.toml").write_text(
         f'id = "{REVISED_ID}"\ntitle = "On Overcoming the Cult of the Individual (revised for the tests)"\n'
         'date = "1956-07-02"\nlanguage = "en-US"\ngenre = "resolution"\nversion_of = "cpsu-resolution-1956"\n'
-        'source_file = "revised.md"\n',
+        'source_file = "revised.md"\nsource_kind = "scan"\n',  # the scanned booklet's text, revised
         encoding="utf-8",
     )
     db_path = folder / "synopsis.db"

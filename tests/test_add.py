@@ -51,7 +51,7 @@ def test_add_each_format(documents_copy, owned_files, fmt):
     assert (folder / owned_files[fmt].name).read_bytes() == owned_files[fmt].read_bytes()
     data = tomllib.loads((folder / "metadata.toml").read_text(encoding="utf-8"))
     assert data == {"id": f"lighthouse-{fmt}", "title": "Lighthouse Notes", "author": "A Keeper", "date": "1956-03",
-                    "language": "en", "source_file": owned_files[fmt].name}
+                    "language": "en", "source_file": owned_files[fmt].name, "source_kind": "born-digital"}
     loaded = {m.id: m for m in load_catalogue(documents_copy)}[f"lighthouse-{fmt}"]
     assert source_status(loaded)[0] == "present"
     assert meta.source_path == loaded.source_path
@@ -61,7 +61,7 @@ def test_add_through_the_cli(documents_copy, owned_files):
     result = CliRunner().invoke(cli, ["add", str(owned_files["md"]), "--id", "lighthouse-notes", "--title", "Lighthouse Notes",
                                       "--version-of", RESOLUTION_ID, "--documents", str(documents_copy)])
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"lighthouse-notes: added {documents_copy / 'lighthouse-notes' / 'lighthouse-notes.md'} (run `synopsis build` to load it)\n"
+    assert result.stdout == f"lighthouse-notes: added {documents_copy / 'lighthouse-notes' / 'lighthouse-notes.md'} as born-digital (run `synopsis build` to load it)\n"
     assert {m.id: m for m in load_catalogue(documents_copy)}["lighthouse-notes"].version_of == RESOLUTION_ID
 
 
@@ -177,3 +177,25 @@ def test_a_text_in_no_encoding_is_refused_by_add_in_one_line(documents_copy, tmp
     assert result.exit_code == 2
     assert len(result.output.strip().splitlines()) == 1 and result.output.startswith(f"synopsis: error: {source}: ")
     assert snapshot(documents_copy) == before
+
+
+def test_add_records_the_source_kind_born_digital_unless_told(tmp_path):
+    """A user's Markdown is born digital (kept as written); --source-kind scan asks for the
+    scan repairs, and a --replace keeps the kind it does not restate."""
+    from synopsis.ingest.catalogue import read_metadata
+
+    documents = tmp_path / "documents"
+    source = tmp_path / "poem.md"
+    source.write_text("The first line of a stanza\n\nand the second, in lowercase.\n", encoding="utf-8")
+    runner = CliRunner()
+    done = runner.invoke(cli, ["add", str(source), "--id", "poem", "--title", "A poem", "--documents", str(documents)])
+    assert done.exit_code == 0, done.output
+    assert "as born-digital" in done.output
+    assert read_metadata(documents / "poem" / "metadata.toml").source_kind == "born-digital"
+    done = runner.invoke(cli, ["add", str(source), "--id", "scan", "--title", "A scan", "--source-kind", "scan", "--documents", str(documents)])
+    assert done.exit_code == 0, done.output
+    done = runner.invoke(cli, ["add", str(source), "--id", "scan", "--replace", "--documents", str(documents)])
+    assert done.exit_code == 0, done.output
+    assert read_metadata(documents / "scan" / "metadata.toml").source_kind == "scan"
+    done = runner.invoke(cli, ["add", str(source), "--id", "x", "--title", "X", "--source-kind", "ocr", "--documents", str(documents)])
+    assert done.exit_code == 2 and "ocr" in done.output

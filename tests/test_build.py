@@ -198,7 +198,7 @@ def test_fts_follows_an_edited_document(tmp_path, documents_copy):
 @pytest.fixture
 def many_documents(documents_copy) -> Path:
     """The real documents plus ten written from the resolution's paragraphs: enough for ingest workers."""
-    from synopsis.testing.cases import resolution_paragraphs
+    from tests.support.cases import resolution_paragraphs
 
     paragraphs = resolution_paragraphs()
     for n in range(10):
@@ -265,3 +265,62 @@ def test_the_link_tokens_the_ingest_workers_compute_are_the_tokens_of_the_stored
         for keys, offsets in (cached[digests.text[d]], worker[d]):
             assert np.array_equal(offsets, computed.offsets[first : last + 1] - computed.offsets[first])
             assert np.array_equal(keys, computed.keys[computed.offsets[first] : computed.offsets[last]])
+
+
+def _verse_document(folder: Path, verses, *, source_kind: str | None) -> None:
+    """One verse a paragraph, in Markdown, as a born-digital edition (or a scan) writes them."""
+    from tests.support.realtexts import write_document
+    from tests.support.realtexts import RealParagraph
+
+    write_document(folder, doc_id=folder.name, title="Romans", language="en", headings=False,
+                   paragraphs=[RealParagraph(book=v.book, verses=[v.id], parts=[v.text], language="en") for v in verses])
+    if source_kind:
+        metadata = folder / "metadata.toml"
+        metadata.write_text(metadata.read_text(encoding="utf-8") + f'source_kind = "{source_kind}"\n', encoding="utf-8")
+
+
+def test_a_born_digital_source_is_stored_paragraph_for_paragraph_as_written(tmp_path):
+    """Real paragraphs begin in lowercase: the BSB's verses of Romans, one a paragraph, many of
+    them the middle of a sentence ("which He promised beforehand ..."). Without ``source_kind``
+    no scan repair runs: every verse is a paragraph, the title a heading, nothing is recorded
+    as repaired. The same file declared a scan is joined at each lowercase start, and every
+    join is a row of ``repairs`` with its offsets."""
+    from tests.support.realtexts import load_verses
+
+    verses = load_verses("BSB", books=["Romans"])[:120]
+    lowercase = [v for v in verses if v.text[:1].islower()]
+    assert len(lowercase) >= 10  # the case this is about, in the real text
+    _verse_document(tmp_path / "documents" / "romans", verses, source_kind=None)
+    build(documents_dir=tmp_path / "documents", db_path=tmp_path / "digital.db")
+    stored = [text for (text,) in rows(tmp_path / "digital.db", "SELECT text FROM paragraphs ORDER BY ordinal")]
+    assert stored == ["Romans", *[" ".join(v.text.split()) for v in verses]]
+    assert rows(tmp_path / "digital.db", "SELECT source_kind, front_matter FROM documents") == [(None, None)]
+    assert rows(tmp_path / "digital.db", "SELECT count(*) FROM repairs") == [(0,)]
+
+    _verse_document(tmp_path / "scan" / "romans", verses, source_kind="scan")
+    build(documents_dir=tmp_path / "scan", db_path=tmp_path / "scan.db")
+    joined = rows(tmp_path / "scan.db", "SELECT char_offset, source_start, source_end, removed FROM repairs WHERE kind = 'page break'")
+    paragraphs = rows(tmp_path / "scan.db", "SELECT char_start, char_end FROM paragraphs ORDER BY ordinal")
+    assert len(paragraphs) == len(verses) - len(joined) and len(joined) >= len(lowercase)
+    source = (tmp_path / "scan" / "romans" / "source.md").read_text(encoding="utf-8")
+    inside = [any(a < at < b for a, b in paragraphs) for at, _, _, _ in joined]
+    assert all(inside) and all(source[s:e] == removed == "\n\n" for _, s, e, removed in joined)
+    assert rows(tmp_path / "scan.db", "SELECT kind, removed FROM repairs WHERE kind = 'front matter'") == [("front matter", "# Romans")]
+
+
+def test_source_kind_is_scan_or_born_digital(tmp_path):
+    folder = tmp_path / "documents" / "x"
+    folder.mkdir(parents=True)
+    (folder / "metadata.toml").write_text('id = "x"\ntitle = "X"\nsource_kind = "ocr"\n', encoding="utf-8")
+    with pytest.raises(SynopsisError, match=r"metadata.toml: field 'source_kind' is 'ocr'; it is one of 'born-digital', 'scan'"):
+        load_catalogue(tmp_path / "documents")
+
+
+def test_the_resolution_is_declared_a_scan_and_its_repairs_recorded(built_db):
+    assert rows(built_db, "SELECT source_kind FROM documents WHERE id = ?", RESOLUTION_ID) == [("scan",)]
+    assert rows(built_db, "SELECT count(*) FROM paragraphs WHERE document_id = ?", RESOLUTION_ID) == [(77,)]
+    source = (DOCUMENTS / RESOLUTION_ID / "cpsu-cc-resolution-1956-06-30.md").read_text(encoding="utf-8")
+    repairs = rows(built_db, "SELECT kind, source_start, source_end, removed FROM repairs WHERE document_id = ?", RESOLUTION_ID)
+    assert {kind for kind, *_ in repairs} == {"front matter", "page break", "hyphen"}
+    assert all(source[s:e] == removed for _, s, e, removed in repairs)
+    assert [removed for kind, _, _, removed in repairs if kind == "hyphen"] == ["-"] * sum(k == "hyphen" for k, *_ in repairs)

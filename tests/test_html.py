@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from synopsis.ingest.html import decode_html, extract
+from synopsis.ingest.encoding import decode_html
+from synopsis.ingest.html import extract
 
 WEB = Path(__file__).resolve().parent / "web"  # the pages the site_server fixture serves
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from synopsis.testing.judgements import (
+from tests.support.judgements import (
     Judgement, Judgements, normalise, parse_range, verse_range, verses_of_span, wilson_interval,
 )
-from synopsis.testing.realtexts import NEW_TESTAMENT, OLD_TESTAMENT, load_verses
+from tests.support.realtexts import NEW_TESTAMENT, OLD_TESTAMENT, load_verses
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 

@@ -18,7 +18,7 @@ from synopsis.ingest.segment import split_sentences
 from synopsis.languages import known_languages, profile_for
 from synopsis.languages.search import rewrite_query, search_terms
 from synopsis.link.normalize import KEYS, encode_paragraphs, normalize_word, tokenize
-from synopsis.testing import realtexts
+from tests.support import realtexts
 
 
 def sentences(text: str, language: str | None) -> list[str]:
@@ -572,3 +572,12 @@ def test_migration_fills_search_terms_and_rebuilds_the_index(tmp_path):
         assert found("comunismo") == {"it-doc"}
         assert found("學而") == {"zh-doc"}
         assert found("communist") == {"en-doc"}
+
+
+def test_a_language_tag_is_read_by_its_primary_subtag_and_unknown_stays_unknown():
+    from synopsis.languages.tags import primary_subtag, same_language
+
+    assert [primary_subtag(t) for t in ("en-GB", "en_US", " FR ", "zh-Hant", "lzh", "", None)] == ["en", "en", "fr", "zh", "lzh", None, None]
+    assert same_language("en-GB", "en-US") is True and same_language("zh", "lzh") is False
+    assert same_language("en", None) is None and same_language("", "it") is None
+    assert profile_for("en_GB").code == profile_for("en").code  # one reading everywhere

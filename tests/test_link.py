@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 
 from synopsis.link.sentalign import ParagraphIn, SentenceIn, align_version_pair
 from synopsis.link.candidates import candidate_pairs, paragraph_shingles, shingle_postings
-from synopsis.testing.cases import PARAPHRASES, TRANSLATIONS, UNRELATED, make_database
-from synopsis.testing.cases import resolution_paragraphs as _resolution_paragraphs
+from tests.support.cases import PARAPHRASES, TRANSLATIONS, UNRELATED, make_database
+from tests.support.cases import resolution_paragraphs as _resolution_paragraphs
 from synopsis.link.crossref import locate_all
-from synopsis.testing.editions import FILLER_SENTENCES, make_edition
+from tests.support.editions import FILLER_SENTENCES, make_edition
 from synopsis.link.normalize import KEYS, encode_paragraphs, normalize_word, tokenize
-from synopsis.link.store import link_corpus
+from synopsis.link.stage import link_corpus
 
 
 @pytest.fixture(scope="session")
@@ -503,7 +503,7 @@ def test_compare_renders_the_alignment_side_by_side(two_editions_db):
 
 def _bsb(*ids: str) -> str:
     """BSB verses by id, joined as one paragraph's text."""
-    from synopsis.testing.realtexts import load_verses
+    from tests.support.realtexts import load_verses
 
     books = {v.rsplit(" ", 1)[0] for v in ids}
     found = {v.id: v.text for v in load_verses("BSB", books=sorted(books))}
@@ -600,7 +600,7 @@ def test_a_corpus_in_an_invented_language_without_stop_list_gets_precise_links(t
 def test_similarity_keeps_only_scores_above_its_calibrated_floor(tmp_path):
     """Two translations of Mark (real texts, their own paragraph rhythms): every similarity row is
     above the floor recorded in its run, and rows join paragraphs that share verses."""
-    from synopsis.testing.realtexts import load_verses, paragraphs, score_links
+    from tests.support.realtexts import load_verses, paragraphs, score_links
 
     made = {name: paragraphs(load_verses(name, books=["Mark"]), seed=seed, min_verses=lo, max_verses=hi)
             for name, seed, lo, hi in (("BSB", 1, 1, 3), ("Twenty", 2, 2, 5))}
@@ -663,7 +663,7 @@ def test_a_stock_phrase_found_twice_in_one_verse_is_not_two_clauses(weighed):
 
 def _bsb_chapters(book: str, chapters: list[int], per: int = 5) -> list[str]:
     """BSB chapters as paragraphs of ``per`` verses."""
-    from synopsis.testing.realtexts import load_verses
+    from tests.support.realtexts import load_verses
 
     verses = [v for v in load_verses("BSB", books=[book]) if int(v.id.rsplit(" ", 1)[1].split(":")[0]) in chapters]
     return [" ".join(v.text for v in verses[k : k + per]) for k in range(0, len(verses), per)]

@@ -14,7 +14,7 @@ import synopsis.schema  # noqa: F401
 from synopsis.database import alembic_config, engine_for, head_revision, include_name, migrate
 
 EXPECTED_TABLES = {
-    "documents", "sections", "paragraphs", "sentences", "quotations", "footnotes",
+    "documents", "sections", "paragraphs", "sentences", "quotations", "footnotes", "repairs",
     "runs", "alignments", "sentence_alignments", "cross_references", "variants", "annotations",
 }
 

@@ -12,7 +12,6 @@ from .conftest import REPO, RESOLUTION_ID
 
 LIBRARY = sorted({
     path.resolve() for folder in ("synopsis", "ingest", "schema", "migrations") for path in (REPO / folder).rglob("*.py")
-    if not path.is_relative_to(REPO / "synopsis" / "testing")
 })
 
 ELSEWHERE = {  # resolved paths
@@ -67,3 +66,41 @@ def test_spelling_rules_are_read_from_the_profiles_alone():
     users = {path.relative_to(REPO.resolve()).as_posix() for path in LIBRARY
              if ".respell(" in path.read_text(encoding="utf-8")}
     assert users == {"synopsis/link/normalize.py", "synopsis/link/variants.py"}
+
+
+def _holders(pattern: str) -> set[str]:
+    """The library modules (paths from the repository root) with a line matching ``pattern``."""
+    return {
+        path.relative_to(REPO.resolve()).as_posix() for path in LIBRARY
+        if re.search(pattern, path.read_text(encoding="utf-8"), re.M)
+    }
+
+
+def test_a_language_tag_is_read_in_one_place():
+    """The primary subtag (``en-GB`` → ``en``) and whether two documents share a language are
+    synopsis/languages/tags.py's; each caller says what an unknown language means for it."""
+    assert _holders(r"""\.split\(["']-["']\)\[0\]|\.split\(["']_["']\)\[0\]""") == {"synopsis/languages/tags.py"}
+    assert _holders(r"^def (?:same_language|primary_\w+)\(") == {"synopsis/languages/tags.py"}
+
+
+def test_accents_are_folded_in_one_place():
+    """Dropping accents is synopsis/languages/accents.py's; full-text search keeps SQLite's own
+    rule for its index (Latin letters only), written once in synopsis/languages/search.py."""
+    assert _holders(r"unicodedata\.combining\(") == {"synopsis/languages/accents.py", "synopsis/languages/search.py"}
+
+
+def test_encodings_are_one_module_that_the_readers_import():
+    """Decoding, detection and charset rules of text files and web pages live in
+    ingest/encoding.py; the HTML reader does not import the text reader (nor the reverse,
+    beyond read's one call of the HTML extractor)."""
+    assert _holders(r"charset_normalizer|codecs\.BOM|^def (?:decode_\w+|detect_encoding|guess_encoding)\(") == {"ingest/encoding.py"}
+    assert _holders(r"^\s*from synopsis\.ingest\.read import") <= {"ingest/pipeline.py"}
+    html = (REPO / "ingest" / "html.py").read_text(encoding="utf-8")
+    assert "synopsis.ingest.read" not in html
+
+
+def test_names_say_what_they_hold():
+    """No ``_fold`` meaning three things (the notes log's events applied, a search index form, a
+    cognate's letters); the link stage's entry point lives in the module named for it."""
+    assert _holders(r"^\s*def _fold\(") == set()
+    assert _holders(r"^def link_corpus\(") == {"synopsis/link/stage.py"}

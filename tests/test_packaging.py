@@ -65,3 +65,22 @@ def test_every_data_file_of_every_package_is_declared():
             if not any(fnmatch.fnmatch(relative, pattern) for pattern in declared.get(package, [])):
                 missing.append(f"{package}: {relative}")
     assert missing == []
+
+
+def test_the_wheel_declares_the_runtime_package_alone():
+    """Test helpers (``tests/support/``: cases, generated editions, the real texts' readers) stay
+    in the checkout; ``.ci/smoke-wheel`` opens the built wheel and checks the same."""
+    packages = PYPROJECT["tool"]["setuptools"]["packages"]
+    on_disk = [  # every folder of synopsis/ with an __init__.py, through the linked subpackages
+        ".".join(("synopsis", *Path(folder).relative_to(REPO / "synopsis").parts))
+        for folder, dirs, files in os.walk(REPO / "synopsis", followlinks=True) if "__init__.py" in files
+    ]
+    assert sorted(packages) == sorted(on_disk)
+    assert not any("test" in name for name in packages)
+    helpers = REPO / "tests" / "support"
+    imports = [
+        f"{path.relative_to(REPO)}:{n}" for path in (REPO / "synopsis").rglob("*.py")
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if line.lstrip().startswith(("from tests", "import tests"))
+    ]
+    assert helpers.is_dir() and imports == []

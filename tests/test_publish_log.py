@@ -90,3 +90,22 @@ def test_a_server_error_is_logged_once_with_its_traceback(server):
     assert text.count("Traceback (most recent call last)") == 1
     assert "Cannot sort table by nosuch" in text
     assert "locals" not in text  # not rich's screen-long dump of every variable
+
+
+def test_the_quiet_log_uses_datasettes_hooks_not_its_internals(built_db):
+    """Nothing of Datasette's is replaced or unregistered: its default exception handler stays
+    registered (our ``handle_exception`` is a hook wrapper whose answer is the only one), and
+    the databases are Datasette ``Database`` objects of our subclass, added by its own API."""
+    import asyncio
+
+    from datasette.app import Datasette
+    from datasette.plugins import pm
+
+    from synopsis.publish.quiet import QuietDatabase
+
+    datasette = Datasette([str(built_db)])
+    asyncio.run(datasette.invoke_startup())
+    assert pm.has_plugin("datasette.handle_exception")
+    [db] = [db for db in datasette.databases.values() if not db.is_memory]
+    assert type(db) is QuietDatabase and "execute" not in vars(db)
+    assert db.name == built_db.stem and db.path == str(built_db)

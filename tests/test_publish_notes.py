@@ -7,7 +7,7 @@ import pytest
 
 from synopsis.build import build
 from synopsis.notes import delete_note, edit_note, note
-from synopsis.testing.cases import resolution_paragraphs
+from tests.support.cases import resolution_paragraphs
 
 from .conftest import RESOLUTION_ID, SiteClient
 

@@ -14,7 +14,7 @@ import pytest
 from synopsis.link.family import compose, tree_path
 from synopsis.link.regions import AbsentBead
 from synopsis.link.sentalign import SentenceBead
-from synopsis.testing import realtexts as rt
+from tests.support import realtexts as rt
 from tests.conftest import DOCUMENTS, RESOLUTION_ID, SiteClient
 
 EXTRACT_ID = "resolution-extract"
@@ -166,7 +166,7 @@ def test_an_anthology_that_moved_its_parts_is_found_in_both_places():
     import re
 
     from synopsis.link.regions import align_local
-    from synopsis.testing.cases import resolution_paragraphs
+    from tests.support.cases import resolution_paragraphs
 
     paragraphs = [[s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z“\"])", p) if s] for p in resolution_paragraphs()]
     whole = [s for p in paragraphs for s in p]

@@ -165,8 +165,29 @@ def http_get(url: str, *, timeout: float = PROCESS_TIMEOUT) -> tuple[int, str]:
         return error.code, error.read().decode("utf-8", errors="replace")
 
 
+def as_a_terminal_starts_it() -> None:
+    """In a started process, before it runs: Ctrl-C and Ctrl-\\ as a terminal's command has them.
+
+    A shell starts a background job (``pytest &``, ``nohup``'s caller, a CI step run that
+    way) with SIGINT and SIGQUIT ignored, and an ignored signal stays ignored across exec:
+    Python then installs no KeyboardInterrupt handler, and a SIGINT sent to the build does
+    nothing at all. That was the 300 s hang of a test run in the background under load: the
+    build sat at its paused point, SIGINT ignored (``SigIgn`` in ``/proc``), until the
+    test's timeout. What the tests model is a user's Ctrl-C at a terminal.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+
+
+def ignores(pid: int, sig: int) -> bool:
+    """Whether process ``pid`` ignores ``sig`` (its ``SigIgn`` mask in ``/proc``)."""
+    mask = next(line for line in Path(f"/proc/{pid}/status").read_text().splitlines() if line.startswith("SigIgn:"))
+    return bool(int(mask.split()[1], 16) >> (sig - 1) & 1)
+
+
 class Processes:
-    """Processes a test starts, each in its own session; whatever is left is killed at teardown."""
+    """Processes a test starts, each in its own session as a terminal would start it (see
+    :func:`as_a_terminal_starts_it`); whatever is left is killed at teardown."""
 
     def __init__(self, folder: Path) -> None:
         self.folder, self.started = folder, []
@@ -183,6 +204,7 @@ class Processes:
             stdout=open(self.folder / f"process-{n}.out", "w"),  # closed with the process
             stderr=open(self.folder / f"process-{n}.err", "w"),
             start_new_session=True,
+            preexec_fn=as_a_terminal_starts_it,
             env=env,
         )
         process.err_path = self.folder / f"process-{n}.err"
@@ -574,6 +596,79 @@ def test_sigint_and_sigterm_stop_a_build_in_one_line(growing_corpus, processes, 
     assert not building_file(db).exists()
 
 
+def group_left(pgid: int) -> list[int]:
+    """Processes of process group ``pgid`` still running (zombies count as gone)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2 :].split()
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                found.append(int(entry.name))
+    return found
+
+
+def test_ctrl_c_reaches_a_build_even_when_the_tests_run_as_a_background_job(growing_corpus, processes, tmp_path):
+    """The cause of the 300 s hang, reproduced: the test process itself ignoring SIGINT, as a
+    shell's background job does. Its builds still start with Ctrl-C as a terminal gives it
+    (checked in /proc before the signal is sent, so a regression fails here at once instead of
+    waiting out the timeout), and Ctrl-C at "workers running" stops the build in one line."""
+    documents, previous, _generated = growing_corpus
+    db = tmp_path / "synopsis.db"
+    shutil.copyfile(previous, db)
+    sha = file_sha256(db)
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        process = start_build(processes, db, documents, pause_at="workers running")
+    finally:
+        signal.signal(signal.SIGINT, before)
+    reach(process, "workers running")
+    assert not ignores(process.pid, signal.SIGINT), "the build was started with Ctrl-C ignored: it would never stop"
+
+    workers = stop_at(process, "workers running", signal.SIGINT, group=True)
+
+    assert Processes.stderr(process).strip().splitlines() == ["synopsis: interrupted"]
+    check_previous_database(db, sha=sha)
+    check_no_process_left(workers)
+
+
+def test_ctrl_c_while_the_command_line_starts_is_one_line(processes):
+    """Importing click, rich and the commands takes a second or so under load: a Ctrl-C then
+    (the point sends it, before the command line is imported) ends in one line, no traceback."""
+    process = processes.start("--version", point="starting:int")
+
+    process.wait(timeout=PROCESS_TIMEOUT)
+
+    assert process.returncode == 130
+    assert Processes.stderr(process).splitlines() == ["synopsis: interrupted"]
+
+
+@pytest.mark.parametrize("action", ["int", "term"])
+def test_a_signal_while_the_workers_are_forked_stops_the_build_in_one_line(growing_corpus, processes, tmp_path, action):
+    """Ctrl-C or SIGTERM as the first ingest worker has just been forked, the next not yet
+    (the point sends the signal itself: no clock). The build process holds both signals while
+    it forks, then raises the one it got: every worker started is killed and reaped by the
+    build itself, the previous database stands, one line is printed, and nothing of the
+    build's process group is left."""
+    documents, previous, _generated = growing_corpus
+    db = tmp_path / "synopsis.db"
+    shutil.copyfile(previous, db)
+    sha = file_sha256(db)
+    process = processes.start("build", "--db", db, "--documents", documents, point=f"worker started:{action}")
+
+    process.wait(timeout=PROCESS_TIMEOUT)
+
+    stderr = Processes.stderr(process)
+    assert process.returncode not in (0, None)
+    assert stderr.strip().splitlines() == ["synopsis: interrupted"], stderr
+    check_previous_database(db, sha=sha)
+    assert not building_file(db).exists()
+    assert wait_for(lambda: not group_left(process.pid), timeout=PROCESS_TIMEOUT, step=0.1), group_left(process.pid)
+
+
 KILLED_WRITER = """
 import os, signal, sqlite3, sys
 conn = sqlite3.connect(sys.argv[1], isolation_level=None)
@@ -656,7 +751,8 @@ def served_corpus(built_corpus, tmp_path_factory) -> Iterator[tuple[str, Path, i
     shutil.copyfile(built_corpus[1], db)
     built = synopsis("build", "--db", db, "--documents", documents)
     assert built.returncode == 0, built.stderr
-    noted = synopsis("note", f"{HOSTILE_ID}:1", f"A note {HOSTILE_MARKUP[0]}", "--tag", f"tag{HOSTILE_MARKUP[1]}",
+    first = rows(db, "SELECT ref FROM paragraphs WHERE document_id = ? AND text LIKE 'The first paragraph%'", HOSTILE_ID)[0][0]
+    noted = synopsis("note", first, f"A note {HOSTILE_MARKUP[0]}", "--tag", f"tag{HOSTILE_MARKUP[1]}",
                      "--author", f"Reader {HOSTILE_MARKUP[2]}", "--db", db, "--documents", documents)
     assert noted.returncode == 0, noted.stderr
     started = Processes(folder)
@@ -744,14 +840,14 @@ def test_serve_refuses_writes(served_corpus, sql):
 
 def test_markup_in_documents_and_notes_never_reaches_a_page_unescaped(served_corpus):
     url, db, _port = served_corpus
-    paragraph_id = rows(db, "SELECT id FROM paragraphs WHERE document_id = ? AND text LIKE '%first paragraph%'", HOSTILE_ID)[0][0]
+    paragraph_id, first = rows(db, "SELECT id, ref FROM paragraphs WHERE document_id = ? AND text LIKE '%first paragraph%'", HOSTILE_ID)[0]
     quotation = rows(db, "SELECT id, ref FROM quotations WHERE document_id = ?", HOSTILE_ID)
     pages = [
         "/", "/synopsis", "/synopsis/documents", f"/synopsis/documents/{HOSTILE_ID}",
         f"/synopsis/paragraphs?document_id={HOSTILE_ID}", f"/synopsis/paragraphs/{paragraph_id}",
         "/synopsis/paragraphs?_search=alert", "/synopsis/sections", "/synopsis/sentences?document_id=" + HOSTILE_ID,
         "/synopsis/annotations", "/search?q=alert", "/search?q=soviets",
-        f"/compare?a={HOSTILE_ID}&b={RESOLUTION_ID}", f"/-/cite/{HOSTILE_ID}:1",
+        f"/compare?a={HOSTILE_ID}&b={RESOLUTION_ID}", f"/-/cite/{first}",
         "/synopsis?sql=" + urllib.parse.quote(f"select title, author, description from documents where id = '{HOSTILE_ID}'"),
     ]
     if quotation:

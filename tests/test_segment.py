@@ -15,8 +15,8 @@ from synopsis.languages import profile_for
 CLOSING = tuple('.?!:;”"’)…')
 
 
-def segmented(markdown: str) -> Doc:
-    doc = Doc(meta=DocumentMeta(id="made-up", title="Made up", language="en"), format="markdown", source=markdown)
+def segmented(markdown: str, *, source_kind: str | None = None) -> Doc:
+    doc = Doc(meta=DocumentMeta(id="made-up", title="Made up", language="en", source_kind=source_kind), format="markdown", source=markdown)
     return segment(clean(doc))
 
 
@@ -172,17 +172,27 @@ def test_split_sentences(text, expected):
 # ------------------------------------------------------------ made-up texts
 
 
+HEADED = (
+    "# The Title\n\n## Part One\n\nProse of the first part, a full sentence.\n\n"
+    "> A quoted sentence. Another one.\n\n## 2. Part Two\n\n- An item;\n\n- Another item."
+)
+
+
 def test_headings_open_sections_and_are_paragraphs():
-    doc = segmented(
-        "# The Title\n\n## Part One\n\nProse of the first part, a full sentence.\n\n"
-        "> A quoted sentence. Another one.\n\n## 2. Part Two\n\n- An item;\n\n- Another item."
-    )
+    doc = segmented(HEADED, source_kind="scan")  # a scan's title block is front matter
     assert [(s.ordinal, s.number, s.heading) for s in doc.sections] == [(1, None, "Part One"), (2, "2", "2. Part Two")]
     assert [(p.kind, p.section) for p in doc.paragraphs] == [
         ("heading", 1), ("body", 1), ("blockquote", 1), ("heading", 2), ("list_item", 2), ("list_item", 2)
     ]
     assert texts(doc, doc.sentences)[2:4] == ["A quoted sentence.", "Another one."]
     assert doc.front_matter == ["# The Title"]
+
+
+def test_a_born_digital_title_stays_a_heading_of_its_own():
+    doc = segmented(HEADED)
+    assert doc.front_matter == []
+    assert [(s.number, s.heading) for s in doc.sections] == [(None, "The Title"), (None, "Part One"), ("2", "2. Part Two")]
+    assert [p.kind for p in doc.paragraphs] == ["heading", "heading", "body", "blockquote", "heading", "list_item", "list_item"]
 
 
 def test_numbered_sections_must_follow_in_sequence():

@@ -14,9 +14,9 @@ from synopsis.languages import profile_for
 from synopsis.link.sentalign import (
     BEADS, Band, ParagraphIn, SentenceIn, align_sentences, align_version_pair, banded_dp, stemmer_name,
 )
-from synopsis.testing import realtexts as rt
-from synopsis.testing.cases import resolution_paragraphs
-from synopsis.testing.editions import FILLER_SENTENCES
+from tests.support import realtexts as rt
+from tests.support.cases import resolution_paragraphs
+from tests.support.editions import FILLER_SENTENCES
 
 
 def sentences_of(texts: list[str]) -> list[str]:

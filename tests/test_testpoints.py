@@ -51,8 +51,9 @@ def test_an_unknown_point_or_action_is_refused(tmp_path, spec):
 def test_every_build_point_is_announced_by_the_build():
     from pathlib import Path
 
+    import synopsis.__main__
     import synopsis.build
     import synopsis.database
 
-    code = Path(synopsis.build.__file__).read_text() + Path(synopsis.database.__file__).read_text()
+    code = "".join(Path(m.__file__).read_text() for m in (synopsis.__main__, synopsis.build, synopsis.database))
     assert [p for p in POINTS if f'point("{p}")' not in code] == []

@@ -11,12 +11,12 @@ from lxml import etree
 
 from synopsis.cli import cli
 from synopsis.link.normalize import normalize_word
-from synopsis.link.store import link_corpus
+from synopsis.link.stage import link_corpus
 from synopsis.languages import profile_for
 from synopsis.link.variants import NEUTRAL_RULES, collate, rules_for, tokenize, variant_step
-from synopsis.testing import realtexts
-from synopsis.testing.cases import make_database, resolution_paragraphs
-from synopsis.testing.revisions import RESOLUTION_EDITS, make_revision, score_variants
+from tests.support import realtexts
+from tests.support.cases import make_database, resolution_paragraphs
+from tests.support.revisions import RESOLUTION_EDITS, make_revision, score_variants
 
 from .conftest import RESOLUTION_ID, REVISED_ID, SiteClient
 

@@ -6,7 +6,7 @@ paragraph page and a search with Debian's Chromium. While the resolution is the 
 whose source is present, a second witness is needed to show a comparison: the script adds
 one to its temporary copy of the corpus, titled as a demonstration so that nobody mistakes
 it for a real edition: the resolution with three paragraphs left out, one added and a few
-words changed (:data:`synopsis.testing.revisions.RESOLUTION_EDITS`: a substitution, an
+words changed (:data:`tests.support.revisions.RESOLUTION_EDITS`: a substitution, an
 insertion, a deletion, a transposition and two respellings, plus "country" → "land").
 ``variants.png`` shows those word variants on the compare page.
 """
@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO))
 from tests.test_browser import ARGS, CHROMIUM, free_port, start_server  # noqa: E402
 
 from synopsis.build import build  # noqa: E402
-from synopsis.testing.revisions import revise_resolution  # noqa: E402
+from tests.support.revisions import revise_resolution  # noqa: E402
 
 DEMO_ID = "cpsu-resolution-1956-demo"
 log = logging.getLogger("screenshots")
@@ -52,7 +52,7 @@ def demo_corpus(folder: Path) -> Path:
         f'id = "{DEMO_ID}"\n'
         'title = "On Overcoming the Cult of the Individual (demonstration copy, not a real edition)"\n'
         'date = "1956-07-01"\nlanguage = "en"\ngenre = "resolution"\n'
-        'version_of = "cpsu-resolution-1956"\nsource_file = "resolution-demo.md"\n'
+        'version_of = "cpsu-resolution-1956"\nsource_file = "resolution-demo.md"\nsource_kind = "scan"\n'
         'description = "Made by docs/screenshots/make.py from the resolution: three paragraphs left out, one added."\n',
         encoding="utf-8",
     )

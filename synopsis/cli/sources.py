@@ -12,6 +12,7 @@ from synopsis.cli.options import documents_option
 from synopsis.errors import FetchFailed
 from synopsis.fetch import DEFAULT_RETRIES, DEFAULT_TIMEOUT
 from synopsis.fetch import fetch as fetch_documents
+from synopsis.ingest.model import SOURCE_KINDS
 
 
 @cli.command()
@@ -51,10 +52,13 @@ def fetch(ids: tuple[str, ...], mirror: str | None, timeout: float, retries: int
 @click.option("--date", help="Date of the document, ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--language", help="Language, BCP 47 (en, it, ...).")
 @click.option("--version-of", "version_of", metavar="ID", help="The id of the document this one is a version (translation, edition) of.")
+@click.option("--source-kind", "source_kind", type=click.Choice(SOURCE_KINDS), default=None,
+              help="scan: the text was read from a scan, and the scan repairs (page-break and hyphen joins, front matter) "
+                   "run on it; born-digital (the default for a new document): kept block for block as written.")
 @documents_option
 @click.option("--replace", is_flag=True, help="Replace the text (and the fields given) of an existing document.")
 def add(file: Path, doc_id: str, title: str | None, author: str | None, date: str | None, language: str | None,
-        version_of: str | None, documents_dir: Path, replace: bool) -> None:
+        version_of: str | None, source_kind: str | None, documents_dir: Path, replace: bool) -> None:
     """Register a local Markdown, plain-text or HTML FILE as a document.
 
     The file is copied into DOCUMENTS/ID/ with a metadata.toml; the next build loads it.
@@ -62,5 +66,5 @@ def add(file: Path, doc_id: str, title: str | None, author: str | None, date: st
     refused.
     """
     meta = add_document(file, id=doc_id, title=title, author=author, date=date, language=language,
-                        version_of=version_of, documents_dir=documents_dir, replace=replace)
-    click.echo(f"{meta.id}: added {meta.source_path} (run `synopsis build` to load it)")
+                        version_of=version_of, source_kind=source_kind, documents_dir=documents_dir, replace=replace)
+    click.echo(f"{meta.id}: added {meta.source_path} as {meta.source_kind} (run `synopsis build` to load it)")

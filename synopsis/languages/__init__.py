@@ -52,6 +52,8 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from typing import TypeVar
 
+from synopsis.languages.tags import primary_subtag
+
 __all__ = ["Profile", "SpellingRule", "profile_for", "per_profile", "known_languages", "NEUTRAL_CODE", "UPPER", "LOWER",
            "CJK"]
 
@@ -366,7 +368,7 @@ def profile_for(language: str | None) -> Profile:
 
     The primary subtag decides; a tag with no profile of its own gets the language-neutral
     profile (with the language's Snowball stemmer where PyStemmer has one), never English's."""
-    code = (language or "").strip().replace("_", "-").split("-")[0].lower()
+    code = primary_subtag(language) or ""
     if code in known_languages():
         return _load(code)
     if code in SNOWBALL:

@@ -188,7 +188,7 @@ _LATIN_END = 0x250  # Basic Latin to Latin Extended-B: the letters remove_diacri
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _fold(word: str) -> str:
+def _index_form(word: str) -> str:
     """``word`` as the index's tokenizer keeps it: lower case, Latin letters' diacritics
     removed (``remove_diacritics 2``: ``vérité`` → ``verite``), other scripts as they are."""
     word = word.lower()
@@ -247,12 +247,12 @@ def query_words(query: str) -> tuple[tuple[str, bool], ...]:
 
 def _stem_keys(words: list[str], profile: Profile) -> list[tuple[str, str | None]]:
     """Each word's Porter stem (the text column's) and its language's stem (``search_terms``), folded."""
-    folded = [_fold(w) for w in words]
+    folded = [_index_form(w) for w in words]
     porter = _stemmer("porter").stemWords(folded)
     if profile.fts != "stems" or not profile.stemmer:
         return [(p, None) for p in porter]
     own = _stemmer(profile.stemmer).stemWords([w.lower() for w in words])
-    return [(p, _fold(o)) for p, o in zip(porter, own)]
+    return [(p, _index_form(o)) for p, o in zip(porter, own)]
 
 
 def match_spans(text: str, query: str, profile: Profile) -> list[tuple[int, int]]:
@@ -273,11 +273,11 @@ def match_spans(text: str, query: str, profile: Profile) -> list[tuple[int, int]
         distinct = list({m.group(0) for m in found})
         exact = [key for key, (_, prefix) in zip(_stem_keys([w for w, _ in spaced], profile), spaced) if not prefix]
         porters, owns = {p for p, _ in exact}, {o for _, o in exact if o is not None}
-        prefixes = tuple(_fold(w) for w, prefix in spaced if prefix)
+        prefixes = tuple(_index_form(w) for w, prefix in spaced if prefix)
         matching = {
             word for word, (porter, own) in zip(distinct, _stem_keys(distinct, profile))
             if porter in porters or own in owns
-            or (prefixes and (_fold(word).startswith(prefixes) or porter.startswith(prefixes)))
+            or (prefixes and (_index_form(word).startswith(prefixes) or porter.startswith(prefixes)))
         }
         spans.extend(m.span() for m in found if m.group(0) in matching)
     return sorted(spans)

@@ -142,22 +142,72 @@ def candidate_pairs(
     para_doc = np.asarray(para_doc, dtype=np.int64)
     in_focus = None
     if focus is not None:
-        focus = np.asarray(focus, dtype=bool)
-        in_focus = focus[para_doc]
-        posting_focus = in_focus[paras]
-        if not posting_focus.any():
+        in_focus = np.asarray(focus, dtype=bool)[para_doc]
+        if not in_focus[paras].any():
             return empty, empty, empty
-        if posting_focus.mean() < 0.5:
-            # look up only the focus documents' shingles (a bitmap first: one gather)
-            wanted = np.sort(hashes[posting_focus])
-            bitmap = np.zeros(1 << 24, dtype=bool)
-            bitmap[(wanted & np.uint64((1 << 24) - 1)).astype(np.int64)] = True
-            maybe = bitmap[(hashes & np.uint64((1 << 24) - 1)).astype(np.int64)]
-            h_maybe = hashes[maybe]
-            at = np.minimum(np.searchsorted(wanted, h_maybe), len(wanted) - 1)
-            exact = wanted[at] == h_maybe
-            idx = np.flatnonzero(maybe)[exact]
-            hashes, paras = hashes[idx], paras[idx]
+        hashes, paras = _focus_postings(hashes, paras, in_focus)
+    p, group = _shingle_groups(hashes, paras, n, max_postings)
+    if len(p) < 2:
+        return empty, empty, empty
+    d = para_doc[p].astype(np.int32)
+    # paragraphs of one shingle in one document: the per-pair document frequency. A posting
+    # whose document alone holds the shingle max_df times or more can pass with no partner
+    # (df_a + df_b <= max_df, both at least 1): dropped before any pair is made of it
+    new_run = np.r_[True, (group[1:] != group[:-1]) | (d[1:] != d[:-1])]
+    run_id = np.cumsum(new_run, dtype=np.int32) - 1
+    df = np.bincount(run_id).astype(np.int32)[run_id]
+    del new_run, run_id
+    rare = df < max_df
+    p, group, d, df = p[rare], group[rare], d[rare], df[rare]
+    del rare
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else np.zeros(0, np.int64)
+    sizes = np.diff(np.r_[starts, len(group)])
+    if pair_budget is not None and len(sizes):
+        # the cost is the pairs the groups expand to: skip the largest groups (the most frequent
+        # shingles) until what is left fits the budget, so the cost follows the corpus's size
+        # and not its vocabulary or its documents' sizes
+        by_size = np.sort(sizes)
+        cum = np.cumsum(by_size.astype(np.int64) * (by_size - 1) // 2)
+        if cum[-1] > pair_budget:
+            cap = int(by_size[max(int(np.searchsorted(cum, pair_budget, side="right")) - 1, 0)])
+            keep_group = sizes <= cap
+            member = np.repeat(keep_group, sizes)
+            p, group, d, df = p[member], group[member], d[member], df[member]
+            starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else np.zeros(0, np.int64)
+            sizes = np.diff(np.r_[starts, len(group)])
+        del by_size, cum
+    del group
+    if len(p) < 2:
+        return empty, empty, empty
+    keys = _pair_keys(p, d, df, starts, sizes, n, max_df=max_df, in_focus=in_focus, chunk_pairs=chunk_pairs, min_shared=min_shared)
+    if not len(keys):
+        return empty, empty, empty
+    uniq, counts = _count_shared(keys, min_shared)
+    return uniq // n, uniq % n, counts.astype(np.int64)
+
+
+def _focus_postings(hashes: np.ndarray, paras: np.ndarray, in_focus: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The postings of the shingles a focus paragraph holds (all of them when most postings are
+    the focus documents' own: the lookup would cost more than it saves)."""
+    posting_focus = in_focus[paras]
+    if posting_focus.mean() >= 0.5:
+        return hashes, paras
+    # look up only the focus documents' shingles (a bitmap first: one gather)
+    wanted = np.sort(hashes[posting_focus])
+    bitmap = np.zeros(1 << 24, dtype=bool)
+    bitmap[(wanted & np.uint64((1 << 24) - 1)).astype(np.int64)] = True
+    maybe = bitmap[(hashes & np.uint64((1 << 24) - 1)).astype(np.int64)]
+    h_maybe = hashes[maybe]
+    at = np.minimum(np.searchsorted(wanted, h_maybe), len(wanted) - 1)
+    exact = wanted[at] == h_maybe
+    idx = np.flatnonzero(maybe)[exact]
+    return hashes[idx], paras[idx]
+
+
+def _shingle_groups(hashes: np.ndarray, paras: np.ndarray, n: int, max_postings: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(paragraph, group)`` of every posting, grouped by shingle and in paragraph order within
+    a group; a shingle counted once per paragraph; groups of one, or of more than
+    ``max_postings``, left out."""
     # one sort of (shingle top bits | paragraph index): groups in paragraph order; built in
     # place, since at a hundred thousand paragraphs each temporary is a hundred megabytes
     pbits = _bits(n)
@@ -179,41 +229,17 @@ def candidate_pairs(
     sizes = np.diff(np.r_[starts, len(group)])
     keep_group = (sizes >= 2) & (sizes <= max_postings)
     member = np.repeat(keep_group, sizes)
-    p, group = p[member], group[member]
-    del member, starts, sizes, keep_group
-    if len(p) < 2:
-        return empty, empty, empty
-    d = para_doc[p].astype(np.int32)
-    # paragraphs of one shingle in one document: the per-pair document frequency. A posting
-    # whose document alone holds the shingle max_df times or more can pass with no partner
-    # (df_a + df_b <= max_df, both at least 1): dropped before any pair is made of it
-    new_run = np.r_[True, (group[1:] != group[:-1]) | (d[1:] != d[:-1])]
-    run_id = np.cumsum(new_run, dtype=np.int32) - 1
-    df = np.bincount(run_id).astype(np.int32)[run_id]
-    del new_run, run_id
-    rare = df < max_df
-    p, group, d, df = p[rare], group[rare], d[rare], df[rare]
-    del rare
-    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else np.zeros(0, np.int64)
-    sizes = np.diff(np.r_[starts, len(group)])
-    if pair_budget is not None and len(sizes):
-        # the cost is the pairs the groups expand to: skip the largest groups (the most frequent
-        # shingles) until what is left fits the budget, so the cost follows the corpus's size
-        # and not its vocabulary or its documents' sizes
-        n_pairs = sizes.astype(np.int64) * (sizes - 1) // 2
-        by_size = np.sort(sizes)
-        cum = np.cumsum(by_size.astype(np.int64) * (by_size - 1) // 2)
-        if cum[-1] > pair_budget:
-            cap = int(by_size[max(int(np.searchsorted(cum, pair_budget, side="right")) - 1, 0)])
-            keep_group = sizes <= cap
-            member = np.repeat(keep_group, sizes)
-            p, group, d, df = p[member], group[member], d[member], df[member]
-            starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else np.zeros(0, np.int64)
-            sizes = np.diff(np.r_[starts, len(group)])
-        del n_pairs, by_size, cum
-    del group
-    if len(p) < 2:
-        return empty, empty, empty
+    return p[member], group[member]
+
+
+def _pair_keys(
+    p: np.ndarray, d: np.ndarray, df: np.ndarray, starts: np.ndarray, sizes: np.ndarray, n: int,
+    *, max_df: int, in_focus: np.ndarray | None, chunk_pairs: int, min_shared: int,
+) -> np.ndarray:
+    """Every pair of paragraphs a shingle group holds, of different documents and rare enough
+    (and touching a focus paragraph), as the sorted keys ``left * n + right``, once per shingle
+    the pair shares (once less with ``min_shared`` of 2 or more); expanded ``chunk_pairs``
+    pairs at a time."""
     keys_parts: list[np.ndarray] = []
     n_pairs = sizes * (sizes - 1) // 2
     cum = np.cumsum(n_pairs)
@@ -235,22 +261,20 @@ def candidate_pairs(
         a, b = a[ok].astype(np.int64), b[ok].astype(np.int64)
         keys_parts.append(np.minimum(a, b) * n + np.maximum(a, b))
         del first, after, left, right, ok
-    keys = np.concatenate(keys_parts) if keys_parts else empty
+    keys = np.concatenate(keys_parts) if keys_parts else np.zeros(0, dtype=np.int64)
     del keys_parts
-    if not len(keys):
-        return empty, empty, empty
     keys.sort()
     if min_shared >= 2:
-        # most pairs share one shingle by chance: keep only keys that repeat, then count those
-        repeated = keys[1:][keys[1:] == keys[:-1]]
-        del keys
-        if not len(repeated):
-            return empty, empty, empty
-        first = np.flatnonzero(np.r_[True, repeated[1:] != repeated[:-1]])
-        uniq, counts = repeated[first], np.diff(np.r_[first, len(repeated)]) + 1
-    else:
-        first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-        uniq, counts = keys[first], np.diff(np.r_[first, len(keys)])
+        # most pairs share one shingle by chance: keep only keys that repeat (one of each
+        # pair's keys is dropped here, and counted back in _count_shared)
+        keys = keys[1:][keys[1:] == keys[:-1]]
+    return keys
+
+
+def _count_shared(keys: np.ndarray, min_shared: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct pair keys (sorted, not empty, as :func:`_pair_keys` gives them) that stand
+    for at least ``min_shared`` shared shingles, with their counts."""
+    first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    uniq, counts = keys[first], np.diff(np.r_[first, len(keys)]) + (1 if min_shared >= 2 else 0)
     sel = counts >= min_shared
-    uniq, counts = uniq[sel], counts[sel]
-    return uniq // n, uniq % n, counts.astype(np.int64)
+    return uniq[sel], counts[sel]

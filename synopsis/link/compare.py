@@ -1,6 +1,6 @@
 """``synopsis compare A B`` and ``synopsis variants A B``: two documents' links, from the database.
 
-Reads what :func:`synopsis.link.store.link_corpus` stored (alignments, sentence
+Reads what :func:`synopsis.link.stage.link_corpus` stored (alignments, sentence
 alignments, cross-references and word variants between the two documents; alignments
 through the oriented views that put ``a`` on the left however the pair was stored) and
 renders it as a plain-text table, CSV or JSON. A table row holds an edition bead's

@@ -25,9 +25,9 @@ Composition (:func:`compose`)
 """
 from __future__ import annotations
 
-import unicodedata
 from typing import Callable, Sequence
 
+from synopsis.languages.accents import strip_accents
 from synopsis.link.regions import AbsentBead
 from synopsis.link.sentalign import SentenceBead, _same_language
 
@@ -44,7 +44,7 @@ def vocabulary(texts: Sequence[str], cross: bool) -> set[str]:
                 continue
             if cross:
                 if len(w) >= 4:
-                    out.add("".join(c for c in unicodedata.normalize("NFD", w) if not unicodedata.combining(c))[:4])
+                    out.add(strip_accents(w)[:4])
             else:
                 out.add(w)
     return out

@@ -77,6 +77,7 @@ import numpy as np
 import Stemmer
 
 from synopsis.languages import CJK, NEUTRAL_CODE, Profile, profile_for
+from synopsis.languages.accents import strip_accents
 from synopsis.link.arrays import ranges as _ranges
 
 __all__ = [
@@ -86,13 +87,6 @@ __all__ = [
 
 NORMALIZE_VERSION = "4"
 """Part of every link digest: bumped whenever a token's norm or key can change."""
-
-
-def _strip_accents(word: str) -> str:
-    if word.isascii():
-        return word
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 _DIGIT_AS_LETTER = str.maketrans({"1": "l", "0": "o", "5": "s"})
@@ -151,7 +145,7 @@ class _Folding:
             for w in group:
                 self.synonyms[ocr_key(self.stripped_stem(self.fold(w)))] = canonical
         stops = {self.fold(w) for w in profile.stop_words}
-        self.stop_norms = frozenset({_strip_accents(w) for w in stops} | {self.stripped_stem(w) for w in stops})
+        self.stop_norms = frozenset({strip_accents(w) for w in stops} | {self.stripped_stem(w) for w in stops})
 
     def fold(self, word: str) -> str:
         """OCR letters, lowercase, apostrophes, spelling variants (may give two words)."""
@@ -180,7 +174,7 @@ class _Folding:
         return self.stemmer.stemWord(w)
 
     def stripped_stem(self, folded: str) -> str:
-        return _strip_accents(self.stem(folded))
+        return strip_accents(self.stem(folded))
 
     def norm(self, folded: str) -> str:
         """A folded word's norm: its stem without accents, or its variant group's form."""
@@ -277,7 +271,7 @@ class Lexicon:
         for canonical, variants in sources:
             nid = self._norm(canonical, content=True)
             # as written, and without accents (a text printed without them)
-            for variant in dict.fromkeys(v for written in variants for v in (written, _strip_accents(written))):
+            for variant in dict.fromkeys(v for written in variants for v in (written, strip_accents(written))):
                 fids = tuple(f for raw in self.word_re.findall(variant) for f in self.word[raw])
                 if len(fids) == 1:
                     self.fid_norm[fids[0]] = nid  # a one-word variant is just a synonym

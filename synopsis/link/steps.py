@@ -1,6 +1,6 @@
 """The computing steps of the link stage: each a function from named inputs to a named output.
 
-``synopsis.link.store.link_corpus`` runs them in order (its ``STEPS`` list) between the
+``synopsis.link.stage.link_corpus`` runs them in order (its ``STEPS`` list) between the
 read and the write; none of them touches the database. A linking step returns a
 :class:`LinkSet`, the rows of one kind of run per pair of documents, and the write step
 stores every link set the same way, so a new kind of link is one more function here and

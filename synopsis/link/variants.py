@@ -47,13 +47,12 @@ Groups
 
 :func:`collate` compares two texts; :func:`variant_step` is the linking step (paragraphs,
 language and aligned groups in, variant rows out), and :func:`variants_of_edition` feeds
-it the edition beads that :mod:`synopsis.link.store` computes.
+it the edition beads that :mod:`synopsis.link.stage` computes.
 """
 from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -61,17 +60,17 @@ from functools import lru_cache
 from rapidfuzz.distance import Indel
 
 from synopsis.languages import CJK, Profile, profile_for
+from synopsis.languages.accents import strip_accents
+from synopsis.languages.tags import primary_subtag, same_language
 
 __all__ = [
     "Witness", "Variant", "VariantRow", "tokenize", "collate", "variant_step", "variants_of_edition",
-    "rules_for", "same_language", "primary_language", "NEUTRAL_RULES", "KINDS", "METHOD",
+    "rules_for", "NEUTRAL_RULES", "METHOD",
     "TRANSPOSITION_REACH",
 ]
 
 METHOD = "collation"
 """``runs.method`` of a variant run (``runs.kind = 'variant'``)."""
-
-KINDS = ("substitution", "insertion", "deletion", "transposition")
 
 TRANSPOSITION_REACH = 8
 """Most words between a deleted phrase and the same phrase inserted for the pair to count as
@@ -87,9 +86,7 @@ _NOT_ALNUM = re.compile(r"[\W_]+")
 
 def _fold_neutral(form: str) -> str:
     """Case, accents and punctuation folded: what every language's norm starts from."""
-    if not form.isascii():
-        form = "".join(ch for ch in unicodedata.normalize("NFKD", form) if not unicodedata.combining(ch))
-    return _NOT_ALNUM.sub("", form.casefold())
+    return _NOT_ALNUM.sub("", strip_accents(form).casefold())
 
 
 # --- rules ----------------------------------------------------------------------------
@@ -97,20 +94,6 @@ def _fold_neutral(form: str) -> str:
 NEUTRAL_RULES = ("case", "punctuation", "accents", "word-division")
 """What every language folds: case, punctuation and accents in a token, and where words divide
 ("co-operation"/"cooperation", "to-day"/"today")."""
-
-
-def primary_language(language: str | None) -> str:
-    """The primary subtag of a BCP 47 code (``en-GB`` → ``en``); ``und`` when unknown."""
-    return (language or "und").split("-")[0].split("_")[0].strip().lower() or "und"
-
-
-def same_language(left: str | None, right: str | None) -> bool:
-    """Whether two documents are in one language (``en-GB`` and ``en-US`` are).
-
-    A document whose language is not recorded is taken to be in its partner's: the two
-    are editions of one work, and a translation says what language it is in.
-    """
-    return not (left and right) or primary_language(left) == primary_language(right)
 
 
 def rules_for(language: str | None) -> tuple[str, ...]:
@@ -407,11 +390,13 @@ def variant_step(
     finds (see "Groups" in the module doc). Documents in different languages have no word
     variants (a translation is not a variant): None, and the caller writes nothing.
     """
-    if not same_language(left_language, right_language):
+    # A document whose language is not recorded is taken to be in its partner's: the two
+    # are editions of one work, and a translation says what language it is in.
+    if same_language(left_language, right_language) is False:
         return None
     language = left_language or right_language
     rules = rules_for(language)
-    parameters = {"language": primary_language(language), "rules": list(rules),
+    parameters = {"language": primary_subtag(language) or "und", "rules": list(rules),
                   "transposition_reach": reach}
     ltext, rtext = dict(left), dict(right)
     lparas: list[tuple[int, str]] = []

@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+
 METADATA_FILE = "datasette-metadata.json"
 """The metadata file of record: package data of ``synopsis.publish``."""
 
@@ -34,22 +35,3 @@ def load_metadata(path: Path | None = None) -> dict[str, Any]:
     """The packaged metadata (or the file at ``path``) as a new dict, free to change."""
     source = Path(path).read_text(encoding="utf-8") if path else _packaged_metadata()
     return json.loads(source)
-
-
-def quiet_sql_errors(db) -> None:
-    """Make ``db.execute`` stop writing each failed statement to stderr (Datasette's default).
-
-    Set on the :class:`~datasette.database.Database` object itself, so the plugin's
-    ``startup`` and the re-opening of a replaced file (:mod:`synopsis.publish.reload`) both
-    call it; the failure is still raised, and answered or logged by the caller.
-    """
-    if getattr(db.execute, "_synopsis_quiet", False):
-        return
-    execute = db.execute
-
-    async def quiet_execute(sql, params=None, **options):
-        options["log_sql_errors"] = False  # Datasette's query page passes True explicitly
-        return await execute(sql, params, **options)
-
-    quiet_execute._synopsis_quiet = True  # type: ignore[attr-defined]
-    db.execute = quiet_execute

@@ -13,7 +13,6 @@ from importlib import resources
 from urllib.parse import quote
 
 from datasette import hookimpl
-from datasette.plugins import pm
 from datasette.utils import urlsafe_components
 from datasette.utils.asgi import Base400
 from datasette.views.base import DatasetteError
@@ -21,7 +20,8 @@ from jinja2 import FileSystemLoader
 from markupsafe import Markup
 
 from synopsis.database import read_only
-from synopsis.publish import METADATA_DATABASE, load_metadata, queries, quiet_sql_errors, views
+from synopsis.publish import METADATA_DATABASE, load_metadata, queries, views
+from synopsis.publish.quiet import quiet_databases
 from synopsis.publish.highlight import has_sentinels, highlight, mark_snippet
 from synopsis.search import CANNED_LIMIT, paragraph_search_sql, register_functions
 
@@ -64,16 +64,24 @@ def fold_column_descriptions(html: str) -> Markup:
     ))
 
 
-@hookimpl
+@hookimpl(hookwrapper=True)
 def handle_exception(datasette, request, exception):
     """One line in the log per failed request, not Datasette's screen-long traceback with locals.
 
     A 4xx (an unknown row, a malformed search) is the reader's slip: its error page, and
     nothing logged beyond the access line. Anything else is a bug: one traceback through
-    :mod:`logging`, then Datasette's 500 page. Datasette awaits every ``handle_exception``
-    hook and its default one prints each exception, 404s included, with rich's locals, so
-    :func:`startup` unregisters that default: this hook answers every error alone.
+    :mod:`logging`, then Datasette's 500 page. Datasette awaits every answer the
+    ``handle_exception`` hooks return, uses the first, and its default one prints each
+    exception, 404s included, with rich's locals when awaited. So this hook is a wrapper
+    (pluggy's, which Datasette's hooks are made with): it lets every handler answer, then
+    makes its own answer the hook's only one, so no other is awaited.
     """
+    outcome = yield
+    outcome.force_result([_error_page(datasette, request, exception)])
+
+
+def _error_page(datasette, request, exception):
+    """The answer to a failed request (an awaitable Datasette sends), logged if it is a bug."""
     if isinstance(exception, Base400):
         status, message, title = exception.status, exception.args[0] if exception.args else "", None
     elif isinstance(exception, DatasetteError):
@@ -91,22 +99,9 @@ def handle_exception(datasette, request, exception):
 
 @hookimpl
 def startup(datasette):
-    """Quiet Datasette's two noisy defaults, once the plugins are all registered.
-
-    Datasette writes every failed SQL statement to stderr ("ERROR: conn=..., sql = ...").
-
-    In a published corpus a failed statement is a reader's malformed search or query: it
-    is answered with a 400 page, and our own pages catch theirs. Real failures still reach
-    :func:`handle_exception` and are logged once there. And its default exception handler
-    is replaced by ours (see :func:`handle_exception`).
-    """
-    for db in datasette.databases.values():
-        quiet_sql_errors(db)
-    if pm.has_plugin(_DEFAULT_EXCEPTION_HANDLER):
-        pm.unregister(name=_DEFAULT_EXCEPTION_HANDLER)
-
-
-_DEFAULT_EXCEPTION_HANDLER = "datasette.handle_exception"
+    """Open the databases as :class:`~synopsis.publish.quiet.QuietDatabase` (a failed statement is
+    not written to stderr: it is a reader's slip, answered with a 400 page), before any request."""
+    quiet_databases(datasette)
 
 
 @hookimpl

@@ -20,10 +20,9 @@ import os
 import threading
 
 from datasette import hookimpl
-from datasette.database import Database
 from datasette.database import connections as thread_connections  # per-thread, keyed by name
 
-from synopsis.publish import quiet_sql_errors
+from synopsis.publish.quiet import quiet_database
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +59,7 @@ def reopen_replaced(datasette) -> list[str]:
         if identity is None or identity == seen.get(name):
             continue  # missing for a moment, or unchanged
         seen[name] = identity
-        fresh = Database(datasette, path=db.path, is_mutable=db.is_mutable)
-        fresh.name, fresh.route = name, db.route
-        quiet_sql_errors(fresh)
+        fresh = quiet_database(datasette, db)
         databases = datasette.databases.copy()  # swap the mapping whole, as Datasette itself does
         databases[name] = fresh
         datasette.databases = databases

@@ -19,6 +19,8 @@ from collections import Counter
 from importlib import resources
 from typing import Sequence
 
+from synopsis.languages.tags import primary_subtag
+
 log = logging.getLogger(__name__)
 
 _CHINESE = {"zh", "cmn", "lzh"}
@@ -32,13 +34,9 @@ _PER_ENTRY = 12  # gloss words kept per headword, in the dictionary's order (sen
 _COMMON = 0.01  # gloss words in more than this share of the entries are dropped
 
 
-def _primary(language: str | None) -> str:
-    return (language or "").strip().replace("_", "-").split("-")[0].lower()
-
-
 def dictionary_for(left_language: str | None, right_language: str | None) -> str | None:
     """The name of the dictionary for a pair of languages (either order), or None."""
-    pair = {_primary(left_language), _primary(right_language)}
+    pair = {primary_subtag(left_language), primary_subtag(right_language)}
     if len(pair) == 2 and "en" in pair and pair - {"en"} <= _CHINESE:
         return "cc-cedict"
     return None
@@ -125,7 +123,7 @@ def add_dictionary_tokens(left: Sequence[str], right: Sequence[str], toks: list[
             out.add(got)
         return out
 
-    chinese_left = _primary(left_language) in _CHINESE
+    chinese_left = primary_subtag(left_language) in _CHINESE
     sides = [[(_chinese_tokens(t, entries) if chinese_left == (k == 0) else english(t)) for t in texts]
              for k, texts in enumerate((left, right))]
     vocab = [set().union(*side) if side else set() for side in sides]

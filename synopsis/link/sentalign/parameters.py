@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 
 from synopsis.languages import profile_for
+from synopsis.languages.tags import same_language
 
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ def stemmer_name(language: str | None) -> str | None:
 
 
 def _same_language(a: str | None, b: str | None) -> bool:
-    return bool(a and b) and a.split("-")[0].lower() == b.split("-")[0].lower()  # type: ignore[union-attr]
+    return same_language(a, b) is True  # a language not recorded: not known to be the same
 
 
 @dataclass(frozen=True)

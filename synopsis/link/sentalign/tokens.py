@@ -6,7 +6,6 @@ import itertools
 import logging
 import math
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -14,6 +13,7 @@ from typing import Sequence
 import numpy as np
 
 from synopsis.languages import CJK
+from synopsis.languages.accents import strip_accents
 
 from .parameters import MAX_DF
 
@@ -27,9 +27,9 @@ _WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
 _QUOTES = re.compile("[\"“”„«»‘’‚‹›「」『』]")
 
 
-def _fold(word: str) -> str:
+def _unaccented_lower(word: str) -> str:
     """Lower case without accents (Simard's cognates compare letters, not diacritics)."""
-    return "".join(c for c in unicodedata.normalize("NFD", word.casefold()) if not unicodedata.combining(c))
+    return strip_accents(word.casefold())
 
 
 class _Tokenizer:
@@ -49,7 +49,7 @@ class _Tokenizer:
         if w.isdigit():
             return "#" + (w.lstrip("0") or "0"), None
         if self.cross:
-            f = _fold(w)
+            f = _unaccented_lower(w)
             name = "n" + f[:4] if w[0].isupper() and not w.isupper() else None
             return ("c" + f[:4] if len(f) >= 4 else None), name
         f = w.casefold()
@@ -140,7 +140,7 @@ def _latin(texts: Sequence[str]) -> bool:
     """Whether most of a document's letters are Latin (a sample of its sentences)."""
     sample = "".join(texts[:: max(1, len(texts) // 200)])
     letters = [c for c in sample if c.isalpha()]
-    return sum(_fold(c) <= "z" for c in letters) >= 0.5 * len(letters) if letters else True
+    return sum(_unaccented_lower(c) <= "z" for c in letters) >= 0.5 * len(letters) if letters else True
 
 
 def _names(text: str) -> list[str]:

@@ -1,4 +1,4 @@
-"""The database edge of linking: read stored paragraphs, run the steps, write runs and links.
+"""The link stage: read stored paragraphs, run the steps, write runs and links (the database edge of linking).
 
 :func:`link_corpus` is the one call the build makes after ingest. It works on the
 caller's connection and inside the caller's transaction (it never commits), so a failed

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from synopsis.testing.editions import FILLER_SENTENCES, _split_point
+from tests.support.editions import FILLER_SENTENCES, _split_point
 
 __all__ = ["Planted", "Revision", "make_revision", "respell_word", "score_variants", "VariantScore"]
 

@@ -31,7 +31,7 @@ from typing import Iterable, Sequence
 
 from rapidfuzz import fuzz
 
-from synopsis.testing.realtexts import Verse, letters_of
+from tests.support.realtexts import Verse, letters_of
 
 __all__ = [
     "Judgement", "Judgements", "normalise", "verse_range", "verses_of_span", "parse_range", "wilson_interval",
@@ -87,7 +87,7 @@ def _overlap(a: str, b: str) -> bool:
 def verses_of_span(span: str, verses: Sequence[Verse]) -> list[str]:
     """The ids of the verses (of ``verses``, a paragraph's in reading order) that ``span`` covers.
 
-    Matched letter by letter, as :func:`synopsis.testing.realtexts.verses_of_paragraphs`
+    Matched letter by letter, as :func:`tests.support.realtexts.verses_of_paragraphs`
     matches paragraphs, so cleaning (quotation marks, spaces) does not matter. Empty when
     the span's letters do not stand in those verses.
     """
