@@ -94,6 +94,7 @@ class BuildReport:
     notes_orphaned: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     link_seconds: dict[str, float] = field(default_factory=dict)  # the link step's own steps (its report's)
+    link_peak_mib: dict[str, int] = field(default_factory=dict)  # the build process's peak memory after each of them
 
 
 def build(*, documents_dir: Path, db_path: Path, progress: Progress | None = None, workers: int | None = None,
@@ -137,7 +138,7 @@ def build(*, documents_dir: Path, db_path: Path, progress: Progress | None = Non
                     clock.lap("ingest and store")
                     point("rows written")
                     say("linking documents")
-                    report.links, report.link_seconds = _link(conn, link_keys, link_engine)
+                    report.links, report.link_seconds, report.link_peak_mib = _link(conn, link_keys, link_engine)
                     clock.lap("link")
                     point("linked")
                     say("re-finding readers' notes")
@@ -423,13 +424,14 @@ def _store(
     return link_keys
 
 
-def _link(conn: Connection, link_keys: dict, engine: Any = None) -> tuple[dict[str, int], dict[str, float]]:
+def _link(conn: Connection, link_keys: dict, engine: Any = None) -> tuple[dict[str, int], dict[str, float], dict[str, int]]:
     """Alignments and cross-references for every document pair that changed: the counts,
-    and the seconds of each of the link stage's steps."""
+    and the seconds and peak memory after each of the link stage's steps."""
     from synopsis.link.store import link_corpus
 
     result = link_corpus(conn, known_keys=link_keys, engine=engine)
-    return dict(getattr(result, "counts", {}) or {}), dict(getattr(result, "steps", {}) or {})
+    return (dict(getattr(result, "counts", {}) or {}), dict(getattr(result, "steps", {}) or {}),
+            dict(getattr(result, "peak_mib", {}) or {}))
 
 
 __all__ = ["BuildReport", "build", "SynopsisError"]

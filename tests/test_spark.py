@@ -141,24 +141,6 @@ def test_an_invented_language(tmp_path, spark_session):
     _assert_same_links(local_db, spark_db, expect=("cross_references", "alignments", "sentence_alignments"))
 
 
-def test_the_pair_budget_cap_is_the_local_rule():
-    """The cap the Spark engine computes from a histogram of group sizes is the one candidate_pairs computes
-    from the sorted sizes."""
-    import numpy as np
-
-    from synopsis.link.spark import _budget_cap
-
-    rng = np.random.default_rng(24)
-    for _ in range(300):
-        sizes = rng.integers(1, 40, size=int(rng.integers(1, 60)))
-        budget = int(rng.integers(0, 3000))
-        by_size = np.sort(sizes)
-        cum = np.cumsum(by_size * (by_size - 1) // 2)
-        expected = int(by_size[max(int(np.searchsorted(cum, budget, side="right")) - 1, 0)]) if cum[-1] > budget else None
-        values, counts = np.unique(sizes, return_counts=True)
-        assert _budget_cap(list(zip(values.tolist(), counts.tolist())), budget) == expected
-
-
 def test_without_the_extra_the_build_says_what_to_install(tmp_path, monkeypatch):
     from click.testing import CliRunner
 

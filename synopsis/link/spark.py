@@ -9,7 +9,8 @@ candidates
     become a DataFrame of postings ``(group, hash, paragraph, document, focus)``; the corpus
     statistics that drop frequent shingles are DataFrame aggregations — a shingle in more
     than ``max_postings`` paragraphs, one held ``max_df`` times by a pair of documents, and
-    the most frequent shingles past the pair budget — and candidate pairs are a self-join
+    the most frequent shingles past the pair budget (the cap from a histogram of group sizes,
+    :func:`synopsis.link.candidates.budget_cap`) — and candidate pairs are a self-join
     of the postings on the shingle, counted per paragraph pair. The rules are
     :func:`synopsis.link.candidates.candidate_pairs`'s, rule for rule, so the pairs are the same.
 blocks
@@ -151,6 +152,7 @@ class SparkEngine:
         """The candidate pairs of :func:`synopsis.link.steps.find_candidates`, found with DataFrames."""
         from pyspark.sql import functions as F
 
+        from synopsis.link.candidates import budget_cap
         from synopsis.link.steps import with_works
 
         para_doc = np.asarray(corpus.para_doc, dtype=np.int64)
@@ -186,7 +188,7 @@ class SparkEngine:
         # the pair budget: the largest groups (most frequent shingles) skipped until the rest fits
         sizes = post.groupBy("g").agg(F.count(F.lit(1)).alias("n"))
         histogram = sizes.groupBy("n").agg(F.count(F.lit(1)).alias("c")).collect()
-        cap = _budget_cap(histogram, params.pairs_per_paragraph * max(n, 1))
+        cap = budget_cap([(r[0], r[1]) for r in histogram], params.pairs_per_paragraph * max(n, 1))
         if cap is not None:
             post = post.join(sizes.filter(F.col("n") <= cap).select("g"), "g", "left_semi")
         a = post.select("g", F.col("p").alias("pa"), F.col("d").alias("da"), F.col("df").alias("fa"), F.col("f").alias("xa"))
@@ -341,27 +343,6 @@ def _arrow_frame(spark: Any, batches: Any, schema: str) -> Any:
                 yield from pa.ipc.open_stream(blob).read_all().to_batches()
 
     return ipc.mapInArrow(read, schema)
-
-
-def _budget_cap(histogram: list[Any], pair_budget: int) -> int | None:
-    """The largest group size kept under ``pair_budget`` (:func:`synopsis.link.candidates.candidate_pairs`'s
-    rule), from the histogram ``(size n, groups c)`` of the groups' sizes; None when all fit."""
-    if not histogram:
-        return None
-    values = np.array(sorted((int(r[0]), int(r[1])) for r in histogram), dtype=np.int64)
-    size, count = values[:, 0], values[:, 1]
-    pairs = size * (size - 1) // 2
-    total = np.cumsum(pairs * count)
-    if total[-1] <= pair_budget:
-        return None
-    # the local rule: groups sorted by size, cumulative pairs; the last group whose cumulative sum is
-    # within the budget (the first, if none is) gives the cap
-    before = np.r_[0, total[:-1]]
-    within = np.where(pairs > 0, np.clip((pair_budget - before) // np.maximum(pairs, 1), 0, count), count)
-    within = np.where(before <= pair_budget, within, 0)
-    k = max(int(within.sum()) - 1, 0)  # index of that group in size order
-    bucket = int(np.searchsorted(np.cumsum(count), k, side="right"))
-    return int(size[bucket])
 
 
 def make_session(master: str, conf: dict[str, str] | None = None) -> Any:

@@ -38,7 +38,7 @@ from synopsis.link.sentalign import METHOD as METHOD_SENTENCES, SentenceAlignPar
 from synopsis.link.variants import METHOD as VARIANT_METHOD, variants_of_edition
 from synopsis.link.versions import read_version
 from synopsis.link.arrays import ranges as _ranges
-from synopsis.link.candidates import candidate_pairs, shingle_postings
+from synopsis.link.candidates import candidate_pairs_streamed, shingle_postings
 from synopsis.link.corpus import ParagraphCorpus
 from synopsis.link.crossref import METHOD_ALIGN
 from synopsis.link.normalize import encode_paragraphs
@@ -105,12 +105,10 @@ def find_candidates(corpus: ParagraphCorpus, keys: ContentKeys, focus: np.ndarra
     only = None
     if len(focus_paras) and focus_paras.mean() < 0.5:  # a few documents against many: filter the corpus by their words
         only = np.unique(keys.keys[np.repeat(focus_paras, np.diff(keys.offsets))])
-    hashes, post_para = shingle_postings(keys.keys, keys.offsets, only_keys=only)
-    common = dict(max_df=params.max_df, max_postings=params.max_postings,
-                  pair_budget=params.pairs_per_paragraph * max(len(para_doc), 1))
-    left, right, shared = candidate_pairs(
-        hashes, post_para, para_doc, focus=focus, min_shared=min(params.min_shared, params.similarity_min_shared),
-        **common,
+    left, right, shared = candidate_pairs_streamed(  # shingled bucket by bucket: memory does not grow with the corpus
+        keys.keys, keys.offsets, para_doc, only_keys=only, focus=focus,
+        min_shared=min(params.min_shared, params.similarity_min_shared), max_df=params.max_df,
+        max_postings=params.max_postings, pair_budget=params.pairs_per_paragraph * max(len(para_doc), 1),
     )
     return with_works(corpus, left, right, shared)
 
