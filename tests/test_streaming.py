@@ -61,3 +61,23 @@ def test_the_budget_cap_from_a_histogram_is_the_sorted_sizes_rule():
         expected = int(by_size[max(int(np.searchsorted(cum, budget, side="right")) - 1, 0)]) if cum[-1] > budget else None
         values, counts = np.unique(sizes, return_counts=True)
         assert budget_cap(list(zip(values.tolist(), counts.tolist())), budget) == expected
+
+
+def test_paragraph_vectors_in_chunks_are_the_vectors_of_the_whole(versions_db):
+    """Similarity's bags built a chunk of paragraphs at a time (chunks cutting documents) are the same arrays."""
+    import sqlite3
+
+    from synopsis.link.corpus import read_corpus
+    from synopsis.link.digests import document_digests
+    from synopsis.link.statistics import document_counts, paragraph_vectors
+    from synopsis.link.token_cache import content_keys
+
+    with sqlite3.connect(versions_db) as db:
+        corpus = read_corpus(db)
+    keys = content_keys(corpus, document_digests(corpus, "{}").text, None)
+    counts = document_counts(corpus, keys)
+    whole = paragraph_vectors(corpus, keys, counts, chunk_keys=10**12)
+    for chunk_keys in (1, 37, 500):
+        parts = paragraph_vectors(corpus, keys, counts, chunk_keys=chunk_keys)
+        for field in ("offsets", "hashes", "values", "norms"):
+            np.testing.assert_array_equal(getattr(parts, field), getattr(whole, field))

@@ -144,6 +144,8 @@ class LinkRun:
 
 def _tokens(run: LinkRun) -> None:
     run.keys = content_keys(run.corpus, run.digests.text, run.cache_path, run.known_keys)
+    if run.known_keys:
+        run.known_keys.clear()  # taken into run.keys: the caller's copies go (half a gigabyte at a million paragraphs)
 
 
 def _statistics(run: LinkRun) -> None:
@@ -290,7 +292,8 @@ def link_corpus(
     cutoff of ``parameters``; ``force`` relinks every document. ``cache`` is the token
     cache file: None for the default beside the database, False for none. ``known_keys``
     are token-cache entries the caller computed already (the build's ingest workers:
-    :func:`synopsis.link.token_cache.document_keys`, keyed by text digest). ``engine`` is where
+    :func:`synopsis.link.token_cache.document_keys`, keyed by text digest); they are
+    taken, and the dict emptied. ``engine`` is where
     the steps' blocks run (:mod:`synopsis.link.engine`; this process by default).
     """
     t0 = time.perf_counter()
