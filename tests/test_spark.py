@@ -73,6 +73,7 @@ def _assert_same_links(local_db: Path, spark_db: Path, *, expect: tuple[str, ...
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1200)  # two builds, one on a JVM: minutes on a loaded machine
 @needs_spark
 def test_resolution_and_an_edition_of_it(tmp_path, spark_session):
     """documents/ (the resolution; the others' texts are not in the checkout) and a second edition of it:
@@ -105,6 +106,7 @@ def test_resolution_and_an_edition_of_it(tmp_path, spark_session):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1200)  # two builds, one on a JVM: minutes on a loaded machine
 @needs_spark
 def test_translations_in_three_languages(tmp_path, spark_session):
     """Mark 1-3 in two English editions, French and classical Chinese (one work), and Matthew 3-4, which
@@ -126,6 +128,7 @@ def test_translations_in_three_languages(tmp_path, spark_session):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1200)  # two builds, one on a JVM: minutes on a loaded machine
 @needs_spark
 def test_an_invented_language(tmp_path, spark_session):
     """A generated corpus in a language no stop list knows, with planted reuse and editions."""
@@ -136,7 +139,7 @@ def test_an_invented_language(tmp_path, spark_session):
         import generate_corpus
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
-    generate_corpus.generate(tmp_path, paragraphs=1_000, seed=24, invented=True, paragraphs_per_document=100, edition_share=0.3)
+    generate_corpus.generate(tmp_path, paragraphs=600, seed=24, invented=True, paragraphs_per_document=100, edition_share=0.3)
     local_db, spark_db = _build_both(tmp_path, spark_session)
     _assert_same_links(local_db, spark_db, expect=("cross_references", "alignments", "sentence_alignments"))
 

@@ -168,12 +168,12 @@ class SparkEngine:
         pbits = max(int(n).bit_length(), 1)
         self._say(f"candidates: shingles of {n:,} paragraphs on Spark ({self.master})")
         postings = self._postings(keys, para_doc, focus_paras, only, pbits)
-        f_mean = postings.agg(F.avg(F.col("f").cast("double")), F.count(F.lit(1))).collect()[0]
-        if f_mean[1] < 2:
-            return with_works(corpus, empty, empty, empty)
-        if f_mean[0] is None or f_mean[0] == 0:
-            return with_works(corpus, empty, empty, empty)
-        if f_mean[0] < 0.5:  # as candidate_pairs: only the focus documents' shingles are looked up
+        share = 1.0  # every paragraph in focus (a build from nothing): no job to count them
+        if not focus_paras.all():
+            share = postings.agg(F.avg(F.col("f").cast("double"))).collect()[0][0] or 0.0
+            if share == 0:
+                return with_works(corpus, empty, empty, empty)
+        if share < 0.5:  # as candidate_pairs: only the focus documents' shingles are looked up
             wanted = postings.filter("f").select("h").distinct()
             postings = postings.join(wanted, "h", "left_semi")
         # a shingle repeated within a paragraph counts once (on its top bits, as the local index sorts them)
@@ -302,9 +302,9 @@ class SparkEngine:
     def _read_rows(self, folder: str) -> dict[int, list[tuple]]:
         """A table's rows from its Parquet folder, per block, in their order."""
         rows: dict[int, list[tuple]] = {}
-        frame = self.spark.read.parquet(folder).orderBy("block", "seq")
-        for row in frame.toLocalIterator():
-            values = tuple(row)
+        table = self.spark.read.parquet(folder).orderBy("block", "seq").toArrow()  # Arrow batches, not a row at a time
+        columns = [table.column(k).to_pylist() for k in range(table.num_columns)]
+        for values in zip(*columns):
             rows.setdefault(values[0], []).append(values[2:])
         return rows
 
@@ -351,7 +351,8 @@ def make_session(master: str, conf: dict[str, str] | None = None) -> Any:
         from pyspark.sql import SparkSession
     except ImportError as error:
         raise MissingExtra(_EXTRA) from error
-    defaults = {"spark.ui.showConsoleProgress": "true"}
+    defaults = {"spark.ui.showConsoleProgress": "true", "spark.network.timeout": "600s",
+                "spark.executor.heartbeatInterval": "60s"}
     if master.startswith("local"):  # one machine: its Python, its loopback, a few shuffle partitions per core
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
