@@ -229,7 +229,7 @@ def run_measured(args: list[str], *, timeout: float, cwd: Path = WORK, env: dict
 
 
 BUILD_CHILD = """
-import json, os, resource, sys, time
+import json, logging, os, resource, sys, time
 from pathlib import Path
 t0 = time.perf_counter()
 from synopsis.build import build
@@ -237,11 +237,14 @@ if os.environ.get("SYNOPSIS_BENCH_NO_LINK"):  # measure everything but linking (
     import synopsis.link.store
     synopsis.link.store.link_corpus = lambda conn, **kw: synopsis.link.store.LinkReport()
 t1 = time.perf_counter()
+if os.environ.get("SYNOPSIS_BENCH_PROGRESS"):  # where a long build says what it is doing, as it does it
+    logging.basicConfig(filename=os.environ["SYNOPSIS_BENCH_PROGRESS"], level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
 engine = None
 if os.environ.get("SYNOPSIS_BENCH_ENGINE") == "spark":
     from synopsis.link.spark import SparkEngine
     engine = SparkEngine(os.environ.get("SYNOPSIS_BENCH_MASTER", "local[2]"), progress=lambda line: print(line, file=sys.stderr, flush=True))
-report = build(documents_dir=Path(sys.argv[1]), db_path=Path(sys.argv[2]), link_engine=engine)
+report = build(documents_dir=Path(sys.argv[1]), db_path=Path(sys.argv[2]), link_engine=engine,
+               progress=lambda step: logging.getLogger("build").info("%s", step) if os.environ.get("SYNOPSIS_BENCH_PROGRESS") else None)
 spark_version = engine.describe()["spark_version"] if engine else None
 if engine:
     engine.close()

@@ -335,6 +335,7 @@ def link_corpus(
         if name == "candidates" and run.candidates is not None:
             report.candidate_pairs = len(run.candidates.left)
         timer.lap(name)
+        log.info("link step %s: %.1f s, peak %s MiB", name, report.steps[name], report.peak_mib.get(name))
 
     write_links(db, run, report)
     timer.lap("write")
