@@ -154,3 +154,14 @@ def test_without_the_extra_the_build_says_what_to_install(tmp_path, monkeypatch)
     result = CliRunner().invoke(cli, ["build", "--db", str(tmp_path / "x.db"), "--engine", "spark"])
     assert result.exit_code == 2
     assert result.output.strip().splitlines()[-1] == "synopsis: error: the Spark engine needs PySpark and PyArrow: pip install 'synopsis[spark]'"
+
+
+def test_spark_options_need_the_spark_engine(tmp_path):
+    from click.testing import CliRunner
+
+    from synopsis.cli import cli
+
+    result = CliRunner().invoke(cli, ["build", "--db", str(tmp_path / "x.db"), "--master", "local[2]"])
+    assert result.exit_code == 2
+    assert "--master, --spark-conf and --spark-dir go with --engine spark" in result.output
+    assert not (tmp_path / "x.db").exists()
