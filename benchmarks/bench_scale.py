@@ -135,17 +135,22 @@ def _process_table() -> dict[int, tuple[int, int]]:
         except OSError:
             continue
         fields = stat[stat.rfind(")") + 2 :].split()
-        table[int(entry.name)] = (int(fields[1]), int(fields[21]) * page, stat[stat.find("(") + 1 : stat.rfind(")")])
+        table[int(entry.name)] = (int(fields[1]), int(fields[21]) * page, stat[stat.find("(") + 1 : stat.rfind(")")],
+                                  (int(fields[11]) + int(fields[12])) / TICKS)
     return table
 
 
-def tree_rss_by_kind(root: int) -> dict[str, int]:
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def tree_rss_by_kind(root: int, cpu: dict[int, tuple[str, float]] | None = None) -> dict[str, int]:
     """Resident bytes of a process tree, by kind: the root (the build, Spark's driver program), Java
     processes (Spark's JVM: driver and, on a local master, its executors), other descendants (pool or
-    Spark Python workers)."""
+    Spark Python workers). ``cpu`` collects each process's CPU seconds so far (pid → (kind, seconds)):
+    a Spark JVM and its Python workers are not reaped by the build, so ``getrusage`` never sees them."""
     table = _process_table()
     children: dict[int, list[int]] = {}
-    for pid, (ppid, _, _) in table.items():
+    for pid, (ppid, *_) in table.items():
         children.setdefault(ppid, []).append(pid)
     out = {"root": 0, "java": 0, "workers": 0}
     stack = [root]
@@ -154,6 +159,8 @@ def tree_rss_by_kind(root: int) -> dict[str, int]:
         if pid in table:
             kind = "root" if pid == root else ("java" if table[pid][2] == "java" else "workers")
             out[kind] += table[pid][1]
+            if cpu is not None:
+                cpu[pid] = (kind, table[pid][3])
         stack.extend(children.get(pid, []))
     return out
 
@@ -185,12 +192,13 @@ def run_measured(args: list[str], *, timeout: float, cwd: Path = WORK, env: dict
                             env={**os.environ, **(env or {})})
     peak = 0
     peaks = {"root": 0, "java": 0, "workers": 0}
+    cpu: dict[int, tuple[str, float]] = {}
     stop = threading.Event()
 
     def sample() -> None:
         nonlocal peak
         while not stop.is_set():
-            kinds = tree_rss_by_kind(proc.pid)
+            kinds = tree_rss_by_kind(proc.pid, cpu)
             peak = max(peak, sum(kinds.values()))
             for k, v in kinds.items():
                 peaks[k] = max(peaks[k], v)
@@ -224,6 +232,7 @@ def run_measured(args: list[str], *, timeout: float, cwd: Path = WORK, env: dict
     return {
         "wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_tree_bytes": peak, "maxrss_bytes": usage.ru_maxrss * 1024,
         "peak_bytes_by_kind": dict(peaks),
+        "cpu_seconds_by_kind": {k: round(sum(c for kind, c in cpu.values() if kind == k), 1) for k in peaks},
         "returncode": proc.returncode, "timed_out": timed_out, "stdout": "".join(chunks["out"]), "stderr": "".join(chunks["err"]),
     }
 
@@ -638,6 +647,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  build {k + 1}/{runs}: {b['wall']:.1f} s wall" + (" (TIMED OUT)" if b["timed_out"] else
                   f", {b['cpu_seconds']:.1f} s CPU, peak {b['peak_tree_bytes'] / GiB:.2f} GiB (by process: " +
                   ", ".join(f"{k} {v / GiB:.2f}" for k, v in b['peak_bytes_by_kind'].items()) +
+                  "; CPU seconds seen by process: " + ", ".join(f"{k} {v}" for k, v in b['cpu_seconds_by_kind'].items()) +
                   f"), steps {b['steps']}, link steps {b.get('link_steps')}, link peak MiB {b.get('link_peak_mib')}") +
                   f", load {before} → {load()}", flush=True)
             if b["timed_out"]:
