@@ -82,6 +82,9 @@ TARGETS = {
     "search_p95_ms": 50.0,
     "real_rebuild_seconds": 3.0,
 }
+TARGETS_1M = {  # --shape 1m: a million paragraphs on one machine (issue 24)
+    **TARGETS, "build_seconds": 480.0, "build_peak_bytes": 6 * GiB, "xref_recall": 0.97, "xref_precision": 0.99,
+}
 
 
 # ----------------------------------------------------------------------------- machine
@@ -132,15 +135,41 @@ def _process_table() -> dict[int, tuple[int, int]]:
         except OSError:
             continue
         fields = stat[stat.rfind(")") + 2 :].split()
-        table[int(entry.name)] = (int(fields[1]), int(fields[21]) * page)
+        table[int(entry.name)] = (int(fields[1]), int(fields[21]) * page, stat[stat.find("(") + 1 : stat.rfind(")")],
+                                  (int(fields[11]) + int(fields[12])) / TICKS)
     return table
+
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def tree_rss_by_kind(root: int, cpu: dict[int, tuple[str, float]] | None = None) -> dict[str, int]:
+    """Resident bytes of a process tree, by kind: the root (the build, Spark's driver program), Java
+    processes (Spark's JVM: driver and, on a local master, its executors), other descendants (pool or
+    Spark Python workers). ``cpu`` collects each process's CPU seconds so far (pid → (kind, seconds)):
+    a Spark JVM and its Python workers are not reaped by the build, so ``getrusage`` never sees them."""
+    table = _process_table()
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, *_) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    out = {"root": 0, "java": 0, "workers": 0}
+    stack = [root]
+    while stack:
+        pid = stack.pop()
+        if pid in table:
+            kind = "root" if pid == root else ("java" if table[pid][2] == "java" else "workers")
+            out[kind] += table[pid][1]
+            if cpu is not None:
+                cpu[pid] = (kind, table[pid][3])
+        stack.extend(children.get(pid, []))
+    return out
 
 
 def tree_rss(root: int) -> int:
     """Resident bytes of a process and all its descendants."""
     table = _process_table()
     children: dict[int, list[int]] = {}
-    for pid, (ppid, _) in table.items():
+    for pid, (ppid, *_) in table.items():
         children.setdefault(ppid, []).append(pid)
     total, stack = 0, [root]
     while stack:
@@ -162,12 +191,17 @@ def run_measured(args: list[str], *, timeout: float, cwd: Path = WORK, env: dict
     proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, **(env or {})})
     peak = 0
+    peaks = {"root": 0, "java": 0, "workers": 0}
+    cpu: dict[int, tuple[str, float]] = {}
     stop = threading.Event()
 
     def sample() -> None:
         nonlocal peak
         while not stop.is_set():
-            peak = max(peak, tree_rss(proc.pid))
+            kinds = tree_rss_by_kind(proc.pid, cpu)
+            peak = max(peak, sum(kinds.values()))
+            for k, v in kinds.items():
+                peaks[k] = max(peaks[k], v)
             stop.wait(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -197,12 +231,14 @@ def run_measured(args: list[str], *, timeout: float, cwd: Path = WORK, env: dict
         reader.join()
     return {
         "wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_tree_bytes": peak, "maxrss_bytes": usage.ru_maxrss * 1024,
+        "peak_bytes_by_kind": dict(peaks),
+        "cpu_seconds_by_kind": {k: round(sum(c for kind, c in cpu.values() if kind == k), 1) for k in peaks},
         "returncode": proc.returncode, "timed_out": timed_out, "stdout": "".join(chunks["out"]), "stderr": "".join(chunks["err"]),
     }
 
 
 BUILD_CHILD = """
-import json, os, resource, sys, time
+import json, logging, os, resource, sys, time
 from pathlib import Path
 t0 = time.perf_counter()
 from synopsis.build import build
@@ -210,11 +246,22 @@ if os.environ.get("SYNOPSIS_BENCH_NO_LINK"):  # measure everything but linking (
     import synopsis.link.stage
     synopsis.link.stage.link_corpus = lambda conn, **kw: synopsis.link.stage.LinkReport()
 t1 = time.perf_counter()
-report = build(documents_dir=Path(sys.argv[1]), db_path=Path(sys.argv[2]))
+if os.environ.get("SYNOPSIS_BENCH_PROGRESS"):  # where a long build says what it is doing, as it does it
+    logging.basicConfig(filename=os.environ["SYNOPSIS_BENCH_PROGRESS"], level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+engine = None
+if os.environ.get("SYNOPSIS_BENCH_ENGINE") == "spark":
+    from synopsis.link.spark import SparkEngine
+    engine = SparkEngine(os.environ.get("SYNOPSIS_BENCH_MASTER", "local[2]"), progress=lambda line: print(line, file=sys.stderr, flush=True))
+report = build(documents_dir=Path(sys.argv[1]), db_path=Path(sys.argv[2]), link_engine=engine,
+               progress=lambda step: logging.getLogger("build").info("%s", step) if os.environ.get("SYNOPSIS_BENCH_PROGRESS") else None)
+spark_version = engine.describe()["spark_version"] if engine else None
+if engine:
+    engine.close()
 t2 = time.perf_counter()
 own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({
     "import_seconds": t1 - t0, "build_seconds": t2 - t1, "steps": report.seconds, "link_steps": report.link_seconds,
+    "link_peak_mib": report.link_peak_mib, "spark_version": spark_version,
     "paragraphs": report.paragraphs, "ingested": len(report.ingested), "links": report.links,
     "cpu_seconds": own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime,
     "maxrss_self_bytes": own.ru_maxrss * 1024, "maxrss_children_bytes": kids.ru_maxrss * 1024,
@@ -240,9 +287,17 @@ def timed_build(documents_dir: Path, db_path: Path, *, timeout: float, link: boo
 
 # ------------------------------------------------------------------------------ corpus
 
-def ensure_corpus(out: Path, *, paragraphs: int, seed: int) -> tuple[Path, dict, float]:
-    """The generated corpus for these parameters, generated only if not cached."""
-    folder = out / f"corpus-{paragraphs}-{seed}"
+def ensure_corpus(out: Path, *, paragraphs: int, seed: int, per_document: int | None = None,
+                  planted: int | None = None) -> tuple[Path, dict, float]:
+    """The generated corpus for these parameters, generated only if not cached.
+
+    ``per_document`` makes every document that long (``--shape 1m``: 20 documents of
+    50,000 paragraphs); ``planted`` sets the planted passages (default one per 50 paragraphs).
+    """
+    shape = dict(paragraphs_per_document=per_document, equal_documents=True) if per_document else {}
+    if planted is not None:
+        shape["planted"] = planted
+    folder = out / (f"corpus-{paragraphs}-{seed}" + (f"-{per_document}x-{planted}" if per_document else ""))
     answer_path = folder / "answer.json"
     version = hashlib.sha256(Path(generate_corpus.__file__).read_bytes()).hexdigest()[:16]
     if answer_path.exists() and (folder / "generator.txt").exists() and (folder / "generator.txt").read_text() == version:
@@ -250,7 +305,7 @@ def ensure_corpus(out: Path, *, paragraphs: int, seed: int) -> tuple[Path, dict,
         if answer["parameters"]["paragraphs"] == paragraphs and answer["parameters"]["seed"] == seed:
             return folder, answer, 0.0
     start = time.perf_counter()
-    generate_corpus.generate(folder, paragraphs=paragraphs, seed=seed)
+    generate_corpus.generate(folder, paragraphs=paragraphs, seed=seed, **shape)
     (folder / "generator.txt").write_text(version)
     return folder, json.loads(answer_path.read_text()), time.perf_counter() - start
 
@@ -543,15 +598,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--build-timeout", type=float, default=1800.0, help="seconds before a build is stopped and reported as too slow")
     parser.add_argument("--only", default="", help="comma-separated parts: build,xref,naive,add,search,real")
     parser.add_argument("--out", type=Path, default=HERE / "out")
+    parser.add_argument("--shape", choices=["default", "1m"], default="default",
+                        help="1m: 20 documents of 50,000 paragraphs, 1,000 planted reuses (the one-machine memory target)")
+    parser.add_argument("--engine", choices=["local", "spark"], default="local", help="the link stage's engine for the build")
+    parser.add_argument("--master", default="local[2]", help="with --engine spark: the Spark master")
     args = parser.parse_args(argv)
+    if args.shape == "1m":
+        args.paragraphs = args.paragraphs or 1_000_000
     paragraphs = args.paragraphs or (10_000 if args.quick else 100_000)
+    shape = dict(per_document=50_000, planted=1_000) if args.shape == "1m" else {}
+    if args.engine == "spark":
+        os.environ["SYNOPSIS_BENCH_ENGINE"] = "spark"
+        os.environ["SYNOPSIS_BENCH_MASTER"] = args.master
     runs = args.runs or 1
     sample = 2_000 if args.quick else 5_000
     parts = set(args.only.split(",")) if args.only else {"build", "xref", "naive", "add", "search", "real"}
     args.out.mkdir(parents=True, exist_ok=True)
 
-    report: dict = {"started": dt.datetime.now().isoformat(timespec="seconds"), "mode": "quick" if args.quick else "full",
-                    "machine": machine(), "targets": TARGETS, "results": {}}
+    report: dict = {"started": dt.datetime.now().isoformat(timespec="seconds"),
+                    "mode": ("quick" if args.quick else "full") + ("-1m" if args.shape == "1m" else "") + ("-spark" if args.engine == "spark" else ""),
+                    "engine": args.engine, "master": args.master if args.engine == "spark" else None,
+                    "machine": machine(), "targets": TARGETS_1M if args.shape == "1m" else TARGETS, "results": {}}
     results = report["results"]
     m = report["machine"]
     print(f"Synopsis scale benchmark ({report['mode']}, {paragraphs:,} paragraphs, seed {args.seed})")
@@ -559,7 +626,7 @@ def main(argv: list[str] | None = None) -> int:
           f"SQLite {m['sqlite']}, rapidfuzz {m['rapidfuzz']}; load average {load()}")
     print(f"code: {m['code']} (checkout at commit {m['commit']})")
 
-    folder, answer, gen_seconds = ensure_corpus(args.out, paragraphs=paragraphs, seed=args.seed)
+    folder, answer, gen_seconds = ensure_corpus(args.out, paragraphs=paragraphs, seed=args.seed, **shape)
     results["corpus"] = {"folder": str(folder), "documents": answer["documents"], "paragraphs": answer["paragraphs"],
                          "words": answer["words"], "planted": len(answer["planted"]), "editions": len(answer["editions"]),
                          "generated_seconds": gen_seconds}
@@ -578,7 +645,10 @@ def main(argv: list[str] | None = None) -> int:
             b["load"] = [before, load()]
             builds.append(b)
             print(f"  build {k + 1}/{runs}: {b['wall']:.1f} s wall" + (" (TIMED OUT)" if b["timed_out"] else
-                  f", {b['cpu_seconds']:.1f} s CPU, peak {b['peak_tree_bytes'] / GiB:.2f} GiB, steps {b['steps']}, link steps {b.get('link_steps')}") +
+                  f", {b['cpu_seconds']:.1f} s CPU, peak {b['peak_tree_bytes'] / GiB:.2f} GiB (by process: " +
+                  ", ".join(f"{k} {v / GiB:.2f}" for k, v in b['peak_bytes_by_kind'].items()) +
+                  "; CPU seconds seen by process: " + ", ".join(f"{k} {v}" for k, v in b['cpu_seconds_by_kind'].items()) +
+                  f"), steps {b['steps']}, link steps {b.get('link_steps')}, link peak MiB {b.get('link_peak_mib')}") +
                   f", load {before} → {load()}", flush=True)
             if b["timed_out"]:
                 db.unlink(missing_ok=True)
@@ -615,7 +685,7 @@ def main(argv: list[str] | None = None) -> int:
     report["finished"] = dt.datetime.now().isoformat(timespec="seconds")
     report["load_average_end"] = os.getloadavg()
 
-    rows = table(results)
+    rows = table(results, TARGETS_1M if args.shape == "1m" else TARGETS)
     report["table"] = rows
     print()
     print(f"{'target':58} {'measured':>22} {'goal':>12}  verdict")
@@ -630,22 +700,23 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def table(results: dict) -> list[tuple[str, str, str, str]]:
+def table(results: dict, targets: dict | None = None) -> list[tuple[str, str, str, str]]:
     rows = []
     n = results.get("corpus", {}).get("paragraphs", 0)
+    TARGETS = targets or globals()["TARGETS"]
     if "build" in results:
         b = results["build"]
         timed_out = any(x["timed_out"] for x in b["builds"])
         value = b["median_seconds"]
         rows.append((f"build of {n:,} paragraphs, wall (median of {b['runs']})",
-                     f"{'> ' if timed_out else ''}{value:.1f} s", "≤ 60 s", "NOT MET" if timed_out else verdict(value, TARGETS["build_seconds"])))
-        rows.append(("build peak memory (process + workers)", f"{b['peak_tree_bytes'] / GiB:.2f} GiB", "≤ 2 GiB",
+                     f"{'> ' if timed_out else ''}{value:.1f} s", f"≤ {TARGETS['build_seconds']:.0f} s", "NOT MET" if timed_out else verdict(value, TARGETS["build_seconds"])))
+        rows.append(("build peak memory (process + workers)", f"{b['peak_tree_bytes'] / GiB:.2f} GiB", f"≤ {TARGETS['build_peak_bytes'] / GiB:.0f} GiB",
                      verdict(b["peak_tree_bytes"], TARGETS["build_peak_bytes"])))
     if "xref" in results:
         x = results["xref"]
-        rows.append((f"cross-reference recall ({x['found']}/{x['planted']} planted)", f"{x['recall']:.3f}", "≥ 0.95",
+        rows.append((f"cross-reference recall ({x['found']}/{x['planted']} planted)", f"{x['recall']:.3f}", f"≥ {TARGETS['xref_recall']}",
                      verdict(x["recall"], TARGETS["xref_recall"], at_least=True)))
-        rows.append((f"cross-reference precision ({x['passages_correct']}/{x['passages_linked']})", f"{x['precision']:.3f}", "≥ 0.95",
+        rows.append((f"cross-reference precision ({x['passages_correct']}/{x['passages_linked']})", f"{x['precision']:.3f}", f"≥ {TARGETS['xref_precision']}",
                      verdict(x["precision"], TARGETS["xref_precision"], at_least=True)))
     if "naive" in results:
         v = results["naive"]

@@ -35,6 +35,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, select, text
 
@@ -94,10 +95,16 @@ class BuildReport:
     notes_orphaned: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     link_seconds: dict[str, float] = field(default_factory=dict)  # the link step's own steps (its report's)
+    link_peak_mib: dict[str, int] = field(default_factory=dict)  # the build process's peak memory after each of them
 
 
-def build(*, documents_dir: Path, db_path: Path, progress: Progress | None = None, workers: int | None = None) -> BuildReport:
-    """Build (or bring up to date) the database at ``db_path`` from ``documents_dir``."""
+def build(*, documents_dir: Path, db_path: Path, progress: Progress | None = None, workers: int | None = None,
+          link_engine: Any = None) -> BuildReport:
+    """Build (or bring up to date) the database at ``db_path`` from ``documents_dir``.
+
+    ``link_engine`` is where the link stage runs (:mod:`synopsis.link.engine`: this process by
+    default, or a :class:`synopsis.link.spark.SparkEngine`); the rest of the build is the same.
+    """
     documents_dir, db_path = Path(documents_dir), Path(db_path)
     report = BuildReport(db_path=db_path)
     say = progress or (lambda step: log.info("%s", step))
@@ -132,7 +139,7 @@ def build(*, documents_dir: Path, db_path: Path, progress: Progress | None = Non
                     clock.lap("ingest and store")
                     point("rows written")
                     say("linking documents")
-                    report.links, report.link_seconds = _link(conn, link_keys)
+                    report.links, report.link_seconds, report.link_peak_mib = _link(conn, link_keys, link_engine)
                     clock.lap("link")
                     point("linked")
                     say("re-finding readers' notes")
@@ -444,13 +451,14 @@ def _store(
     return link_keys
 
 
-def _link(conn: Connection, link_keys: dict) -> tuple[dict[str, int], dict[str, float]]:
+def _link(conn: Connection, link_keys: dict, engine: Any = None) -> tuple[dict[str, int], dict[str, float], dict[str, int]]:
     """Alignments and cross-references for every document pair that changed: the counts,
-    and the seconds of each of the link stage's steps."""
+    and the seconds and peak memory after each of the link stage's steps."""
     from synopsis.link.stage import link_corpus
 
-    result = link_corpus(conn, known_keys=link_keys)
-    return dict(getattr(result, "counts", {}) or {}), dict(getattr(result, "steps", {}) or {})
+    result = link_corpus(conn, known_keys=link_keys, engine=engine)
+    return (dict(getattr(result, "counts", {}) or {}), dict(getattr(result, "steps", {}) or {}),
+            dict(getattr(result, "peak_mib", {}) or {}))
 
 
 __all__ = ["BuildReport", "build", "SynopsisError"]

@@ -78,3 +78,11 @@ class BadFormat(SynopsisError):
 
 class StageFailed(SynopsisError):
     """A pipeline stage that rejected a document; the message names the stage and the file."""
+
+
+class MissingExtra(SynopsisError):
+    """An optional part (an extra such as ``synopsis[spark]``) that is not installed."""
+
+
+class EngineFailed(SynopsisError):
+    """A link engine (a Spark master) that could not be reached or failed to run the job."""

@@ -18,18 +18,36 @@ console = Console(stderr=True, highlight=False, soft_wrap=True)
 @db_option
 @documents_option
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes for ingest (default: one per core).")
-def build_command(db_path: Path, documents_dir: Path, workers: int | None) -> None:
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
+              help="Where the link stage runs: this process, or Apache Spark (needs pip install 'synopsis[spark]').")
+@click.option("--master", default=None, metavar="URL",
+              help="With --engine spark: the Spark master (local[*], spark://HOST:7077, yarn, k8s://https://HOST:PORT). [default: local[*]]")
+@click.option("--spark-conf", "spark_conf", multiple=True, metavar="KEY=VALUE",
+              help="With --engine spark: a Spark property (repeatable), e.g. spark.executor.memory=8g.")
+@click.option("--spark-dir", default=None, metavar="URL",
+              help="With --engine spark: where the link rows are written as Parquet (a folder every executor can write: hdfs://, s3a://). [default: a temporary folder]")
+def build_command(db_path: Path, documents_dir: Path, workers: int | None, engine: str, master: str | None,
+                  spark_conf: tuple[str, ...], spark_dir: str | None) -> None:
     """Build or update the database from the documents folder.
 
     Migrates the schema, ingests every document whose source changed, links changed
     document pairs, carries readers' notes over and builds the full-text indexes. The new
-    database replaces the old one only when complete.
+    database replaces the old one only when complete. With --engine spark the link stage
+    runs on Apache Spark and gives the same links.
     """
     from synopsis.build import build
 
     _stop_on_sigterm()
-    with console.status("building") as status:
-        report = build(documents_dir=documents_dir, db_path=db_path, workers=workers, progress=lambda step: status.update(step))
+    link_engine = _link_engine(engine, master, spark_conf, spark_dir)
+    try:
+        with console.status("building") as status:
+            if link_engine is not None:
+                link_engine.progress = lambda line: (status.update(line), console.print(escape(line)))
+            report = build(documents_dir=documents_dir, db_path=db_path, workers=workers, progress=lambda step: status.update(step),
+                           link_engine=link_engine)
+    finally:
+        if link_engine is not None:
+            link_engine.close()
     for doc_id, hint in report.missing:
         console.print(f"{escape(doc_id)}: {escape(hint)}")
     links = ", ".join(f"{n} {name}" for name, n in report.links.items()) or "no new links"
@@ -39,6 +57,23 @@ def build_command(db_path: Path, documents_dir: Path, workers: int | None) -> No
         f"{len(report.missing)} missing, {report.paragraphs} paragraphs, {links}; "
         f"notes {report.notes_kept} kept, {report.notes_orphaned} orphaned; {total:.2f}s"
     )
+
+
+def _link_engine(engine: str, master: str | None, spark_conf: tuple[str, ...], spark_dir: str | None):
+    """The link engine the build options name (None: this process)."""
+    if engine != "spark":
+        if master or spark_conf or spark_dir:
+            raise click.UsageError("--master, --spark-conf and --spark-dir go with --engine spark")
+        return None
+    conf = {}
+    for item in spark_conf:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--spark-conf")
+        conf[key.strip()] = value.strip()
+    from synopsis.link.spark import SparkEngine
+
+    return SparkEngine(master or "local[*]", conf=conf, work_dir=spark_dir)
 
 
 def _stop_on_sigterm() -> None:

@@ -35,11 +35,15 @@ so the pairs all groups expand to are bounded by a budget proportional to the co
 """
 from __future__ import annotations
 
+import os
+import tempfile
+from typing import Iterator
+
 import numpy as np
 
 from synopsis.link.arrays import ranges as _ranges
 
-__all__ = ["shingle_postings", "candidate_pairs", "paragraph_shingles"]
+__all__ = ["shingle_postings", "candidate_pairs", "candidate_pairs_streamed", "budget_cap", "paragraph_shingles"]
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
@@ -133,7 +137,7 @@ def candidate_pairs(
 
     ``pair_budget`` bounds the paragraph pairs the shingle groups expand to: when they
     would exceed it, the largest groups (the most frequent shingles) are skipped, not
-    expanded, until the rest fits.
+    expanded, until the rest fits (:func:`budget_cap`).
     """
     empty = np.zeros(0, dtype=np.int64)
     n = len(para_doc)
@@ -143,57 +147,126 @@ def candidate_pairs(
     in_focus = None
     if focus is not None:
         in_focus = np.asarray(focus, dtype=bool)[para_doc]
-        if not in_focus[paras].any():
+        posting_focus = in_focus[paras]
+        if not posting_focus.any():
             return empty, empty, empty
-        hashes, paras = _focus_postings(hashes, paras, in_focus)
-    p, group = _shingle_groups(hashes, paras, n, max_postings)
-    if len(p) < 2:
-        return empty, empty, empty
-    d = para_doc[p].astype(np.int32)
-    # paragraphs of one shingle in one document: the per-pair document frequency. A posting
-    # whose document alone holds the shingle max_df times or more can pass with no partner
-    # (df_a + df_b <= max_df, both at least 1): dropped before any pair is made of it
-    new_run = np.r_[True, (group[1:] != group[:-1]) | (d[1:] != d[:-1])]
-    run_id = np.cumsum(new_run, dtype=np.int32) - 1
-    df = np.bincount(run_id).astype(np.int32)[run_id]
-    del new_run, run_id
-    rare = df < max_df
-    p, group, d, df = p[rare], group[rare], d[rare], df[rare]
-    del rare
-    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else np.zeros(0, np.int64)
-    sizes = np.diff(np.r_[starts, len(group)])
-    if pair_budget is not None and len(sizes):
-        # the cost is the pairs the groups expand to: skip the largest groups (the most frequent
-        # shingles) until what is left fits the budget, so the cost follows the corpus's size
-        # and not its vocabulary or its documents' sizes
-        by_size = np.sort(sizes)
-        cum = np.cumsum(by_size.astype(np.int64) * (by_size - 1) // 2)
-        if cum[-1] > pair_budget:
-            cap = int(by_size[max(int(np.searchsorted(cum, pair_budget, side="right")) - 1, 0)])
-            keep_group = sizes <= cap
-            member = np.repeat(keep_group, sizes)
-            p, group, d, df = p[member], group[member], d[member], df[member]
-            starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else np.zeros(0, np.int64)
-            sizes = np.diff(np.r_[starts, len(group)])
-        del by_size, cum
-    del group
-    if len(p) < 2:
-        return empty, empty, empty
-    keys = _pair_keys(p, d, df, starts, sizes, n, max_df=max_df, in_focus=in_focus, chunk_pairs=chunk_pairs, min_shared=min_shared)
+        if posting_focus.mean() < 0.5:
+            hashes, paras = _focus_shingles(hashes, paras, posting_focus)
+    p, group, d, df = _groups(hashes, paras, para_doc, max_postings=max_postings, max_df=max_df)
+    cap = budget_cap(_size_histogram(group), pair_budget) if pair_budget is not None else None
+    keys = _expand(p, group, d, df, in_focus, n, max_df=max_df, cap=cap, chunk_pairs=chunk_pairs)
     if not len(keys):
         return empty, empty, empty
-    uniq, counts = _count_shared(keys, min_shared)
-    return uniq // n, uniq % n, counts.astype(np.int64)
+    keys.sort()
+    return _count_pairs(keys, n, min_shared)
 
 
-def _focus_postings(hashes: np.ndarray, paras: np.ndarray, in_focus: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The postings of the shingles a focus paragraph holds (all of them when most postings are
-    the focus documents' own: the lookup would cost more than it saves)."""
-    posting_focus = in_focus[paras]
-    if posting_focus.mean() >= 0.5:
-        return hashes, paras
-    # look up only the focus documents' shingles (a bitmap first: one gather)
+def candidate_pairs_streamed(
+    keys: np.ndarray,
+    offsets: np.ndarray,
+    para_doc: np.ndarray,
+    *,
+    only_keys: np.ndarray | None = None,
+    focus: np.ndarray | None = None,
+    min_shared: int = 1,
+    max_df: int = 60,
+    max_postings: int = 5000,
+    pair_budget: int | None = None,
+    postings_per_bucket: int = 40_000_000,
+    chunk_paragraphs: int = 100_000,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`candidate_pairs` of :func:`shingle_postings` ``(keys, offsets, only_keys=…)``, the same pairs, in
+    memory that does not grow with the corpus.
+
+    The shingles are cut into buckets by their top bits (a shingle's paragraphs all fall
+    in one bucket, so every per-shingle rule sees the whole of it) and each bucket is
+    shingled, grouped and expanded on its own: a first pass counts the groups' sizes for
+    the pair budget, a second expands the pairs, which go to files on disk partitioned by
+    their left paragraph and are counted one partition at a time. A corpus whose
+    shingles fit in one bucket (``postings_per_bucket``, about two per content word) takes
+    :func:`candidate_pairs` directly.
+    """
+    offsets = np.asarray(offsets, dtype=np.int64)
+    empty = np.zeros(0, dtype=np.int64)
+    n = len(para_doc)
+    buckets = int(min(256, -(-2 * len(keys) // postings_per_bucket)))
+    if buckets <= 1:
+        hashes, paras = shingle_postings(keys, offsets, only_keys=only_keys)
+        return candidate_pairs(hashes, paras, para_doc, focus=focus, min_shared=min_shared, max_df=max_df,
+                               max_postings=max_postings, pair_budget=pair_budget)
+    buckets = 1 << (buckets - 1).bit_length()  # a power of two: the bucket is the hash's top bits
+    shift = np.uint64(64 - (buckets.bit_length() - 1))
+    para_doc = np.asarray(para_doc, dtype=np.int64)
+    in_focus = np.asarray(focus, dtype=bool)[para_doc] if focus is not None else None
+    select_focus = False
+    if in_focus is not None and not in_focus.all():
+        total = focused = 0
+        for h, p in _chunked_postings(keys, offsets, only_keys, chunk_paragraphs):
+            total += len(h)
+            focused += int(in_focus[p].sum())
+        if not focused or total < 2:
+            return empty, empty, empty
+        select_focus = focused / total < 0.5
+
+    def bucket(b: int) -> tuple[np.ndarray, np.ndarray]:
+        parts = [(h[m], p[m]) for h, p in _chunked_postings(keys, offsets, only_keys, chunk_paragraphs)
+                 if (m := (h >> shift) == np.uint64(b)).any()]
+        if not parts:
+            return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int32)
+        h, p = (np.concatenate(x) for x in zip(*parts))
+        if select_focus:
+            h, p = _focus_shingles(h, p, in_focus[p])
+        return h, p
+
+    histogram = np.zeros(max_postings + 1, dtype=np.int64)
+    if pair_budget is not None:
+        for b in range(buckets):
+            _, group, _, _ = _groups(*bucket(b), para_doc, max_postings=max_postings, max_df=max_df)
+            for size, count in _size_histogram(group):
+                histogram[size] += count
+    cap = budget_cap([(s, c) for s, c in enumerate(histogram.tolist()) if c], pair_budget) if pair_budget is not None else None
+    parts = buckets
+    with tempfile.TemporaryDirectory(prefix="synopsis-pairs-") as folder:
+        files = [open(os.path.join(folder, f"{k}.bin"), "wb") for k in range(parts)]
+        try:
+            for b in range(buckets):
+                found = _expand(*_groups(*bucket(b), para_doc, max_postings=max_postings, max_df=max_df), in_focus, n,
+                                max_df=max_df, cap=cap)
+                part = (found // n) * parts // n
+                order = np.argsort(part, kind="stable")
+                found, part = found[order], part[order]
+                bounds = np.searchsorted(part, np.arange(parts + 1))
+                for k in range(parts):
+                    found[bounds[k]:bounds[k + 1]].tofile(files[k])
+                del found, part, order
+        finally:
+            for f in files:
+                f.close()
+        out = []
+        for k in range(parts):
+            pair_keys = np.fromfile(os.path.join(folder, f"{k}.bin"), dtype=np.int64)
+            pair_keys.sort()
+            out.append(_count_pairs(pair_keys, n, min_shared))
+            del pair_keys
+    left, right, shared = (np.concatenate(x) for x in zip(*out))
+    return left, right, shared
+
+
+def _chunked_postings(keys: np.ndarray, offsets: np.ndarray, only_keys: np.ndarray | None,
+                      chunk_paragraphs: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """:func:`shingle_postings` a chunk of paragraphs at a time (paragraph indices of the whole)."""
+    n = len(offsets) - 1
+    for s in range(0, n, chunk_paragraphs):
+        e = min(s + chunk_paragraphs, n)
+        h, p = shingle_postings(keys[offsets[s]:offsets[e]], offsets[s:e + 1] - offsets[s], only_keys=only_keys)
+        yield h, p + np.int32(s)
+
+
+def _focus_shingles(hashes: np.ndarray, paras: np.ndarray, posting_focus: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Only the postings of shingles a focus paragraph holds (a bitmap first: one gather)."""
     wanted = np.sort(hashes[posting_focus])
+    if not len(wanted):
+        return hashes[:0], paras[:0]
     bitmap = np.zeros(1 << 24, dtype=bool)
     bitmap[(wanted & np.uint64((1 << 24) - 1)).astype(np.int64)] = True
     maybe = bitmap[(hashes & np.uint64((1 << 24) - 1)).astype(np.int64)]
@@ -204,10 +277,18 @@ def _focus_postings(hashes: np.ndarray, paras: np.ndarray, in_focus: np.ndarray)
     return hashes[idx], paras[idx]
 
 
-def _shingle_groups(hashes: np.ndarray, paras: np.ndarray, n: int, max_postings: int) -> tuple[np.ndarray, np.ndarray]:
-    """``(paragraph, group)`` of every posting, grouped by shingle and in paragraph order within
-    a group; a shingle counted once per paragraph; groups of one, or of more than
-    ``max_postings``, left out."""
+def _groups(hashes: np.ndarray, paras: np.ndarray, para_doc: np.ndarray, *, max_postings: int,
+            max_df: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The postings that may make pairs, in (shingle group, paragraph) order: ``(paragraph, group, document,
+    the group's paragraphs in that document)``.
+
+    A group is a shingle's top bits (the low bits hold the paragraph in one sort); a shingle
+    repeated within a paragraph counts once; groups of one paragraph or more than
+    ``max_postings`` go, and so does a posting whose document alone holds the shingle
+    ``max_df`` times or more (it could pass with no partner: ``df_a + df_b <= max_df``).
+    """
+    n = len(para_doc)
+    empty32 = np.zeros(0, dtype=np.int32)
     # one sort of (shingle top bits | paragraph index): groups in paragraph order; built in
     # place, since at a hundred thousand paragraphs each temporary is a hundred megabytes
     pbits = _bits(n)
@@ -225,21 +306,73 @@ def _shingle_groups(hashes: np.ndarray, paras: np.ndarray, n: int, max_postings:
     word &= np.uint64((1 << pbits) - 1)
     p = word.astype(np.int32 if n < 2**31 else np.int64)
     del word
-    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else np.zeros(0, np.int64)
     sizes = np.diff(np.r_[starts, len(group)])
     keep_group = (sizes >= 2) & (sizes <= max_postings)
     member = np.repeat(keep_group, sizes)
-    return p[member], group[member]
+    p, group = p[member], group[member]
+    del member, starts, sizes, keep_group
+    if len(p) < 2:
+        return p[:0], group[:0], empty32, empty32
+    d = para_doc[p].astype(np.int32)
+    # paragraphs of one shingle in one document: the per-pair document frequency
+    new_run = np.r_[True, (group[1:] != group[:-1]) | (d[1:] != d[:-1])]
+    run_id = np.cumsum(new_run, dtype=np.int32) - 1
+    df = np.bincount(run_id).astype(np.int32)[run_id]
+    del new_run, run_id
+    rare = df < max_df
+    return p[rare], group[rare], d[rare], df[rare]
 
 
-def _pair_keys(
-    p: np.ndarray, d: np.ndarray, df: np.ndarray, starts: np.ndarray, sizes: np.ndarray, n: int,
-    *, max_df: int, in_focus: np.ndarray | None, chunk_pairs: int, min_shared: int,
-) -> np.ndarray:
-    """Every pair of paragraphs a shingle group holds, of different documents and rare enough
-    (and touching a focus paragraph), as the sorted keys ``left * n + right``, once per shingle
-    the pair shares (once less with ``min_shared`` of 2 or more); expanded ``chunk_pairs``
-    pairs at a time."""
+def _size_histogram(group: np.ndarray) -> list[tuple[int, int]]:
+    """(group size, how many groups) over the groups of ``group`` (sorted)."""
+    if not len(group):
+        return []
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    sizes, counts = np.unique(np.diff(np.r_[starts, len(group)]), return_counts=True)
+    return list(zip(sizes.tolist(), counts.tolist()))
+
+
+def budget_cap(histogram: list[tuple[int, int]], pair_budget: int) -> int | None:
+    """The largest shingle group kept under ``pair_budget``, from the histogram ``(size, groups)`` of the groups'
+    sizes; None when every group fits.
+
+    The cost is the pairs the groups expand to, so the largest groups (the most frequent
+    shingles) are skipped until what is left fits the budget, and the cost follows the
+    corpus's size and not its vocabulary or its documents' sizes: with the groups sorted by
+    size and their pairs summed in that order, the cap is the size of the last group whose
+    running sum is within the budget (of the first group, if none is).
+    """
+    if not histogram:
+        return None
+    values = np.array(sorted((int(s), int(c)) for s, c in histogram), dtype=np.int64)
+    size, count = values[:, 0], values[:, 1]
+    pairs = size * (size - 1) // 2
+    total = np.cumsum(pairs * count)
+    if total[-1] <= pair_budget:
+        return None
+    before = np.r_[0, total[:-1]]
+    within = np.where(pairs > 0, np.clip((pair_budget - before) // np.maximum(pairs, 1), 0, count), count)
+    within = np.where(before <= pair_budget, within, 0)
+    k = max(int(within.sum()) - 1, 0)  # that group's index in size order
+    return int(size[int(np.searchsorted(np.cumsum(count), k, side="right"))])
+
+
+def _expand(p: np.ndarray, group: np.ndarray, d: np.ndarray, df: np.ndarray, in_focus: np.ndarray | None, n: int, *,
+            max_df: int, cap: int | None, chunk_pairs: int = 2_000_000) -> np.ndarray:
+    """The pair keys (``left * n + right``, one per shared shingle) the groups of :func:`_groups` expand to: pairs of
+    different documents within ``max_df`` together, with a focus side, groups larger than ``cap`` skipped."""
+    empty = np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else np.zeros(0, np.int64)
+    sizes = np.diff(np.r_[starts, len(group)])
+    if cap is not None and len(sizes):
+        member = np.repeat(sizes <= cap, sizes)
+        p, group, d, df = p[member], group[member], d[member], df[member]
+        starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else np.zeros(0, np.int64)
+        sizes = np.diff(np.r_[starts, len(group)])
+    del group
+    if len(p) < 2:
+        return empty
     keys_parts: list[np.ndarray] = []
     n_pairs = sizes * (sizes - 1) // 2
     cum = np.cumsum(n_pairs)
@@ -261,20 +394,24 @@ def _pair_keys(
         a, b = a[ok].astype(np.int64), b[ok].astype(np.int64)
         keys_parts.append(np.minimum(a, b) * n + np.maximum(a, b))
         del first, after, left, right, ok
-    keys = np.concatenate(keys_parts) if keys_parts else np.zeros(0, dtype=np.int64)
-    del keys_parts
-    keys.sort()
+    return np.concatenate(keys_parts) if keys_parts else empty
+
+
+def _count_pairs(keys: np.ndarray, n: int, min_shared: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(left, right, shared)`` of sorted pair keys, pairs sharing at least ``min_shared`` shingles."""
+    empty = np.zeros(0, dtype=np.int64)
+    if not len(keys):
+        return empty, empty, empty
     if min_shared >= 2:
-        # most pairs share one shingle by chance: keep only keys that repeat (one of each
-        # pair's keys is dropped here, and counted back in _count_shared)
-        keys = keys[1:][keys[1:] == keys[:-1]]
-    return keys
-
-
-def _count_shared(keys: np.ndarray, min_shared: int) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct pair keys (sorted, not empty, as :func:`_pair_keys` gives them) that stand
-    for at least ``min_shared`` shared shingles, with their counts."""
-    first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    uniq, counts = keys[first], np.diff(np.r_[first, len(keys)]) + (1 if min_shared >= 2 else 0)
+        # most pairs share one shingle by chance: keep only keys that repeat, then count those
+        repeated = keys[1:][keys[1:] == keys[:-1]]
+        if not len(repeated):
+            return empty, empty, empty
+        first = np.flatnonzero(np.r_[True, repeated[1:] != repeated[:-1]])
+        uniq, counts = repeated[first], np.diff(np.r_[first, len(repeated)]) + 1
+    else:
+        first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        uniq, counts = keys[first], np.diff(np.r_[first, len(keys)])
     sel = counts >= min_shared
-    return uniq[sel], counts[sel]
+    uniq, counts = uniq[sel], counts[sel]
+    return uniq // n, uniq % n, counts.astype(np.int64)

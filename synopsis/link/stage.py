@@ -63,6 +63,7 @@ import numpy as np
 
 from synopsis.database import sqlite_connection
 from synopsis.link.corpus import ParagraphCorpus, read_corpus
+from synopsis.link.engine import LOCAL, Engine
 from synopsis.link.digests import DOCUMENT_KIND, DocumentDigests, document_digests, find_stale, run_digest
 from synopsis.link.parameters import LINK_VERSION, LinkParameters, library_versions
 from synopsis.link.passages import ParagraphTokens
@@ -77,7 +78,6 @@ from synopsis.link.steps import (
     beyond_alignment,
     cross_references,
     edition_alignments,
-    find_candidates,
     quotation_candidates,
     similarity,
     variants,
@@ -142,10 +142,13 @@ class LinkRun:
     quoted: dict[tuple[int, int], set[int]] | None = None  # pairs marked quotations put forward: their ids
     editions: LinkSet | None = None  # the editions step's output (the variants step reads its beads)
     link_sets: list[LinkSet] = field(default_factory=list)
+    engine: Engine = LOCAL  # where the steps' blocks are scored
 
 
 def _tokens(run: LinkRun) -> None:
     run.keys = content_keys(run.corpus, run.digests.text, run.cache_path, run.known_keys)
+    if run.known_keys:
+        run.known_keys.clear()  # taken into run.keys: the caller's copies go (half a gigabyte at a million paragraphs)
 
 
 def _statistics(run: LinkRun) -> None:
@@ -155,7 +158,7 @@ def _statistics(run: LinkRun) -> None:
 
 def _candidates(run: LinkRun) -> None:
     assert run.keys is not None
-    run.candidates = find_candidates(run.corpus, run.keys, run.focus, run.params)
+    run.candidates = run.engine.find_candidates(run.corpus, run.keys, run.focus, run.params)
 
 
 def _quotation_candidates(run: LinkRun) -> None:
@@ -166,7 +169,7 @@ def _quotation_candidates(run: LinkRun) -> None:
 def _cross_references(run: LinkRun) -> None:
     assert run.keys is not None and run.candidates is not None
     run.link_sets.append(cross_references(run.corpus, run.keys, run.counts, run.candidates, run.tokens, run.params,
-                                          run.quoted))
+                                          run.quoted, engine=run.engine))
 
 
 def _beyond_alignment(run: LinkRun) -> None:
@@ -180,13 +183,13 @@ def _similarity(run: LinkRun) -> None:
 
 
 def _editions(run: LinkRun) -> None:
-    run.editions = edition_alignments(run.db, run.corpus, run.focus, run.params)
+    run.editions = edition_alignments(run.db, run.corpus, run.focus, run.params, engine=run.engine)
     run.link_sets.append(run.editions)
 
 
 def _variants(run: LinkRun) -> None:
     assert run.editions is not None
-    run.link_sets.append(variants(run.corpus, run.editions))
+    run.link_sets.append(variants(run.corpus, run.editions, engine=run.engine))
 
 
 STEPS: list[tuple[str, Callable[[LinkRun], None]]] = [
@@ -245,6 +248,7 @@ def write_links(db: sqlite3.Connection, run: LinkRun, report: LinkReport) -> Non
     """The write step: one run per pair of every link set, its rows, and each stale document's digest row."""
     docs, digests = run.corpus.docs, run.digests
     versions_json = json.dumps(library_versions(), sort_keys=True)
+    engine = run.engine.describe()  # recorded beside the parameters, not part of the runs' digests (the same links)
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     next_id = (db.execute("SELECT coalesce(max(id), 0) FROM runs").fetchone()[0] or 0) + 1
     run_rows: list[tuple] = []
@@ -252,8 +256,9 @@ def write_links(db: sqlite3.Connection, run: LinkRun, report: LinkReport) -> Non
     for link_set in run.link_sets:
         base = run.params.for_kind(link_set.kind, link_set.method)
         for (a, b), links in sorted(link_set.rows.items()):
-            p = json.dumps({**base, **link_set.parameters.get((a, b), {})}, sort_keys=True)
-            sha = run_digest(link_set.kind, link_set.method, p, digests.link[docs[a]], digests.link[docs[b]])
+            measured = {**base, **link_set.parameters.get((a, b), {})}
+            sha = run_digest(link_set.kind, link_set.method, json.dumps(measured, sort_keys=True), digests.link[docs[a]], digests.link[docs[b]])
+            p = json.dumps({**measured, **engine}, sort_keys=True)
             run_rows.append((next_id, link_set.kind, link_set.method, docs[a], docs[b], p, versions_json, sha, now,
                              round(link_set.seconds.get((a, b), 0.0), 4), len(links)))
             rows[link_set.table].extend((next_id, *r) for r in links)
@@ -261,7 +266,7 @@ def write_links(db: sqlite3.Connection, run: LinkRun, report: LinkReport) -> Non
                 rows[table].extend((next_id, *r) for r in extra.get((a, b), ()))
             report.relinked.append((docs[a], docs[b]))
             next_id += 1
-    all_params = json.dumps(asdict(run.params), sort_keys=True)
+    all_params = json.dumps({**asdict(run.params), **engine}, sort_keys=True)
     for d in run.stale:
         run_rows.append((next_id, DOCUMENT_KIND, "digest", d, d, all_params, versions_json, digests.link[d], now, 0.0, 0))
         next_id += 1
@@ -287,6 +292,7 @@ def link_corpus(
     force: bool = False,
     cache: str | Path | bool | None = None,
     known_keys: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
+    engine: Engine | None = None,
 ) -> LinkReport:
     """Link every pair of documents in the database that needs it (see the module doc).
 
@@ -295,7 +301,9 @@ def link_corpus(
     cutoff of ``parameters``; ``force`` relinks every document. ``cache`` is the token
     cache file: None for the default beside the database, False for none. ``known_keys``
     are token-cache entries the caller computed already (the build's ingest workers:
-    :func:`synopsis.link.token_cache.document_keys`, keyed by text digest).
+    :func:`synopsis.link.token_cache.document_keys`, keyed by text digest); they are
+    taken, and the dict emptied. ``engine`` is where
+    the steps' blocks run (:mod:`synopsis.link.engine`; this process by default).
     """
     t0 = time.perf_counter()
     params = parameters or LinkParameters()
@@ -329,13 +337,14 @@ def link_corpus(
         focus=np.fromiter((d in stale for d in corpus.docs), dtype=bool, count=len(corpus.docs)),
         tokens=ParagraphTokens(corpus),
         cache_path=None if cache is False else (Path(cache) if cache not in (None, True) else default_cache_path(db)),
-        known_keys=known_keys,
+        known_keys=known_keys, engine=engine or LOCAL,
     )
     for name, step in STEPS:
         step(run)
         if name == "candidates" and run.candidates is not None:
             report.candidate_pairs = len(run.candidates.left)
         timer.lap(name)
+        log.info("link step %s: %.1f s, peak %s MiB", name, report.steps[name], report.peak_mib.get(name))
 
     write_links(db, run, report)
     timer.lap("write")

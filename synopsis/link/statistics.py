@@ -141,30 +141,56 @@ class ParagraphVectors:
     norms: np.ndarray
 
 
-def paragraph_vectors(corpus: ParagraphCorpus, keys: ContentKeys, counts: list[DocumentCounts]) -> ParagraphVectors:
-    """The weighted bags of all paragraphs, at once (numpy)."""
+def paragraph_vectors(corpus: ParagraphCorpus, keys: ContentKeys, counts: list[DocumentCounts], *,
+                      chunk_keys: int = 8_000_000) -> ParagraphVectors:
+    """The weighted bags of all paragraphs (numpy), built a chunk of about ``chunk_keys`` tokens at a time so that
+    the sort's temporaries do not grow with the corpus (each paragraph's bag is its own)."""
     n = len(corpus)
-    weights = np.zeros(len(keys.keys), dtype=np.float64)
-    for k, dc in enumerate(counts):
+    pbits = max(int(n).bit_length(), 1)
+    parts = []
+    s = 0
+    while s < n:
+        e = max(int(np.searchsorted(keys.offsets, keys.offsets[s] + chunk_keys, side="right")) - 1, s + 1)
+        e = min(e, n)
+        parts.append(_chunk_vectors(corpus, keys, counts, s, e, pbits))
+        s = e
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    if parts:
+        np.cumsum(np.concatenate([np.diff(p[0]) for p in parts]), out=offsets[1:])
+
+    def cat(i: int, dtype: type) -> np.ndarray:
+        return np.concatenate([p[i] for p in parts]) if parts else np.zeros(0, dtype)
+
+    return ParagraphVectors(offsets, cat(1, np.uint64), cat(2, np.float64), cat(3, np.float64))
+
+
+def _chunk_vectors(corpus: ParagraphCorpus, keys: ContentKeys, counts: list[DocumentCounts], s: int, e: int,
+                   pbits: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The bags of paragraphs ``s..e-1``: (offsets from 0, hashes, values, norms)."""
+    base = int(keys.offsets[s])
+    chunk = keys.keys[base:int(keys.offsets[e])]
+    weights = np.zeros(len(chunk), dtype=np.float64)
+    first_doc, last_doc = int(corpus.para_doc[s]), int(corpus.para_doc[e - 1])
+    for k in range(first_doc, last_doc + 1):
         r = corpus.paragraph_range(k)
-        lo, hi = int(keys.offsets[r.start]), int(keys.offsets[r.stop])
+        lo, hi = int(keys.offsets[max(r.start, s)]) - base, int(keys.offsets[min(r.stop, e)]) - base
         if hi > lo:
-            c = dc.count(keys.keys[lo:hi])
+            dc = counts[k]
+            c = dc.count(chunk[lo:hi])
             weights[lo:hi] = (np.log2(max(dc.total, 1)) - np.log2(np.maximum(c, 1))) / max(dc.entropy, 1.0)
     # one sort of 64-bit words, (paragraph | the hash's low bits): paragraphs' tokens in hash order
-    pbits = max(int(n).bit_length(), 1)
-    word = keys.keys & np.uint64((1 << (64 - pbits)) - 1)
-    word |= np.repeat(np.arange(n, dtype=np.uint64), np.diff(keys.offsets)) << np.uint64(64 - pbits)
+    word = chunk & np.uint64((1 << (64 - pbits)) - 1)
+    word |= np.repeat(np.arange(s, e, dtype=np.uint64), np.diff(keys.offsets[s:e + 1])) << np.uint64(64 - pbits)
     order = np.argsort(word, kind="stable")
-    word, w, h = word[order], weights[order], keys.keys[order]
+    word, w, h = word[order], weights[order], chunk[order]
     del order
     first = np.flatnonzero(np.r_[True, word[1:] != word[:-1]]) if len(word) else np.zeros(0, np.int64)
     values = np.add.reduceat(w, first) if len(first) else np.zeros(0)
-    hashes, owner = h[first], (word[first] >> np.uint64(64 - pbits)).astype(np.int64)
-    offsets = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(owner, minlength=n), out=offsets[1:])
-    norms = np.sqrt(np.bincount(owner, weights=values * values, minlength=n))
-    return ParagraphVectors(offsets, hashes, values, norms)
+    hashes, owner = h[first], (word[first] >> np.uint64(64 - pbits)).astype(np.int64) - s
+    offsets = np.zeros(e - s + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owner, minlength=e - s), out=offsets[1:])
+    norms = np.sqrt(np.bincount(owner, weights=values * values, minlength=e - s))
+    return offsets, hashes, values, norms
 
 
 _HASH_BITS = 47

@@ -29,15 +29,16 @@ from __future__ import annotations
 import sqlite3
 import time
 from dataclasses import astuple, dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from synopsis.link.engine import LOCAL
 from synopsis.link.sentalign import METHOD as METHOD_SENTENCES, SentenceAlignParameters
 from synopsis.link.variants import METHOD as VARIANT_METHOD, variants_of_edition
-from synopsis.link.versions import METHOD_COMPOSED, StoredFamily, absent_paragraphs
+from synopsis.link.versions import METHOD_COMPOSED, StoredFamily, absent_paragraphs, align_edge
 from synopsis.link.arrays import ranges as _ranges
-from synopsis.link.candidates import candidate_pairs, shingle_postings
+from synopsis.link.candidates import candidate_pairs_streamed, shingle_postings
 from synopsis.link.corpus import ParagraphCorpus
 from synopsis.link.crossref import METHOD_ALIGN
 from synopsis.link.normalize import encode_paragraphs
@@ -45,6 +46,9 @@ from synopsis.link.parameters import LinkParameters
 from synopsis.link.passages import ParagraphTokens, may_share, pair_passages
 from synopsis.link.statistics import DocumentCounts, PairStatistics, corpus_counts, cosines, paragraph_vectors
 from synopsis.link.token_cache import ContentKeys
+
+if TYPE_CHECKING:
+    from synopsis.link.engine import Engine
 
 __all__ = ["LinkSet", "Candidates", "find_candidates", "beyond_alignment", "quotation_candidates", "cross_references", "similarity", "edition_alignments",
            "variants", "CROSS_REFERENCES", "ALIGNMENTS", "SENTENCE_ALIGNMENTS", "VARIANTS"]
@@ -102,13 +106,17 @@ def find_candidates(corpus: ParagraphCorpus, keys: ContentKeys, focus: np.ndarra
     only = None
     if len(focus_paras) and focus_paras.mean() < 0.5:  # a few documents against many: filter the corpus by their words
         only = np.unique(keys.keys[np.repeat(focus_paras, np.diff(keys.offsets))])
-    hashes, post_para = shingle_postings(keys.keys, keys.offsets, only_keys=only)
-    common = dict(max_df=params.max_df, max_postings=params.max_postings,
-                  pair_budget=params.pairs_per_paragraph * max(len(para_doc), 1))
-    left, right, shared = candidate_pairs(
-        hashes, post_para, para_doc, focus=focus, min_shared=min(params.min_shared, params.similarity_min_shared),
-        **common,
+    left, right, shared = candidate_pairs_streamed(  # shingled bucket by bucket: memory does not grow with the corpus
+        keys.keys, keys.offsets, para_doc, only_keys=only, focus=focus,
+        min_shared=min(params.min_shared, params.similarity_min_shared), max_df=params.max_df,
+        max_postings=params.max_postings, pair_budget=params.pairs_per_paragraph * max(len(para_doc), 1),
     )
+    return with_works(corpus, left, right, shared)
+
+
+def with_works(corpus: ParagraphCorpus, left: np.ndarray, right: np.ndarray, shared: np.ndarray) -> Candidates:
+    """Candidate pairs ``(left, right, shared)``, each marked when its two documents are editions of one work."""
+    para_doc = corpus.para_doc
     root_of = [corpus.root_of(k) for k in range(len(corpus.docs))]
     same_work = np.fromiter((root_of[a] == root_of[b] for a, b in zip(para_doc[left].tolist(), para_doc[right].tolist())),
                             dtype=bool, count=len(left))
@@ -276,35 +284,47 @@ def _works(corpus: ParagraphCorpus) -> dict[str, list[int]]:
     return works
 
 
-def _pair_statistics(counts: list[DocumentCounts], prior_tokens: float) -> Callable[[DocPair], PairStatistics]:
-    """A memo of :class:`PairStatistics` per pair of document indices, smoothed towards the corpus."""
-    memo: dict[DocPair, PairStatistics] = {}
-    prior = corpus_counts(counts) if prior_tokens > 0 else None
+@dataclass
+class PairScoring:
+    """What scoring candidate pairs reads, beside the pairs: one value shipped to wherever a block is scored.
 
-    def get(key: DocPair) -> PairStatistics:
-        stats = memo.get(key)
-        if stats is None:
-            if len(memo) > 100_000:  # many small documents: keep the memo bounded
-                memo.clear()
-            stats = memo[key] = PairStatistics(counts[key[0]], counts[key[1]], prior, prior_tokens)
-        return stats
-
-    return get
-
-
-def cross_references(
-    corpus: ParagraphCorpus, keys: ContentKeys, counts: list[DocumentCounts], candidates: Candidates,
-    tokens: ParagraphTokens, params: LinkParameters, quoted: dict[tuple[int, int], set[int]] | None = None,
-) -> LinkSet:
-    """The passages candidate pairs share, weighed by the pair's own statistics; each stored from both sides.
-
-    ``quoted`` (:func:`quotation_candidates`) are more pairs, put forward by a marked
-    quotation on one side: only those quotations are searched in them, and they are
-    aligned only when they pass the cheap alignment test.
+    ``tokens`` is a cache of each paragraph's tokens, filled on demand; it is not
+    shipped (a copy elsewhere starts its own, :meth:`paragraph_tokens`).
     """
-    out = LinkSet("cross_reference", METHOD_ALIGN, CROSS_REFERENCES)
-    docs, pids, texts, para_doc = corpus.docs, corpus.pids, corpus.texts, corpus.para_doc
-    pair_stats = _pair_statistics(counts, params.prior_tokens)
+
+    corpus: ParagraphCorpus
+    keys: ContentKeys
+    counts: list[DocumentCounts]
+    params: LinkParameters
+    quoted: dict[tuple[int, int], set[int]] | None = None
+    tokens: ParagraphTokens | None = None
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "tokens": None}
+
+    def paragraph_tokens(self) -> ParagraphTokens:
+        if self.tokens is None:
+            self.tokens = ParagraphTokens(self.corpus)
+        return self.tokens
+
+    def pair_statistics(self, key: DocPair) -> PairStatistics:
+        """The statistics of a pair of documents, smoothed towards the corpus."""
+        if "_prior" not in self.__dict__:
+            self.__dict__["_prior"] = corpus_counts(self.counts) if self.params.prior_tokens > 0 else None
+        return PairStatistics(self.counts[key[0]], self.counts[key[1]], self.__dict__["_prior"], self.params.prior_tokens)
+
+
+PairBlock = tuple[DocPair, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+"""A block of candidate pairs of one document pair: (document pair, left, right, shared shingles, put forward
+by a quotation only), paragraph pairs in (left, right) order."""
+
+
+def candidate_blocks(corpus: ParagraphCorpus, candidates: Candidates, params: LinkParameters,
+                     quoted: dict[tuple[int, int], set[int]] | None = None, *, block_pairs: int = 20_000) -> list[PairBlock]:
+    """The candidate pairs the cross-reference step scores, cut into blocks of at most ``block_pairs`` pairs
+    of one document pair each, in (document pair, left, right) order: the unit of work an engine
+    hands out (:func:`score_pair_block`)."""
+    para_doc = corpus.para_doc
     sel = np.flatnonzero(candidates.shared >= params.min_shared)
     left, right, shared_all = candidates.left[sel], candidates.right[sel], candidates.shared[sel]
     by_quote = np.zeros(len(sel), dtype=bool)
@@ -317,20 +337,45 @@ def cross_references(
         by_quote = np.r_[np.zeros(len(have), dtype=bool), np.ones(int((~known).sum()), dtype=bool)]
         left, right = np.r_[left, q_left[~known]], np.r_[right, q_right[~known]]
         shared_all = np.r_[shared_all, np.zeros(int((~known).sum()), dtype=np.int64)]
-        order = np.lexsort((right, left))
-        left, right, shared_all, by_quote = left[order], right[order], shared_all[order], by_quote[order]
+    d_left, d_right = para_doc[left], para_doc[right]
+    order = np.lexsort((right, left, d_right, d_left))
+    left, right, shared_all, by_quote = left[order], right[order], shared_all[order], by_quote[order]
+    d_left, d_right = d_left[order], d_right[order]
+    starts = np.flatnonzero(np.r_[True, (d_left[1:] != d_left[:-1]) | (d_right[1:] != d_right[:-1])]) if len(left) else []
+    bounds = np.r_[starts, len(left)].astype(np.int64)
+    blocks: list[PairBlock] = []
+    for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+        key = (int(d_left[lo]), int(d_right[lo]))
+        for s in range(lo, hi, block_pairs):
+            e = min(s + block_pairs, hi)
+            blocks.append((key, left[s:e], right[s:e], shared_all[s:e], by_quote[s:e]))
+    return blocks
+
+
+def score_pair_block(scoring: PairScoring, block: PairBlock) -> tuple[DocPair, list[tuple], float, int]:
+    """The passages the pairs of one block share, weighed by their document pair's statistics, each row
+    stored from both sides: (document pair, rows, seconds, pairs aligned).
+
+    Pairs only a quotation put forward (:func:`quotation_candidates`) are searched for those
+    quotations only, and aligned only when they pass the cheap alignment test.
+    """
+    t0 = time.perf_counter()
+    key, left, right, shared_all, by_quote = block
+    corpus, keys, params, quoted = scoring.corpus, scoring.keys, scoring.params, scoring.quoted
+    tokens = scoring.paragraph_tokens()
+    docs, pids, texts = corpus.docs, corpus.pids, corpus.texts
+    stats = scoring.pair_statistics(key)
+    rows: list[tuple] = []
+    scored = 0
     for i, j, shared, quote in zip(left.tolist(), right.tolist(), shared_all.tolist(), by_quote.tolist()):
-        t_pair = time.perf_counter()
-        key = (int(para_doc[i]), int(para_doc[j]))
-        stats = pair_stats(key)
         aligned = shared >= _SURELY_SHARED or may_share(keys.of(i), keys.of(j), params, stats)
         if not (aligned or quote):
             continue  # no stretch of aligned words at all: not worth tokenising
+        scored += 1
         lq, rq = tokens.quotations(i), tokens.quotations(j)
         if quote:  # a pair only quotations put forward: only those are searched
             wanted = quoted.get((i, j), set()) if quoted else set()
             lq, rq = [q for q in lq if q[0] in wanted], [q for q in rq if q[0] in wanted]
-        rows = out.rows.setdefault(key, [])
         for p in pair_passages(tokens[i], tokens[j], lq, rq, params, stats,
                                (corpus.language_of(i), corpus.language_of(j)), align=aligned):
             lqid = lq[p.left_quotation][0] if p.left_quotation is not None else None
@@ -341,7 +386,28 @@ def cross_references(
                          p.right_end, lt[p.left_start:p.left_end], rt[p.right_start:p.right_end], p.score))
             rows.append((p.method, rd, ld, pids[j], pids[i], rqid, p.right_start, p.right_end, p.left_start,
                          p.left_end, rt[p.right_start:p.right_end], lt[p.left_start:p.left_end], p.score))
-        out.seconds[key] = out.seconds.get(key, 0.0) + time.perf_counter() - t_pair
+    return key, rows, time.perf_counter() - t0, scored
+
+
+def cross_references(
+    corpus: ParagraphCorpus, keys: ContentKeys, counts: list[DocumentCounts], candidates: Candidates,
+    tokens: ParagraphTokens | None, params: LinkParameters, quoted: dict[tuple[int, int], set[int]] | None = None,
+    engine: "Engine | None" = None,
+) -> LinkSet:
+    """The passages candidate pairs share, weighed by the pair's own statistics; each stored from both sides.
+
+    ``quoted`` (:func:`quotation_candidates`) are more pairs, put forward by a marked
+    quotation on one side: only those quotations are searched in them, and they are
+    aligned only when they pass the cheap alignment test. The pairs are scored in blocks
+    of one document pair (:func:`score_pair_block`), on ``engine`` (here, by default).
+    """
+    out = LinkSet("cross_reference", METHOD_ALIGN, CROSS_REFERENCES)
+    scoring = PairScoring(corpus, keys, counts, params, quoted, tokens)
+    blocks = candidate_blocks(corpus, candidates, params, quoted)
+    for key, rows, seconds, _ in (engine or LOCAL).map_blocks(score_pair_block, scoring, blocks, "cross_references"):
+        if rows:
+            out.rows.setdefault(key, []).extend(rows)
+        out.seconds[key] = out.seconds.get(key, 0.0) + seconds
     verbatim = params.close_score_cutoff
     out.rows = {k: kept for k, v in out.rows.items() if (kept := _without_formula_places(v, params.formula_places, verbatim))}
     return out
@@ -445,8 +511,22 @@ def similarity(
     return out
 
 
+EdgeBlock = tuple[int, tuple[str, str], str | None, list, str | None, list]
+"""One tree edge of a family to align: (family index, (left id, right id), left language, left paragraphs,
+right language, right paragraphs), paragraphs as :func:`synopsis.link.versions.read_version` reads them."""
+
+
+def align_edge_block(parameters: SentenceAlignParameters, block: EdgeBlock) -> tuple[tuple[int, tuple[str, str]], object, float]:
+    """One tree edge of a family aligned sentence by sentence, locally where a version is partial
+    (:func:`synopsis.link.versions.align_edge`): ((family index, edge), its alignment, seconds)."""
+    t0 = time.perf_counter()
+    f, edge, left_language, left, right_language, right = block
+    found = align_edge(left, right, left_language=left_language, right_language=right_language, parameters=parameters)
+    return (f, edge), found, time.perf_counter() - t0
+
+
 def edition_alignments(
-    db: sqlite3.Connection, corpus: ParagraphCorpus, focus: np.ndarray, params: LinkParameters,
+    db: sqlite3.Connection, corpus: ParagraphCorpus, focus: np.ndarray, params: LinkParameters, engine: "Engine | None" = None,
 ) -> LinkSet:
     """Every pair of documents of one work with a stale side, aligned sentence by sentence: paragraph
     beads in ``alignments``, and the sentence beads under the same run in ``sentence_alignments``.
@@ -463,48 +543,63 @@ def edition_alignments(
     parameters = SentenceAlignParameters(
         band=params.edition_band, fine_band=params.edition_fine_band, prior_strength=params.edition_prior_strength,
         length_variance=params.edition_length_variance, rare_df=params.edition_rare_df)
+    families: list[tuple[StoredFamily, list[DocPair]]] = []
     for members in _works(corpus).values():
         if len(members) < 2 or not any(focus[k] for k in members):
             continue
-        family = StoredFamily(db, [docs[k] for k in members], parameters=parameters)
-        for x in range(len(members)):
-            for y in range(x + 1, len(members)):
-                a, b = members[x], members[y]
-                if not (focus[a] or focus[b]):
-                    continue
-                t_pair, edges_before = time.perf_counter(), sum(family.edge_seconds.values())
-                found, through = family.pair(docs[a], docs[b])
-                # a pair's time: its own alignment when direct, its composition when derived (the
-                # tree edges it needed first are counted on their own pairs)
-                spent = time.perf_counter() - t_pair - (sum(family.edge_seconds.values()) - edges_before)
-                method = METHOD_COMPOSED if through else METHOD_SENTENCES
-                out.rows[(a, b)] = [("edition", docs[a], docs[b], lp, rp, n, pattern, 1, score)
-                                    for n, pattern, lp, rp, score in found.paragraph_rows]
-                sentences[(a, b)] = [(method, docs[a], docs[b], ls, rs, lp, rp, n, pattern, score)
-                                     for n, pattern, ls, rs, lp, rp, score in found.sentence_rows]
-                out.seconds[(a, b)] = spent + (0.0 if through else family.edge_seconds.get((docs[a], docs[b]), 0.0))
-                out.parameters[(a, b)] = {"derived_through": through} if through else {}
-                out.absent[(a, b)] = absent_paragraphs(found)
+        families.append((StoredFamily(db, [docs[k] for k in members], parameters=parameters),
+                         [(members[x], members[y]) for x in range(len(members)) for y in range(x + 1, len(members))
+                          if focus[members[x]] or focus[members[y]]]))
+    # the tree edges the pairs need are the costly part: the engine aligns them (each once),
+    # the other pairs are composed here from them
+    blocks = [(f, edge, *family.version(edge[0]), *family.version(edge[1]))
+              for f, (family, pairs) in enumerate(families)
+              for edge in sorted({e for a, b in pairs for e in family.edges_between(docs[a], docs[b])})]
+    for (f, edge), alignment, seconds in (engine or LOCAL).map_blocks(align_edge_block, parameters, blocks, "editions"):
+        families[f][0].add_edge(edge, alignment, seconds)
+    for family, pairs in families:
+        for a, b in pairs:
+            t_pair, edges_before = time.perf_counter(), sum(family.edge_seconds.values())
+            found, through = family.pair(docs[a], docs[b])
+            # a pair's time: its own alignment when direct, its composition when derived (the
+            # tree edges it needed first are counted on their own pairs)
+            spent = time.perf_counter() - t_pair - (sum(family.edge_seconds.values()) - edges_before)
+            method = METHOD_COMPOSED if through else METHOD_SENTENCES
+            out.rows[(a, b)] = [("edition", docs[a], docs[b], lp, rp, n, pattern, 1, score)
+                                for n, pattern, lp, rp, score in found.paragraph_rows]
+            sentences[(a, b)] = [(method, docs[a], docs[b], ls, rs, lp, rp, n, pattern, score)
+                                 for n, pattern, ls, rs, lp, rp, score in found.sentence_rows]
+            out.seconds[(a, b)] = spent + (0.0 if through else family.edge_seconds.get((docs[a], docs[b]), 0.0))
+            out.parameters[(a, b)] = {"derived_through": through} if through else {}
+            out.absent[(a, b)] = absent_paragraphs(found)
     return out
 
 
-def variants(corpus: ParagraphCorpus, editions: LinkSet) -> LinkSet:
+VariantBlock = tuple[DocPair, list[tuple], list[tuple[int, str]], list[tuple[int, str]], str | None, str | None]
+"""One pair of editions' beads and paragraphs: (document pair, alignment rows, left (id, text), right (id, text),
+left language, right language)."""
+
+
+def variant_block(docs: list[str], block: VariantBlock) -> tuple[DocPair, list[tuple] | None, dict | None, float]:
+    """The word variants inside one pair of editions' beads: (document pair, rows or None, parameters, seconds)."""
+    t0 = time.perf_counter()
+    (a, b), links, left, right, left_language, right_language = block
+    found = variants_of_edition(links, left, right, left_language=left_language, right_language=right_language)
+    if found is None:
+        return (a, b), None, None, time.perf_counter() - t0
+    parameters, rows = found
+    return (a, b), [(docs[a], docs[b], *astuple(r)) for r in rows], parameters, time.perf_counter() - t0
+
+
+def variants(corpus: ParagraphCorpus, editions: LinkSet, engine: "Engine | None" = None) -> LinkSet:
     """Word variants inside each edition bead, for two editions in one language (:mod:`synopsis.link.variants`)."""
     out = LinkSet("variant", VARIANT_METHOD, VARIANTS)
     docs, pids, texts = corpus.docs, corpus.pids, corpus.texts
-    for (a, b), links in sorted(editions.rows.items()):
-        t_pair = time.perf_counter()
-        absent = editions.absent.get((a, b), frozenset())
-        if absent:  # text one version does not hold at all is absent, not deleted: no variant
-            links = [r for r in links if r[3] not in absent and r[4] not in absent]
-        found = variants_of_edition(
-            links, [(pids[i], texts[i]) for i in corpus.paragraph_range(a)],
-            [(pids[j], texts[j]) for j in corpus.paragraph_range(b)],
-            left_language=corpus.languages.get(docs[a]), right_language=corpus.languages.get(docs[b]),
-        )
-        if found is not None:
-            parameters, rows = found
-            out.rows[(a, b)] = [(docs[a], docs[b], *astuple(r)) for r in rows]
-            out.parameters[(a, b)] = parameters
-            out.seconds[(a, b)] = time.perf_counter() - t_pair
+    blocks = (((a, b), [r for r in links if r[3] not in editions.absent.get((a, b), ()) and r[4] not in editions.absent.get((a, b), ())],
+               [(pids[i], texts[i]) for i in corpus.paragraph_range(a)], [(pids[j], texts[j]) for j in corpus.paragraph_range(b)],
+               corpus.languages.get(docs[a]), corpus.languages.get(docs[b]))
+              for (a, b), links in sorted(editions.rows.items()))
+    for key, rows, parameters, seconds in (engine or LOCAL).map_blocks(variant_block, docs, blocks, "variants"):
+        if rows is not None:
+            out.rows[key], out.parameters[key], out.seconds[key] = rows, parameters, seconds
     return out

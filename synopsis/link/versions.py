@@ -19,7 +19,7 @@ from synopsis.link.regions import AbsentBead, align_local
 from synopsis.link.sentalign import (PairAlignment, ParagraphIn, SentenceAlignParameters, SentenceBead, SentenceIn,
                                      align_sentences, align_version_pair)
 
-__all__ = ["read_version", "align_stored_versions", "absent_paragraphs", "StoredFamily", "METHOD_COMPOSED"]
+__all__ = ["read_version", "align_stored_versions", "absent_paragraphs", "align_edge", "StoredFamily", "METHOD_COMPOSED"]
 
 
 def read_version(db: sqlite3.Connection, document_id: str) -> tuple[str | None, list[ParagraphIn]]:
@@ -73,6 +73,13 @@ METHOD_COMPOSED = "sentence-composed"
 """``sentence_alignments.method`` of a pair's rows read off the family tree (:mod:`synopsis.link.family`)."""
 
 
+def align_edge(left: list[ParagraphIn], right: list[ParagraphIn], *, left_language: str | None, right_language: str | None,
+               parameters: SentenceAlignParameters | None = None) -> PairAlignment:
+    """Two versions aligned as a family's tree edge is: locally, so that a partial version's missing text is absent."""
+    return align_version_pair(left, right, left_language=left_language, right_language=right_language,
+                              parameters=parameters, align=align_local)
+
+
 class StoredFamily:
     """The versions of one work in the database, aligned at linear cost (:mod:`synopsis.link.family`).
 
@@ -104,8 +111,19 @@ class StoredFamily:
 
     def _aligned(self, left_id: str, right_id: str, align=None) -> PairAlignment:
         (ll, left), (rl, right) = self.version(left_id), self.version(right_id)
-        return align_version_pair(left, right, left_language=ll, right_language=rl, parameters=self.parameters,
-                                  align=align or align_local)
+        if align is None:
+            return align_edge(left, right, left_language=ll, right_language=rl, parameters=self.parameters)
+        return align_version_pair(left, right, left_language=ll, right_language=rl, parameters=self.parameters, align=align)
+
+    def edges_between(self, left_id: str, right_id: str) -> list[tuple[str, str]]:
+        """The tree edges (each as its two ids in order) that the alignment of two members is made of."""
+        path = tree_path(self.anchor, left_id, right_id)
+        return [(min(x, y), max(x, y)) for x, y in zip(path, path[1:])]
+
+    def add_edge(self, edge: tuple[str, str], alignment: PairAlignment, seconds: float) -> None:
+        """A tree edge aligned elsewhere (an engine's block: :func:`align_edge` of the two versions)."""
+        self._edges[edge] = alignment
+        self.edge_seconds[edge] = seconds
 
     def _edge(self, a: str, b: str) -> list[SentenceBead]:
         """The sentence beads of tree edge a~b, seen from a."""
