@@ -46,7 +46,7 @@ from synopsis.link.passages import ParagraphTokens, may_share, pair_passages
 from synopsis.link.statistics import DocumentCounts, PairStatistics, corpus_counts, cosines, paragraph_vectors
 from synopsis.link.token_cache import ContentKeys
 
-__all__ = ["LinkSet", "Candidates", "find_candidates", "beyond_alignment", "quotation_candidates", "cross_references", "similarity", "edition_alignments",
+__all__ = ["LinkSet", "Candidates", "find_candidates", "beyond_alignment", "quotation_candidates", "cross_references", "similarity", "edition_parameters", "edition_alignments",
            "variants", "CROSS_REFERENCES", "ALIGNMENTS", "SENTENCE_ALIGNMENTS", "VARIANTS"]
 
 CROSS_REFERENCES = "cross_references"
@@ -445,32 +445,43 @@ def similarity(
     return out
 
 
+def edition_parameters(params: LinkParameters) -> SentenceAlignParameters:
+    """The sentence aligner's parameters under the link parameters ``params``."""
+    return SentenceAlignParameters(
+        band=params.edition_band, fine_band=params.edition_fine_band, prior_strength=params.edition_prior_strength,
+        length_variance=params.edition_length_variance, rare_df=params.edition_rare_df)
+
+
 def edition_alignments(
     db: sqlite3.Connection, corpus: ParagraphCorpus, focus: np.ndarray, params: LinkParameters,
+    again: frozenset[DocPair] | set[DocPair] = frozenset(), families: dict[str, StoredFamily] | None = None,
 ) -> LinkSet:
-    """Every pair of documents of one work with a stale side, aligned sentence by sentence: paragraph
-    beads in ``alignments``, and the sentence beads under the same run in ``sentence_alignments``.
+    """Every pair of documents of one work with a stale side (or in ``again``), aligned sentence by
+    sentence: paragraph beads in ``alignments``, and the sentence beads under the same run in
+    ``sentence_alignments``.
 
-    A work's versions are one family (:class:`synopsis.link.versions.StoredFamily`): each is
+    A work's versions are one family (:class:`synopsis.link.versions.StoredFamily`; ``families``
+    holds those the caller made already, by work): each is
     aligned once with its anchor, locally where it is partial, and the other pairs are
     composed through the family's tree; such a run's parameters name the versions it was
-    ``derived_through`` (its sentence rows' method is ``sentence-composed``). The paragraphs a
-    partial version does not hold at all are kept in the link set's ``absent`` (no variants).
+    ``derived_through`` (its sentence rows' method is ``sentence-composed``). ``again`` are pairs
+    of two fresh documents whose path through the tree changed (:func:`synopsis.link.digests.moved_paths`).
+    The paragraphs a partial version does not hold at all are kept in the link set's ``absent`` (no variants).
     """
     out = LinkSet("alignment", "edition", ALIGNMENTS)
     sentences = out.extra.setdefault(SENTENCE_ALIGNMENTS, {})
     docs = corpus.docs
-    parameters = SentenceAlignParameters(
-        band=params.edition_band, fine_band=params.edition_fine_band, prior_strength=params.edition_prior_strength,
-        length_variance=params.edition_length_variance, rare_df=params.edition_rare_df)
-    for members in _works(corpus).values():
-        if len(members) < 2 or not any(focus[k] for k in members):
+    parameters = edition_parameters(params)
+    families = families or {}
+    for root, members in _works(corpus).items():
+        if len(members) < 2 or not (any(focus[k] for k in members) or any(
+                (a, b) in again for a in members for b in members)):
             continue
-        family = StoredFamily(db, [docs[k] for k in members], parameters=parameters)
+        family = families.get(root) or StoredFamily(db, [docs[k] for k in members], parameters=parameters)
         for x in range(len(members)):
             for y in range(x + 1, len(members)):
                 a, b = members[x], members[y]
-                if not (focus[a] or focus[b]):
+                if not (focus[a] or focus[b] or (a, b) in again):
                     continue
                 t_pair, edges_before = time.perf_counter(), sum(family.edge_seconds.values())
                 found, through = family.pair(docs[a], docs[b])
