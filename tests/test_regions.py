@@ -141,6 +141,30 @@ def test_a_version_holding_some_books_is_aligned_exactly(partial_db):
     assert variants == 0
 
 
+
+@pytest.mark.parametrize("longer, longer_books, shorter, shorter_books", [
+    ("Twenty", ["Matthew", "Mark", "Luke", "John", "Acts", "Galatians", "Jude"], "ChiUnL", ["Mark", "Galatians", "Jude"]),
+    ("BSB", ["Genesis", "Exodus"], "RusMakarij-GenEx", ["Exodus"]),
+], ids=["en~lzh", "en~ru"])
+def test_a_partial_translation_in_another_script_is_aligned_locally(longer, longer_books, shorter, shorter_books):
+    """Scripts that share no word (the Wenli version, Makarius' pre-1918 Russian): the regions are
+    anchored by the aligner's own cross-script tokens (transliterated names, CC-CEDICT glosses,
+    the learned lexicon), so the books the shorter version holds are found in the longer
+    (Mark's text among the synoptic gospels too), verse by verse, and the others are absent."""
+    from synopsis.link.regions import align_local
+
+    left, right = rt.load_verses(longer, books=longer_books), rt.load_verses(shorter, books=shorter_books)
+    beads = align_local([v.text for v in left], [v.text for v in right], left_language=rt.TEXTS[longer][0],
+                        right_language=rt.TEXTS[shorter][0])
+    links = [(left[i].id, right[j].id) for b in beads for i in b.left for j in b.right]
+    both = {v.id for v in right} & {v.id for v in left}
+    precision = sum(a == b for a, b in links) / len(links)
+    recall = len({a for a, b in links if a == b}) / len(both)
+    assert precision >= 0.98 and recall >= 0.98, (precision, recall)
+    lacking = [i for i, v in enumerate(left) if v.book not in shorter_books]
+    absent = {i for b in beads if isinstance(b, AbsentBead) for i in b.left}
+    assert len(absent.intersection(lacking)) >= 0.98 * len(lacking)
+
 # --- composition through a family ---------------------------------------------------------------
 
 def test_composing_two_alignments_joins_beads_through_the_middle_version():
