@@ -141,6 +141,30 @@ def test_a_version_holding_some_books_is_aligned_exactly(partial_db):
     assert variants == 0
 
 
+
+@pytest.mark.parametrize("longer, longer_books, shorter, shorter_books", [
+    ("Twenty", ["Matthew", "Mark", "Luke", "John", "Acts", "Galatians", "Jude"], "ChiUnL", ["Mark", "Galatians", "Jude"]),
+    ("BSB", ["Genesis", "Exodus"], "RusMakarij-GenEx", ["Exodus"]),
+], ids=["en~lzh", "en~ru"])
+def test_a_partial_translation_in_another_script_is_aligned_locally(longer, longer_books, shorter, shorter_books):
+    """Scripts that share no word (the Wenli version, Makarius' pre-1918 Russian): the regions are
+    anchored by the aligner's own cross-script tokens (transliterated names, CC-CEDICT glosses,
+    the learned lexicon), so the books the shorter version holds are found in the longer
+    (Mark's text among the synoptic gospels too), verse by verse, and the others are absent."""
+    from synopsis.link.regions import align_local
+
+    left, right = rt.load_verses(longer, books=longer_books), rt.load_verses(shorter, books=shorter_books)
+    beads = align_local([v.text for v in left], [v.text for v in right], left_language=rt.TEXTS[longer][0],
+                        right_language=rt.TEXTS[shorter][0])
+    links = [(left[i].id, right[j].id) for b in beads for i in b.left for j in b.right]
+    both = {v.id for v in right} & {v.id for v in left}
+    precision = sum(a == b for a, b in links) / len(links)
+    recall = len({a for a, b in links if a == b}) / len(both)
+    assert precision >= 0.98 and recall >= 0.98, (precision, recall)
+    lacking = [i for i, v in enumerate(left) if v.book not in shorter_books]
+    absent = {i for b in beads if isinstance(b, AbsentBead) for i in b.left}
+    assert len(absent.intersection(lacking)) >= 0.98 * len(lacking)
+
 # --- composition through a family ---------------------------------------------------------------
 
 def test_composing_two_alignments_joins_beads_through_the_middle_version():
@@ -179,3 +203,86 @@ def test_an_anthology_that_moved_its_parts_is_found_in_both_places():
     pairs = {(x, y) for b in beads if b.left and b.right for x in b.left for y in b.right}
     assert pairs == {(k, n) for n, k in enumerate(list(second) + list(first))}
     assert all(isinstance(b, AbsentBead) for b in beads if not (b.left and b.right))
+
+
+# --- a family rebuilt incrementally ---------------------------------------------------------------
+
+FAMILY_BOOKS = ["Philippians", "Colossians"]
+FAMILY = (("fam-bsb", "BSB", 3, 1, 4), ("fam-oeb", "OEB", 4, 2, 5), ("fam-oebcth", "OEBcth", 6, 1, 3))
+
+
+def _write_family(documents: Path, join_sentences_of: str | None = None) -> None:
+    """Three English translations of two books declared one family; ``join_sentences_of`` names a
+    member whose every other paragraph has its sentences run together (an editor's semicolons)."""
+    for doc_id, stem, seed, lo, hi in FAMILY:
+        language, title = rt.TEXTS[stem]
+        made = rt.paragraphs(rt.load_verses(stem, books=FAMILY_BOOKS), seed=seed, min_verses=lo, max_verses=hi,
+                             language=language)
+        if doc_id == join_sentences_of:
+            for p in made[::2]:
+                p.parts = [t[:-1] + ";" if k + 1 < len(p.parts) and t.endswith(".") else t
+                           for k, t in enumerate(p.parts)]
+        rt.write_document(documents / doc_id, doc_id=doc_id, title=title, language=language, paragraphs=made,
+                          version_of=None if doc_id == FAMILY[0][0] else FAMILY[0][0])
+
+
+def _pair_rows(db_path: Path) -> dict[tuple[str, str], tuple]:
+    """Every edition pair → (its derived_through, its paragraph beads and sentence beads by reference)."""
+    import json
+
+    out = {}
+    with sqlite3.connect(db_path) as conn:
+        for run_id, left, right, parameters in conn.execute(
+                "SELECT id, left_document_id, right_document_id, parameters FROM runs WHERE method = 'edition'"):
+            paragraphs = conn.execute(
+                "SELECT lp.ref, rp.ref, a.bead, a.pattern FROM alignments a LEFT JOIN paragraphs lp ON lp.id = "
+                "a.left_paragraph_id LEFT JOIN paragraphs rp ON rp.id = a.right_paragraph_id WHERE a.run_id = ? "
+                "ORDER BY 3, 1, 2", (run_id,)).fetchall()
+            sentences = conn.execute(
+                "SELECT ls.text, rs.text, s.bead, s.pattern, s.method FROM sentence_alignments s "
+                "LEFT JOIN sentences ls ON ls.id = s.left_sentence_id LEFT JOIN sentences rs ON rs.id = "
+                "s.right_sentence_id WHERE s.run_id = ? ORDER BY 3, 1, 2", (run_id,)).fetchall()
+            out[(left, right)] = (json.loads(parameters).get("derived_through", []), paragraphs, sentences)
+    return out
+
+
+def test_a_pair_derived_through_an_edited_member_is_aligned_again(tmp_path):
+    """Incremental builds of a family: editing the member a derived pair was composed through
+    realigns that pair (as a build from scratch aligns it), and a build with nothing changed
+    computes nothing."""
+    from synopsis.build import build
+
+    documents, db_path = tmp_path / "documents", tmp_path / "family.db"
+    _write_family(documents)
+    build(documents_dir=documents, db_path=db_path)
+    before = _pair_rows(db_path)
+    derived = [(pair, through) for pair, (through, _, _) in before.items() if through]
+    assert len(before) == 3 and len(derived) == 1  # three members: two tree edges, one pair composed
+    (pair, (middle,)), = derived
+    assert middle not in pair
+
+    again = build(documents_dir=documents, db_path=db_path)  # nothing changed: nothing computed
+    assert again.links["runs_written"] == 0 and again.links["runs_deleted"] == 0
+    assert _pair_rows(db_path) == before
+
+    _write_family(documents, join_sentences_of=middle)
+    edited = build(documents_dir=documents, db_path=db_path)
+    assert edited.ingested == [middle]
+    scratch_path = tmp_path / "scratch.db"
+    build(documents_dir=documents, db_path=scratch_path)
+    scratch = _pair_rows(scratch_path)
+    assert scratch[pair] != before[pair]  # the edit changes the composed pair: keeping its old run is wrong
+    assert _pair_rows(db_path) == scratch
+
+    # a member added changes the tree: every pair whose path moved is aligned as from scratch
+    language, title = rt.TEXTS["Twenty"]
+    rt.write_document(documents / "fam-twenty", doc_id="fam-twenty", title=title, language=language,
+                      paragraphs=rt.paragraphs(rt.load_verses("Twenty", books=FAMILY_BOOKS), seed=8, language=language),
+                      version_of=FAMILY[0][0])
+    for step in ("added", "removed"):
+        build(documents_dir=documents, db_path=db_path)
+        scratch_path.unlink()
+        build(documents_dir=documents, db_path=scratch_path)
+        assert _pair_rows(db_path) == _pair_rows(scratch_path), step
+        if step == "added":
+            shutil.rmtree(documents / "fam-twenty")

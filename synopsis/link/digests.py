@@ -8,6 +8,13 @@ against every other document present, with these inputs". A document whose diges
 is *fresh*; the others (new, changed, relinked by ``force``) are *stale*, and every run
 touching a stale or vanished document is doomed.
 
+A pair of versions of one work whose alignment was composed through other members of its
+family (:mod:`synopsis.link.family`) depends on those members as well: when the family
+changed (a member stale, added or removed), :func:`moved_paths` dooms the runs of every
+pair of fresh members whose path through the family's new tree differs from the one its
+run was derived through, or runs through a stale member; those pairs are computed again.
+A family nothing changed in keeps every run.
+
 A document stored by ``synopsis build`` carries the digest of everything its rows come from
 (source bytes, metadata, ingest code): that stands for its texts, ids and quotations
 without reading them through again. Its *text digest* keys the token cache.
@@ -15,15 +22,16 @@ without reading them through again. Its *text digest* keys the token cache.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from synopsis.link.corpus import ParagraphCorpus
 from synopsis.link.normalize import NORMALIZE_VERSION
 from synopsis.link.parameters import LINK_VERSION
 
 __all__ = ["DOCUMENT_KIND", "DocumentDigests", "Staleness", "document_digests", "ingest_text_digest", "run_digest",
-           "find_stale", "sha"]
+           "find_stale", "changed_families", "moved_paths", "sha"]
 
 DOCUMENT_KIND = "document"
 """``runs.kind`` of the per-document digest rows."""
@@ -80,9 +88,12 @@ def document_digests(corpus: ParagraphCorpus, params_json: str) -> DocumentDiges
     return DocumentDigests(link=link, text=text)
 
 
-def run_digest(kind: str, method: str, params_json: str, left_digest: str, right_digest: str) -> str:
-    """``runs.inputs_sha256`` of one run: its kind, method, parameters and both documents' digests."""
-    return sha(kind, method, LINK_VERSION, params_json, left_digest, right_digest)
+def run_digest(kind: str, method: str, params_json: str, left_digest: str, right_digest: str,
+               through: Sequence[str] = ()) -> str:
+    """``runs.inputs_sha256`` of one run: its kind, method, parameters and both documents' digests, and
+    for a pair derived through a family (:mod:`synopsis.link.family`) the digests of the versions
+    ``through`` which it was composed, in path order: they are its inputs too."""
+    return sha(kind, method, LINK_VERSION, params_json, left_digest, right_digest, *through)
 
 
 @dataclass
@@ -113,3 +124,58 @@ def find_stale(
         else:
             out.kept_runs += 1
     return out
+
+
+EDITION = ("alignment", "edition")
+"""``(runs.kind, runs.method)`` of an edition alignment run: the run that records a pair's path."""
+
+VARIANT_KIND = "variant"
+"""``runs.kind`` of the word variants read off an edition alignment (recomputed with it)."""
+
+
+def changed_families(
+    runs: Iterable[tuple[int, str, str, str, str]], roots: dict[str, str], stale: Iterable[str], doomed: Iterable[int],
+) -> set[str]:
+    """The works (``roots``: document id → its work) whose family changed: a member is stale, or a
+    doomed edition run ``(id, kind, method, left, right)`` touched a fresh member (its other side
+    vanished or left the work)."""
+    stale = set(stale)
+    doomed = set(doomed)
+    changed = {roots[d] for d in stale if d in roots}
+    for rid, kind, method, left, right in runs:
+        if rid in doomed and (kind, method) == EDITION:
+            changed.update(roots[d] for d in (left, right) if d in roots and d not in stale)
+    return changed
+
+
+def moved_paths(
+    runs: Iterable[tuple[int, str, str, str, str, str]], members: Sequence[str], paths: dict[tuple[str, str], list[str]],
+    stale: Iterable[str], doomed: Iterable[int],
+) -> tuple[list[tuple[str, str]], list[int]]:
+    """The pairs of fresh ``members`` of one changed family to align again, and their runs to delete.
+
+    ``runs`` are the stored ``(id, kind, method, left, right, parameters)``; ``paths`` each pair's
+    members between its two (``left < right``) in the family's current tree. A pair is aligned
+    again when its stored edition run was derived through other members than its path now
+    runs through (``derived_through`` in its parameters; none when aligned directly), when a
+    member on its path is stale, or when it has no edition run; its edition and variant runs go.
+    """
+    stale = set(stale)
+    doomed = set(doomed)
+    fresh = sorted(set(members) - stale)
+    by_pair: dict[tuple[str, str], list[tuple[int, str, str, str]]] = {}
+    for rid, kind, method, left, right, parameters in runs:
+        if rid not in doomed and ((kind, method) == EDITION or kind == VARIANT_KIND):
+            by_pair.setdefault((left, right), []).append((rid, kind, method, parameters))
+    again: list[tuple[str, str]] = []
+    gone: list[int] = []
+    for x, a in enumerate(fresh):
+        for b in fresh[x + 1:]:
+            stored = by_pair.get((a, b), [])
+            through = next((json.loads(p or "{}").get("derived_through", []) for _, kind, method, p in stored
+                            if (kind, method) == EDITION), None)
+            path = paths[(a, b)]
+            if through is None or list(through) != list(path) or any(m in stale for m in path):
+                again.append((a, b))
+                gone.extend(rid for rid, _, _, _ in stored)
+    return again, gone

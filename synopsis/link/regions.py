@@ -10,7 +10,13 @@ do, the two versions are first *anchored* and only then aligned:
 1. Anchors: sentence pairs sharing words rare on both sides (in at most ``rare_df``
    sentences of each; the maximal unique matches of the texts), weighed by how rare.
    Within one language a word is its casefolded stem; across languages only what survives
-   translation: numbers, names and cognates (the sentence aligner's own tokens, :func:`region_tokens`).
+   translation: numbers, names and cognates, names transliterated across scripts (Авраамъ ~
+   Abraham) and a bilingual dictionary's glosses where the pair has one (CC-CEDICT for Chinese
+   and English): the sentence aligner's own tokens for that pair, :func:`region_tokens`. Where
+   that leaves a long stretch of the shorter version found nowhere (Russian and English share
+   few names a chapter), the words each side translates the other's with are learned from
+   what the first pass aligned (:func:`synopsis.link.sentalign.lexicon._learned_lexicon`) and
+   the regions are looked for again with them.
 2. Chains: anchors strung together as minimap2 chains them (:func:`_chains`): each anchor
    continues the best earlier anchor within :data:`MAX_GAP` sentences on both sides, at a cost
    that grows with the departure from the diagonal; chains are taken best first, each
@@ -36,6 +42,8 @@ from typing import Sequence
 
 import numpy as np
 
+from synopsis.link.sentalign.dictionary import add_dictionary_tokens
+from synopsis.link.sentalign.lexicon import _learned_lexicon
 from synopsis.link.sentalign import (SentenceAlignParameters, SentenceBead, _same_language, _tokens, align_sentences,
                                      stemmer_name)
 
@@ -46,6 +54,14 @@ log = logging.getLogger(__name__)
 MAX_GAP = 40
 """Most sentences (either side) between two anchors of one chain: parallel text has a rare word
 far more often than that, and a chain stops at the border of what one version left out."""
+
+ANCHORS_PER_SENTENCE = 2
+"""Across languages, the document frequency that makes a token rare enough to anchor is raised
+(up to :data:`MAX_RARE_DF`) until the anchors are this many per sentence of the shorter side: the
+shared tokens of two scripts are too few at the sentence aligner's own bound for chains to
+span :data:`MAX_GAP`."""
+
+MAX_RARE_DF = 8
 
 DIAGONAL_COST = 0.25
 """Cost (in anchor weights) of each sentence by which a chain link departs from the diagonal."""
@@ -206,12 +222,16 @@ def find_regions(toks: list[list[set[str]]], lengths: tuple[Sequence[int], Seque
 
 
 def region_tokens(left: Sequence[str], right: Sequence[str], *, left_language: str | None,
-                  right_language: str | None) -> list[list[set[str]]]:
-    """Each side's sentences as the sentence aligner's token sets (stems in one language, cognates,
-    names and numbers across)."""
+                  right_language: str | None, dictionary: bool = True) -> list[list[set[str]]]:
+    """Each side's sentences as the sentence aligner's token sets: stems in one language; across
+    languages cognates, numbers, names (transliterated where the scripts differ) and, where the
+    pair has a bilingual dictionary (and ``dictionary``), its glosses."""
     cross = not _same_language(left_language, right_language)
     stems = (None, None) if cross else (stemmer_name(left_language), stemmer_name(right_language))
-    return _tokens(left, right, cross, stems)
+    toks = _tokens(left, right, cross, stems)
+    if cross and dictionary:
+        add_dictionary_tokens(left, right, toks, left_language, right_language)
+    return toks
 
 
 def align_local(
@@ -231,29 +251,65 @@ def align_local(
     """
     params = parameters or SentenceAlignParameters()
     found = _local(left, right, left_language, right_language, params, None)
-    if found is None:
+
+    def whole() -> list[SentenceBead]:
         return align_sentences(left, right, left_language=left_language, right_language=right_language,
                                left_headings=left_headings, right_headings=right_headings, parameters=parameters)
-    return found
+
+    if not found:  # one region (two whole versions), or no region at all
+        return whole()
+    if _same_language(left_language, right_language) or not _missed(found, len(left) <= len(right)):
+        return found
+    # across languages, a stretch of the shorter version found nowhere in the longer is more likely
+    # text whose anchors were missed (few names and glosses shared) than text it added: what the
+    # first alignment pairs teaches the words each side translates the other's with (the sentence
+    # aligner's learned lexicon, Moore 2002), and the regions are looked for again with them
+    first = found
+    toks = region_tokens(left, right, left_language=left_language, right_language=right_language,
+                         dictionary=params.dictionary)
+    lexicon = _learned_lexicon(toks, [(min(b.left), max(b.left) + 1, min(b.right), max(b.right) + 1)
+                                      for b in first if b.left and b.right and not isinstance(b, AbsentBead)])
+    if not lexicon:
+        return first
+    again = _local(left, right, left_language, right_language, params, None, lexicon)
+    log.debug("regions again with %d learned translation pairs: %s", sum(map(len, lexicon.values())),
+              "found" if again else "one region or none")
+    if again is None:  # one region after all: two whole versions
+        return whole()
+    return again or first
 
 
 def _local(left: Sequence[str], right: Sequence[str], left_language: str | None, right_language: str | None,
-           params: SentenceAlignParameters, ratio: float | None) -> list[SentenceBead] | None:
+           params: SentenceAlignParameters, ratio: float | None,
+           lexicon: dict[str, set[str]] | None = None) -> list[SentenceBead] | None:
     """The beads of one stretch of each side, or None where the two stretches are one region (align
-    them whole). Between two regions, the text both sides hold there is found the same way, its
+    them whole); at the top, an empty list when no region is found at all. Between two regions,
+    the text both sides hold there is found the same way, its
     words now rare within that stretch alone (recursively, with the enclosing ``ratio`` of
-    lengths; None at the top); what neither finds is absent."""
+    lengths; None at the top); what neither finds is absent. ``lexicon`` (right token → the left
+    tokens it translates, learned) makes more tokens shared across languages."""
     n, m = len(left), len(right)
     if not n or not m:
         return [AbsentBead((i,), (), 0.0) for i in range(n)] + [AbsentBead((), (j,), 0.0) for j in range(m)]
-    toks = region_tokens(left, right, left_language=left_language, right_language=right_language)
+    toks = region_tokens(left, right, left_language=left_language, right_language=right_language,
+                         dictionary=params.dictionary)
+    if lexicon:
+        toks = [toks[0], [t | {x for y in t if y in lexicon for x in lexicon[y]} for t in toks[1]]]
     lengths = ([len(t) for t in left], [len(t) for t in right])
-    regions, inner_ratio = find_regions(toks, lengths, rare_df=params.rare_df, ratio=ratio)
+    rare_df = params.rare_df
+    if not _same_language(left_language, right_language):
+        # across languages the shared tokens are few and noisy (a gloss, a learned pair): a token is
+        # rare enough to anchor until there are ANCHORS_PER_SENTENCE anchors a sentence of the shorter side
+        while rare_df < MAX_RARE_DF and len(_anchors(toks, rare_df)[0]) < ANCHORS_PER_SENTENCE * min(n, m):
+            rare_df += 1
+    regions, inner_ratio = find_regions(toks, lengths, rare_df=rare_df, ratio=ratio)
     if regions is None:
         return None
     if not regions:  # nothing rare in common: at the top a pair that shares no words (align it whole),
         # below it the text between two regions, parallel when its lengths say so, absent otherwise
-        if ratio is None or _parallel_lengths(lengths, 0, n, 0, m, ratio):
+        if ratio is None:
+            return []
+        if _parallel_lengths(lengths, 0, n, 0, m, ratio):
             return None
         return [AbsentBead((i,), (), 0.0) for i in range(n)] + [AbsentBead((), (j,), 0.0) for j in range(m)]
     log.debug("local alignment in %d regions: %s", len(regions), regions)
@@ -271,7 +327,7 @@ def _local(left: Sequence[str], right: Sequence[str], left_language: str | None,
             beads.extend(AbsentBead((i,), (), 0.0) for i in range(i0, i1))
             beads.extend(AbsentBead((), (j,), 0.0) for j in range(j0, j1))
             return
-        inner = _local(left[i0:i1], right[j0:j1], left_language, right_language, params, inner_ratio)
+        inner = _local(left[i0:i1], right[j0:j1], left_language, right_language, params, inner_ratio, lexicon)
         if inner is None:
             beads.extend(aligned(i0, i1, j0, j1))
             return
@@ -289,6 +345,21 @@ def _local(left: Sequence[str], right: Sequence[str], left_language: str | None,
         beads.extend(aligned(r.i0, r.i1, r.j0, r.j1))
     between(regions[-1].i1, n, regions[by_j[-1]].j1, m)
     return beads
+
+
+def _missed(beads: Sequence[SentenceBead], left_shorter: bool) -> bool:
+    """Whether the shorter side (the left when ``left_shorter``) has a stretch of more than
+    :data:`MAX_GAP` absent sentences."""
+    run = 0
+    for b in beads:
+        xs = b.left if left_shorter else b.right
+        if isinstance(b, AbsentBead) and xs:
+            run += len(xs)
+            if run > MAX_GAP:
+                return True
+        elif xs:
+            run = 0
+    return False
 
 
 def _parallel_lengths(lengths, i0: int, i1: int, j0: int, j1: int, ratio: float) -> bool:

@@ -24,7 +24,10 @@ Incremental, per document
     :mod:`synopsis.link.digests`) are computed; their old runs and links are deleted,
     while pairs of two fresh documents are left alone. A build that adds one document to
     2,000 computes its 2,000 pairs, not two million. (Statistics that the steps draw from
-    the whole corpus are part of the run's recorded parameters.)
+    the whole corpus are part of the run's recorded parameters.) The one exception: two
+    fresh versions of one work whose alignment is composed through a family member that
+    changed, or whose path through the family's tree moved (a member added or removed),
+    are aligned again (:func:`synopsis.link.digests.moved_paths`).
 
 Runs
     A pair of documents gets a run only when it has something to show: a
@@ -63,8 +66,9 @@ import numpy as np
 
 from synopsis.database import sqlite_connection
 from synopsis.link.corpus import ParagraphCorpus, read_corpus
+from synopsis.link.digests import (DOCUMENT_KIND, DocumentDigests, Staleness, changed_families, document_digests,
+                                   find_stale, moved_paths, run_digest)
 from synopsis.link.engine import LOCAL, Engine
-from synopsis.link.digests import DOCUMENT_KIND, DocumentDigests, document_digests, find_stale, run_digest
 from synopsis.link.parameters import LINK_VERSION, LinkParameters, library_versions
 from synopsis.link.passages import ParagraphTokens
 from synopsis.link.statistics import DocumentCounts, document_counts
@@ -78,10 +82,12 @@ from synopsis.link.steps import (
     beyond_alignment,
     cross_references,
     edition_alignments,
+    edition_parameters,
     quotation_candidates,
     similarity,
     variants,
 )
+from synopsis.link.versions import StoredFamily
 from synopsis.link.token_cache import ContentKeys, content_keys, default_cache_path
 from synopsis.timing import StepTimer
 
@@ -141,6 +147,8 @@ class LinkRun:
     candidates: Candidates | None = None
     quoted: dict[tuple[int, int], set[int]] | None = None  # pairs marked quotations put forward: their ids
     editions: LinkSet | None = None  # the editions step's output (the variants step reads its beads)
+    again: set[tuple[int, int]] = field(default_factory=set)  # fresh pairs of versions whose family path changed
+    families: dict[str, StoredFamily] = field(default_factory=dict)  # work → its family, where it changed
     link_sets: list[LinkSet] = field(default_factory=list)
     engine: Engine = LOCAL  # where the steps' blocks are scored
 
@@ -183,7 +191,7 @@ def _similarity(run: LinkRun) -> None:
 
 
 def _editions(run: LinkRun) -> None:
-    run.editions = edition_alignments(run.db, run.corpus, run.focus, run.params, engine=run.engine)
+    run.editions = edition_alignments(run.db, run.corpus, run.focus, run.params, run.again, run.families, engine=run.engine)
     run.link_sets.append(run.editions)
 
 
@@ -244,6 +252,34 @@ _INSERT = {
 }
 
 
+def _moved_paths(db: sqlite3.Connection, corpus: ParagraphCorpus, staleness: Staleness, params: LinkParameters,
+                 ) -> tuple[dict[str, StoredFamily], set[tuple[int, int]], list[int]]:
+    """The families that changed (their new trees), the pairs of fresh versions in them to align
+    again because their path changed, and those pairs' stored runs
+    (:func:`synopsis.link.digests.moved_paths`)."""
+    stored = db.execute(
+        "SELECT id, kind, method, left_document_id, right_document_id, parameters FROM runs "
+        "WHERE (kind = 'alignment' AND method = 'edition') OR kind = 'variant'").fetchall()
+    roots = {d: corpus.root_of(k) for k, d in enumerate(corpus.docs)}
+    changed = changed_families((r[:5] for r in stored), roots, staleness.stale, staleness.doomed_runs)
+    works: dict[str, list[str]] = {}
+    for d, root in roots.items():
+        works.setdefault(root, []).append(d)
+    index = {d: k for k, d in enumerate(corpus.docs)}
+    families: dict[str, StoredFamily] = {}
+    again: set[tuple[int, int]] = set()
+    gone: list[int] = []
+    for root in sorted(changed):
+        members = works.get(root, [])
+        if len(members) < 2:
+            continue
+        family = families[root] = StoredFamily(db, members, parameters=edition_parameters(params))
+        pairs, runs = moved_paths(stored, members, family.paths(), staleness.stale, staleness.doomed_runs)
+        again.update((index[a], index[b]) for a, b in pairs)
+        gone.extend(runs)
+    return families, again, gone
+
+
 def write_links(db: sqlite3.Connection, run: LinkRun, report: LinkReport) -> None:
     """The write step: one run per pair of every link set, its rows, and each stale document's digest row."""
     docs, digests = run.corpus.docs, run.digests
@@ -256,8 +292,10 @@ def write_links(db: sqlite3.Connection, run: LinkRun, report: LinkReport) -> Non
     for link_set in run.link_sets:
         base = run.params.for_kind(link_set.kind, link_set.method)
         for (a, b), links in sorted(link_set.rows.items()):
-            measured = {**base, **link_set.parameters.get((a, b), {})}
-            sha = run_digest(link_set.kind, link_set.method, json.dumps(measured, sort_keys=True), digests.link[docs[a]], digests.link[docs[b]])
+            own = link_set.parameters.get((a, b), {})
+            measured = {**base, **own}
+            sha = run_digest(link_set.kind, link_set.method, json.dumps(measured, sort_keys=True), digests.link[docs[a]], digests.link[docs[b]],
+                             [digests.link[d] for d in own.get("derived_through", ())])
             p = json.dumps({**measured, **engine}, sort_keys=True)
             run_rows.append((next_id, link_set.kind, link_set.method, docs[a], docs[b], p, versions_json, sha, now,
                              round(link_set.seconds.get((a, b), 0.0), 4), len(links)))
@@ -322,11 +360,13 @@ def link_corpus(
         db.execute("SELECT id, kind, left_document_id, right_document_id, inputs_sha256 FROM runs"),
         corpus.docs, digests, force=force,
     )
-    _delete_runs(db, staleness.doomed_runs)
-    report.stale_documents, report.runs_kept = len(staleness.stale), staleness.kept_runs
-    report.runs_deleted = len(staleness.doomed_runs)
+    families, again, moved = _moved_paths(db, corpus, staleness, params)
+    doomed = staleness.doomed_runs + moved
+    _delete_runs(db, doomed)
+    report.stale_documents, report.runs_kept = len(staleness.stale), staleness.kept_runs - len(moved)
+    report.runs_deleted = len(doomed)
     timer.lap("delete")
-    if not staleness.stale:
+    if not staleness.stale and not again:
         report.seconds = time.perf_counter() - t0
         return report
     log.info("linking %d of %d documents", len(staleness.stale), len(corpus.docs))
@@ -337,7 +377,7 @@ def link_corpus(
         focus=np.fromiter((d in stale for d in corpus.docs), dtype=bool, count=len(corpus.docs)),
         tokens=ParagraphTokens(corpus),
         cache_path=None if cache is False else (Path(cache) if cache not in (None, True) else default_cache_path(db)),
-        known_keys=known_keys, engine=engine or LOCAL,
+        known_keys=known_keys, again=again, families=families, engine=engine or LOCAL,
     )
     for name, step in STEPS:
         step(run)

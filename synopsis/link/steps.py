@@ -50,7 +50,7 @@ from synopsis.link.token_cache import ContentKeys
 if TYPE_CHECKING:
     from synopsis.link.engine import Engine
 
-__all__ = ["LinkSet", "Candidates", "find_candidates", "beyond_alignment", "quotation_candidates", "cross_references", "similarity", "edition_alignments",
+__all__ = ["LinkSet", "Candidates", "find_candidates", "beyond_alignment", "quotation_candidates", "cross_references", "similarity", "edition_parameters", "edition_alignments",
            "variants", "CROSS_REFERENCES", "ALIGNMENTS", "SENTENCE_ALIGNMENTS", "VARIANTS"]
 
 CROSS_REFERENCES = "cross_references"
@@ -525,39 +525,50 @@ def align_edge_block(parameters: SentenceAlignParameters, block: EdgeBlock) -> t
     return (f, edge), found, time.perf_counter() - t0
 
 
-def edition_alignments(
-    db: sqlite3.Connection, corpus: ParagraphCorpus, focus: np.ndarray, params: LinkParameters, engine: "Engine | None" = None,
-) -> LinkSet:
-    """Every pair of documents of one work with a stale side, aligned sentence by sentence: paragraph
-    beads in ``alignments``, and the sentence beads under the same run in ``sentence_alignments``.
+def edition_parameters(params: LinkParameters) -> SentenceAlignParameters:
+    """The sentence aligner's parameters under the link parameters ``params``."""
+    return SentenceAlignParameters(
+        band=params.edition_band, fine_band=params.edition_fine_band, prior_strength=params.edition_prior_strength,
+        length_variance=params.edition_length_variance, rare_df=params.edition_rare_df)
 
-    A work's versions are one family (:class:`synopsis.link.versions.StoredFamily`): each is
+
+def edition_alignments(
+    db: sqlite3.Connection, corpus: ParagraphCorpus, focus: np.ndarray, params: LinkParameters,
+    again: frozenset[DocPair] | set[DocPair] = frozenset(), families: dict[str, StoredFamily] | None = None,
+    engine: "Engine | None" = None,
+) -> LinkSet:
+    """Every pair of documents of one work with a stale side (or in ``again``), aligned sentence by
+    sentence: paragraph beads in ``alignments``, and the sentence beads under the same run in
+    ``sentence_alignments``.
+
+    A work's versions are one family (:class:`synopsis.link.versions.StoredFamily`; ``families``
+    holds those the caller made already, by work): each is
     aligned once with its anchor, locally where it is partial, and the other pairs are
     composed through the family's tree; such a run's parameters name the versions it was
-    ``derived_through`` (its sentence rows' method is ``sentence-composed``). The paragraphs a
-    partial version does not hold at all are kept in the link set's ``absent`` (no variants).
+    ``derived_through`` (its sentence rows' method is ``sentence-composed``). ``again`` are pairs
+    of two fresh documents whose path through the tree changed (:func:`synopsis.link.digests.moved_paths`).
+    The paragraphs a partial version does not hold at all are kept in the link set's ``absent`` (no variants).
     """
     out = LinkSet("alignment", "edition", ALIGNMENTS)
     sentences = out.extra.setdefault(SENTENCE_ALIGNMENTS, {})
     docs = corpus.docs
-    parameters = SentenceAlignParameters(
-        band=params.edition_band, fine_band=params.edition_fine_band, prior_strength=params.edition_prior_strength,
-        length_variance=params.edition_length_variance, rare_df=params.edition_rare_df)
-    families: list[tuple[StoredFamily, list[DocPair]]] = []
-    for members in _works(corpus).values():
-        if len(members) < 2 or not any(focus[k] for k in members):
+    parameters = edition_parameters(params)
+    made = families or {}
+    work: list[tuple[StoredFamily, list[DocPair]]] = []
+    for root, members in _works(corpus).items():
+        pairs = [(members[x], members[y]) for x in range(len(members)) for y in range(x + 1, len(members))
+                 if focus[members[x]] or focus[members[y]] or (members[x], members[y]) in again]
+        if len(members) < 2 or not pairs:
             continue
-        families.append((StoredFamily(db, [docs[k] for k in members], parameters=parameters),
-                         [(members[x], members[y]) for x in range(len(members)) for y in range(x + 1, len(members))
-                          if focus[members[x]] or focus[members[y]]]))
+        work.append((made.get(root) or StoredFamily(db, [docs[k] for k in members], parameters=parameters), pairs))
     # the tree edges the pairs need are the costly part: the engine aligns them (each once),
     # the other pairs are composed here from them
     blocks = [(f, edge, *family.version(edge[0]), *family.version(edge[1]))
-              for f, (family, pairs) in enumerate(families)
+              for f, (family, pairs) in enumerate(work)
               for edge in sorted({e for a, b in pairs for e in family.edges_between(docs[a], docs[b])})]
     for (f, edge), alignment, seconds in (engine or LOCAL).map_blocks(align_edge_block, parameters, blocks, "editions"):
-        families[f][0].add_edge(edge, alignment, seconds)
-    for family, pairs in families:
+        work[f][0].add_edge(edge, alignment, seconds)
+    for family, pairs in work:
         for a, b in pairs:
             t_pair, edges_before = time.perf_counter(), sum(family.edge_seconds.values())
             found, through = family.pair(docs[a], docs[b])

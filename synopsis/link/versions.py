@@ -104,6 +104,12 @@ class StoredFamily:
 
         self.anchor = anchor_tree(sorted(members), sizes, languages, vocab)
 
+    def paths(self) -> dict[tuple[str, str], list[str]]:
+        """Each pair of members (the smaller id first) → the members its alignment is composed
+        through (none: a tree edge, aligned directly)."""
+        members = sorted(set(self.anchor) | set(self.anchor.values()))
+        return {(a, b): tree_path(self.anchor, a, b)[1:-1] for x, a in enumerate(members) for b in members[x + 1:]}
+
     def version(self, document_id: str) -> tuple[str | None, list[ParagraphIn]]:
         if document_id not in self._read:
             self._read[document_id] = read_version(self.db, document_id)
