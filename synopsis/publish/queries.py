@@ -17,6 +17,7 @@ from collections import defaultdict
 from typing import Any
 
 from synopsis.database import fts_query
+from synopsis.publish.compare import aligned_rows
 from synopsis.search import MARK_END, MARK_START, SNIPPET_FUNCTION, match_count_sql, paragraph_search_sql
 from synopsis.validate import DOCUMENTS_SQL, add_text_command, catalogue_rows
 
@@ -207,16 +208,21 @@ async def neighbours(db, para: Row) -> dict[str, Row | None]:
     return out
 
 
-async def shared_spans(db, a: str, b: str) -> dict[int, list[tuple[int, int]]]:
-    """For every paragraph of ``a`` and ``b``: the spans of its text it shares with the other document."""
+async def shared_spans(db, a: str, b: str, paragraph_ids=None) -> dict[int, list[tuple[int, int]]]:
+    """For every paragraph of ``a`` and ``b`` (or of ``paragraph_ids`` only): the spans of its
+    text it shares with the other document."""
     spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    where, params = "", {"a": a, "b": b}
+    if paragraph_ids is not None:
+        listed, extra = _in(paragraph_ids)
+        where, params = f"and (source_paragraph_id in ({listed}) or target_paragraph_id in ({listed}))", {**params, **extra}
     results = await db.execute(
-        """select source_paragraph_id, source_start, source_end,
+        f"""select source_paragraph_id, source_start, source_end,
                   target_paragraph_id, target_start, target_end
            from cross_references
-           where (source_document_id = :a and target_document_id = :b)
-              or (source_document_id = :b and target_document_id = :a)""",
-        {"a": a, "b": b},
+           where ((source_document_id = :a and target_document_id = :b)
+              or (source_document_id = :b and target_document_id = :a)) {where}""",
+        params,
     )
     for row in results.rows:
         spans[row["source_paragraph_id"]].append((row["source_start"], row["source_end"]))
@@ -224,150 +230,26 @@ async def shared_spans(db, a: str, b: str) -> dict[int, list[tuple[int, int]]]:
     return dict(spans)
 
 
-async def comparison(db, a: str, b: str) -> dict[str, Any]:
-    """The rows of the compare page for documents ``a`` (left) and ``b`` (right).
+async def comparison(db, a: str, b: str, *, start: int = 0, size: int | None = None, at: int | None = None) -> dict[str, Any]:
+    """The rows of the compare page for documents ``a`` (left) and ``b`` (right), the window
+    ``start``..``start + size`` of them: :func:`synopsis.publish.compare.aligned_rows`, the
+    reader ``synopsis compare`` uses too."""
+    return await db.execute_fn(lambda conn: aligned_rows(conn, a, b, start=start, size=size, at=at))
 
-    Returns ``{"mode": ..., "rows": [...]}``, each row ``{"left": [paragraphs],
-    "right": [paragraphs], "score": float|None, "pattern": str|None, "rank": int|None,
-    "sentences": [sentence beads]}``:
 
-    * ``edition``: the stored alignment of two versions, one row per bead: the paragraphs
-      joined by aligned sentences, several on each side where the versions cut them
-      differently; a paragraph dropped or added leaves the other side empty (a visible
-      gap). ``sentences`` holds the row's sentence beads (``pattern``, ``score``, ``left``
-      and ``right`` sentence texts), shown on demand.
-    * ``similarity``: each paragraph of ``a`` in reading order beside its best matches in
-      ``b`` (one row per paragraph of ``a``, matches best first).
-    * ``passages``: no alignment was computed, but cross-references were: each paragraph of
-      ``a`` that shares a passage with ``b``, beside the paragraphs it shares it with.
-    * ``none``: nothing links the two documents.
+def _in(ids) -> tuple[str, dict]:
+    """An SQL ``in (...)`` list of named parameters for ``ids``, and the parameters."""
+    ids = list(ids) or [-1]
+    return ", ".join(f":i{k}" for k in range(len(ids))), {f"i{k}": v for k, v in enumerate(ids)}
 
-    Rows come from the ``oriented_alignments`` view, so ``a`` is on the left whichever
-    way the pair was stored.
-    """
-    pars = {row["id"]: row for row in await paragraphs_of(db, a)}
-    pars.update({row["id"]: row for row in await paragraphs_of(db, b)})
-    results = await db.execute(
-        """select method, a_paragraph_id as a_id, b_paragraph_id as b_id, bead, pattern, rank, score, id, forward
-           from oriented_alignments
-           where a_document_id = :a and b_document_id = :b
-           order by bead, rank, id""",
+
+async def variant_counts(db, a: str, b: str) -> dict[int, int]:
+    """Substantive variants per paragraph of ``a`` against ``b`` (for the alignment map)."""
+    return dict((await db.execute(
+        """select a_paragraph_id, count(*) from oriented_variants
+           where a_document_id = :a and b_document_id = :b and not trivial group by 1""",
         {"a": a, "b": b},
-    )
-    links = [dict(row) for row in results.rows]
-    editions = [link for link in links if link["method"] == "edition"]
-    if editions:
-        rows = _edition_rows(editions, pars)
-        await _attach_sentences(db, a, b, rows)
-        return {"mode": "edition", "rows": rows}
-    similar = [link for link in links if link["method"] != "edition"]
-    if similar:
-        return {"mode": "similarity", "rows": _similarity_rows(similar, pars, a)}
-    passages = await _passage_rows(db, a, b, pars)
-    return {"mode": "passages" if passages else "none", "rows": passages}
-
-
-def _edition_rows(links: list[Row], pars: dict[int, Row]) -> list[Row]:
-    beads: dict[Any, Row] = {}
-    for link in links:
-        key = link["bead"] if link["bead"] is not None else f"id{link['id']}"
-        row = beads.setdefault(key, {"left": [], "right": [], "score": link["score"], "pattern": link["pattern"],
-                                     "rank": None, "bead": link["bead"], "sentences": [], "scores": []})
-        if link["a_id"] is not None and link["b_id"] is not None:
-            row["scores"].append(link["score"])
-        for side, pid in (("left", link["a_id"]), ("right", link["b_id"])):
-            if pid is not None and pid in pars and all(p["id"] != pid for p in row[side]):
-                row[side].append(pars[pid])
-    rows = list(beads.values())
-    for row in rows:
-        for side in ("left", "right"):
-            row[side].sort(key=lambda p: p["ordinal"])
-        scores = row.pop("scores")
-        if scores:  # a bead of several paragraph pairs: the mean of their scores
-            row["score"] = round(sum(scores) / len(scores), 2)
-    return rows
-
-
-async def _attach_sentences(db, a: str, b: str, rows: list[Row]) -> None:
-    """Each edition row's sentence beads, from ``oriented_sentence_alignments`` (empty before sentences were aligned)."""
-    row_of: dict[tuple[str, int], Row] = {}
-    for row in rows:
-        for side in ("left", "right"):
-            for para in row[side]:
-                row_of[(side, para["id"])] = row
-    results = await db.execute(
-        """select o.bead, o.pattern, o.score, o.a_paragraph_id, o.b_paragraph_id,
-                  o.a_sentence_id, sa.text as a_text, o.b_sentence_id, sb.text as b_text
-           from oriented_sentence_alignments o
-           left join sentences sa on sa.id = o.a_sentence_id
-           left join sentences sb on sb.id = o.b_sentence_id
-           where o.a_document_id = :a and o.b_document_id = :b
-           order by o.bead, sa.ordinal, sb.ordinal, o.id""",
-        {"a": a, "b": b},
-    )
-    beads: dict[int, Row] = {}
-    for s in results.rows:
-        row = row_of.get(("left", s["a_paragraph_id"])) or row_of.get(("right", s["b_paragraph_id"]))
-        if row is None:
-            continue
-        bead = beads.get(s["bead"])
-        if bead is None:
-            bead = beads[s["bead"]] = {"pattern": s["pattern"], "score": s["score"], "left": [], "right": [],
-                                       "_seen": set()}
-            row["sentences"].append(bead)
-        for side, sid, text in (("left", s["a_sentence_id"], s["a_text"]), ("right", s["b_sentence_id"], s["b_text"])):
-            if sid is not None and (side, sid) not in bead["_seen"]:
-                bead["_seen"].add((side, sid))
-                bead[side].append(text)
-    for bead in beads.values():
-        del bead["_seen"]
-
-
-def _similarity_rows(links: list[Row], pars: dict[int, Row], a: str) -> list[Row]:
-    forward = [link for link in links if link["forward"]]
-    chosen = forward or links
-    matches: dict[int, list[Row]] = defaultdict(list)
-    for link in chosen:
-        if link["a_id"] is not None and link["b_id"] in pars:
-            matches[link["a_id"]].append(link)
-    rows = []
-    for pid, para in pars.items():
-        if para["document_id"] != a:
-            continue
-        found = sorted(matches.get(pid, []), key=lambda l: (l["rank"] if forward else 0, -l["score"]))
-        rows.append({
-            "left": [para],
-            "right": [dict(pars[l["b_id"]], score=l["score"], rank=l["rank"]) for l in found],
-            "score": found[0]["score"] if found else None,
-            "pattern": None, "rank": None, "bead": None,
-        })
-    return rows
-
-
-async def _passage_rows(db, a: str, b: str, pars: dict[int, Row]) -> list[Row]:
-    results = await db.execute(
-        """select source_document_id, source_paragraph_id, target_paragraph_id, score
-           from cross_references
-           where (source_document_id = :a and target_document_id = :b)
-              or (source_document_id = :b and target_document_id = :a)
-           order by score desc""",
-        {"a": a, "b": b},
-    )
-    partners: dict[int, dict[int, float]] = defaultdict(dict)
-    for row in results.rows:
-        mine, other = row["source_paragraph_id"], row["target_paragraph_id"]
-        if row["source_document_id"] != a:
-            mine, other = other, mine
-        best = partners[mine].get(other)
-        partners[mine][other] = max(best or 0.0, row["score"])
-    rows = []
-    for pid, para in pars.items():
-        if para["document_id"] != a or pid not in partners:
-            continue
-        right = [dict(pars[o], score=s) for o, s in sorted(partners[pid].items(), key=lambda kv: -kv[1]) if o in pars]
-        rows.append({"left": [para], "right": right, "score": max(partners[pid].values()),
-                     "pattern": None, "rank": None, "bead": None})
-    return rows
+    )).rows)
 
 
 async def elsewhere(db, paragraph_id: int) -> dict[str, list[Row]]:
@@ -516,61 +398,35 @@ async def find_ref(db, ref: str) -> tuple[str, int] | None:
     return None
 
 
-_TURNED_KIND = {"insertion": "deletion", "deletion": "insertion"}
-
-
-async def variants_of_pair(db, a: str, b: str) -> list[Row]:
-    """The word variants between editions ``a`` and ``b``, turned so that ``a_*`` is ``a``'s side.
+async def variants_of_pair(db, a: str, b: str, a_paragraph_ids=None) -> list[Row]:
+    """The word variants between editions ``a`` and ``b`` (of ``a_paragraph_ids`` only, when
+    given) from the ``oriented_variants`` view, so ``a_*`` is ``a``'s side and an insertion
+    is words ``b`` has and ``a`` lacks.
 
     Empty when the pair was not collated (different languages, not editions of one work).
-    An insertion is always words that ``b`` has and ``a`` lacks.
     """
-    results = await db.execute(
-        """select id, kind, trivial, left_document_id, left_paragraph_id, right_paragraph_id,
-                  left_start, left_end, right_start, right_end, left_text, right_text
-           from variants
-           where (left_document_id = :a and right_document_id = :b)
-              or (left_document_id = :b and right_document_id = :a)
-           order by id""",
-        {"a": a, "b": b},
-    )
-    out = []
-    for row in results.rows:
-        forward = row["left_document_id"] == a
-        l, r = ("left", "right") if forward else ("right", "left")
-        out.append({
-            "id": row["id"], "trivial": row["trivial"],
-            "kind": row["kind"] if forward else _TURNED_KIND.get(row["kind"], row["kind"]),
-            "a_paragraph_id": row[f"{l}_paragraph_id"], "b_paragraph_id": row[f"{r}_paragraph_id"],
-            "a_start": row[f"{l}_start"], "a_end": row[f"{l}_end"], "a_text": row[f"{l}_text"],
-            "b_start": row[f"{r}_start"], "b_end": row[f"{r}_end"], "b_text": row[f"{r}_text"],
-        })
-    return out
+    where, params = "", {"a": a, "b": b}
+    if a_paragraph_ids is not None:
+        listed, extra = _in(a_paragraph_ids)
+        where, params = f"and a_paragraph_id in ({listed})", {**params, **extra}
+    return _rows(await db.execute(
+        f"""select id, kind, trivial, a_paragraph_id, b_paragraph_id, a_start, a_end, a_text, b_start, b_end, b_text
+           from oriented_variants where a_document_id = :a and b_document_id = :b {where} order by id""",
+        params,
+    ))
 
 
 async def paragraph_variants(db, paragraph_id: int) -> list[Row]:
-    """The word variants of one paragraph against the other editions, with the other paragraph.
-
-    Turned so that ``here_*`` is this paragraph's reading and ``there_*`` the other's.
-    """
-    results = await db.execute(
-        """select v.id, v.kind, v.trivial, v.left_paragraph_id = :p as is_left,
-                  case when v.left_paragraph_id = :p then v.left_start else v.right_start end as here_start,
-                  case when v.left_paragraph_id = :p then v.left_end else v.right_end end as here_end,
-                  case when v.left_paragraph_id = :p then v.left_text else v.right_text end as here_text,
-                  case when v.left_paragraph_id = :p then v.right_text else v.left_text end as there_text,
+    """The word variants of one paragraph against the other editions, with the other paragraph,
+    from ``oriented_variants``: ``here_*`` is this paragraph's reading and ``there_*`` the other's."""
+    return _rows(await db.execute(
+        """select v.id, v.kind, v.trivial, v.a_start as here_start, v.a_end as here_end,
+                  v.a_text as here_text, v.b_text as there_text,
                   o.id as other_id, o.ref as other_ref, d.id as other_document_id, d.title as other_document_title
-           from variants v
-           join paragraphs o on o.id = case when v.left_paragraph_id = :p
-                                            then v.right_paragraph_id else v.left_paragraph_id end
+           from oriented_variants v
+           join paragraphs o on o.id = v.b_paragraph_id
            join documents d on d.id = o.document_id
-           where v.left_paragraph_id = :p or v.right_paragraph_id = :p
+           where v.a_paragraph_id = :p
            order by d.id, here_start, v.id""",
         {"p": paragraph_id},
-    )
-    out = []
-    for row in _rows(results):
-        if not row.pop("is_left"):
-            row["kind"] = _TURNED_KIND.get(row["kind"], row["kind"])
-        out.append(row)
-    return out
+    ))
