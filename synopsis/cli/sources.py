@@ -53,8 +53,9 @@ def fetch(ids: tuple[str, ...], mirror: str | None, timeout: float, retries: int
 @click.option("--version-of", "version_of", metavar="ID", help="The id of the document this one is a version (translation, edition) of.")
 @documents_option
 @click.option("--replace", is_flag=True, help="Replace the text (and the fields given) of an existing document.")
+@click.option("--added-by", "added_by", metavar="NAME", help="Who adds the text, for its provenance (default: your login name).")
 def add(file: Path, doc_id: str, title: str | None, author: str | None, date: str | None, language: str | None,
-        version_of: str | None, documents_dir: Path, replace: bool) -> None:
+        version_of: str | None, documents_dir: Path, replace: bool, added_by: str | None) -> None:
     """Register a local Markdown, plain-text or HTML FILE as a document.
 
     The file is copied into DOCUMENTS/ID/ with a metadata.toml; the next build loads it.
@@ -62,5 +63,5 @@ def add(file: Path, doc_id: str, title: str | None, author: str | None, date: st
     refused.
     """
     meta = add_document(file, id=doc_id, title=title, author=author, date=date, language=language,
-                        version_of=version_of, documents_dir=documents_dir, replace=replace)
+                        version_of=version_of, documents_dir=documents_dir, replace=replace, added_by=added_by)
     click.echo(f"{meta.id}: added {meta.source_path} (run `synopsis build` to load it)")
