@@ -53,7 +53,8 @@ def paragraph_search_sql(*, by_document: bool = False, limit: str = ":limit") ->
     """Ranked paragraphs matching ``:q`` (and of ``:document``), with a marked snippet.
 
     Columns: ``id``, ``ref``, ``document_id``, ``document_title``, ``snippet``, ``rank``
-    (bm25: lower is better). It orders by FTS5's own ``rank`` column rather than calling
+    (bm25: lower is better). An empty ``:q`` (the canned query opened without words) matches
+    nothing rather than failing as FTS5 syntax. It orders by FTS5's own ``rank`` column rather than calling
     ``bm25()``: FTS5 then sorts inside the index and computes snippets only for the rows
     returned (2-3x faster at 100,000 paragraphs).
     """
@@ -67,7 +68,7 @@ def paragraph_search_sql(*, by_document: bool = False, limit: str = ":limit") ->
         f"from paragraphs_fts\n"
         f"join paragraphs p on p.id = paragraphs_fts.rowid\n"
         f"join documents d on d.id = p.document_id\n"
-        f"where paragraphs_fts match :q{document_filter}\n"
+        f"where paragraphs_fts match coalesce(nullif(trim(:q), ''), '\"\"'){document_filter}\n"
         f"order by paragraphs_fts.rank\n"
         f"limit {limit}"
     )

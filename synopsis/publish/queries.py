@@ -430,3 +430,120 @@ async def paragraph_variants(db, paragraph_id: int) -> list[Row]:
            order by d.id, here_start, v.id""",
         {"p": paragraph_id},
     ))
+
+
+DOCUMENT_WINDOW = 300
+"""Paragraphs of a document page at a time (a 50,000-paragraph document is read in windows)."""
+
+
+async def document_page(db, document_id: str, *, start: int = 0, size: int = DOCUMENT_WINDOW) -> Row | None:
+    """Everything the page of one document shows: its bibliographic facts and provenance,
+    a window of its text in reading order with section headings and citable refs, its
+    quotations, what it shares with each other document, and readers' notes on it."""
+    row = (await db.execute("select * from documents where id = ?", [document_id])).first()
+    if row is None:
+        return None
+    doc = _with_add_command(dict(row))
+    total = doc["paragraph_count"] or 0
+    start = max(0, min(start, max(total - 1, 0)))
+    paragraphs = _rows(await db.execute(
+        """select p.id, p.ref, p.ordinal, p.kind, p.text, p.section_id,
+                  s.ref as section_ref, s.number as section_number, s.heading as section_heading
+           from paragraphs p left join sections s on s.id = p.section_id
+           where p.document_id = :d and p.ordinal > :after order by p.ordinal limit :size""",
+        {"d": document_id, "after": await _ordinal_before(db, document_id, start), "size": size},
+    ))
+    openings = {r["section_id"]: r["text"] for r in _rows(await db.execute(
+        """select section_id, text from paragraphs where id in (
+               select min(id) from paragraphs where document_id = :d and section_id is not null group by section_id)""",
+        {"d": document_id},
+    ))} if paragraphs else {}
+    text, current = [], object()
+    for p in paragraphs:
+        if p["section_id"] != current:
+            current = p["section_id"]
+            heading = p["section_heading"]
+            if heading and _opens(openings.get(current) or "", heading, p["section_number"]):
+                heading = None
+            label = section_label(p["section_number"], heading)
+            text.append({"section": {"ref": p["section_ref"], "label": label}, "paragraphs": []})
+        text[-1]["paragraphs"].append(p)
+    quotations = _rows(await db.execute(
+        """select q.id, q.ref, q.kind, q.text, q.speaker, q.citation from quotations q
+           join paragraphs p on p.id = q.paragraph_id
+           where q.document_id = :d order by p.ordinal, q.char_start limit 200""",
+        {"d": document_id},
+    ))
+    shares = _rows(await db.execute(
+        """select other, d.title, d.date, sum(passages) as passages, sum(aligned) as aligned, max(method) as method from (
+               select case when source_document_id = :d then target_document_id else source_document_id end as other,
+                      count(*) as passages, 0 as aligned, null as method
+               from cross_references where (source_document_id = :d or target_document_id = :d)
+                 and source_document_id <> target_document_id group by 1
+               union all
+               select b_document_id, 0, count(*), max(method) from oriented_alignments
+               where a_document_id = :d and b_document_id <> :d and a_paragraph_id is not null and b_paragraph_id is not null
+               group by 1)
+           join documents d on d.id = other group by other order by coalesce(d.date, '9999'), other""",
+        {"d": document_id},
+    ))
+    notes = []
+    if "annotations" in set(await db.table_names()):
+        notes = _rows(await db.execute(
+            """select a.id, a.note, a.tags, a.author, a.created_at, a.target_table, a.target_ref, a.target_id from annotations a
+               where not a.orphaned and ((a.target_table = 'paragraphs' and a.target_id in (select id from paragraphs where document_id = :d))
+                  or (a.target_table = 'quotations' and a.target_id in (select id from quotations where document_id = :d)))
+               order by a.id""",
+            {"d": document_id},
+        ))
+    versions = _rows(await db.execute(
+        "select id, title from documents where (version_of = :d or id = :v) and id <> :d order by id",
+        {"d": document_id, "v": doc.get("version_of") or ""},
+    ))
+    return {**doc, "text": text, "start": start, "size": size, "total": total, "shown": len(paragraphs),
+            "quotations": quotations, "shares": shares, "notes": notes, "versions": versions}
+
+
+async def _ordinal_before(db, document_id: str, start: int) -> int:
+    """The ordinal of the paragraph just before the ``start``-th (0-based) of a document, or -1."""
+    if start <= 0:
+        return -1
+    row = (await db.execute(
+        "select ordinal from paragraphs where document_id = ? order by ordinal limit 1 offset ?", [document_id, start - 1],
+    )).first()
+    return row[0] if row else -1
+
+
+_ROW_LABELS = {"paragraphs": "ref", "quotations": "ref", "sections": "ref", "footnotes": "ref", "documents": "id"}
+
+
+async def nearest_rows(db, table: str, wanted: str, *, n: int = 3) -> list[tuple[Any, str]]:
+    """The rows of ``table`` nearest to a mistyped primary key, as ``(pk, label)``.
+
+    A document id is matched by spelling (the rule ``synopsis`` commands use); an integer id
+    by the ids either side of it; a citation typed where an id goes (``...:1.9``) by its
+    ref, then by spelling among the refs of its document.
+    """
+    import difflib
+
+    if table not in _ROW_LABELS:
+        return []
+    if table == "documents":
+        ids = [r[0] for r in (await db.execute("select id from documents")).rows]
+        return [(i, i) for i in difflib.get_close_matches(wanted, ids, n=n, cutoff=0.5)]
+    label = _ROW_LABELS[table]
+    if wanted.strip().isdigit():
+        number = int(wanted)
+        rows = _rows(await db.execute(
+            f"""select * from (select id, {label} as label from {table} where id < :n order by id desc limit 1)
+                union all select * from (select id, {label} from {table} where id > :n order by id limit 1)""",
+            {"n": number},
+        ))
+        return [(r["id"], f"{r['id']} ({r['label']})") for r in rows]
+    exact = (await db.execute(f"select id, {label} from {table} where {label} = ?", [wanted])).first()
+    if exact:
+        return [(exact[0], exact[1])]
+    document = wanted.split(":", 1)[0]
+    refs = dict((r[1], r[0]) for r in (await db.execute(
+        f"select id, {label} from {table} where document_id = ? limit 100000", [document])).rows) if ":" in wanted else {}
+    return [(refs[ref], ref) for ref in difflib.get_close_matches(wanted, list(refs), n=n, cutoff=0.6)]

@@ -245,10 +245,9 @@ async def compare_tei(request, datasette):
         raise BadRequest("Name two documents: /compare.tei?a=DOC_ID&b=DOC_ID")
     comparison = await queries.comparison(db, a["id"], b["id"])
     spans = await queries.shared_spans(db, a["id"], b["id"])
-    base = datasette.absolute_url(request, "")
-
     def url_for(paragraph_id: int) -> str:
-        return base.rstrip("/") + datasette.urls.row(db.name, "paragraphs", paragraph_id)
+        """The paragraph's page as an absolute URL (joined to the server's root, never to this request's path)."""
+        return datasette.absolute_url(request, datasette.urls.row(db.name, "paragraphs", paragraph_id))
 
     variants = await queries.variants_of_pair(db, a["id"], b["id"]) if comparison["mode"] == "edition" else []
     if variants:
