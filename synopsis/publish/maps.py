@@ -33,22 +33,23 @@ def _colour(change: float) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
-def _change(row: dict, variants: dict[int, int]) -> float:
-    """How much changed in one row, 0..1: its variant count (editions) or its distance from a perfect score."""
+def _change(row: dict, variants: dict[tuple[int, int], int]) -> float:
+    """How much changed in one row, 0..1: its substantive variants per paragraph (editions
+    in one language), or else its distance from a perfect score."""
     if variants:
-        n = sum(variants.get(p["id"], 0) for p in row["left"])
-        return min(1.0, n / 4)
+        n = sum(variants.get((p["id"], q["id"]), 0) for p in row["left"] for q in row["right"])
+        return min(1.0, n / (3 * max(len(row["left"]), 1)))
     score = row.get("score")
     return 0.5 if score is None else max(0.0, min(1.0, (100 - score) / 60))
 
 
 def alignment_map(outline: Sequence[dict], *, a_count: int, b_count: int, a_label: str, b_label: str,
-                  href: Callable[[int], str], variants: dict[int, int] | None = None,
+                  href: Callable[[int], str], variants: dict[tuple[int, int], int] | None = None,
                   window: tuple[int, int] | None = None, bands: int = MAP_BANDS) -> Markup:
     """The SVG alignment map of the compare page's rows (``outline``: every row, without texts).
 
     ``a_count``/``b_count`` are the two documents' paragraph counts; ``href(i)`` is the URL
-    of the window that shows row ``i``; ``variants`` counts variants per paragraph of ``a``;
+    of the window that shows row ``i``; ``variants`` counts variants per paragraph pair;
     ``window`` (first row, row count) is outlined as where the reader is.
     """
     variants = variants or {}

@@ -243,13 +243,13 @@ def _in(ids) -> tuple[str, dict]:
     return ", ".join(f":i{k}" for k in range(len(ids))), {f"i{k}": v for k, v in enumerate(ids)}
 
 
-async def variant_counts(db, a: str, b: str) -> dict[int, int]:
-    """Substantive variants per paragraph of ``a`` against ``b`` (for the alignment map)."""
-    return dict((await db.execute(
-        """select a_paragraph_id, count(*) from oriented_variants
-           where a_document_id = :a and b_document_id = :b and not trivial group by 1""",
+async def variant_counts(db, a: str, b: str) -> dict[tuple[int, int], int]:
+    """Substantive variants per paragraph pair ``(a's, b's)`` (for the alignment map)."""
+    return {(r[0], r[1]): r[2] for r in (await db.execute(
+        """select a_paragraph_id, b_paragraph_id, count(*) from oriented_variants
+           where a_document_id = :a and b_document_id = :b and not trivial group by 1, 2""",
         {"a": a, "b": b},
-    )).rows)
+    )).rows}
 
 
 async def elsewhere(db, paragraph_id: int) -> dict[str, list[Row]]:

@@ -106,7 +106,7 @@ async def compare(request, datasette):
             for para in row["left"] + row["right"]:
                 para["html"] = highlight(para["text"], spans.get(para["id"], ()))
                 para["url"] = datasette.urls.row(db.name, "paragraphs", para["id"])
-        variant_counts: dict[int, int] = {}
+        variant_counts: dict[tuple[int, int], int] = {}
         if comparison["mode"] == "edition":
             left_ids = _ids(comparison, "left") if size else None
             context["variant_counts"] = mark_variants(comparison, await queries.variants_of_pair(db, a["id"], b["id"], left_ids))
@@ -216,7 +216,8 @@ def mark_variants(comparison: dict, variants: list[dict]) -> dict[str, int]:
         return totals
     for row in comparison["rows"]:
         ids = {"a": {p["id"] for p in row["left"]}, "b": {p["id"] for p in row["right"]}}
-        mine = [v for v in variants if v["a_paragraph_id"] in ids["a"] or v["b_paragraph_id"] in ids["b"]]
+        # a variant belongs to the row that aligns both of its paragraphs (a gap has none)
+        mine = [v for v in variants if v["a_paragraph_id"] in ids["a"] and v["b_paragraph_id"] in ids["b"]]
         row["trivial_variants"] = sum(1 for v in mine if v["trivial"])
         row["variants"] = len(mine) - row["trivial_variants"]
         totals["variants"] += row["variants"]
