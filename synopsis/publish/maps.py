@@ -139,21 +139,22 @@ def _bands(outline: Sequence[dict], a_pos: dict[int, int], b_pos: dict[int, int]
 
 
 def corpus_map(documents: Sequence[dict], weights: dict[tuple[str, str], int], *, href: Callable[[str, str], str],
-               document_href: Callable[[str], str], size: int = 560) -> Markup:
+               document_href: Callable[[str], str], size: int = 420) -> Markup:
     """Which document shares passages with which: documents on a circle, a line per linked pair,
     its width by the passages (and aligned paragraphs) they share; each line opens the pair's
     compare page, each name its document page."""
     docs = list(documents)
     if len(docs) < 2:
         return Markup("")
-    centre, radius = size / 2, size / 2 - 110
+    width = size + 320  # room for the names left and right of the circle
+    centre_x, centre_y, radius = width / 2, size / 2, size / 2 - 40
     place = {}
     for k, doc in enumerate(docs):
         angle = -math.pi / 2 + 2 * math.pi * k / len(docs)
-        place[doc["id"]] = (centre + radius * math.cos(angle), centre + radius * math.sin(angle), angle)
+        place[doc["id"]] = (centre_x + radius * math.cos(angle), centre_y + radius * math.sin(angle), angle)
     peak = max((n for n in weights.values()), default=0) or 1
-    parts = [Markup('<svg class="syn-corpus-map" viewBox="0 0 {s} {s}" role="img" aria-label="Which document shares passages with which" '
-                    'xmlns="http://www.w3.org/2000/svg">').format(s=size)]
+    parts = [Markup('<svg class="syn-corpus-map" viewBox="0 0 {w} {s}" role="img" aria-label="Which document shares passages with which" '
+                    'xmlns="http://www.w3.org/2000/svg">').format(w=width, s=size)]
     seen = set()
     for (x, y), n in sorted(weights.items(), key=lambda kv: kv[1]):
         key = tuple(sorted((x, y)))
