@@ -18,7 +18,15 @@ from typing import Any
 
 from synopsis.database import fts_query
 from synopsis.publish.compare import aligned_rows
-from synopsis.search import MARK_END, MARK_START, SNIPPET_FUNCTION, match_count_sql, paragraph_search_sql
+from synopsis import search as _search_rules
+from synopsis.search import (
+    MARK_END,
+    MARK_START,
+    SNIPPET_FUNCTION,
+    capped_count_sql,
+    paragraph_search_sql,
+    rank_bound_sql,
+)
 from synopsis.validate import DOCUMENTS_SQL, add_text_command, catalogue_rows
 
 log = logging.getLogger(__name__)
@@ -348,7 +356,7 @@ async def search(db, q: str, *, limit: int = 25, document_id: str | None = None)
         log.info("search %r rejected by FTS5 (%s); searching plain words", q, error)
         query, relaxed = plain_terms(q), True
         if not query:
-            return {"query": q, "relaxed": True, "paragraphs": [], "quotations": [], "counts": {}}
+            return {"query": q, "relaxed": True, "paragraphs": [], "quotations": [], "counts": {}, "cut": {}}
         found = await _search(db, query, limit=limit, document_id=document_id)
     return {"query": query, "relaxed": relaxed, **found}
 
@@ -365,12 +373,21 @@ def plain_terms(q: str) -> str:
 
 
 async def _search(db, query: str, *, limit: int, document_id: str | None) -> dict[str, Any]:
+    """Ranked paragraphs and quotations; counts capped at :data:`synopsis.search.RANK_AT_MOST`
+    + 1, and past that many matches only the first that many (in corpus order) are ranked."""
     by_document = document_id is not None
     languages = [row[0] for row in await db.execute("select distinct language from documents")]
     query = fts_query(query, languages)  # each language's stems and bigrams too
     params = {"q": query, "limit": limit, "document": document_id, "start": MARK_START, "end": MARK_END}
-    paragraphs = _rows(await db.execute(paragraph_search_sql(by_document=by_document), params))
+    bounds = {}
+    for table in ("paragraphs", "quotations"):
+        row = None if by_document else (await db.execute(rank_bound_sql(table), params)).first()
+        bounds[table] = row[0] if row else None
+    paragraphs = _rows(await db.execute(paragraph_search_sql(by_document=by_document, bounded=bounds["paragraphs"] is not None),
+                                        {**params, "bound": bounds["paragraphs"]}))
     quote_filter = "and q.document_id = :document" if by_document else ""
+    if bounds["quotations"] is not None:
+        quote_filter += " and quotations_fts.rowid <= :bound"
     quotations = _rows(await db.execute(
         f"""select q.id, q.ref, q.kind, q.document_id, d.title as document_title,
                    {SNIPPET_FUNCTION}(highlight(quotations_fts, 0, :start, :end), q.text, d.language, :q, 0) as snippet,
@@ -381,12 +398,13 @@ async def _search(db, query: str, *, limit: int, document_id: str | None) -> dic
             join documents d on d.id = q.document_id
             where quotations_fts match :q {quote_filter}
             order by quotations_fts.rank limit :limit""",
-        params,
+        {**params, "bound": bounds["quotations"]},
     ))
     counts = {}
     for table in ("paragraphs", "quotations"):
-        counts[table] = (await db.execute(match_count_sql(table, by_document=by_document), params)).first()[0]
-    return {"paragraphs": paragraphs, "quotations": quotations, "counts": counts}
+        counts[table] = (await db.execute(capped_count_sql(table, by_document=by_document), params)).first()[0]
+    return {"paragraphs": paragraphs, "quotations": quotations, "counts": counts, "rank_at_most": _search_rules.RANK_AT_MOST,
+            "cut": {table: bound is not None for table, bound in bounds.items()}}
 
 
 async def find_ref(db, ref: str) -> tuple[str, int] | None:
