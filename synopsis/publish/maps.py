@@ -37,9 +37,13 @@ def _change(row: dict, variants: dict[tuple[int, int], int]) -> float:
     """How much changed in one row, 0..1: its substantive variants per paragraph (editions
     in one language), or else its distance from a perfect score."""
     if variants:
-        n = sum(variants.get((p["id"], q["id"]), 0) for p in row["left"] for q in row["right"])
-        return min(1.0, n / (3 * max(len(row["left"]), 1)))
-    score = row.get("score")
+        left, right = row["left"], row["right"]
+        if len(left) == 1 and len(right) == 1:
+            n = variants.get((left[0]["id"], right[0]["id"]), 0)
+        else:
+            n = sum(variants.get((p["id"], q["id"]), 0) for p in left for q in right)
+        return min(1.0, n / (3 * max(len(left), 1)))
+    score = row["score"]
     return 0.5 if score is None else max(0.0, min(1.0, (100 - score) / 60))
 
 
@@ -50,91 +54,125 @@ def alignment_map(outline: Sequence[dict], *, a_count: int, b_count: int, a_labe
 
     ``a_count``/``b_count`` are the two documents' paragraph counts; ``href(i)`` is the URL
     of the window that shows row ``i``; ``variants`` counts variants per paragraph pair;
-    ``window`` (first row, row count) is outlined as where the reader is.
+    ``window`` (first row, row count) is outlined as where the reader is. A paragraph's place
+    on its bar is its ordinal among the ordinals the rows name.
     """
     variants = variants or {}
-    a_pos = _positions(outline, "left")
-    b_pos = _positions(outline, "right")
-    a_n, b_n = max(a_count, len(a_pos), 1), max(b_count, len(b_pos), 1)
-    x_a = lambda i: 10 + (MAP_WIDTH - 20) * a_pos.get(i, 0) / a_n  # noqa: E731
-    x_b = lambda i: 10 + (MAP_WIDTH - 20) * b_pos.get(i, 0) / b_n  # noqa: E731
+    rows = _summaries(outline, variants)
+    a_lo, a_hi = _extent(r[1] for r in rows), _extent((r[2] for r in rows), high=True)
+    b_lo, b_hi = _extent(r[3] for r in rows), _extent((r[4] for r in rows), high=True)
+    a_n = max(a_hi - a_lo + 1, a_count, 1) if a_hi is not None else max(a_count, 1)
+    b_n = max(b_hi - b_lo + 1, b_count, 1) if b_hi is not None else max(b_count, 1)
+    a_lo, b_lo = a_lo or 0, b_lo or 0
+    span = MAP_WIDTH - 20
+    x_a = lambda o, end=False: 10 + span * (o - a_lo + (1 if end else 0)) / a_n  # noqa: E731
+    x_b = lambda o, end=False: 10 + span * (o - b_lo + (1 if end else 0)) / b_n  # noqa: E731
     top, bottom, bar = 24, 96, 12
     parts = [Markup('<svg class="syn-map" viewBox="0 0 {w} 132" role="img" aria-label="{label}" '
                     'xmlns="http://www.w3.org/2000/svg">').format(w=MAP_WIDTH, label=f"Alignment map of {a_label} and {b_label}"),
              Markup('<text x="10" y="14" class="syn-map-label">{}</text>').format(a_label),
              Markup('<text x="10" y="128" class="syn-map-label">{}</text>').format(b_label),
-             Markup('<rect class="syn-map-bar" x="10" y="{}" width="{}" height="{}"/>').format(top, MAP_WIDTH - 20, bar),
-             Markup('<rect class="syn-map-bar" x="10" y="{}" width="{}" height="{}"/>').format(
-                 bottom, (MAP_WIDTH - 20) * max(len(b_pos), 1) / b_n if b_pos else MAP_WIDTH - 20, bar)]
-    for first, last, kind in _bands(outline, a_pos, b_pos, bands):
-        rows = outline[first: last + 1]
+             Markup('<rect class="syn-map-bar" x="10" y="{}" width="{}" height="{}"/>').format(top, span, bar),
+             Markup('<rect class="syn-map-bar" x="10" y="{}" width="{}" height="{}"/>').format(bottom, span, bar)]
+    for first, last, kind in _bands(rows, bands):
+        chosen = [r for r in rows[first: last + 1] if r[0] == kind]
         link = escape(href(first))
         title = f"rows {first + 1}–{last + 1}"
         if kind == "both":
-            change = sum(_change(r, variants) for r in rows) / len(rows)
-            a_ids = [p["id"] for r in rows for p in r["left"]]
-            b_ids = [p["id"] for r in rows for p in r["right"]]
-            xa0, xa1 = min(x_a(i) for i in a_ids), max(x_a(i) for i in a_ids) + (MAP_WIDTH - 20) / a_n
-            xb0, xb1 = min(x_b(i) for i in b_ids), max(x_b(i) for i in b_ids) + (MAP_WIDTH - 20) / b_n
+            change = sum(r[5] for r in chosen) / len(chosen)
+            xa0, xa1 = x_a(min(r[1] for r in chosen)), x_a(max(r[2] for r in chosen), True)
+            xb0, xb1 = x_b(min(r[3] for r in chosen)), x_b(max(r[4] for r in chosen), True)
             points = f"{xa0:.1f},{top + bar} {xa1:.1f},{top + bar} {xb1:.1f},{bottom} {xb0:.1f},{bottom}"
             parts.append(Markup('<a href="{}"><polygon class="syn-map-band" points="{}" fill="{}"><title>{}</title></polygon></a>')
                          .format(link, points, _colour(change), f"{title}: {round(change * 100)}% changed"))
         else:  # one side lacks these paragraphs: a mark on the bar that has them
-            side, pos, x, y = ("left", a_pos, x_a, top) if kind == "left" else ("right", b_pos, x_b, bottom)
-            ids = [p["id"] for r in rows for p in r[side]]
-            n = a_n if side == "left" else b_n
-            x0, x1 = min(x(i) for i in ids), max(x(i) for i in ids) + (MAP_WIDTH - 20) / n
-            lacks = b_label if side == "left" else a_label
+            if kind == "left":
+                x0, x1, y, lacks = x_a(min(r[1] for r in chosen)), x_a(max(r[2] for r in chosen), True), top, b_label
+            else:
+                x0, x1, y, lacks = x_b(min(r[3] for r in chosen)), x_b(max(r[4] for r in chosen), True), bottom, a_label
             parts.append(Markup('<a href="{}"><rect class="syn-map-gap" x="{:.1f}" y="{}" width="{:.1f}" height="{}">'
-                                '<title>{}</title></rect></a>').format(link, x0, y, max(x1 - x0, 1.5), bar,
-                                                                      f"{title}: not in {lacks}"))
-    if window is not None and outline:
+                                '<title>{}</title></rect></a>').format(link, x0, y, max(x1 - x0, 1.5), bar, f"{title}: not in {lacks}"))
+    if window is not None and rows:
         first, count = window
-        rows = outline[first: first + count]
-        ids = [p["id"] for r in rows for p in r["left"]]
-        if ids:
-            x0, x1 = min(x_a(i) for i in ids), max(x_a(i) for i in ids) + (MAP_WIDTH - 20) / a_n
+        shown = [r for r in rows[first: first + count] if r[1] is not None]
+        if shown:
+            x0, x1 = x_a(min(r[1] for r in shown)), x_a(max(r[2] for r in shown), True)
             parts.append(Markup('<rect class="syn-map-here" x="{:.1f}" y="{}" width="{:.1f}" height="{}"><title>shown below</title></rect>')
                          .format(x0 - 1, top - 3, max(x1 - x0 + 2, 3), bar + 6))
     parts.append(Markup("</svg>"))
     return Markup("").join(parts)
 
 
-def _positions(outline: Sequence[dict], side: str) -> dict[int, int]:
-    """Each paragraph's place in its document among the paragraphs the rows name (reading order)."""
-    found = sorted({(p["ordinal"], p["id"]) for r in outline for p in r[side]})
-    return {pid: k for k, (_ordinal, pid) in enumerate(found)}
+def _summaries(outline: Sequence[dict], variants: dict[tuple[int, int], int]) -> list[tuple]:
+    """Each row as ``(kind, a first ordinal, a last, b first, b last, change)`` (None for a side it lacks)."""
+    out = []
+    append = out.append
+    for row in outline:
+        left, right = row["left"], row["right"]
+        if len(left) == 1:
+            a0 = a1 = left[0]["ordinal"]
+        elif left:
+            a0, a1 = min(p["ordinal"] for p in left), max(p["ordinal"] for p in left)
+        else:
+            a0 = a1 = None
+        if len(right) == 1:
+            b0 = b1 = right[0]["ordinal"]
+        elif right:
+            b0, b1 = min(p["ordinal"] for p in right), max(p["ordinal"] for p in right)
+        else:
+            b0 = b1 = None
+        if left and right:
+            append(("both", a0, a1, b0, b1, _change(row, variants)))
+        else:
+            append(("left" if left else "right", a0, a1, b0, b1, 0.0))
+    return out
 
 
-def _bands(outline: Sequence[dict], a_pos: dict[int, int], b_pos: dict[int, int], bands: int):
-    """Runs of consecutive rows drawn as one band: (first row, last row, kind).
+def _extent(values, *, high: bool = False):
+    found = [v for v in values if v is not None]
+    return (max(found) if high else min(found)) if found else None
+
+
+def _bands(rows: Sequence[tuple], bands: int):
+    """Runs of consecutive rows drawn as one shape: (first row, last row, kind).
 
     ``kind`` is ``both`` (aligned), ``left`` (only ``a`` has them) or ``right``. A run ends
     when the kind changes, when ``b`` jumps (a moved section must stay visible) or when it
-    is longer than its share of ``bands``.
+    is longer than its share of ``bands``. When gaps are so many that this would draw more
+    than twice ``bands`` shapes, runs ignore the kind (a band over their aligned rows, their
+    gaps one mark a side): the map of 50,000 rows stays a few hundred shapes.
     """
-    if not outline:
+    if not rows:
         return []
-    limit = max(1, math.ceil(len(outline) / bands))
+    runs = _runs(rows, bands, by_kind=True)
+    if len(runs) > 2 * bands:
+        runs = _runs(rows, bands, by_kind=False)
+    return runs
+
+
+def _runs(rows: Sequence[tuple], bands: int, *, by_kind: bool):
+    limit = max(1, math.ceil(len(rows) / bands))
     jump = max(2, limit * 3)
     out, first, last_b = [], 0, None
 
-    def kind_of(row):
-        return "both" if row["left"] and row["right"] else ("left" if row["left"] else "right")
+    def close(first: int, last: int) -> None:
+        if by_kind:
+            out.append((first, last, rows[first][0]))
+            return
+        kinds = {r[0] for r in rows[first: last + 1]}
+        out.extend((first, last, kind) for kind in ("both", "left", "right") if kind in kinds)
 
-    for i, row in enumerate(outline):
-        kind = kind_of(row)
-        b_here = [b_pos[p["id"]] for p in row["right"]]
+    for i, (kind, _a0, _a1, b0, b1, _change) in enumerate(rows):
         if i > first:
-            broken = kind != kind_of(outline[first]) or i - first >= limit
-            if not broken and kind == "both" and last_b is not None and b_here:
-                broken = min(b_here) < last_b or min(b_here) - last_b > jump
+            broken = i - first >= limit or (by_kind and kind != rows[first][0])
+            if not broken and kind == "both" and last_b is not None:
+                broken = b0 < last_b or b0 - last_b > jump
             if broken:
-                out.append((first, i - 1, kind_of(outline[first])))
+                close(first, i - 1)
                 first = i
-        if b_here:
-            last_b = max(b_here)
-    out.append((first, len(outline) - 1, kind_of(outline[first])))
+        if b1 is not None:
+            last_b = b1
+    close(first, len(rows) - 1)
     return out
 
 
