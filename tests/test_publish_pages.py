@@ -176,7 +176,8 @@ def test_quotation_page_shows_speaker_citation_and_other_documents(hostile_site)
 def test_document_page_links_reading_order_and_compare(hostile_site):
     html = hostile_site.get(f"/{hostile_site.db_name}/documents/alpha").text
     assert_escaped(html)
-    assert f"/{hostile_site.db_name}/document_paragraphs?document=alpha" in html
+    text = html.split('<section class="syn-document-text" id="text">')[1]  # the text itself, in reading order
+    assert text.index('>1.1</a>') < text.index('>1.2</a>') and f'href="/{hostile_site.db_name}/paragraphs/' in text
     assert '<option value="alpha" selected>' in html
     assert "Notes " + ESCAPED in html
 
