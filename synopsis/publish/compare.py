@@ -74,10 +74,12 @@ def aligned_rows(conn: sqlite3.Connection, a: str, b: str, *, start: int = 0, si
         "FROM oriented_alignments WHERE a_document_id = ? AND b_document_id = ? ORDER BY bead, rank, id", (a, b))]
     editions = [link for link in links if link["method"] == "edition"]
     similar = [link for link in links if link["method"] != "edition"]
+    chosen: list[Row] = []
     if editions:
-        mode, outline = "edition", _edition_rows(editions, pars)
+        mode, outline, chosen = "edition", _edition_rows(editions, pars), editions
     elif similar:
         mode, outline = "similarity", _similarity_rows(similar, pars, a)
+        chosen = [link for link in similar if link["forward"]] or similar
     else:
         outline = _passage_rows(conn, a, b, pars)
         mode = "passages" if outline else "none"
@@ -91,7 +93,7 @@ def aligned_rows(conn: sqlite3.Connection, a: str, b: str, *, start: int = 0, si
     _attach_texts(conn, rows)
     if mode == "edition":
         _attach_sentences(conn, a, b, rows)
-    return {"mode": mode, "rows": rows, "total": len(outline), "start": start, "outline": outline}
+    return {"mode": mode, "rows": rows, "total": len(outline), "start": start, "outline": outline, "links": chosen}
 
 
 def _copy_row(row: Row) -> Row:
@@ -230,21 +232,20 @@ def compare_rows(conn: sqlite3.Connection, a: str, b: str) -> dict:
             "SELECT method FROM oriented_alignments WHERE a_document_id = ? AND b_document_id = ? AND method != 'edition' LIMIT 1",
             (a, b)).fetchone()[0]
     rows, alignment, sentences = [], [], []
+    paragraphs: dict[int, Row] = {}
     for r in found["rows"] if method else ():
         rows.append({"bead": r["bead"], "pattern": r["pattern"], "score": r["score"],
                      "left": [p["ref"] for p in r["left"]], "right": [p["ref"] for p in r["right"]]})
-        pairs = [(l, rr) for l in r["left"] for rr in r["right"]] or [(l, None) for l in r["left"]] or [(None, rr) for rr in r["right"]]
-        if method != "edition":
-            pairs = [(r["left"][0], rr) for rr in r["right"]]
-        for l, rr in pairs:
-            alignment.append({
-                "bead": r["bead"], "pattern": r["pattern"], "rank": rr.get("rank") if rr else None,
-                "score": rr["score"] if rr and "score" in rr else r["score"],
-                "left_id": l["id"] if l else None, "left_ref": l["ref"] if l else None, "left_text": l["text"] if l else None,
-                "right_id": rr["id"] if rr else None, "right_ref": rr["ref"] if rr else None, "right_text": rr["text"] if rr else None,
-            })
+        paragraphs.update((p["id"], p) for p in r["left"] + r["right"])
         for s in r["sentences"]:
             sentences.append({**s, "left_paragraphs": [p["id"] for p in r["left"]], "right_paragraphs": [p["id"] for p in r["right"]]})
+    for link in found["links"] if method else ():  # the stored links, one line per paragraph pair (CSV)
+        left, right = paragraphs.get(link["a_id"]), paragraphs.get(link["b_id"])
+        alignment.append({
+            "bead": link["bead"], "pattern": link["pattern"], "rank": link["rank"], "score": link["score"],
+            "left_id": link["a_id"], "left_ref": left["ref"] if left else None, "left_text": left["text"] if left else None,
+            "right_id": link["b_id"], "right_ref": right["ref"] if right else None, "right_text": right["text"] if right else None,
+        })
     passages = [
         {"left_ref": lref, "right_ref": rref, "score": score, "left_passage": st, "right_passage": tt,
          "quotation": qref}

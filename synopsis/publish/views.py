@@ -123,7 +123,7 @@ async def compare(request, datasette):
             href=lambda i: context["window"]["href"](i) + (f"#row{i}" if size else ""),
             window=(comparison["start"], len(comparison["rows"])) if size and comparison["total"] > size else None,
         ) if comparison["mode"] in ("edition", "similarity", "passages") and comparison["outline"] else None
-        del comparison["outline"]
+        del comparison["outline"], comparison["links"]
         context["exports"] = {
             "TEI": datasette.urls.path(f"/compare.tei?{query}"),
             "CSV": datasette.urls.path(f"{datasette.urls.query(db.name, 'aligned_pairs', format='csv')}?{query}"),
