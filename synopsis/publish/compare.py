@@ -67,7 +67,7 @@ def aligned_rows(conn: sqlite3.Connection, a: str, b: str, *, start: int = 0, si
     view, so ``a`` is on the left whichever way the pair was stored.
     """
     pars = {r["id"]: dict(r) for r in _query(
-        conn, "SELECT id, document_id, ref, ordinal, kind FROM paragraphs WHERE document_id IN (?, ?) ORDER BY ordinal",
+        conn, "SELECT id, document_id, ordinal FROM paragraphs WHERE document_id IN (?, ?) ORDER BY ordinal",
         (a, b))}
     links = [dict(r) for r in _query(
         conn, "SELECT method, a_paragraph_id AS a_id, b_paragraph_id AS b_id, bead, pattern, rank, score, id, forward "
@@ -102,16 +102,17 @@ def _copy_row(row: Row) -> Row:
 
 
 def _attach_texts(conn: sqlite3.Connection, rows: list[Row]) -> None:
-    """The texts of the paragraphs of ``rows`` (read for the window only)."""
+    """The refs, kinds and texts of the paragraphs of ``rows`` (read for the window only)."""
     ids = sorted({p["id"] for row in rows for side in ("left", "right") for p in row[side]})
-    texts: dict[int, str] = {}
+    found: dict[int, tuple] = {}
     for k in range(0, len(ids), 500):
         chunk = ids[k: k + 500]
-        texts.update(conn.execute(f"SELECT id, text FROM paragraphs WHERE id IN ({', '.join('?' * len(chunk))})", chunk).fetchall())
+        found.update((r[0], r[1:]) for r in conn.execute(
+            f"SELECT id, ref, kind, text FROM paragraphs WHERE id IN ({', '.join('?' * len(chunk))})", chunk))
     for row in rows:
         for side in ("left", "right"):
             for p in row[side]:
-                p["text"] = texts.get(p["id"], "")
+                p["ref"], p["kind"], p["text"] = found.get(p["id"], ("", None, ""))
 
 
 def _edition_rows(links: list[Row], pars: dict[int, Row]) -> list[Row]:
