@@ -66,11 +66,11 @@ def aligned_rows(conn: sqlite3.Connection, a: str, b: str, *, start: int = 0, si
     and ordinals, score), for the alignment map. Rows come from the ``oriented_alignments``
     view, so ``a`` is on the left whichever way the pair was stored.
     """
-    pars = {r["id"]: dict(r) for r in _query(
-        conn, "SELECT id, document_id, ordinal FROM paragraphs WHERE document_id IN (?, ?) ORDER BY ordinal",
-        (a, b))}
-    links = [dict(r) for r in _query(
-        conn, "SELECT method, a_paragraph_id AS a_id, b_paragraph_id AS b_id, bead, pattern, rank, score, id, forward "
+    pars = {pid: {"id": pid, "document_id": doc, "ordinal": ordinal} for pid, doc, ordinal in conn.execute(
+        "SELECT id, document_id, ordinal FROM paragraphs WHERE document_id IN (?, ?) ORDER BY ordinal", (a, b))}
+    fields = ("method", "a_id", "b_id", "bead", "pattern", "rank", "score", "id", "forward")
+    links = [dict(zip(fields, r)) for r in conn.execute(
+        "SELECT method, a_paragraph_id, b_paragraph_id, bead, pattern, rank, score, id, forward "
         "FROM oriented_alignments WHERE a_document_id = ? AND b_document_id = ? ORDER BY bead, rank, id", (a, b))]
     editions = [link for link in links if link["method"] == "edition"]
     similar = [link for link in links if link["method"] != "edition"]
@@ -118,18 +118,24 @@ def _attach_texts(conn: sqlite3.Connection, rows: list[Row]) -> None:
 def _edition_rows(links: list[Row], pars: dict[int, Row]) -> list[Row]:
     beads: dict = {}
     for link in links:
-        key = link["bead"] if link["bead"] is not None else f"id{link['id']}"
-        row = beads.setdefault(key, {"left": [], "right": [], "score": None, "pattern": link["pattern"],
-                                     "rank": None, "bead": link["bead"], "sentences": [], "scores": []})
-        if link["a_id"] is not None and link["b_id"] is not None:
+        bead = link["bead"]
+        key = bead if bead is not None else f"id{link['id']}"
+        row = beads.get(key)
+        if row is None:
+            row = beads[key] = {"left": [], "right": [], "score": None, "pattern": link["pattern"],
+                                "rank": None, "bead": bead, "sentences": [], "scores": []}
+        a_id, b_id = link["a_id"], link["b_id"]
+        if a_id is not None and b_id is not None:
             row["scores"].append(link["score"])
-        for side, pid in (("left", link["a_id"]), ("right", link["b_id"])):
-            if pid is not None and pid in pars and all(p["id"] != pid for p in row[side]):
-                row[side].append(pars[pid])
+        if a_id is not None and a_id in pars and all(p["id"] != a_id for p in row["left"]):
+            row["left"].append(pars[a_id])
+        if b_id is not None and b_id in pars and all(p["id"] != b_id for p in row["right"]):
+            row["right"].append(pars[b_id])
     rows = list(beads.values())
     for row in rows:
         for side in ("left", "right"):
-            row[side].sort(key=lambda p: p["ordinal"])
+            if len(row[side]) > 1:
+                row[side].sort(key=lambda p: p["ordinal"])
         scores = row.pop("scores")
         row["score"] = round(sum(scores) / len(scores), 2) if scores else None
     return rows
