@@ -66,6 +66,44 @@ def aligned_rows(conn: sqlite3.Connection, a: str, b: str, *, start: int = 0, si
     and ordinals, score), for the alignment map. Rows come from the ``oriented_alignments``
     view, so ``a`` is on the left whichever way the pair was stored.
     """
+    mode, outline, chosen = _outline(conn, a, b)
+    if at is not None and size:
+        holding = next((i for i, row in enumerate(outline) if any(p["id"] == at for p in row["left"] + row["right"])), None)
+        if holding is not None:
+            start = holding - holding % size
+    start = max(0, min(start, max(len(outline) - 1, 0)))
+    window = outline[start: start + size] if size is not None else outline
+    rows = [_copy_row(row) for row in window]
+    _attach_texts(conn, rows)
+    if mode == "edition":
+        _attach_sentences(conn, a, b, rows)
+    return {"mode": mode, "rows": rows, "total": len(outline), "start": start, "outline": outline, "links": chosen}
+
+
+_OUTLINES: dict[tuple, tuple] = {}
+"""The last few pairs' outlines, by database file and its modification time: moving through
+the windows of a long pair (the alignment map's clicks) reads only the window again."""
+
+
+def _outline(conn: sqlite3.Connection, a: str, b: str) -> tuple[str, list[Row], list[Row]]:
+    """``(mode, outline, chosen links)`` of the pair: every row, paragraphs as ids and ordinals."""
+    path = next((row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"), "")
+    try:
+        version = Path(path).stat().st_mtime_ns if path else None
+    except OSError:
+        version = None
+    key = (path, version, a, b)
+    if version is not None and key in _OUTLINES:
+        return _OUTLINES[key]
+    found = _read_outline(conn, a, b)
+    if version is not None:
+        if len(_OUTLINES) >= 4:
+            _OUTLINES.pop(next(iter(_OUTLINES)))
+        _OUTLINES[key] = found
+    return found
+
+
+def _read_outline(conn: sqlite3.Connection, a: str, b: str) -> tuple[str, list[Row], list[Row]]:
     pars = {pid: {"id": pid, "document_id": doc, "ordinal": ordinal} for pid, doc, ordinal in conn.execute(
         "SELECT id, document_id, ordinal FROM paragraphs WHERE document_id IN (?, ?) ORDER BY ordinal", (a, b))}
     fields = ("method", "a_id", "b_id", "bead", "pattern", "rank", "score", "id", "forward")
@@ -83,17 +121,7 @@ def aligned_rows(conn: sqlite3.Connection, a: str, b: str, *, start: int = 0, si
     else:
         outline = _passage_rows(conn, a, b, pars)
         mode = "passages" if outline else "none"
-    if at is not None and size:
-        holding = next((i for i, row in enumerate(outline) if any(p["id"] == at for p in row["left"] + row["right"])), None)
-        if holding is not None:
-            start = holding - holding % size
-    start = max(0, min(start, max(len(outline) - 1, 0)))
-    window = outline[start: start + size] if size is not None else outline
-    rows = [_copy_row(row) for row in window]
-    _attach_texts(conn, rows)
-    if mode == "edition":
-        _attach_sentences(conn, a, b, rows)
-    return {"mode": mode, "rows": rows, "total": len(outline), "start": start, "outline": outline, "links": chosen}
+    return mode, outline, chosen
 
 
 def _copy_row(row: Row) -> Row:
