@@ -20,6 +20,7 @@ from typing import Any
 import tomli_w
 
 from synopsis.errors import BadMetadata, DuplicateDocument, UnknownDocument
+from synopsis.languages.codes import language_problem
 from synopsis.validate import missing_text_note
 from synopsis.ingest.model import SOURCE_KINDS, DocumentMeta
 
@@ -35,7 +36,9 @@ TEXT_FIELDS = (
 """Fields a metadata file may set; each is a string."""
 
 REQUIRED_FIELDS = ("id", "title")
-RETRIEVAL_FIELDS = ("url", "final_url", "status", "retrieved_at", "sha256", "content_type")
+RETRIEVAL_FIELDS = ("url", "final_url", "status", "retrieved_at", "sha256", "content_type", "added_by")
+"""The ``[retrieval]`` table: how the text came (``synopsis fetch``: the URLs and the answer;
+``synopsis add``: who added it, ``added_by``, and when)."""
 
 
 def load_catalogue(documents_dir: Path) -> list[DocumentMeta]:
@@ -97,6 +100,8 @@ def metadata_from_dict(data: dict[str, Any], *, metadata_path: Path, documents_d
         raise BadMetadata(f"{where}: id '{values['id']}' is not a slug (lowercase letters, digits, '-', '.', '_')")
     if values["date"] and not _is_iso_date(values["date"]):
         raise BadMetadata(f"{where}: field 'date' is not an ISO date YYYY[-MM[-DD]] ({values['date']!r})")
+    if values["language"] and (problem := language_problem(values["language"])):
+        raise BadMetadata(f"{where}: field 'language': {problem}")
     if values["encoding"]:
         try:
             codecs.lookup(values["encoding"])
@@ -152,6 +157,9 @@ def source_status(meta: DocumentMeta) -> tuple[str, str]:
     """Whether the text is present, and a note for the reader: how it was obtained or how to get it."""
     path = meta.source_path
     if path is not None and path.is_file():
+        if meta.retrieval.get("added_by"):
+            when = meta.retrieval.get("retrieved_at")
+            return "present", f"added by {meta.retrieval['added_by']} with synopsis add" + (f" on {when}" if when else "")
         if meta.retrieval.get("retrieved_at"):
             origin = meta.retrieval.get("final_url") or meta.retrieval.get("url") or meta.source_url
             return "present", f"fetched {meta.retrieval['retrieved_at']} from {origin}"

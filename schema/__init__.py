@@ -331,15 +331,35 @@ row as stored. Compare pages, ``synopsis compare`` and the ``aligned_pairs`` que
 these views, never the tables' own left/right."""
 
 
+VARIANTS_VIEW_SQL = """
+    select id, run_id, kind, trivial, left_document_id as a_document_id, right_document_id as b_document_id,
+           left_paragraph_id as a_paragraph_id, right_paragraph_id as b_paragraph_id,
+           left_start as a_start, left_end as a_end, right_start as b_start, right_end as b_end,
+           left_text as a_text, right_text as b_text, 1 as forward from variants
+    union all
+    select id, run_id,
+           case kind when 'insertion' then 'deletion' when 'deletion' then 'insertion' else kind end,
+           trivial, right_document_id, left_document_id, right_paragraph_id, left_paragraph_id,
+           right_start, right_end, left_start, left_end, right_text, left_text, 0
+    from variants where left_document_id <> right_document_id"""
+"""Word variants seen from both editions: read from its right document, a row has its
+readings swapped and an insertion (words only ``b`` has) becomes a deletion. The one home
+of that rule: ``synopsis variants``, the compare page and the paragraph page read it."""
+
+VIEWS["oriented_variants"] = None  # the SQL above, not the alignment template
+
+
 def view_ddl(name: str) -> str:
     """``CREATE VIEW`` for one of :data:`VIEWS`."""
+    if VIEWS[name] is None:
+        return f"create view if not exists {name} as " + VARIANTS_VIEW_SQL
     columns, flipped, table = VIEWS[name]
     return f"create view if not exists {name} as " + ORIENTATION_SQL.format(columns=columns, flipped=flipped, table=table)
 
 
 def _create_views(target, connection, **_kw) -> None:  # SQLAlchemy's event signature
     """Databases made with ``create_all`` (tests) get the views the migrations make."""
-    if {"alignments", "sentence_alignments"} <= set(target.tables):
+    if {"alignments", "sentence_alignments", "variants"} <= set(target.tables):
         for name in VIEWS:
             connection.exec_driver_sql(view_ddl(name))
 

@@ -13,6 +13,9 @@ is not UTF-8 has its encoding detected once and recorded in the metadata
 """
 from __future__ import annotations
 
+import datetime as _dt
+import getpass
+import hashlib
 import logging
 import re
 from dataclasses import replace as _replace
@@ -23,6 +26,7 @@ from synopsis.errors import BadMetadata, BadSource, DuplicateDocument, UnknownDo
 from synopsis.ingest.catalogue import METADATA_FILE, dump_metadata, load_catalogue, metadata_from_dict
 from synopsis.ingest.model import SOURCE_KINDS, DocumentMeta
 from synopsis.ingest.encoding import detect_encoding
+from synopsis.languages.codes import language_problem
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +71,7 @@ def add(
     source_kind: str | None = None,
     documents_dir: Path,
     replace: bool = False,
+    added_by: str | None = None,
 ) -> DocumentMeta:
     """Copy ``file`` into ``documents_dir/<id>/`` and write its metadata; return the metadata.
 
@@ -75,6 +80,8 @@ def add(
     are kept, so that a catalogued document whose text was missing keeps its bibliography.
     ``source_kind`` (:data:`~synopsis.ingest.model.SOURCE_KINDS`) is recorded either way: the
     one given, else the replaced document's, else born digital (no scan repairs).
+    The metadata's ``[retrieval]`` table records who added the text (``added_by``, the
+    login name unless given), when, and its sha256: its provenance on the document page.
     """
     file = Path(file)
     documents_dir = Path(documents_dir)
@@ -95,6 +102,8 @@ def add(
     if version_of is not None and version_of not in catalogue:
         raise UnknownDocument(f"--version-of '{version_of}': no document with that id in {documents_dir}")
 
+    if language is not None and (problem := language_problem(language)):
+        raise BadMetadata(f"--language {problem}")
     if existing is None and not title:
         raise BadMetadata(f"{file}: a new document needs a title (--title)")
 
@@ -123,8 +132,18 @@ def add(
     if file.resolve() != target.resolve():
         write_atomic(target, file.read_bytes())
     old = existing.source_path if existing is not None else None
-    write_atomic(metadata_path, dump_metadata(_replace(meta, retrieval={})))
+    added = {"retrieved_at": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+             "sha256": hashlib.sha256(file.read_bytes()).hexdigest(), "added_by": added_by or _user()}
+    write_atomic(metadata_path, dump_metadata(_replace(meta, retrieval=added)))
     if old is not None and old.is_file() and old.resolve() != target.resolve():
         old.unlink()  # the text this one replaces; the metadata no longer names it
     log.info("added %s as %s (%s)", file, target, FORMATS[suffix])
     return meta
+
+
+def _user() -> str:
+    """Who is adding a document: the login name (``unknown`` where the system has none)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

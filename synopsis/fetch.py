@@ -21,6 +21,7 @@ import logging
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 
 import urllib3
 from urllib3.util.retry import Retry
@@ -71,6 +72,7 @@ class FetchResult:
     size: int = 0
     path: Path | None = None
     error: str | None = None  # why it failed, one line
+    offline: bool = False  # it failed because no server could be reached
 
     @property
     def line(self) -> str:
@@ -302,6 +304,7 @@ def fetch(
     backoff: float = DEFAULT_BACKOFF,
     min_interval: float = DEFAULT_MIN_INTERVAL,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    progress: Callable[[str], None] | None = None,
 ) -> list[FetchResult]:
     """Download the source page of each document whose text is missing, or of those named.
 
@@ -309,6 +312,7 @@ def fetch(
     When any failed, :class:`FetchFailed` is raised at the end, after the others were
     stored, with one line per failure in ``error.lines`` and every result in
     ``error.results``. Nothing already stored is touched for a failed document.
+    ``progress`` is told a line before each document and its result's line after it.
     """
     documents_dir = Path(documents_dir)
     catalogue = {meta.id: meta for meta in load_catalogue(documents_dir)}
@@ -319,9 +323,13 @@ def fetch(
         chosen = [m for m in catalogue.values() if m.source_url and not (m.source_path and m.source_path.is_file())]
     politeness = _Politeness(min_interval)
     results: list[FetchResult] = []
-    for meta in chosen:
+    for number, meta in enumerate(chosen, 1):
+        if progress is not None:
+            progress(f"fetching {meta.id} ({number}/{len(chosen)}) from {meta.source_url}")
         results.append(_fetch_one(meta, mirror=mirror, timeout=timeout, retries=retries, backoff=backoff, max_bytes=max_bytes, politeness=politeness))
         log.info(results[-1].line)
+        if progress is not None:
+            progress(results[-1].line)
     failed = [r for r in results if not r.ok]
     if failed:
         lines = [r.line for r in failed]
@@ -343,6 +351,7 @@ def _fetch_one(meta: DocumentMeta, *, mirror: str | None, politeness: _Politenes
     except _Failure as failure:
         result.error = str(failure) + (OFFLINE_HINT if failure.offline and not mirror else "")
         result.status = failure.status
+        result.offline = failure.offline
         return result
     name = _source_name(response.content_type, response.final_url)
     if name is None:

@@ -49,15 +49,41 @@ def _fts_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def paragraph_search_sql(*, by_document: bool = False, limit: str = ":limit") -> str:
+RANK_AT_MOST = 10_000
+"""Matches ranked at most, in corpus order: a word found in a tenth of a million paragraphs
+would cost every one of them a bm25 score (1.6 s); past this many, the search ranks the
+first :data:`RANK_AT_MOST` matches (``:bound``, from :func:`rank_bound_sql`) and says so."""
+
+
+def rank_bound_sql(table: str = "paragraphs") -> str:
+    """The rowid of match number :data:`RANK_AT_MOST` of ``:q`` (no row when there are fewer):
+    the ``:bound`` of :func:`paragraph_search_sql` (FTS5 walks its index in rowid order and
+    stops there, without scoring anything)."""
+    fts = f"{table}_fts"
+    if fts not in FTS_TABLES:
+        raise ValueError(f"{table} has no full-text index")
+    return (f"select rowid from {fts} where {fts} match coalesce(nullif(trim(:q), ''), '\"\"') "
+            f"order by rowid limit 1 offset {RANK_AT_MOST - 1}")
+
+
+def capped_count_sql(table: str = "paragraphs", *, by_document: bool = False) -> str:
+    """:func:`match_count_sql` counting no further than :data:`RANK_AT_MOST` + 1 (enough to say "more than")."""
+    return f"select count(*) from ({match_count_sql(table, by_document=by_document).replace('select count(*)', 'select 1', 1)} limit {RANK_AT_MOST + 1})"
+
+
+def paragraph_search_sql(*, by_document: bool = False, limit: str = ":limit", bounded: bool = False) -> str:
     """Ranked paragraphs matching ``:q`` (and of ``:document``), with a marked snippet.
 
     Columns: ``id``, ``ref``, ``document_id``, ``document_title``, ``snippet``, ``rank``
-    (bm25: lower is better). It orders by FTS5's own ``rank`` column rather than calling
+    (bm25: lower is better). An empty ``:q`` (the canned query opened without words) matches
+    nothing rather than failing as FTS5 syntax. ``bounded`` ranks only the matches up to rowid
+    ``:bound`` (see :data:`RANK_AT_MOST`). It orders by FTS5's own ``rank`` column rather than calling
     ``bm25()``: FTS5 then sorts inside the index and computes snippets only for the rows
     returned (2-3x faster at 100,000 paragraphs).
     """
     document_filter = "\n  and p.document_id = :document" if by_document else ""
+    if bounded:
+        document_filter += "\n  and paragraphs_fts.rowid <= :bound"
     snippet = (f"{SNIPPET_FUNCTION}(snippet(paragraphs_fts, 0, {_fts_literal(MARK_START)}, {_fts_literal(MARK_END)}, "
                f"{_fts_literal(ELLIPSIS)}, {SNIPPET_TOKENS}), p.text, d.language, :q)")
     return (
@@ -67,7 +93,7 @@ def paragraph_search_sql(*, by_document: bool = False, limit: str = ":limit") ->
         f"from paragraphs_fts\n"
         f"join paragraphs p on p.id = paragraphs_fts.rowid\n"
         f"join documents d on d.id = p.document_id\n"
-        f"where paragraphs_fts match :q{document_filter}\n"
+        f"where paragraphs_fts match coalesce(nullif(trim(:q), ''), '\"\"'){document_filter}\n"
         f"order by paragraphs_fts.rank\n"
         f"limit {limit}"
     )
@@ -189,7 +215,10 @@ def search(db_path: Path, query: str, *, limit: int = 20, document: str | None =
         register_functions(conn)
         try:
             params["q"] = fts_query(query, fts_languages(conn))  # each language's stems and bigrams too
-            hits = Hits(Hit(*row) for row in conn.execute(paragraph_search_sql(by_document=by_document), params))
+            bound = None if by_document else conn.execute(rank_bound_sql(), params).fetchone()
+            params["bound"] = bound[0] if bound else None
+            sql = paragraph_search_sql(by_document=by_document, bounded=params["bound"] is not None)
+            hits = Hits(Hit(*row) for row in conn.execute(sql, params))
             hits.total = conn.execute(match_count_sql(by_document=by_document), params).fetchone()[0]
         except sqlite3.OperationalError as error:
             if "no such table" in str(error):

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 import socket
+from collections.abc import Callable
 from pathlib import Path
 
 from synopsis.build import build
 from synopsis.database import check_database
-from synopsis.errors import SynopsisError
+from synopsis.errors import FetchFailed, SynopsisError
+from synopsis.fetch import FetchResult, fetch
 
 log = logging.getLogger(__name__)
 
@@ -61,11 +63,51 @@ def check_port_free(host: str, port: int) -> None:
             raise SynopsisError(f"{host}:{port}: {error.strerror.lower()} (choose another with --port)") from None
 
 
-def serve(*, db_path: Path, documents_dir: Path, host: str = "127.0.0.1", port: int = 8001, metadata: Path | None = None, build_first: bool = True) -> None:
-    """Build when the database is missing or older than its sources, then run Datasette."""
+FETCH_TIMEOUT = 15.0
+"""Seconds ``synopsis serve`` waits for one archive before serving without its text."""
+
+
+def fetch_missing(documents_dir: Path, *, mirror: str | None = None, progress: Callable[[str], None] = log.info,
+                  timeout: float = FETCH_TIMEOUT) -> list[FetchResult]:
+    """Fetch every catalogued text that is missing and has a source URL, a line per document to ``progress``.
+
+    Nothing is raised: without a network the whole attempt is one line ("no network: ...")
+    and the corpus is served as it is; another failure is one line for its document.
+    """
+    try:
+        return fetch(documents_dir=documents_dir, mirror=mirror, timeout=timeout, retries=1, progress=_quiet_failures(progress))
+    except FetchFailed as error:
+        results = getattr(error, "results", [])
+        failed = [r for r in results if not r.ok]
+        offline = [r for r in failed if r.offline]
+        if offline:
+            where = mirror or "the archives"
+            progress(f"no network: could not reach {where} for {', '.join(r.id for r in offline)}; "
+                     "serving the texts that are here (run `synopsis fetch` when online)")
+        for result in failed:
+            if not result.offline:
+                progress(f"not fetched: {result.line}")
+        return results
+
+
+def _quiet_failures(progress: Callable[[str], None]) -> Callable[[str], None]:
+    """Pass progress on, but leave failures to the one summary line of :func:`fetch_missing`."""
+    def tell(line: str) -> None:
+        if line.startswith("fetching ") or ": fetched " in line or ": unchanged " in line:
+            progress(line)
+    return tell
+
+
+def serve(*, db_path: Path, documents_dir: Path, host: str = "127.0.0.1", port: int = 8001, metadata: Path | None = None,
+          build_first: bool = True, fetch_first: bool = True, mirror: str | None = None,
+          progress: Callable[[str], None] = log.info) -> None:
+    """Fetch missing texts (on the first run: no database yet), build when the database is
+    missing or older than its sources, then run Datasette."""
     db_path, documents_dir = Path(db_path), Path(documents_dir)
+    if build_first and fetch_first and documents_dir.is_dir() and not db_path.exists():
+        fetch_missing(documents_dir, mirror=mirror, progress=progress)
     if build_first and documents_dir.is_dir() and is_stale(db_path, documents_dir):
-        log.warning("building %s from %s", db_path, documents_dir)
+        progress(f"building {db_path} from {documents_dir}")
         build(documents_dir=documents_dir, db_path=db_path)
     if not db_path.exists():
         raise SynopsisError(f"{db_path}: no such database and no documents folder {documents_dir} to build it from")

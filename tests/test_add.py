@@ -50,6 +50,8 @@ def test_add_each_format(documents_copy, owned_files, fmt):
     folder = documents_copy / f"lighthouse-{fmt}"
     assert (folder / owned_files[fmt].name).read_bytes() == owned_files[fmt].read_bytes()
     data = tomllib.loads((folder / "metadata.toml").read_text(encoding="utf-8"))
+    added = data.pop("retrieval")  # the provenance: who added the text, when, its sha256
+    assert set(added) == {"added_by", "retrieved_at", "sha256"} and added["added_by"]
     assert data == {"id": f"lighthouse-{fmt}", "title": "Lighthouse Notes", "author": "A Keeper", "date": "1956-03",
                     "language": "en", "source_file": owned_files[fmt].name, "source_kind": "born-digital"}
     loaded = {m.id: m for m in load_catalogue(documents_copy)}[f"lighthouse-{fmt}"]
@@ -199,3 +201,49 @@ def test_add_records_the_source_kind_born_digital_unless_told(tmp_path):
     assert read_metadata(documents / "scan" / "metadata.toml").source_kind == "scan"
     done = runner.invoke(cli, ["add", str(source), "--id", "x", "--title", "X", "--source-kind", "ocr", "--documents", str(documents)])
     assert done.exit_code == 2 and "ocr" in done.output
+
+
+def test_an_unknown_language_is_refused_with_the_nearest_code(tmp_path, documents_copy):
+    """`--language italiano` used to be accepted, and the text then read by neutral rules."""
+    from click.testing import CliRunner
+
+    from synopsis.cli import cli
+
+    source = tmp_path / "prova.md"
+    source.write_text("Il testo di prova.\n", encoding="utf-8")
+    before = sorted(p.name for p in documents_copy.iterdir())
+    result = CliRunner().invoke(cli, ["add", str(source), "--id", "prova", "--title", "Prova", "--language", "italiano",
+                                      "--documents", str(documents_copy)])
+    assert result.exit_code == 2
+    line = result.output.strip()
+    assert len(line.splitlines()) == 1 and "Traceback" not in line
+    assert line.startswith("synopsis: error: --language 'italiano' is not a language code") and "did you mean it (Italian)" in line
+    assert sorted(p.name for p in documents_copy.iterdir()) == before  # nothing written
+    for good in ("it", "en-US", "zh-Hant-TW", "lzh", "und"):
+        ok = CliRunner().invoke(cli, ["add", str(source), "--id", f"prova-{good.lower()}", "--title", "Prova", "--language", good,
+                                      "--documents", str(documents_copy)])
+        assert ok.exit_code == 0, ok.output
+
+
+def test_a_language_field_that_is_no_code_names_the_metadata_file(tmp_path, documents_copy):
+    from synopsis.errors import BadMetadata
+    from synopsis.ingest.catalogue import load_catalogue
+
+    meta = documents_copy / "cpsu-resolution-1956" / "metadata.toml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace('language = "en"', 'language = "eng"'), encoding="utf-8")
+    with pytest.raises(BadMetadata, match=r"metadata.toml: field 'language': 'eng' is not a language code .*did you mean en \(English\)"):
+        load_catalogue(documents_copy)
+
+
+def test_a_document_a_user_adds_says_who_added_it(tmp_path, documents_copy):
+    """It was labelled "supplied with the corpus", like the resolution that ships with it."""
+    from synopsis.ingest.catalogue import load_catalogue, source_status
+
+    source = tmp_path / "mine.md"
+    source.write_text("My own text.\n", encoding="utf-8")
+    add(source, id="mine", title="Mine", language="en", documents_dir=documents_copy, added_by="A. Reader")
+    metas = {m.id: m for m in load_catalogue(documents_copy)}
+    status, note = source_status(metas["mine"])
+    assert status == "present" and note.startswith("added by A. Reader with synopsis add on 20")
+    assert metas["mine"].retrieval["sha256"] == __import__("hashlib").sha256(source.read_bytes()).hexdigest()
+    assert source_status(metas["cpsu-resolution-1956"])[1] != note

@@ -481,7 +481,7 @@ def test_links_do_not_depend_on_load_order(tmp_path_factory, rnd):
 
 def test_compare_renders_the_alignment_side_by_side(two_editions_db):
     from synopsis.errors import UnknownDocument
-    from synopsis.link.compare import compare
+    from synopsis.publish.compare import compare
 
     path, edition = two_editions_db
     _link_all(path)

@@ -176,7 +176,8 @@ def test_quotation_page_shows_speaker_citation_and_other_documents(hostile_site)
 def test_document_page_links_reading_order_and_compare(hostile_site):
     html = hostile_site.get(f"/{hostile_site.db_name}/documents/alpha").text
     assert_escaped(html)
-    assert f"/{hostile_site.db_name}/document_paragraphs?document=alpha" in html
+    text = html.split('<section class="syn-document-text" id="text">')[1]  # the text itself, in reading order
+    assert text.index('>1.1</a>') < text.index('>1.2</a>') and f'href="/{hostile_site.db_name}/paragraphs/' in text
     assert '<option value="alpha" selected>' in html
     assert "Notes " + ESCAPED in html
 
@@ -430,3 +431,23 @@ def test_tei_export_of_two_versions_carries_their_sentence_beads(versions_site):
     assert any(len(app.findall("t:rdg[1]/t:seg[@type='paragraph']", ns)) >= 2 for app in rows)  # many to many
     shapes = {app.get("ana") for app in sentences}
     assert "1-1" in shapes and shapes & {"2-1", "1-2", "2-2"}
+
+
+def test_search_ranks_the_first_matches_only_past_its_limit_and_says_so(built_site, built_db, monkeypatch):
+    """A word in a tenth of a million paragraphs cost every one of them a bm25 score: past
+    RANK_AT_MOST matches the page ranks the first ones, counts no further, and says so."""
+    import sqlite3
+
+    from synopsis import search as rules
+
+    words = "communist"
+    response = built_site.get(f"/search?q={words}")
+    assert "syn-cut" not in response.text  # a handful of matches: all ranked
+    matches = [r[0] for r in sqlite3.connect(built_db).execute(
+        "select rowid from paragraphs_fts where paragraphs_fts match ? order by rowid", (words,))]
+    assert len(matches) > 12
+    monkeypatch.setattr(rules, "RANK_AT_MOST", 10)
+    response = built_site.get(f"/search?q={words}")
+    assert "more than 10" in response.text and "of the first 10 matches in corpus order" in response.text
+    shown = [int(i) for i in re.findall(r'href="/synopsis/paragraphs/(\d+)"', response.text)]
+    assert shown and set(shown) <= set(matches[:10])

@@ -348,9 +348,11 @@ def test_datasette_facets_and_the_paragraph_variants_query(revised_site, revised
     pid = sqlite3.connect(revised_editions_db).execute(
         "SELECT right_paragraph_id FROM variants WHERE kind = 'insertion'").fetchone()[0]
     rows = revised_site.get(f"/{db}/paragraph_variants.json?paragraph={pid}&_shape=array").json()
+    # read from this paragraph, as its page and the compare page read it (oriented_variants):
+    # words only this edition has are a deletion in the other, words only the other has an insertion
     assert [(r["kind"], r["reading_here"], r["reading_there"]) for r in rows] == [
-        ("insertion", "clearly", ""), ("transposition", "attempted in the past", "in the past attempted"),
-        ("deletion", "", "international"),  # in reading order of this paragraph
+        ("deletion", "clearly", ""), ("transposition", "attempted in the past", "in the past attempted"),
+        ("insertion", "", "international"),  # in reading order of this paragraph
     ]
 
 

@@ -29,6 +29,7 @@ from synopsis.build import build  # noqa: E402
 from tests.support.revisions import revise_resolution  # noqa: E402
 
 DEMO_ID = "cpsu-resolution-1956-demo"
+EXTRACT_ID = "cpsu-resolution-1956-extract-demo"
 log = logging.getLogger("screenshots")
 
 
@@ -59,6 +60,28 @@ def demo_corpus(folder: Path) -> Path:
     return documents
 
 
+def extract_of(documents: Path, db_path: Path) -> None:
+    """A second demonstration witness: an extract of the resolution (its paragraphs 2.5 to 3.8
+    as the built database holds them, then four paragraphs of section 1 moved after them), to
+    show the alignment map of an extract against its full text."""
+    import sqlite3
+
+    with sqlite3.connect(db_path) as conn:
+        texts = dict(conn.execute("SELECT ref, text FROM paragraphs WHERE document_id = 'cpsu-resolution-1956' ORDER BY ordinal"))
+    refs = [f"2.{i}" for i in range(5, 25)] + [f"3.{i}" for i in range(1, 9)] + [f"1.{i}" for i in range(10, 14)]
+    extract = documents / EXTRACT_ID
+    extract.mkdir()
+    (extract / "extract.md").write_text("\n\n".join(texts[f"cpsu-resolution-1956:{r}"] for r in refs) + "\n", encoding="utf-8")
+    (extract / "metadata.toml").write_text(
+        f'id = "{EXTRACT_ID}"\n'
+        'title = "On Overcoming the Cult of the Individual, an extract (demonstration copy, not a real edition)"\n'
+        'date = "1956-07-05"\nlanguage = "en"\ngenre = "resolution"\n'
+        'version_of = "cpsu-resolution-1956"\nsource_file = "extract.md"\n'
+        'description = "Made by docs/screenshots/make.py from the resolution: paragraphs 2.5 to 3.8, then 1.10 to 1.13."\n',
+        encoding="utf-8",
+    )
+
+
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     from playwright.sync_api import sync_playwright
@@ -66,7 +89,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         db_path = folder / "synopsis.db"
-        build(documents_dir=demo_corpus(folder), db_path=db_path)
+        documents = demo_corpus(folder)
+        build(documents_dir=documents, db_path=db_path)
+        extract_of(documents, db_path)
+        build(documents_dir=documents, db_path=db_path)
         port = free_port()
         server = start_server(db_path, port)
         base = f"http://127.0.0.1:{port}"
@@ -79,6 +105,9 @@ def main() -> None:
                     ("compare", f"/compare?a=cpsu-resolution-1956&b={DEMO_ID}", False),
                     ("paragraph", "/-/cite/cpsu-resolution-1956:2.1", False),
                     ("search", "/search?q=%22cult+of+the+individual%22", False),
+                    ("document", "/synopsis/documents/cpsu-resolution-1956", False),
+                    ("quotation", "/-/cite/cpsu-resolution-1956:2.13.q1", False),
+                    ("alignment-map", f"/compare?a=cpsu-resolution-1956&b={EXTRACT_ID}", False),
                 ]
                 for name, path, full in shots:
                     laptop.goto(base + path)

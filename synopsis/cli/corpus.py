@@ -93,11 +93,20 @@ def _stop_on_sigterm() -> None:
 @click.option("-p", "--port", type=int, default=8001, show_default=True, help="Port to listen on.")
 @click.option("--metadata", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None, help="Datasette metadata file (default: the project's datasette-metadata.json).")
 @click.option("--no-build", is_flag=True, help="Serve the database as it is, even if older than its sources.")
-def serve_command(db_path: Path, documents_dir: Path, host: str, port: int, metadata: Path | None, no_build: bool) -> None:
-    """Serve the database with Datasette (read-only), building it first if stale."""
+@click.option("--no-fetch", is_flag=True, help="On the first run, do not download the catalogued texts that are missing.")
+@click.option("--mirror", metavar="BASE_URL", default=None, help="Fetch missing texts from a `wget --mirror` copy of the archives (a URL or a folder).")
+def serve_command(db_path: Path, documents_dir: Path, host: str, port: int, metadata: Path | None, no_build: bool,
+                  no_fetch: bool, mirror: str | None) -> None:
+    """Serve the database with Datasette (read-only), building it first if stale.
+
+    On the first run (no database yet) the catalogued texts that are missing are fetched
+    first, a line per document; without a network that is one line, and what is here is
+    served.
+    """
     from synopsis.serve import serve
 
-    serve(db_path=db_path, documents_dir=documents_dir, host=host, port=port, metadata=metadata, build_first=not no_build)
+    serve(db_path=db_path, documents_dir=documents_dir, host=host, port=port, metadata=metadata, build_first=not no_build,
+          fetch_first=not no_fetch, mirror=mirror, progress=lambda line: console.print(escape(line)))
 
 
 @cli.command(name="search")

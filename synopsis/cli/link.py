@@ -28,7 +28,7 @@ def compare_command(a: str, b: str, db_path: Path, fmt: str, sentences: bool) ->
     --sentences shows the sentence pairs); different documents show each paragraph of A beside its most
     similar paragraphs of B. Scores and shared passages come with each row.
     """
-    from synopsis.link.compare import compare
+    from synopsis.publish.compare import compare
 
     click.echo(compare(db_path, a, b, fmt=fmt, sentences=sentences), nl=False)
 
@@ -46,6 +46,6 @@ def variants_command(a: str, b: str, db_path: Path, fmt: str, all_: bool) -> Non
     paragraphs of two editions of one text in one language, A's reading first.
     Substantive variants only, unless --all.
     """
-    from synopsis.link.compare import variants
+    from synopsis.publish.compare import variants
 
     click.echo(variants(db_path, a, b, fmt=fmt, all=all_), nl=False)

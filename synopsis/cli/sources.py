@@ -57,8 +57,9 @@ def fetch(ids: tuple[str, ...], mirror: str | None, timeout: float, retries: int
                    "run on it; born-digital (the default for a new document): kept block for block as written.")
 @documents_option
 @click.option("--replace", is_flag=True, help="Replace the text (and the fields given) of an existing document.")
+@click.option("--added-by", "added_by", metavar="NAME", help="Who adds the text, for its provenance (default: your login name).")
 def add(file: Path, doc_id: str, title: str | None, author: str | None, date: str | None, language: str | None,
-        version_of: str | None, source_kind: str | None, documents_dir: Path, replace: bool) -> None:
+        version_of: str | None, source_kind: str | None, documents_dir: Path, replace: bool, added_by: str | None) -> None:
     """Register a local Markdown, plain-text or HTML FILE as a document.
 
     The file is copied into DOCUMENTS/ID/ with a metadata.toml; the next build loads it.
@@ -66,5 +67,6 @@ def add(file: Path, doc_id: str, title: str | None, author: str | None, date: st
     refused.
     """
     meta = add_document(file, id=doc_id, title=title, author=author, date=date, language=language,
-                        version_of=version_of, source_kind=source_kind, documents_dir=documents_dir, replace=replace)
+                        version_of=version_of, source_kind=source_kind, documents_dir=documents_dir, replace=replace,
+                        added_by=added_by)
     click.echo(f"{meta.id}: added {meta.source_path} as {meta.source_kind} (run `synopsis build` to load it)")

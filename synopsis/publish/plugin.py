@@ -23,6 +23,7 @@ from synopsis.database import read_only
 from synopsis.publish import METADATA_DATABASE, load_metadata, queries, views
 from synopsis.publish.quiet import quiet_databases
 from synopsis.publish.highlight import has_sentinels, highlight, mark_snippet
+from synopsis.publish.maps import corpus_map
 from synopsis.search import CANNED_LIMIT, paragraph_search_sql, register_functions
 
 log = logging.getLogger(__name__)
@@ -93,8 +94,38 @@ def _error_page(datasette, request, exception):
         log.error("%s %s failed", request.method, request.path, exc_info=exception)
 
     async def inner():
-        return await views.error_response(datasette, request, status, message, title)
+        found = message
+        if status == 404 and _is_row_url(request):
+            found = await _with_nearest_rows(datasette, request, message)
+        return await views.error_response(datasette, request, status, found, title)
     return inner
+
+
+def _is_row_url(request) -> bool:
+    """Whether the request was for one row (Datasette's row page: database, table and primary key in the path)."""
+    try:
+        names = request.url_vars
+    except (KeyError, AttributeError):
+        return False
+    return bool(names) and {"database", "table", "pks"} <= set(names)
+
+
+async def _with_nearest_rows(datasette, request, message):
+    """A row page's 404 with links to the rows nearest the id asked for (a mistyped id is the
+    reader's slip: the CLI answers it with the closest ids, and so does the page)."""
+    names = request.url_vars
+    db = datasette.databases.get(names["database"])
+    if db is None or not await queries.is_corpus(db):
+        return message
+    wanted = urlsafe_components(names["pks"])[0] if names["pks"] else ""
+    if (names.get("format") or "").isdigit():  # a citation's dots, read by Datasette's router as a format
+        wanted += "." + names["format"]
+    near = await queries.nearest_rows(db, names["table"], wanted)
+    if not near:
+        return message
+    links = Markup(", ").join(
+        Markup('<a href="{}">{}</a>').format(datasette.urls.row(db.name, names["table"], pk), label) for pk, label in near)
+    return Markup("No {} row is {}. The nearest: {}.").format(names["table"].rstrip("s").replace("_", " "), wanted, links)
 
 
 @hookimpl
@@ -204,11 +235,19 @@ def _overview_vars(datasette):
             return {}
         matrix = await queries.link_matrix(db)
         peak = max((n for (x, y), n in matrix["shared"].items() if x != y), default=0)
+        documents = await queries.documents(db)
+        weights = {pair: matrix["shared"].get(pair, 0) + matrix["aligned"].get(pair, 0)
+                   for pair in set(matrix["shared"]) | set(matrix["aligned"])}
+        present = [doc for doc in documents if doc["status"] == "present"]
         return {"synopsis_overview": {
             "database": db.name,
-            "documents": await queries.documents(db),
+            "documents": documents,
             "matrix": matrix,
             "peak": max(peak, 1),
+            "corpus_map": corpus_map(
+                present, weights,
+                href=lambda x, y: datasette.urls.path(f"/compare?a={quote(x)}&b={quote(y)}"),
+                document_href=lambda x: datasette.urls.row(db.name, "documents", x)) if len(present) <= 60 else None,
         }}
     return inner
 
@@ -220,7 +259,8 @@ def _row_vars(datasette, database, table, request):
             return {}
         pks = urlsafe_components(request.url_vars["pks"])
         if table == "documents":
-            doc = await queries.document(db, pks[0])
+            start = request.args.get("start") or "0"
+            doc = await queries.document_page(db, pks[0], start=int(start) if start.isdigit() else 0)
             return {"synopsis_document": doc, "synopsis_documents": await queries.documents(db, present_only=True)}
         try:
             row_id = int(pks[0])

@@ -17,7 +17,16 @@ from collections import defaultdict
 from typing import Any
 
 from synopsis.database import fts_query
-from synopsis.search import MARK_END, MARK_START, SNIPPET_FUNCTION, match_count_sql, paragraph_search_sql
+from synopsis.publish.compare import aligned_rows
+from synopsis import search as _search_rules
+from synopsis.search import (
+    MARK_END,
+    MARK_START,
+    SNIPPET_FUNCTION,
+    capped_count_sql,
+    paragraph_search_sql,
+    rank_bound_sql,
+)
 from synopsis.validate import DOCUMENTS_SQL, add_text_command, catalogue_rows
 
 log = logging.getLogger(__name__)
@@ -207,16 +216,21 @@ async def neighbours(db, para: Row) -> dict[str, Row | None]:
     return out
 
 
-async def shared_spans(db, a: str, b: str) -> dict[int, list[tuple[int, int]]]:
-    """For every paragraph of ``a`` and ``b``: the spans of its text it shares with the other document."""
+async def shared_spans(db, a: str, b: str, paragraph_ids=None) -> dict[int, list[tuple[int, int]]]:
+    """For every paragraph of ``a`` and ``b`` (or of ``paragraph_ids`` only): the spans of its
+    text it shares with the other document."""
     spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    where, params = "", {"a": a, "b": b}
+    if paragraph_ids is not None:
+        listed, extra = _in(paragraph_ids)
+        where, params = f"and (source_paragraph_id in ({listed}) or target_paragraph_id in ({listed}))", {**params, **extra}
     results = await db.execute(
-        """select source_paragraph_id, source_start, source_end,
+        f"""select source_paragraph_id, source_start, source_end,
                   target_paragraph_id, target_start, target_end
            from cross_references
-           where (source_document_id = :a and target_document_id = :b)
-              or (source_document_id = :b and target_document_id = :a)""",
-        {"a": a, "b": b},
+           where ((source_document_id = :a and target_document_id = :b)
+              or (source_document_id = :b and target_document_id = :a)) {where}""",
+        params,
     )
     for row in results.rows:
         spans[row["source_paragraph_id"]].append((row["source_start"], row["source_end"]))
@@ -224,150 +238,26 @@ async def shared_spans(db, a: str, b: str) -> dict[int, list[tuple[int, int]]]:
     return dict(spans)
 
 
-async def comparison(db, a: str, b: str) -> dict[str, Any]:
-    """The rows of the compare page for documents ``a`` (left) and ``b`` (right).
+async def comparison(db, a: str, b: str, *, start: int = 0, size: int | None = None, at: int | None = None) -> dict[str, Any]:
+    """The rows of the compare page for documents ``a`` (left) and ``b`` (right), the window
+    ``start``..``start + size`` of them: :func:`synopsis.publish.compare.aligned_rows`, the
+    reader ``synopsis compare`` uses too."""
+    return await db.execute_fn(lambda conn: aligned_rows(conn, a, b, start=start, size=size, at=at))
 
-    Returns ``{"mode": ..., "rows": [...]}``, each row ``{"left": [paragraphs],
-    "right": [paragraphs], "score": float|None, "pattern": str|None, "rank": int|None,
-    "sentences": [sentence beads]}``:
 
-    * ``edition``: the stored alignment of two versions, one row per bead: the paragraphs
-      joined by aligned sentences, several on each side where the versions cut them
-      differently; a paragraph dropped or added leaves the other side empty (a visible
-      gap). ``sentences`` holds the row's sentence beads (``pattern``, ``score``, ``left``
-      and ``right`` sentence texts), shown on demand.
-    * ``similarity``: each paragraph of ``a`` in reading order beside its best matches in
-      ``b`` (one row per paragraph of ``a``, matches best first).
-    * ``passages``: no alignment was computed, but cross-references were: each paragraph of
-      ``a`` that shares a passage with ``b``, beside the paragraphs it shares it with.
-    * ``none``: nothing links the two documents.
+def _in(ids) -> tuple[str, dict]:
+    """An SQL ``in (...)`` list of named parameters for ``ids``, and the parameters."""
+    ids = list(ids) or [-1]
+    return ", ".join(f":i{k}" for k in range(len(ids))), {f"i{k}": v for k, v in enumerate(ids)}
 
-    Rows come from the ``oriented_alignments`` view, so ``a`` is on the left whichever
-    way the pair was stored.
-    """
-    pars = {row["id"]: row for row in await paragraphs_of(db, a)}
-    pars.update({row["id"]: row for row in await paragraphs_of(db, b)})
-    results = await db.execute(
-        """select method, a_paragraph_id as a_id, b_paragraph_id as b_id, bead, pattern, rank, score, id, forward
-           from oriented_alignments
-           where a_document_id = :a and b_document_id = :b
-           order by bead, rank, id""",
+
+async def variant_counts(db, a: str, b: str) -> dict[tuple[int, int], int]:
+    """Substantive variants per paragraph pair ``(a's, b's)`` (for the alignment map)."""
+    return {(r[0], r[1]): r[2] for r in (await db.execute(
+        """select a_paragraph_id, b_paragraph_id, count(*) from oriented_variants
+           where a_document_id = :a and b_document_id = :b and not trivial group by 1, 2""",
         {"a": a, "b": b},
-    )
-    links = [dict(row) for row in results.rows]
-    editions = [link for link in links if link["method"] == "edition"]
-    if editions:
-        rows = _edition_rows(editions, pars)
-        await _attach_sentences(db, a, b, rows)
-        return {"mode": "edition", "rows": rows}
-    similar = [link for link in links if link["method"] != "edition"]
-    if similar:
-        return {"mode": "similarity", "rows": _similarity_rows(similar, pars, a)}
-    passages = await _passage_rows(db, a, b, pars)
-    return {"mode": "passages" if passages else "none", "rows": passages}
-
-
-def _edition_rows(links: list[Row], pars: dict[int, Row]) -> list[Row]:
-    beads: dict[Any, Row] = {}
-    for link in links:
-        key = link["bead"] if link["bead"] is not None else f"id{link['id']}"
-        row = beads.setdefault(key, {"left": [], "right": [], "score": link["score"], "pattern": link["pattern"],
-                                     "rank": None, "bead": link["bead"], "sentences": [], "scores": []})
-        if link["a_id"] is not None and link["b_id"] is not None:
-            row["scores"].append(link["score"])
-        for side, pid in (("left", link["a_id"]), ("right", link["b_id"])):
-            if pid is not None and pid in pars and all(p["id"] != pid for p in row[side]):
-                row[side].append(pars[pid])
-    rows = list(beads.values())
-    for row in rows:
-        for side in ("left", "right"):
-            row[side].sort(key=lambda p: p["ordinal"])
-        scores = row.pop("scores")
-        if scores:  # a bead of several paragraph pairs: the mean of their scores
-            row["score"] = round(sum(scores) / len(scores), 2)
-    return rows
-
-
-async def _attach_sentences(db, a: str, b: str, rows: list[Row]) -> None:
-    """Each edition row's sentence beads, from ``oriented_sentence_alignments`` (empty before sentences were aligned)."""
-    row_of: dict[tuple[str, int], Row] = {}
-    for row in rows:
-        for side in ("left", "right"):
-            for para in row[side]:
-                row_of[(side, para["id"])] = row
-    results = await db.execute(
-        """select o.bead, o.pattern, o.score, o.a_paragraph_id, o.b_paragraph_id,
-                  o.a_sentence_id, sa.text as a_text, o.b_sentence_id, sb.text as b_text
-           from oriented_sentence_alignments o
-           left join sentences sa on sa.id = o.a_sentence_id
-           left join sentences sb on sb.id = o.b_sentence_id
-           where o.a_document_id = :a and o.b_document_id = :b
-           order by o.bead, sa.ordinal, sb.ordinal, o.id""",
-        {"a": a, "b": b},
-    )
-    beads: dict[int, Row] = {}
-    for s in results.rows:
-        row = row_of.get(("left", s["a_paragraph_id"])) or row_of.get(("right", s["b_paragraph_id"]))
-        if row is None:
-            continue
-        bead = beads.get(s["bead"])
-        if bead is None:
-            bead = beads[s["bead"]] = {"pattern": s["pattern"], "score": s["score"], "left": [], "right": [],
-                                       "_seen": set()}
-            row["sentences"].append(bead)
-        for side, sid, text in (("left", s["a_sentence_id"], s["a_text"]), ("right", s["b_sentence_id"], s["b_text"])):
-            if sid is not None and (side, sid) not in bead["_seen"]:
-                bead["_seen"].add((side, sid))
-                bead[side].append(text)
-    for bead in beads.values():
-        del bead["_seen"]
-
-
-def _similarity_rows(links: list[Row], pars: dict[int, Row], a: str) -> list[Row]:
-    forward = [link for link in links if link["forward"]]
-    chosen = forward or links
-    matches: dict[int, list[Row]] = defaultdict(list)
-    for link in chosen:
-        if link["a_id"] is not None and link["b_id"] in pars:
-            matches[link["a_id"]].append(link)
-    rows = []
-    for pid, para in pars.items():
-        if para["document_id"] != a:
-            continue
-        found = sorted(matches.get(pid, []), key=lambda l: (l["rank"] if forward else 0, -l["score"]))
-        rows.append({
-            "left": [para],
-            "right": [dict(pars[l["b_id"]], score=l["score"], rank=l["rank"]) for l in found],
-            "score": found[0]["score"] if found else None,
-            "pattern": None, "rank": None, "bead": None,
-        })
-    return rows
-
-
-async def _passage_rows(db, a: str, b: str, pars: dict[int, Row]) -> list[Row]:
-    results = await db.execute(
-        """select source_document_id, source_paragraph_id, target_paragraph_id, score
-           from cross_references
-           where (source_document_id = :a and target_document_id = :b)
-              or (source_document_id = :b and target_document_id = :a)
-           order by score desc""",
-        {"a": a, "b": b},
-    )
-    partners: dict[int, dict[int, float]] = defaultdict(dict)
-    for row in results.rows:
-        mine, other = row["source_paragraph_id"], row["target_paragraph_id"]
-        if row["source_document_id"] != a:
-            mine, other = other, mine
-        best = partners[mine].get(other)
-        partners[mine][other] = max(best or 0.0, row["score"])
-    rows = []
-    for pid, para in pars.items():
-        if para["document_id"] != a or pid not in partners:
-            continue
-        right = [dict(pars[o], score=s) for o, s in sorted(partners[pid].items(), key=lambda kv: -kv[1]) if o in pars]
-        rows.append({"left": [para], "right": right, "score": max(partners[pid].values()),
-                     "pattern": None, "rank": None, "bead": None})
-    return rows
+    )).rows}
 
 
 async def elsewhere(db, paragraph_id: int) -> dict[str, list[Row]]:
@@ -466,7 +356,7 @@ async def search(db, q: str, *, limit: int = 25, document_id: str | None = None)
         log.info("search %r rejected by FTS5 (%s); searching plain words", q, error)
         query, relaxed = plain_terms(q), True
         if not query:
-            return {"query": q, "relaxed": True, "paragraphs": [], "quotations": [], "counts": {}}
+            return {"query": q, "relaxed": True, "paragraphs": [], "quotations": [], "counts": {}, "cut": {}}
         found = await _search(db, query, limit=limit, document_id=document_id)
     return {"query": query, "relaxed": relaxed, **found}
 
@@ -483,12 +373,21 @@ def plain_terms(q: str) -> str:
 
 
 async def _search(db, query: str, *, limit: int, document_id: str | None) -> dict[str, Any]:
+    """Ranked paragraphs and quotations; counts capped at :data:`synopsis.search.RANK_AT_MOST`
+    + 1, and past that many matches only the first that many (in corpus order) are ranked."""
     by_document = document_id is not None
     languages = [row[0] for row in await db.execute("select distinct language from documents")]
     query = fts_query(query, languages)  # each language's stems and bigrams too
     params = {"q": query, "limit": limit, "document": document_id, "start": MARK_START, "end": MARK_END}
-    paragraphs = _rows(await db.execute(paragraph_search_sql(by_document=by_document), params))
+    bounds = {}
+    for table in ("paragraphs", "quotations"):
+        row = None if by_document else (await db.execute(rank_bound_sql(table), params)).first()
+        bounds[table] = row[0] if row else None
+    paragraphs = _rows(await db.execute(paragraph_search_sql(by_document=by_document, bounded=bounds["paragraphs"] is not None),
+                                        {**params, "bound": bounds["paragraphs"]}))
     quote_filter = "and q.document_id = :document" if by_document else ""
+    if bounds["quotations"] is not None:
+        quote_filter += " and quotations_fts.rowid <= :bound"
     quotations = _rows(await db.execute(
         f"""select q.id, q.ref, q.kind, q.document_id, d.title as document_title,
                    {SNIPPET_FUNCTION}(highlight(quotations_fts, 0, :start, :end), q.text, d.language, :q, 0) as snippet,
@@ -499,12 +398,13 @@ async def _search(db, query: str, *, limit: int, document_id: str | None) -> dic
             join documents d on d.id = q.document_id
             where quotations_fts match :q {quote_filter}
             order by quotations_fts.rank limit :limit""",
-        params,
+        {**params, "bound": bounds["quotations"]},
     ))
     counts = {}
     for table in ("paragraphs", "quotations"):
-        counts[table] = (await db.execute(match_count_sql(table, by_document=by_document), params)).first()[0]
-    return {"paragraphs": paragraphs, "quotations": quotations, "counts": counts}
+        counts[table] = (await db.execute(capped_count_sql(table, by_document=by_document), params)).first()[0]
+    return {"paragraphs": paragraphs, "quotations": quotations, "counts": counts, "rank_at_most": _search_rules.RANK_AT_MOST,
+            "cut": {table: bound is not None for table, bound in bounds.items()}}
 
 
 async def find_ref(db, ref: str) -> tuple[str, int] | None:
@@ -516,61 +416,152 @@ async def find_ref(db, ref: str) -> tuple[str, int] | None:
     return None
 
 
-_TURNED_KIND = {"insertion": "deletion", "deletion": "insertion"}
-
-
-async def variants_of_pair(db, a: str, b: str) -> list[Row]:
-    """The word variants between editions ``a`` and ``b``, turned so that ``a_*`` is ``a``'s side.
+async def variants_of_pair(db, a: str, b: str, a_paragraph_ids=None) -> list[Row]:
+    """The word variants between editions ``a`` and ``b`` (of ``a_paragraph_ids`` only, when
+    given) from the ``oriented_variants`` view, so ``a_*`` is ``a``'s side and an insertion
+    is words ``b`` has and ``a`` lacks.
 
     Empty when the pair was not collated (different languages, not editions of one work).
-    An insertion is always words that ``b`` has and ``a`` lacks.
     """
-    results = await db.execute(
-        """select id, kind, trivial, left_document_id, left_paragraph_id, right_paragraph_id,
-                  left_start, left_end, right_start, right_end, left_text, right_text
-           from variants
-           where (left_document_id = :a and right_document_id = :b)
-              or (left_document_id = :b and right_document_id = :a)
-           order by id""",
-        {"a": a, "b": b},
-    )
-    out = []
-    for row in results.rows:
-        forward = row["left_document_id"] == a
-        l, r = ("left", "right") if forward else ("right", "left")
-        out.append({
-            "id": row["id"], "trivial": row["trivial"],
-            "kind": row["kind"] if forward else _TURNED_KIND.get(row["kind"], row["kind"]),
-            "a_paragraph_id": row[f"{l}_paragraph_id"], "b_paragraph_id": row[f"{r}_paragraph_id"],
-            "a_start": row[f"{l}_start"], "a_end": row[f"{l}_end"], "a_text": row[f"{l}_text"],
-            "b_start": row[f"{r}_start"], "b_end": row[f"{r}_end"], "b_text": row[f"{r}_text"],
-        })
-    return out
+    where, params = "", {"a": a, "b": b}
+    if a_paragraph_ids is not None:
+        listed, extra = _in(a_paragraph_ids)
+        where, params = f"and a_paragraph_id in ({listed})", {**params, **extra}
+    return _rows(await db.execute(
+        f"""select id, kind, trivial, a_paragraph_id, b_paragraph_id, a_start, a_end, a_text, b_start, b_end, b_text
+           from oriented_variants where a_document_id = :a and b_document_id = :b {where} order by id""",
+        params,
+    ))
 
 
 async def paragraph_variants(db, paragraph_id: int) -> list[Row]:
-    """The word variants of one paragraph against the other editions, with the other paragraph.
-
-    Turned so that ``here_*`` is this paragraph's reading and ``there_*`` the other's.
-    """
-    results = await db.execute(
-        """select v.id, v.kind, v.trivial, v.left_paragraph_id = :p as is_left,
-                  case when v.left_paragraph_id = :p then v.left_start else v.right_start end as here_start,
-                  case when v.left_paragraph_id = :p then v.left_end else v.right_end end as here_end,
-                  case when v.left_paragraph_id = :p then v.left_text else v.right_text end as here_text,
-                  case when v.left_paragraph_id = :p then v.right_text else v.left_text end as there_text,
+    """The word variants of one paragraph against the other editions, with the other paragraph,
+    from ``oriented_variants``: ``here_*`` is this paragraph's reading and ``there_*`` the other's."""
+    return _rows(await db.execute(
+        """select v.id, v.kind, v.trivial, v.a_start as here_start, v.a_end as here_end,
+                  v.a_text as here_text, v.b_text as there_text,
                   o.id as other_id, o.ref as other_ref, d.id as other_document_id, d.title as other_document_title
-           from variants v
-           join paragraphs o on o.id = case when v.left_paragraph_id = :p
-                                            then v.right_paragraph_id else v.left_paragraph_id end
+           from oriented_variants v
+           join paragraphs o on o.id = v.b_paragraph_id
            join documents d on d.id = o.document_id
-           where v.left_paragraph_id = :p or v.right_paragraph_id = :p
+           where v.a_paragraph_id = :p
            order by d.id, here_start, v.id""",
         {"p": paragraph_id},
-    )
-    out = []
-    for row in _rows(results):
-        if not row.pop("is_left"):
-            row["kind"] = _TURNED_KIND.get(row["kind"], row["kind"])
-        out.append(row)
-    return out
+    ))
+
+
+DOCUMENT_WINDOW = 300
+"""Paragraphs of a document page at a time (a 50,000-paragraph document is read in windows)."""
+
+
+async def document_page(db, document_id: str, *, start: int = 0, size: int = DOCUMENT_WINDOW) -> Row | None:
+    """Everything the page of one document shows: its bibliographic facts and provenance,
+    a window of its text in reading order with section headings and citable refs, its
+    quotations, what it shares with each other document, and readers' notes on it."""
+    row = (await db.execute("select * from documents where id = ?", [document_id])).first()
+    if row is None:
+        return None
+    doc = _with_add_command(dict(row))
+    total = doc["paragraph_count"] or 0
+    start = max(0, min(start, max(total - 1, 0)))
+    paragraphs = _rows(await db.execute(
+        """select p.id, p.ref, p.ordinal, p.kind, p.text, p.section_id,
+                  s.ref as section_ref, s.number as section_number, s.heading as section_heading
+           from paragraphs p left join sections s on s.id = p.section_id
+           where p.document_id = :d and p.ordinal > :after order by p.ordinal limit :size""",
+        {"d": document_id, "after": await _ordinal_before(db, document_id, start), "size": size},
+    ))
+    openings = {r["section_id"]: r["text"] for r in _rows(await db.execute(
+        """select section_id, text from paragraphs where id in (
+               select min(id) from paragraphs where document_id = :d and section_id is not null group by section_id)""",
+        {"d": document_id},
+    ))} if paragraphs else {}
+    text, current = [], object()
+    for p in paragraphs:
+        if p["section_id"] != current:
+            current = p["section_id"]
+            heading = p["section_heading"]
+            if heading and _opens(openings.get(current) or "", heading, p["section_number"]):
+                heading = None
+            label = section_label(p["section_number"], heading)
+            text.append({"section": {"ref": p["section_ref"], "label": label}, "paragraphs": []})
+        text[-1]["paragraphs"].append(p)
+    quotations = _rows(await db.execute(
+        """select q.id, q.ref, q.kind, q.text, q.speaker, q.citation from quotations q
+           join paragraphs p on p.id = q.paragraph_id
+           where q.document_id = :d order by p.ordinal, q.char_start limit 200""",
+        {"d": document_id},
+    ))
+    shares = _rows(await db.execute(
+        """select other, d.title, d.date, sum(passages) as passages, sum(aligned) as aligned, max(method) as method from (
+               select case when source_document_id = :d then target_document_id else source_document_id end as other,
+                      count(*) as passages, 0 as aligned, null as method
+               from cross_references where (source_document_id = :d or target_document_id = :d)
+                 and source_document_id <> target_document_id group by 1
+               union all
+               select b_document_id, 0, count(*), max(method) from oriented_alignments
+               where a_document_id = :d and b_document_id <> :d and a_paragraph_id is not null and b_paragraph_id is not null
+               group by 1)
+           join documents d on d.id = other group by other order by coalesce(d.date, '9999'), other""",
+        {"d": document_id},
+    ))
+    notes = []
+    if "annotations" in set(await db.table_names()):
+        notes = _rows(await db.execute(
+            """select a.id, a.note, a.tags, a.author, a.created_at, a.target_table, a.target_ref, a.target_id from annotations a
+               where not a.orphaned and ((a.target_table = 'paragraphs' and a.target_id in (select id from paragraphs where document_id = :d))
+                  or (a.target_table = 'quotations' and a.target_id in (select id from quotations where document_id = :d)))
+               order by a.id""",
+            {"d": document_id},
+        ))
+    versions = _rows(await db.execute(
+        "select id, title from documents where (version_of = :d or id = :v) and id <> :d order by id",
+        {"d": document_id, "v": doc.get("version_of") or ""},
+    ))
+    return {**doc, "text": text, "start": start, "size": size, "total": total, "shown": len(paragraphs),
+            "quotations": quotations, "shares": shares, "notes": notes, "versions": versions}
+
+
+async def _ordinal_before(db, document_id: str, start: int) -> int:
+    """The ordinal of the paragraph just before the ``start``-th (0-based) of a document, or -1."""
+    if start <= 0:
+        return -1
+    row = (await db.execute(
+        "select ordinal from paragraphs where document_id = ? order by ordinal limit 1 offset ?", [document_id, start - 1],
+    )).first()
+    return row[0] if row else -1
+
+
+_ROW_LABELS = {"paragraphs": "ref", "quotations": "ref", "sections": "ref", "footnotes": "ref", "documents": "id"}
+
+
+async def nearest_rows(db, table: str, wanted: str, *, n: int = 3) -> list[tuple[Any, str]]:
+    """The rows of ``table`` nearest to a mistyped primary key, as ``(pk, label)``.
+
+    A document id is matched by spelling (the rule ``synopsis`` commands use); an integer id
+    by the ids either side of it; a citation typed where an id goes (``...:1.9``) by its
+    ref, then by spelling among the refs of its document.
+    """
+    import difflib
+
+    if table not in _ROW_LABELS:
+        return []
+    if table == "documents":
+        ids = [r[0] for r in (await db.execute("select id from documents")).rows]
+        return [(i, i) for i in difflib.get_close_matches(wanted, ids, n=n, cutoff=0.5)]
+    label = _ROW_LABELS[table]
+    if wanted.strip().isdigit():
+        number = int(wanted)
+        rows = _rows(await db.execute(
+            f"""select * from (select id, {label} as label from {table} where id < :n order by id desc limit 1)
+                union all select * from (select id, {label} from {table} where id > :n order by id limit 1)""",
+            {"n": number},
+        ))
+        return [(r["id"], f"{r['id']} ({r['label']})") for r in rows]
+    exact = (await db.execute(f"select id, {label} from {table} where {label} = ?", [wanted])).first()
+    if exact:
+        return [(exact[0], exact[1])]
+    document = wanted.split(":", 1)[0]
+    refs = dict((r[1], r[0]) for r in (await db.execute(
+        f"select id, {label} from {table} where document_id = ? limit 100000", [document])).rows) if ":" in wanted else {}
+    return [(refs[ref], ref) for ref in difflib.get_close_matches(wanted, list(refs), n=n, cutoff=0.6)]

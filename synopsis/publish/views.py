@@ -17,6 +17,7 @@ from datasette.utils.asgi import Base400, BadRequest, NotFound, Response
 from synopsis.errors import SameDocument, UnknownDocument
 from synopsis.publish import queries
 from synopsis.publish.highlight import highlight, mark_readings, mark_snippet
+from synopsis.publish.maps import alignment_map
 from synopsis.publish.tei import critical_apparatus, parallel_segmentation
 from synopsis.validate import check_documents
 
@@ -97,17 +98,32 @@ async def compare(request, datasette):
             status = 400
     context["missing"] = [doc for doc in (a, b) if doc and doc["status"] != "present"]
     if a and b and status == 200 and not context["missing"]:
-        comparison = await queries.comparison(db, a["id"], b["id"])
-        spans = await queries.shared_spans(db, a["id"], b["id"])
+        start, size, at = _window(request)
+        comparison = await queries.comparison(db, a["id"], b["id"], start=start, size=size, at=at)
+        ids = _ids(comparison, "left") | _ids(comparison, "right")
+        spans = await queries.shared_spans(db, a["id"], b["id"], ids if size else None)
         for row in comparison["rows"]:
             for para in row["left"] + row["right"]:
                 para["html"] = highlight(para["text"], spans.get(para["id"], ()))
                 para["url"] = datasette.urls.row(db.name, "paragraphs", para["id"])
+        variant_counts: dict[tuple[int, int], int] = {}
         if comparison["mode"] == "edition":
-            context["variant_counts"] = mark_variants(comparison, await queries.variants_of_pair(db, a["id"], b["id"]))
+            left_ids = _ids(comparison, "left") if size else None
+            context["variant_counts"] = mark_variants(comparison, await queries.variants_of_pair(db, a["id"], b["id"], left_ids))
+            variant_counts = await queries.variant_counts(db, a["id"], b["id"])
+        mark_changes(comparison)
         context["comparison"] = comparison
         context["shared_count"] = sum(1 for pid in spans if pid in _ids(comparison, "left"))
         query = f"a={_q(a['id'])}&b={_q(b['id'])}"
+        context["window"] = _pages(comparison, size, lambda first: datasette.urls.path(f"/compare?{query}&start={first}"
+                                                                                        + (f"&size={size}" if size != COMPARE_WINDOW else "")))
+        context["alignment_map"] = alignment_map(
+            comparison["outline"], a_count=a["paragraph_count"] or 0, b_count=b["paragraph_count"] or 0,
+            a_label=a["id"], b_label=b["id"], variants=variant_counts,
+            href=lambda i: context["window"]["href"](i) + (f"#row{i}" if size else ""),
+            window=(comparison["start"], len(comparison["rows"])) if size and comparison["total"] > size else None,
+        ) if comparison["mode"] in ("edition", "similarity", "passages") and comparison["outline"] else None
+        del comparison["outline"], comparison["links"]
         context["exports"] = {
             "TEI": datasette.urls.path(f"/compare.tei?{query}"),
             "CSV": datasette.urls.path(f"{datasette.urls.query(db.name, 'aligned_pairs', format='csv')}?{query}"),
@@ -116,6 +132,54 @@ async def compare(request, datasette):
         }
     html = await datasette.render_template("compare.html", context, request=request, view_name="compare")
     return Response.html(html, status=status)
+
+
+COMPARE_WINDOW = 200
+"""Rows on one compare page: two editions of 50,000 paragraphs are read a window at a time,
+the alignment map above it the way to move through them."""
+
+
+def _int_arg(request, name: str) -> int | None:
+    value = (request.args.get(name) or "").strip()
+    if not value:
+        return None
+    try:
+        return max(0, int(value))
+    except ValueError:
+        raise BadRequest(f"?{name}= takes a whole number, not {value!r}") from None
+
+
+def _window(request) -> tuple[int, int | None, int | None]:
+    """``(start, size, at)`` from ``?start=``, ``?size=`` (a number, or ``all``) and ``?at=PARAGRAPH_ID``."""
+    size: int | None = COMPARE_WINDOW
+    if (request.args.get("size") or "").strip() == "all":
+        size = None
+    else:
+        size = _int_arg(request, "size") or COMPARE_WINDOW
+    return _int_arg(request, "start") or 0, size, _int_arg(request, "at")
+
+
+def _pages(comparison: dict, size: int | None, href) -> dict:
+    """The window's place among all rows, and the links to the windows before and after it."""
+    total, start, shown = comparison["total"], comparison["start"], len(comparison["rows"])
+    if not size:
+        return {"first": 1, "last": total, "total": total, "previous": None, "next": None, "href": lambda i: href(0), "size": size}
+    return {
+        "first": start + 1 if total else 0, "last": start + shown, "total": total, "size": size,
+        "previous": href(max(0, start - size)) if start > 0 else None,
+        "next": href(start + size) if start + size < total else None,
+        "href": lambda i: href(i - i % size),
+    }
+
+
+def mark_changes(comparison: dict) -> None:
+    """``row["changed"]``: a row the "next change" control stops at (words changed, or a
+    paragraph one version lacks; for documents that are not versions, shared passages)."""
+    for row in comparison["rows"]:
+        if comparison["mode"] == "edition":
+            row["changed"] = bool(row.get("variants")) or not (row["left"] and row["right"])
+        else:
+            row["changed"] = bool(row["right"])
 
 
 def _reading_title(variant: dict) -> str:
@@ -155,7 +219,8 @@ def mark_variants(comparison: dict, variants: list[dict]) -> dict[str, int]:
         if not row["left"] or not row["right"]:
             continue  # a paragraph one side lacks is shown as absent (a gap), not struck through word by word
         ids = {"a": {p["id"] for p in row["left"]}, "b": {p["id"] for p in row["right"]}}
-        mine = [v for v in variants if v["a_paragraph_id"] in ids["a"] or v["b_paragraph_id"] in ids["b"]]
+        # a variant belongs to the row that aligns both of its paragraphs (a gap has none)
+        mine = [v for v in variants if v["a_paragraph_id"] in ids["a"] and v["b_paragraph_id"] in ids["b"]]
         row["trivial_variants"] = sum(1 for v in mine if v["trivial"])
         row["variants"] = len(mine) - row["trivial_variants"]
         totals["variants"] += row["variants"]
@@ -184,10 +249,9 @@ async def compare_tei(request, datasette):
         raise BadRequest("Name two documents: /compare.tei?a=DOC_ID&b=DOC_ID")
     comparison = await queries.comparison(db, a["id"], b["id"])
     spans = await queries.shared_spans(db, a["id"], b["id"])
-    base = datasette.absolute_url(request, "")
-
     def url_for(paragraph_id: int) -> str:
-        return base.rstrip("/") + datasette.urls.row(db.name, "paragraphs", paragraph_id)
+        """The paragraph's page as an absolute URL (joined to the server's root, never to this request's path)."""
+        return datasette.absolute_url(request, datasette.urls.row(db.name, "paragraphs", paragraph_id))
 
     variants = await queries.variants_of_pair(db, a["id"], b["id"]) if comparison["mode"] == "edition" else []
     if variants:
