@@ -51,6 +51,7 @@ from synopsis.database import (
 from synopsis.errors import StageFailed, SynopsisError
 from synopsis.files import fsync_dir
 from synopsis.ingest.catalogue import load_catalogue, source_status
+from synopsis.lexicon.corpus import CorpusLexicon, read_corpus_lexicon, use_corpus_lexicon
 from synopsis.ingest.model import DocumentMeta
 from synopsis.ingest.pipeline import pipeline_version, run_pipeline
 from synopsis.ingest.store import (
@@ -104,12 +105,25 @@ def build(*, documents_dir: Path, db_path: Path, progress: Progress | None = Non
 
     say("reading the catalogue")
     catalogue = load_catalogue(documents_dir)
+    corpus_lexicon = read_corpus_lexicon(documents_dir)
+    previous_lexicon = use_corpus_lexicon(corpus_lexicon)
+    try:
+        return _build(catalogue, corpus_lexicon, documents_dir=documents_dir, db_path=db_path, report=report, say=say,
+                      clock=clock, workers=workers)
+    finally:
+        use_corpus_lexicon(previous_lexicon)
+
+
+def _build(catalogue: list[DocumentMeta], corpus_lexicon: CorpusLexicon, *, documents_dir: Path, db_path: Path,
+           report: BuildReport, say: Callable[[str], None], clock: StepTimer, workers: int | None) -> BuildReport:
     if db_path.exists():
         check_database(db_path)
     with build_lock(db_path):
         point("lock taken")
         previous = _previous_digests(db_path)
-        version = pipeline_version()
+        # the corpus lexicon is read by every document's ingest (speakers) and links (names,
+        # terms): an edit re-ingests and relinks the corpus
+        version = pipeline_version() + ":" + corpus_lexicon.digest
         digests = {meta.id: _digest(meta, version) for meta in catalogue}
         changed = [m for m in catalogue if digests[m.id] and digests[m.id] != previous.get(m.id)]
         report.unchanged = [m.id for m in catalogue if digests[m.id] and digests[m.id] == previous.get(m.id)]

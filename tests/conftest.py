@@ -512,3 +512,26 @@ def revised_editions_db(tmp_path_factory) -> Path:
     db_path = folder / "synopsis.db"
     build(documents_dir=documents, db_path=db_path)
     return db_path
+
+
+# --- the corpus lexicon (documents/lexicon.toml) ----------------------------------------
+
+
+@pytest.fixture(scope="session")
+def corpus_lexicon():
+    """The repository corpus's lexicon: its names and terms in every language."""
+    from synopsis.lexicon.corpus import read_corpus_lexicon
+
+    return read_corpus_lexicon(DOCUMENTS)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def corpus_lexicon_in_use(corpus_lexicon):
+    """The repository corpus's lexicon in use (as a build of ``documents/`` puts it), for
+    tests that call the ingest and link functions directly (a build puts its own corpus's
+    lexicon in use while it runs)."""
+    from synopsis.lexicon.corpus import use_corpus_lexicon
+
+    previous = use_corpus_lexicon(corpus_lexicon)
+    yield corpus_lexicon
+    use_corpus_lexicon(previous)
