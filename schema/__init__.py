@@ -252,6 +252,33 @@ class Variant(SQLModel, table=True):
     trivial: int = Field(index=True, description="1 when the readings are equal after normalisation (case, punctuation, accents, word division, the language's spelling rules); 0 for a substantive variant")
 
 
+class LexiconEntry(SQLModel, table=True):
+    """One word or phrase of one language and its counterpart in another: the translators'
+    lexicon, with its evidence and where it came from.
+
+    ``source`` says where: ``learned`` (from the aligned sentences of two versions, the
+    run's document pair; ``evidence`` is how many sentence beads hold both, ``strength``
+    Dunning's G² of the pair over the beads), ``corpus`` (the corpus lexicon,
+    ``documents/lexicon.toml``: one name or term and its spellings in two languages), or a
+    dictionary's name and version.
+    """
+
+    __tablename__ = "lexicon"
+
+    id: Optional[int] = Field(default=None, primary_key=True, description="Row id")
+    run_id: Optional[int] = Field(default=None, foreign_key="runs.id", index=True, description="The run that learned the pair (an edition alignment of two versions); empty for the corpus lexicon and dictionaries")
+    source: str = Field(index=True, description="learned (from the run's two aligned versions), corpus (documents/lexicon.toml), or a dictionary's name and version")
+    left_language: str = Field(index=True, description="Language of the left word (ISO 639)")
+    right_language: str = Field(index=True, description="Language of the right word (ISO 639)")
+    left_text: str = Field(index=True, description="The left word or phrase, as the texts most often write it")
+    right_text: str = Field(index=True, description="The right word or phrase, as the texts most often write it")
+    left_document_id: Optional[str] = Field(default=None, foreign_key="documents.id", index=True, description="The version the left word was learned from (learned pairs)")
+    right_document_id: Optional[str] = Field(default=None, foreign_key="documents.id", index=True, description="The version the right word was learned from (learned pairs)")
+    token: Optional[str] = Field(default=None, description="The one token linking reads both as (corpus lexicon: the entry's token)")
+    evidence: int = Field(description="Aligned sentence beads holding both words (learned), or 1 (an entry of the corpus lexicon or a dictionary)")
+    strength: float = Field(description="Dunning's G² of the pair over the aligned beads (learned; above 30 is far beyond chance); 0 for a listed entry")
+
+
 class Annotation(SQLModel, table=True):
     """A reader's note on a paragraph, quotation, cross-reference or alignment.
 

@@ -58,7 +58,7 @@ from typing import TYPE_CHECKING, TypeVar
 if TYPE_CHECKING:
     from synopsis.lexicon.corpus import CorpusLexicon
 
-__all__ = ["Profile", "SpellingRule", "profile_for", "language_profile", "per_profile", "known_languages", "NEUTRAL_CODE", "UPPER", "LOWER",
+__all__ = ["Profile", "SpellingRule", "profile_for", "language_profile", "primary_subtag", "per_profile", "known_languages", "NEUTRAL_CODE", "UPPER", "LOWER",
            "CJK"]
 
 T = TypeVar("T")
@@ -367,13 +367,18 @@ def _stemmed_neutral(code: str) -> Profile:
     return replace(_load(NEUTRAL_CODE), code=code, stemmer=SNOWBALL[code])
 
 
+def primary_subtag(language: str | None) -> str:
+    """The primary subtag of a BCP 47 / ISO 639 tag, lowercase (``fr-CA`` → ``fr``; none → ``""``)."""
+    return (language or "").strip().replace("_", "-").split("-")[0].lower()
+
+
 def language_profile(language: str | None) -> Profile:
     """The profile of a BCP 47 / ISO 639 language tag (``it``, ``fr-CA``, ``zh-Hant``, ``lzh``),
     the language's facts only (no corpus lexicon).
 
     The primary subtag decides; a tag with no profile of its own gets the language-neutral
     profile (with the language's Snowball stemmer where PyStemmer has one), never English's."""
-    code = (language or "").strip().replace("_", "-").split("-")[0].lower()
+    code = primary_subtag(language)
     if code in known_languages():
         return _load(code)
     if code in SNOWBALL:

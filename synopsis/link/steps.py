@@ -33,6 +33,9 @@ from typing import Callable
 
 import numpy as np
 
+from synopsis.languages import primary_subtag
+from synopsis.lexicon.corpus import corpus_lexicon_in_use
+from synopsis.lexicon.learned import learn_pairs, listed_renderings
 from synopsis.link.sentalign import METHOD as METHOD_SENTENCES, SentenceAlignParameters
 from synopsis.link.variants import METHOD as VARIANT_METHOD, variants_of_edition
 from synopsis.link.versions import align_stored_versions
@@ -52,6 +55,9 @@ __all__ = ["LinkSet", "Candidates", "find_candidates", "quotation_candidates", "
 CROSS_REFERENCES = "cross_references"
 ALIGNMENTS = "alignments"
 SENTENCE_ALIGNMENTS = "sentence_alignments"
+LEXICON = "lexicon"
+LEARNED_SOURCE = "learned"
+"""``lexicon.source`` of the pairs learned from two aligned versions."""
 VARIANTS = "variants"
 
 _SURELY_SHARED = 5
@@ -415,9 +421,12 @@ def edition_alignments(
 ) -> LinkSet:
     """Every pair of documents of one work with a stale side, aligned sentence by sentence
     (:func:`synopsis.link.versions.align_stored_versions`): paragraph beads in ``alignments``,
-    and the sentence beads under the same run in ``sentence_alignments``."""
+    and the sentence beads under the same run in ``sentence_alignments``; for two languages,
+    the translation pairs learned from the beads (:mod:`synopsis.lexicon.learned`) in ``lexicon``."""
     out = LinkSet("alignment", "edition", ALIGNMENTS)
     sentences = out.extra.setdefault(SENTENCE_ALIGNMENTS, {})
+    learned = out.extra.setdefault(LEXICON, {})
+    listed = {entry.token for _, entry in corpus_lexicon_in_use().entries()}
     docs = corpus.docs
     for members in _works(corpus).values():
         for x in range(len(members)):
@@ -434,6 +443,17 @@ def edition_alignments(
                                     for n, pattern, lp, rp, score in found.paragraph_rows]
                 sentences[(a, b)] = [(METHOD_SENTENCES, docs[a], docs[b], ls, rs, lp, rp, n, pattern, score)
                                      for n, pattern, ls, rs, lp, rp, score in found.sentence_rows]
+                ll, rl = corpus.languages.get(docs[a]), corpus.languages.get(docs[b])
+                if primary_subtag(ll) and primary_subtag(rl) and primary_subtag(ll) != primary_subtag(rl):
+                    # the translators' lexicon: kept, with the run that learned it
+                    learned[(a, b)] = [
+                        (LEARNED_SOURCE, primary_subtag(ll), primary_subtag(rl), p.left_text, p.right_text, docs[a],
+                         docs[b], None, p.evidence, p.strength)
+                        for p in learn_pairs(found.bead_texts, ll, rl)]
+                    learned[(a, b)] += [
+                        (LEARNED_SOURCE, primary_subtag(ll), primary_subtag(rl), p.left_text, p.right_text, docs[a],
+                         docs[b], p.left_token, p.evidence, p.strength)
+                        for p in listed_renderings(found.bead_texts, ll, rl, listed)]
                 out.seconds[(a, b)] = time.perf_counter() - t_pair
     return out
 

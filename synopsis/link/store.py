@@ -68,6 +68,7 @@ from synopsis.link.statistics import DocumentCounts, document_counts
 from synopsis.link.steps import (
     ALIGNMENTS,
     CROSS_REFERENCES,
+    LEXICON,
     SENTENCE_ALIGNMENTS,
     VARIANTS,
     Candidates,
@@ -205,6 +206,7 @@ def _delete_runs(db: sqlite3.Connection, run_ids: list[int]) -> None:
     db.execute("DELETE FROM alignments WHERE run_id IN (SELECT id FROM _doomed_runs)")
     db.execute("DELETE FROM sentence_alignments WHERE run_id IN (SELECT id FROM _doomed_runs)")
     db.execute("DELETE FROM variants WHERE run_id IN (SELECT id FROM _doomed_runs)")
+    db.execute("DELETE FROM lexicon WHERE run_id IN (SELECT id FROM _doomed_runs)")
     db.execute("DELETE FROM runs WHERE id IN (SELECT id FROM _doomed_runs)")
     db.execute("DELETE FROM _doomed_runs")
 
@@ -223,6 +225,10 @@ _INSERT = {
         "INSERT INTO sentence_alignments (run_id, method, left_document_id, right_document_id, left_sentence_id, "
         "right_sentence_id, left_paragraph_id, right_paragraph_id, bead, pattern, score) "
         "VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+    ),
+    LEXICON: (
+        "INSERT INTO lexicon (run_id, source, left_language, right_language, left_text, right_text, "
+        "left_document_id, right_document_id, token, evidence, strength) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
     ),
     VARIANTS: (
         "INSERT INTO variants (run_id, left_document_id, right_document_id, left_paragraph_id, right_paragraph_id, "

@@ -1,0 +1,77 @@
+"""The translators' lexicon as a table: pairs learned from a real translation, the corpus lexicon's entries."""
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from synopsis.build import build
+from synopsis.lexicon.corpus import LEXICON_FILE
+from synopsis.testing import realtexts as rt
+from tests.conftest import DOCUMENTS, SiteClient
+
+
+@pytest.fixture(scope="session")
+def mark_translation(tmp_path_factory) -> Path:
+    """Mark in the Twentieth Century New Testament and the French Synodale declared its
+    translation, with the repository's corpus lexicon, built."""
+    root = tmp_path_factory.mktemp("mark")
+    documents = root / "documents"
+    for k, (name, of) in enumerate((("Twenty", None), ("FreSynodale1921", "twenty"))):
+        language = rt.TEXTS[name][0]
+        paras = rt.paragraphs(rt.load_verses(name, books=["Mark"]), seed=5 + k, min_verses=2, max_verses=5,
+                              language=language)
+        rt.write_document(documents / name.lower(), doc_id=name.lower(), title=name, language=language,
+                          paragraphs=paras, version_of=of)
+    shutil.copy(DOCUMENTS / LEXICON_FILE, documents / LEXICON_FILE)
+    db = root / "mark.db"
+    build(documents_dir=documents, db_path=db)
+    return db
+
+
+def _rows(db: Path, sql: str, *args) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql, args).fetchall()
+
+
+def test_the_edition_step_keeps_what_it_learns(mark_translation):
+    learned = _rows(mark_translation, "SELECT left_text, right_text, left_language, right_language, left_document_id, "
+                    "right_document_id, evidence, strength, run_id FROM lexicon WHERE source = 'learned' AND token IS NULL")
+    assert len(learned) > 100
+    pairs = {(a, b) for a, b, *_ in learned}
+    # French on the left: documents are paired in id order (fresynodale1921 < twenty)
+    assert {("dieu", "god"), ("barque", "boat"), ("royaume", "kingdom"), ("douze", "twelve")} <= pairs
+    assert {(ll, rl, ld, rd) for _, _, ll, rl, ld, rd, *_ in learned} == {("fr", "en", "fresynodale1921", "twenty")}
+    assert all(evidence >= 3 and strength >= 30 for *_, evidence, strength, _ in learned)
+    runs = _rows(mark_translation, "SELECT DISTINCT r.kind, r.method FROM lexicon l JOIN runs r ON r.id = l.run_id")
+    assert runs == [("alignment", "edition")]
+
+
+def test_the_corpus_lexicon_is_in_the_table(mark_translation):
+    rows = _rows(mark_translation, "SELECT left_language, left_text, right_language, right_text FROM lexicon "
+                 "WHERE source = 'corpus' AND token = 'cult_individual'")
+    assert ("en", "cult of the individual", "ru", "культ личности") in rows
+    assert ("en", "cult of the individual", "zh", "个人崇拜") in rows
+    assert ("it", "culto della personalità", "ru", "культ личности") in rows
+
+
+def test_renderings_query(mark_translation):
+    site = SiteClient(mark_translation)
+    try:
+        got = site.get("/mark/renderings.json?_shape=objects&term=barque").json()["rows"]
+        assert got and got[0]["rendering"] == "boat" and got[0]["language"] == "en"
+        assert got[0]["left_document_id"] == "fresynodale1921" and got[0]["evidence"] >= 3
+        got = site.get("/mark/renderings.json?_shape=objects&term=" + "культ личности").json()["rows"]
+        renderings = {(r["language"], r["rendering"]) for r in got}
+        assert {("en", "cult of the individual"), ("it", "culto della personalità"), ("zh", "个人崇拜")} <= renderings
+    finally:
+        site.close()
+
+
+def test_metadata_describes_the_table():
+    metadata = json.loads((DOCUMENTS.parent / "datasette-metadata.json").read_text(encoding="utf-8"))
+    database = metadata["databases"]["synopsis"]
+    assert "lexicon" in database["tables"] and "renderings" in database["queries"]
