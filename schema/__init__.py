@@ -304,7 +304,7 @@ class Annotation(SQLModel, table=True):
 
 
 TABLES = [Document, Section, Paragraph, Sentence, Quotation, Footnote, Run, Alignment, SentenceAlignment, CrossReference,
-          Variant, Annotation]
+          Variant, LexiconEntry, Annotation]
 """Every table, in dependency order."""
 
 
