@@ -25,6 +25,7 @@ pure scoring of :mod:`synopsis.link.reworded`.
 """
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 from dataclasses import dataclass, field
@@ -75,6 +76,10 @@ class CorrespondenceSource(Protocol):
         (of any languages) sharing a label correspond. Must be cheap and pure: it is memoised."""
         ...
 
+    def words(self, language: str | None) -> Iterable[str]:
+        """Every norm in ``language`` that has a class (what the candidate index looks up)."""
+        ...
+
 
 def class_hash(source: str, label: str) -> int:
     """A class label's 63-bit hash (the space of token key hashes), salted by its source."""
@@ -116,13 +121,22 @@ class SynonymTable:
             return ()
         return self._groups.get(norm, ())
 
+    def words(self, language: str | None) -> Iterable[str]:
+        return self._groups.keys() if language == self.language else ()
+
+
+@functools.lru_cache(maxsize=16)
+def _synonym_table(language: str) -> SynonymTable:
+    return SynonymTable(language)
+
 
 def default_sources(languages: Iterable[str | None]) -> list[CorrespondenceSource]:
-    """The synonym tables shipped for any of ``languages`` (English: WordNet 3.0; French: LibreOffice's thesaurus)."""
+    """The synonym tables shipped for any of ``languages`` (English: WordNet 3.0; French: LibreOffice's
+    thesaurus), each read once per process."""
     out: list[CorrespondenceSource] = []
     for language in sorted({lang for lang in languages if lang}):
         if (resources.files("synopsis.link") / "data" / f"synonyms-{language}.tsv.gz").is_file():
-            out.append(SynonymTable(language))
+            out.append(_synonym_table(language))
     return out
 
 
@@ -173,9 +187,7 @@ class Correspondences:
         by_key: dict[int, set[int]] = {}
         for language in set(languages):
             for s in self.sources:
-                known = getattr(s, "_groups", None)
-                norms = known.keys() if known is not None else getattr(s, "norms", lambda lang: ())(language)
-                for norm in norms:
+                for norm in s.words(language):
                     got = self.word_classes(norm, language)
                     if got:
                         h = KEYS.key_hash[KEYS.id(ocr_key(norm))]
