@@ -224,6 +224,10 @@ class CrossReference(SQLModel, table=True):
     source_text: str = Field(description="The passage as the source paragraph words it")
     target_text: str = Field(description="The passage as the target paragraph words it")
     score: float = Field(description="Similarity of the two passages, 0-100")
+    kind: str = Field(default="verbatim", index=True, sa_column_kwargs={"server_default": "verbatim"},
+                      description="verbatim (the same words in the same order, found by alignment or quotation search) or reworded (the same passage in other words: retranslated, paraphrased)")
+    meaning_score: Optional[float] = Field(default=None, description="Information-weighted word alignment of the two passages with a fragmentation penalty, 0-100 (one scale: 100 is verbatim; see synopsis.link.reworded)")
+    correspondences: Optional[str] = Field(default=None, description="JSON list of the word correspondences the link rests on: [source start, source end, target start, target end, kind], spans relative to each passage's start; kind same, name, number, stem, synonym or learned")
 
 
 class Variant(SQLModel, table=True):

@@ -61,6 +61,7 @@ import numpy as np
 
 from synopsis.database import sqlite_connection
 from synopsis.link.corpus import ParagraphCorpus, read_corpus
+from synopsis.link.correspond import Correspondences, CorrespondenceSource, default_sources
 from synopsis.link.digests import DOCUMENT_KIND, DocumentDigests, document_digests, find_stale, run_digest
 from synopsis.link.parameters import LINK_VERSION, LinkParameters, library_versions
 from synopsis.link.passages import ParagraphTokens
@@ -75,6 +76,7 @@ from synopsis.link.steps import (
     LinkSet,
     cross_references,
     edition_alignments,
+    reworded_references,
     find_candidates,
     quotation_candidates,
     similarity,
@@ -83,7 +85,7 @@ from synopsis.link.steps import (
 from synopsis.link.token_cache import ContentKeys, content_keys, default_cache_path
 from synopsis.timing import StepTimer
 
-__all__ = ["link_corpus", "LinkReport", "LinkParameters", "LinkRun", "LINK_VERSION", "STEPS"]
+__all__ = ["link_corpus", "LinkReport", "LinkParameters", "LinkRun", "LINK_VERSION", "STEPS", "CORRESPONDENCE_SOURCES"]
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +141,8 @@ class LinkRun:
     candidates: Candidates | None = None
     quoted: dict[tuple[int, int], set[int]] | None = None  # pairs marked quotations put forward: their ids
     editions: LinkSet | None = None  # the editions step's output (the variants step reads its beads)
+    correspondences: Correspondences | None = None  # the run's word correspondence sources (synopsis.link.correspond)
+    verbatim: LinkSet | None = None  # the cross-references step's output (the reworded step skips what it found)
     link_sets: list[LinkSet] = field(default_factory=list)
 
 
@@ -161,10 +165,26 @@ def _quotation_candidates(run: LinkRun) -> None:
     run.quoted = quotation_candidates(run.corpus, run.keys, run.focus, run.params)
 
 
+def _correspondences(run: LinkRun) -> None:
+    """The run's correspondence sources: every factory of :data:`CORRESPONDENCE_SOURCES`, asked once."""
+    sources: list[CorrespondenceSource] = []
+    for factory in CORRESPONDENCE_SOURCES:
+        sources.extend(factory(run.db, run.corpus))
+    run.correspondences = Correspondences(sources)
+
+
 def _cross_references(run: LinkRun) -> None:
     assert run.keys is not None and run.candidates is not None
-    run.link_sets.append(cross_references(run.corpus, run.keys, run.counts, run.candidates, run.tokens, run.params,
-                                          run.quoted))
+    run.verbatim = cross_references(run.corpus, run.keys, run.counts, run.candidates, run.tokens, run.params,
+                                    run.quoted, run.correspondences)
+    run.link_sets.append(run.verbatim)
+
+
+def _reworded(run: LinkRun) -> None:
+    assert run.keys is not None and run.correspondences is not None
+    if run.params.reworded:
+        run.link_sets.append(reworded_references(run.corpus, run.keys, run.counts, run.focus, run.tokens, run.params,
+                                                 run.correspondences, run.verbatim, run.candidates))
 
 
 def _similarity(run: LinkRun) -> None:
@@ -187,12 +207,23 @@ STEPS: list[tuple[str, Callable[[LinkRun], None]]] = [
     ("statistics", _statistics),
     ("candidates", _candidates),
     ("quotation_candidates", _quotation_candidates),
+    ("correspondences", _correspondences),
     ("cross_references", _cross_references),
+    ("reworded", _reworded),
     ("similarity", _similarity),
     ("editions", _editions),
     ("variants", _variants),
 ]
 """The computing steps, in order: (name in the report's timings, step). Add a step here."""
+
+SourceFactory = Callable[[sqlite3.Connection, ParagraphCorpus], list[CorrespondenceSource]]
+
+CORRESPONDENCE_SOURCES: list[SourceFactory] = [
+    lambda db, corpus: default_sources(corpus.languages.values()),
+]
+"""Where word correspondence sources plug in: each factory reads what it needs (the database: a
+corpus lexicon; the corpus: its languages) and returns sources (:class:`CorrespondenceSource`).
+The first gives the synonym tables shipped for the corpus's languages."""
 
 
 def _delete_runs(db: sqlite3.Connection, run_ids: list[int]) -> None:
@@ -215,7 +246,7 @@ _INSERT = {
     CROSS_REFERENCES: (
         "INSERT INTO cross_references (run_id, method, source_document_id, target_document_id, source_paragraph_id, "
         "target_paragraph_id, quotation_id, source_start, source_end, target_start, target_end, source_text, "
-        "target_text, score) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+        "target_text, score, kind, meaning_score, correspondences) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
     ),
     ALIGNMENTS: (
         "INSERT INTO alignments (run_id, method, left_document_id, right_document_id, left_paragraph_id, "
