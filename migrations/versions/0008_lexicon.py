@@ -1,7 +1,7 @@
 """The translators' lexicon: learned word pairs, the corpus lexicon and dictionaries
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007 (0006 on the branch before xref was merged in)
 Create Date: 2026-12-08 00:50:00.000000
 """
 from typing import Sequence, Union
@@ -12,7 +12,7 @@ import sqlmodel.sql.sqltypes
 
 
 revision: str = '0008'
-down_revision: Union[str, None] = '0006'
+down_revision: Union[str, None] = '0007'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
