@@ -9,10 +9,11 @@ are kept when
 * they share ``least`` beads or more;
 * their G² reaches ``g2`` (30: a chance of about 10⁻⁷ for one pair, small among the many
   pairs a long text tries);
-* each is the other's best partner (the right word's most significant left word is this
-  one, and the left word's most significant right word is this one): a one-to-one
-  reading that leaves out the function words and frequent words that co-occur with
-  everything.
+* one is among the other's ``partners`` most significant partners (3: the forms a word of
+  the other language takes, French *vu*, *voir*, *vit* for English *see*). A pair where each is the other's best is
+  *mutual* (``source = 'learned'`` in the table: a one-to-one reading, the translators'
+  lexicon proper); the others (``source = 'learned-one-way'``) are mostly inflections the
+  other language does not mark, which cross-references across languages need.
 
 Words are the link stage's content tokens in each language (its stems, its stop words
 left out, the corpus lexicon's names and phrases as one token), shown as the texts most
@@ -40,6 +41,9 @@ LEAST_BEADS = 3
 LEAST_G2 = 30.0
 """Dunning's G² a learned pair must reach."""
 
+PARTNERS = 3
+"""The most partners a word keeps (its strongest): French *vu*, *voir*, *vit* for English *see*."""
+
 
 @dataclass(frozen=True)
 class LearnedPair:
@@ -51,6 +55,7 @@ class LearnedPair:
     right_token: str
     evidence: int  # beads holding both
     strength: float  # G²
+    mutual: bool = True  # each is the other's best partner (else the best of one of them only)
 
 
 def _bead_tokens(texts: Sequence[str], language: str | None) -> tuple[list[dict[str, str]], dict[str, Counter]]:
@@ -90,7 +95,7 @@ def listed_renderings(beads: Sequence[tuple[str, str]], left_language: str | Non
 
 
 def learn_pairs(beads: Sequence[tuple[str, str]], left_language: str | None, right_language: str | None, *,
-                least: int = LEAST_BEADS, g2: float = LEAST_G2) -> list[LearnedPair]:
+                least: int = LEAST_BEADS, g2: float = LEAST_G2, partners: int = PARTNERS) -> list[LearnedPair]:
     """The translation pairs of aligned beads ``(left text, right text)`` (module doc), strongest first."""
     if len(beads) < 20:
         return []
@@ -131,22 +136,32 @@ def learn_pairs(beads: Sequence[tuple[str, str]], left_language: str | None, rig
     score = np.where(k11 * total > nx * ny, score, 0.0)  # attraction only
     best_l: dict[int, tuple[float, int]] = {}
     best_r: dict[int, tuple[float, int]] = {}
+    top_l: dict[int, list[tuple[float, int]]] = {}
+    top_r: dict[int, list[tuple[float, int]]] = {}
     for xi, yi, g in zip(x.tolist(), y.tolist(), score.tolist()):
         if g > best_r.get(yi, (0.0, -1))[0]:
             best_r[yi] = (g, xi)
         if g > best_l.get(xi, (0.0, -1))[0]:
             best_l[xi] = (g, yi)
+        if g >= g2:
+            top_l.setdefault(xi, []).append((g, yi))
+            top_r.setdefault(yi, []).append((g, xi))
     lname = {v: t for t, v in ids.items()}
     rname = {v: t for t, v in rids.items()}
     pair_count = {(int(xi), int(yi)): int(c) for xi, yi, c in zip(x.tolist(), y.tolist(), k11.tolist())}
+    chosen: dict[tuple[int, int], float] = {}
+    for xi, found in top_l.items():
+        chosen.update({(xi, yi): g for g, yi in sorted(found, reverse=True)[:partners]})
+    for yi, found in top_r.items():
+        chosen.update({(xi, yi): g for g, xi in sorted(found, reverse=True)[:partners]})
     out = []
-    for yi, (g, xi) in best_r.items():
-        if g >= g2 and best_l.get(xi, (0.0, -1))[1] == yi:
-            lt_name, rt_name = lname[xi], rname[yi]
-            out.append(LearnedPair(
-                left_text=lforms[lt_name].most_common(1)[0][0], right_text=rforms[rt_name].most_common(1)[0][0],
-                left_token=lt_name, right_token=rt_name, evidence=pair_count[(xi, yi)],
-                strength=round(g, 2) if math.isfinite(g) else 0.0,
-            ))
+    for (xi, yi), g in chosen.items():
+        lt_name, rt_name = lname[xi], rname[yi]
+        out.append(LearnedPair(
+            left_text=lforms[lt_name].most_common(1)[0][0], right_text=rforms[rt_name].most_common(1)[0][0],
+            left_token=lt_name, right_token=rt_name, evidence=pair_count[(xi, yi)],
+            strength=round(g, 2) if math.isfinite(g) else 0.0,
+            mutual=best_r.get(yi, (0.0, -1))[1] == xi and best_l.get(xi, (0.0, -1))[1] == yi,
+        ))
     out.sort(key=lambda p: (-p.strength, p.left_token, p.right_token))
     return out

@@ -89,6 +89,7 @@ class LinkParameters:
     edition_prior_strength: float = 100.0  # editions: beads' worth of Gale-Church shape priors
     edition_length_variance: float = 6.8  # editions: Gale-Church's s², before the pair's own is estimated
     edition_rare_df: int = 2  # editions: most sentences per side of a token that makes an anchor
+    translated: bool = True  # cross-references across languages through the translation pairs the corpus's aligned translations teach (synopsis.lexicon.correspondences)
 
     @property
     def cross_reference(self) -> CrossReferenceParameters:
@@ -99,7 +100,7 @@ class LinkParameters:
         """The parameters a run of ``kind``/``method`` depends on."""
         d = asdict(self)
         if kind == "cross_reference":
-            keys = (*CrossReferenceParameters.names(), "max_df", "max_postings", "pairs_per_paragraph")
+            keys = (*CrossReferenceParameters.names(), "max_df", "max_postings", "pairs_per_paragraph", "translated")
             extra = {"score_measure": SCORE_MEASURE, "information": INFORMATION}
         elif method == "edition":
             keys = ("edition_band", "edition_fine_band", "edition_prior_strength", "edition_length_variance",

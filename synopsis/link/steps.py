@@ -55,16 +55,20 @@ from synopsis.link.statistics import DocumentCounts, PairStatistics, corpus_coun
 from synopsis.link.token_cache import ContentKeys
 
 __all__ = ["LinkSet", "Candidates", "find_candidates", "quotation_candidates", "cross_references", "similarity", "edition_alignments",
-           "variants", "reworded_references", "reworded_null_scores", "CROSS_REFERENCES", "KIND_VERBATIM", "KIND_REWORDED", "ALIGNMENTS", "SENTENCE_ALIGNMENTS", "VARIANTS"]
+           "variants", "reworded_references", "reworded_null_scores", "CROSS_REFERENCES", "KIND_VERBATIM", "KIND_REWORDED", "KIND_TRANSLATED", "ALIGNMENTS", "SENTENCE_ALIGNMENTS", "VARIANTS"]
 
 CROSS_REFERENCES = "cross_references"
 KIND_VERBATIM = "verbatim"
 KIND_REWORDED = "reworded"
+KIND_TRANSLATED = "translated"
+"""``cross_references.kind`` of a passage in other words across two languages (issue #20)."""
 ALIGNMENTS = "alignments"
 SENTENCE_ALIGNMENTS = "sentence_alignments"
 LEXICON = "lexicon"
 LEARNED_SOURCE = "learned"
-"""``lexicon.source`` of the pairs learned from two aligned versions."""
+"""``lexicon.source`` of the pairs learned from two aligned versions (each word the other's best partner)."""
+LEARNED_ONE_WAY = "learned-one-way"
+"""``lexicon.source`` of a learned pair best for one of its words only (an inflection, mostly)."""
 VARIANTS = "variants"
 
 _SURELY_SHARED = 5
@@ -420,15 +424,16 @@ def reworded_references(
             rows = out.rows.setdefault(key, [])
             ld, rd, lt, rt = docs[key[0]], docs[key[1]], texts[i], texts[j]
             languages = (corpus.language_of(i), corpus.language_of(j))
+            kind = KIND_TRANSLATED if primary_subtag(languages[0]) != primary_subtag(languages[1]) else KIND_REWORDED
             for s in found:
                 ls, le = lt_.tokens_to_span(s.left.first, s.left.last)
                 rs, re_ = rt_.tokens_to_span(s.right.first, s.right.last)
                 score = stored_score(lt[ls:le], rt[rs:re_], *languages)
                 fwd, bwd = correspondences_json(s, lt_, rt_)
                 rows.append((METHOD_REWORDED, ld, rd, pids[i], pids[j], None, ls, le, rs, re_, lt[ls:le], rt[rs:re_],
-                             score, KIND_REWORDED, s.score, fwd))
+                             score, kind, s.score, fwd))
                 rows.append((METHOD_REWORDED, rd, ld, pids[j], pids[i], None, rs, re_, ls, le, rt[rs:re_], lt[ls:le],
-                             score, KIND_REWORDED, s.score, bwd))
+                             score, kind, s.score, bwd))
             out.seconds[key] = out.seconds.get(key, 0.0) + time.perf_counter() - t_pair
     sources = correspondences.versions()
     for key in out.rows:
@@ -610,8 +615,8 @@ def edition_alignments(
                 if primary_subtag(ll) and primary_subtag(rl) and primary_subtag(ll) != primary_subtag(rl):
                     # the translators' lexicon: kept, with the run that learned it
                     learned[(a, b)] = [
-                        (LEARNED_SOURCE, primary_subtag(ll), primary_subtag(rl), p.left_text, p.right_text, docs[a],
-                         docs[b], None, p.evidence, p.strength)
+                        (LEARNED_SOURCE if p.mutual else LEARNED_ONE_WAY, primary_subtag(ll), primary_subtag(rl),
+                         p.left_text, p.right_text, docs[a], docs[b], None, p.evidence, p.strength)
                         for p in learn_pairs(found.bead_texts, ll, rl)]
                     learned[(a, b)] += [
                         (LEARNED_SOURCE, primary_subtag(ll), primary_subtag(rl), p.left_text, p.right_text, docs[a],

@@ -61,6 +61,7 @@ import numpy as np
 
 from synopsis.database import sqlite_connection
 from synopsis.link.corpus import ParagraphCorpus, read_corpus
+from synopsis.lexicon.correspondences import LEARNED_PAIRS_SQL, learned_source
 from synopsis.link.correspond import Correspondences, CorrespondenceSource, default_sources
 from synopsis.link.digests import DOCUMENT_KIND, DocumentDigests, document_digests, find_stale, run_digest
 from synopsis.link.parameters import LINK_VERSION, LinkParameters, library_versions
@@ -166,10 +167,17 @@ def _quotation_candidates(run: LinkRun) -> None:
 
 
 def _correspondences(run: LinkRun) -> None:
-    """The run's correspondence sources: every factory of :data:`CORRESPONDENCE_SOURCES`, asked once."""
+    """The run's correspondence sources: every factory of :data:`CORRESPONDENCE_SOURCES`, asked
+    once, and the translation pairs learned from the corpus's aligned translations (the
+    editions step's of this run, and the kept runs' in the database)."""
     sources: list[CorrespondenceSource] = []
     for factory in CORRESPONDENCE_SOURCES:
         sources.extend(factory(run.db, run.corpus))
+    fresh = [(r[1], r[3], r[2], r[4]) for rows in (run.editions.extra.get(LEXICON, {}) if run.editions else {}).values()
+             for r in rows if r[7] is None]
+    learned = learned_source(run.db.execute(LEARNED_PAIRS_SQL).fetchall(), fresh)
+    if learned.pairs and run.params.translated:
+        sources.append(learned)
     run.correspondences = Correspondences(sources)
 
 
@@ -207,11 +215,11 @@ STEPS: list[tuple[str, Callable[[LinkRun], None]]] = [
     ("statistics", _statistics),
     ("candidates", _candidates),
     ("quotation_candidates", _quotation_candidates),
+    ("editions", _editions),  # before the correspondences: across languages they read what it learns
     ("correspondences", _correspondences),
     ("cross_references", _cross_references),
     ("reworded", _reworded),
     ("similarity", _similarity),
-    ("editions", _editions),
     ("variants", _variants),
 ]
 """The computing steps, in order: (name in the report's timings, step). Add a step here."""
