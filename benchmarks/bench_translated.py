@@ -112,27 +112,30 @@ def run(quoting: str, base: str, foreign: str, *, verses: int, seed: int, declar
     conn.close()
     holds = dict(zip(foreign_ids, foreign_holds))
     # the essay's stored paragraph that holds each written one (by its words: ingest may cut otherwise)
-    essay_ordinal = {}
+    essay_ordinal: dict[int, set[int]] = {}  # a stored paragraph may hold two written ones (ingest joins some)
     for k, written in enumerate(paras, 1):
         probe = rt.letters_of(written)[:200]
         for pid, text in essay_rows:
             if probe and probe in rt.letters_of(text):
-                essay_ordinal[pid] = k
+                essay_ordinal.setdefault(pid, set()).add(k)
                 break
     base_text = {v.id: v.text for v in base_verses}
     by_ordinal = {q["ordinal"]: q for q in quotes}
 
     def right(link) -> bool:
-        q = by_ordinal.get(essay_ordinal.get(link[0]))
-        if q is None:
-            return False
         here = holds.get(link[1], set())
-        if q["verse"] in here:
-            return True
-        told = base_text.get(q["verse"], "")
-        return any(fuzz.token_set_ratio(told, base_text.get(v, "")) >= 60 for v in here)
+        for k in essay_ordinal.get(link[0], ()):
+            q = by_ordinal.get(k)
+            if q is None:
+                continue
+            if q["verse"] in here:
+                return True
+            told = base_text.get(q["verse"], "")
+            if any(fuzz.token_set_ratio(told, base_text.get(v, "")) >= 60 for v in here):
+                return True
+        return False
 
-    found = sum(1 for q in quotes if any(essay_ordinal.get(x[0]) == q["ordinal"] and q["verse"] in holds.get(x[1], ())
+    found = sum(1 for q in quotes if any(q["ordinal"] in essay_ordinal.get(x[0], ()) and q["verse"] in holds.get(x[1], ())
                                           for x in links))
     good = sum(right(x) for x in links)
     return {"pair": f"{quoting}>{base}~{foreign}", "declared": declared, "language": language,

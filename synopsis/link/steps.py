@@ -376,6 +376,7 @@ def reworded_references(
     corpus: ParagraphCorpus, keys: ContentKeys, counts: list[DocumentCounts], focus: np.ndarray,
     tokens: ParagraphTokens, params: LinkParameters, correspondences: Correspondences,
     verbatim: LinkSet | None = None, candidates: Candidates | None = None,
+    more_candidates: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> LinkSet:
     """Passages in other words (:mod:`synopsis.link.reworded`) between paragraphs of different works.
 
@@ -383,7 +384,8 @@ def reworded_references(
     sharing ``reworded_min_shared`` rare correspondence classes (:func:`synopsis.link.correspond.paragraph_classes`: keys and synonym or learned
     groups found in at most ``reworded_max_df`` paragraphs of the pair's documents; the
     same sort-and-group index as the shingles'). Windows already linked verbatim are
-    skipped. The floor is calibrated on the run's null model
+    skipped; ``more_candidates`` may add pairs from the same class postings (across languages:
+    :func:`synopsis.lexicon.candidates.translated_candidates`). The floor is calibrated on the run's null model
     (:func:`reworded_null_scores`) and recorded in each run's parameters with the
     correspondence sources' names and versions.
     """
@@ -397,6 +399,9 @@ def reworded_references(
         hashes, paras, para_doc, focus=focus, min_shared=xparams.reworded_min_shared,
         max_df=xparams.reworded_max_df, max_postings=params.max_postings,
         pair_budget=params.pairs_per_paragraph * max(len(para_doc), 1))
+    if more_candidates is not None:  # and the pairs another index puts forward from the same class postings
+        more_left, more_right = more_candidates(hashes, paras)
+        left, right = np.r_[left.astype(np.int64), more_left], np.r_[right.astype(np.int64), more_right]
     if candidates is not None:  # and the pairs the shingle index put forward (two words close together on both sides)
         both = np.unique(np.r_[left.astype(np.int64) * len(para_doc) + right, candidates.left.astype(np.int64)
                                * len(para_doc) + candidates.right])

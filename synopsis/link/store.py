@@ -61,6 +61,8 @@ import numpy as np
 
 from synopsis.database import sqlite_connection
 from synopsis.link.corpus import ParagraphCorpus, read_corpus
+from synopsis.languages import primary_subtag
+from synopsis.lexicon.candidates import translated_candidates
 from synopsis.lexicon.correspondences import LEARNED_PAIRS_SQL, learned_source
 from synopsis.link.correspond import Correspondences, CorrespondenceSource, default_sources
 from synopsis.link.digests import DOCUMENT_KIND, DocumentDigests, document_digests, find_stale, run_digest
@@ -191,8 +193,17 @@ def _cross_references(run: LinkRun) -> None:
 def _reworded(run: LinkRun) -> None:
     assert run.keys is not None and run.correspondences is not None
     if run.params.reworded:
+        more = None
+        if run.params.translated and any(getattr(s, "kind", "") == "learned" for s in run.correspondences.sources):
+            languages = [primary_subtag(run.corpus.languages.get(d)) for d in run.corpus.docs]
+            roots = [run.corpus.root_of(k) for k in range(len(run.corpus.docs))]
+
+            def more(hashes, paras):
+                left, right = translated_candidates(hashes, paras, run.corpus.para_doc, languages, roots)
+                stale = run.focus[run.corpus.para_doc[left]] | run.focus[run.corpus.para_doc[right]]
+                return left[stale], right[stale]
         run.link_sets.append(reworded_references(run.corpus, run.keys, run.counts, run.focus, run.tokens, run.params,
-                                                 run.correspondences, run.verbatim, run.candidates))
+                                                 run.correspondences, run.verbatim, run.candidates, more))
 
 
 def _similarity(run: LinkRun) -> None:
