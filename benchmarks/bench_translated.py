@@ -102,6 +102,8 @@ def run(quoting: str, base: str, foreign: str, *, verses: int, seed: int, declar
         conn.close()
     conn = sqlite3.connect(db)
     pairs = conn.execute("SELECT count(*) FROM lexicon WHERE source = 'learned' AND token IS NULL").fetchone()[0]
+    dictionaries = [row[0] for row in conn.execute(
+        "SELECT DISTINCT source FROM lexicon WHERE source NOT IN ('learned', 'learned-one-way', 'corpus')")]
     links = conn.execute(
         "SELECT pe.id, pf.id, x.kind, x.meaning_score, x.source_text, x.target_text FROM cross_references x "
         "JOIN paragraphs pe ON pe.id IN (x.source_paragraph_id, x.target_paragraph_id) AND pe.document_id = 'essay' "
@@ -139,7 +141,7 @@ def run(quoting: str, base: str, foreign: str, *, verses: int, seed: int, declar
                                           for x in links))
     good = sum(right(x) for x in links)
     return {"pair": f"{quoting}>{base}~{foreign}", "declared": declared, "language": language,
-            "learned_pairs": pairs, "recall": [found, len(quotes)], "precision": [good, len(links)],
+            "learned_pairs": pairs, "dictionaries": dictionaries, "recall": [found, len(quotes)], "precision": [good, len(links)],
             "kinds": sorted({x[2] for x in links}), "link_cpu_without": costs[False], "link_cpu_with": costs[True],
             "build_s": round(build_s, 1), "build_link_s": report.link_seconds, "load": load(),
             "wrong": [(x[0], x[1], x[2], x[4][:80], x[5][:80]) for x in links if not right(x)][:10]}
@@ -167,9 +169,11 @@ def main(argv: list[str] | None = None) -> int:
                 results.append(r)
                 f, n = r["recall"]
                 g, m = r["precision"]
-                unknown = "" if r["learned_pairs"] else " (no bilingual source for this language pair: reported as unknown, nothing guessed)"
+                unknown = ("" if r["learned_pairs"] or r["dictionaries"] else
+                           " (no bilingual source for this language pair: reported as unknown, nothing guessed)")
                 print(f"{r['pair']} {'declared' if declared else 'undeclared'} ({r['language']}): recall {f}/{n} = {f / max(n, 1):.2f} "
-                      f"[target 0.80]; precision {g}/{m} = {g / max(m, 1):.3f} [target 0.90]; learned pairs {r['learned_pairs']}"
+                      f"[target 0.80]; precision {g}/{m} = {g / max(m, 1):.3f} [target 0.90]; learned pairs {r['learned_pairs']}, "
+                      f"dictionaries {r['dictionaries']}"
                       f"{unknown}; kinds {r['kinds']}; link CPU without {r['link_cpu_without']} s, with {r['link_cpu_with']} s "
                       f"({r['link_cpu_with'] / max(r['link_cpu_without'], 1e-9):.2f}×) [target ≤ 1.5×]; load {r['load']}", flush=True)
                 for w in r["wrong"]:

@@ -148,9 +148,10 @@ def _build(catalogue: list[DocumentMeta], corpus_lexicon: CorpusLexicon, *, docu
                     report.links, report.link_seconds = _link(conn, link_keys)
                     clock.lap("link")
                     point("linked")
-                    from synopsis.lexicon.store import store_corpus_lexicon
+                    from synopsis.lexicon.store import store_corpus_lexicon, store_dictionaries
 
                     store_corpus_lexicon(conn, corpus_lexicon)
+                    store_dictionaries(conn)
                     say("re-finding readers' notes")
                     from synopsis.notes import merge_notes, notes_file
 

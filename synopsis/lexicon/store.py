@@ -14,7 +14,7 @@ from typing import Any
 from synopsis.database import sqlite_connection
 from synopsis.lexicon.corpus import EVERY_LANGUAGE, CorpusLexicon
 
-__all__ = ["CORPUS_SOURCE", "corpus_rows", "store_corpus_lexicon"]
+__all__ = ["CORPUS_SOURCE", "corpus_rows", "store_corpus_lexicon", "store_dictionaries"]
 
 CORPUS_SOURCE = "corpus"
 """``lexicon.source`` of the corpus lexicon's entries."""
@@ -42,6 +42,21 @@ def store_corpus_lexicon(conn: Any, lexicon: CorpusLexicon) -> int:
     db = sqlite_connection(conn)
     db.execute("DELETE FROM lexicon WHERE source = ?", (CORPUS_SOURCE,))
     rows = corpus_rows(lexicon)
+    db.executemany(
+        "INSERT INTO lexicon (source, left_language, right_language, left_text, right_text, token, evidence, strength) "
+        "VALUES (?,?,?,?,?,?,?,?)", rows)
+    return len(rows)
+
+
+def store_dictionaries(conn: Any) -> int:
+    """Replace the shipped dictionaries' rows of the ``lexicon`` table with those of the tables the
+    corpus's languages need (:func:`synopsis.lexicon.dictionaries.covering`); the number written."""
+    from synopsis.lexicon.dictionaries import covering, shipped_dictionaries
+
+    db = sqlite_connection(conn)
+    db.executemany("DELETE FROM lexicon WHERE source = ?", [(d.source,) for d in shipped_dictionaries()])
+    languages = [row[0] for row in db.execute("SELECT DISTINCT language FROM documents")]
+    rows = [(d.source, d.left, d.right, a, b, None, 1, 0.0) for d in covering(languages) for a, b in d.pairs()]
     db.executemany(
         "INSERT INTO lexicon (source, left_language, right_language, left_text, right_text, token, evidence, strength) "
         "VALUES (?,?,?,?,?,?,?,?)", rows)

@@ -63,7 +63,8 @@ from synopsis.database import sqlite_connection
 from synopsis.link.corpus import ParagraphCorpus, read_corpus
 from synopsis.languages import primary_subtag
 from synopsis.lexicon.candidates import translated_candidates
-from synopsis.lexicon.correspondences import LEARNED_PAIRS_SQL, learned_source
+from synopsis.lexicon.correspondences import LEARNED_PAIRS_SQL, BilingualSource, learned_source
+from synopsis.lexicon.dictionaries import dictionary_sources
 from synopsis.link.correspond import Correspondences, CorrespondenceSource, default_sources
 from synopsis.link.digests import DOCUMENT_KIND, DocumentDigests, document_digests, find_stale, run_digest
 from synopsis.link.parameters import LINK_VERSION, LinkParameters, library_versions
@@ -178,8 +179,10 @@ def _correspondences(run: LinkRun) -> None:
     fresh = [(r[1], r[3], r[2], r[4]) for rows in (run.editions.extra.get(LEXICON, {}) if run.editions else {}).values()
              for r in rows if r[7] is None]
     learned = learned_source(run.db.execute(LEARNED_PAIRS_SQL).fetchall(), fresh)
-    if learned.pairs and run.params.translated:
+    if learned.pairs:
         sources.append(learned)
+    if not run.params.translated:  # no cross-language pass: no bilingual source at all
+        sources = [s for s in sources if not isinstance(s, BilingualSource)]
     run.correspondences = Correspondences(sources)
 
 
@@ -194,7 +197,7 @@ def _reworded(run: LinkRun) -> None:
     assert run.keys is not None and run.correspondences is not None
     if run.params.reworded:
         more = None
-        if run.params.translated and any(getattr(s, "kind", "") == "learned" for s in run.correspondences.sources):
+        if run.params.translated and any(getattr(s, "pairs", None) for s in run.correspondences.sources):
             languages = [primary_subtag(run.corpus.languages.get(d)) for d in run.corpus.docs]
             roots = [run.corpus.root_of(k) for k in range(len(run.corpus.docs))]
 
@@ -239,10 +242,13 @@ SourceFactory = Callable[[sqlite3.Connection, ParagraphCorpus], list[Corresponde
 
 CORRESPONDENCE_SOURCES: list[SourceFactory] = [
     lambda db, corpus: default_sources(corpus.languages.values()),
+    lambda db, corpus: dictionary_sources(corpus.languages.values()),  # bilingual dictionaries (synopsis.lexicon.dictionaries)
 ]
 """Where word correspondence sources plug in: each factory reads what it needs (the database: a
 corpus lexicon; the corpus: its languages) and returns sources (:class:`CorrespondenceSource`).
-The first gives the synonym tables shipped for the corpus's languages."""
+The first gives the synonym tables shipped for the corpus's languages; the second the bilingual
+dictionaries shipped for two of its languages. The pairs the corpus's own translations teach are
+added by :func:`_correspondences` (they come from this run's editions step)."""
 
 
 def _delete_runs(db: sqlite3.Connection, run_ids: list[int]) -> None:
