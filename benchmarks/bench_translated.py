@@ -103,7 +103,7 @@ def run(quoting: str, base: str, foreign: str, *, verses: int, seed: int, declar
     conn = sqlite3.connect(db)
     pairs = conn.execute("SELECT count(*) FROM lexicon WHERE source = 'learned' AND token IS NULL").fetchone()[0]
     dictionaries = [row[0] for row in conn.execute(
-        "SELECT DISTINCT source FROM lexicon WHERE source NOT IN ('learned', 'learned-one-way', 'corpus')")]
+        "SELECT DISTINCT source FROM lexicon WHERE source NOT IN ('learned', 'learned-one-way', 'corpus', 'corpus term')")]
     links = conn.execute(
         "SELECT pe.id, pf.id, x.kind, x.meaning_score, x.source_text, x.target_text FROM cross_references x "
         "JOIN paragraphs pe ON pe.id IN (x.source_paragraph_id, x.target_paragraph_id) AND pe.document_id = 'essay' "

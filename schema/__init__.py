@@ -225,7 +225,7 @@ class CrossReference(SQLModel, table=True):
     target_text: str = Field(description="The passage as the target paragraph words it")
     score: float = Field(description="Similarity of the two passages, 0-100")
     kind: str = Field(default="verbatim", index=True, sa_column_kwargs={"server_default": "verbatim"},
-                      description="verbatim (the same words in the same order, found by alignment or quotation search) or reworded (the same passage in other words: retranslated, paraphrased)")
+                      description="verbatim (the same words in the same order, found by alignment or quotation search), reworded (the same passage in other words: retranslated, paraphrased) or translated (the same passage in another language, through the translators' lexicon)")
     meaning_score: Optional[float] = Field(default=None, description="Information-weighted word alignment of the two passages with a fragmentation penalty, 0-100 (one scale: 100 is verbatim; see synopsis.link.reworded)")
     correspondences: Optional[str] = Field(default=None, description="JSON list of the word correspondences the link rests on: [source start, source end, target start, target end, kind], spans relative to each passage's start; kind same, name, number, stem, synonym or learned")
 
@@ -262,16 +262,16 @@ class LexiconEntry(SQLModel, table=True):
 
     ``source`` says where: ``learned`` (from the aligned sentences of two versions, the
     run's document pair; ``evidence`` is how many sentence beads hold both, ``strength``
-    Dunning's G² of the pair over the beads), ``corpus`` (the corpus lexicon,
-    ``documents/lexicon.toml``: one name or term and its spellings in two languages), or a
-    dictionary's name and version.
+    Dunning's G² of the pair over the beads; ``learned-one-way`` a word's other strong
+    partners), ``corpus`` / ``corpus term`` (the corpus lexicon, ``documents/lexicon.toml``:
+    one name or term and its spellings in two languages), or a dictionary's name and version.
     """
 
     __tablename__ = "lexicon"
 
     id: Optional[int] = Field(default=None, primary_key=True, description="Row id")
     run_id: Optional[int] = Field(default=None, foreign_key="runs.id", index=True, description="The run that learned the pair (an edition alignment of two versions); empty for the corpus lexicon and dictionaries")
-    source: str = Field(index=True, description="learned (from the run's two aligned versions), corpus (documents/lexicon.toml), or a dictionary's name and version")
+    source: str = Field(index=True, description="learned (from the run's two aligned versions; learned-one-way: a word's other strong partners), corpus or corpus term (a name or a term of documents/lexicon.toml), or a dictionary's name, version and licence")
     left_language: str = Field(index=True, description="Language of the left word (ISO 639)")
     right_language: str = Field(index=True, description="Language of the right word (ISO 639)")
     left_text: str = Field(index=True, description="The left word or phrase, as the texts most often write it")

@@ -28,7 +28,7 @@ def test_the_edition_step_keeps_what_it_learns(mark_translation):
 
 def test_the_corpus_lexicon_is_in_the_table(mark_translation):
     rows = _rows(mark_translation, "SELECT left_language, left_text, right_language, right_text FROM lexicon "
-                 "WHERE source = 'corpus' AND token = 'cult_individual'")
+                 "WHERE source = 'corpus term' AND token = 'cult_individual'")
     assert ("en", "cult of the individual", "ru", "культ личности") in rows
     assert ("en", "cult of the individual", "zh", "个人崇拜") in rows
     assert ("it", "culto della personalità", "ru", "культ личности") in rows

@@ -57,8 +57,9 @@ def test_a_latin_name_finds_its_cyrillic_and_chinese_forms(three_scripts):
     assert "\ue000陶里亚蒂\ue001" in snippets["zh-text"]
     # and from the other scripts back to the Latin one
     assert {hit.document_id for hit in search(three_scripts, "Тольятти")} == {RESOLUTION_ID, "ru-text", "zh-text"}
-    # a phrase of the corpus lexicon, in every language it lists
-    found = {hit.document_id for hit in search(three_scripts, '"cult of the individual"')}
+    # a term of the corpus lexicon: as typed, and with translations in every language it lists
+    assert {hit.document_id for hit in search(three_scripts, '"cult of the individual"')} == {RESOLUTION_ID}
+    found = {hit.document_id for hit in search(three_scripts, '"cult of the individual"', translations=True)}
     assert {"ru-text", "zh-text", RESOLUTION_ID} <= found
 
 

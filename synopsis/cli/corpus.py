@@ -71,7 +71,7 @@ def serve_command(db_path: Path, documents_dir: Path, host: str, port: int, meta
 @click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="How many paragraphs to show.")
 @click.option("--document", default=None, help="Search only this document (its id).")
 @click.option("--translations", is_flag=True,
-              help="Also search each word's translations learned from the corpus's aligned translations.")
+              help="Also search each word's translations: learned from the corpus's aligned translations, or listed in a shipped dictionary.")
 def search_command(query: str, db_path: Path, limit: int, document: str | None, translations: bool) -> None:
     """Search paragraphs; ranked results with highlighted snippets.
 

@@ -2,9 +2,10 @@
 
 A name the corpus lexicon knows is found in every form it lists (``Togliatti`` also finds
 ``Тольятти`` and ``陶里亚蒂``): every search does this. Asked for (``synopsis search
---translations``, the /search page's switch), a word is also found in the words the
+--translations``, the /search page's switch), a term of the corpus lexicon is found in every
+language it lists ("cult of the individual", "культ личности"), and a word in the words the
 translators' lexicon pairs it with (``hope`` also finds ``espérance``): the pairs learned
-from the corpus's own aligned translations. Both read the database's ``lexicon`` table,
+from the corpus's own aligned translations and listed in a shipped dictionary. Both read the database's ``lexicon`` table,
 so a search knows what the build knew; the widened query then goes through each
 language's stems and bigrams (:func:`synopsis.database.fts_query`) like any other.
 """
@@ -14,9 +15,9 @@ import sqlite3
 from collections.abc import Iterable
 
 from synopsis.languages.search import map_terms
-from synopsis.lexicon.store import CORPUS_SOURCE
+from synopsis.lexicon.store import CORPUS_SOURCE, CORPUS_TERM_SOURCE
 
-__all__ = ["LexiconForms", "read_forms", "widen_query", "LISTED_SQL", "LEARNED_SQL"]
+__all__ = ["LexiconForms", "read_forms", "widen_query", "LISTED_SQL", "TERMS_SQL", "LEARNED_SQL"]
 
 
 def _key(text: str) -> str:
@@ -69,15 +70,17 @@ def _shortest(forms: list[str], term: str) -> list[str]:
 
 
 LISTED_SQL = f"SELECT token, left_text, right_text FROM lexicon WHERE source = '{CORPUS_SOURCE}' AND token IS NOT NULL"
-"""The corpus lexicon's forms (what every search reads)."""
-LEARNED_SQL = f"SELECT DISTINCT left_text, right_text FROM lexicon WHERE source != '{CORPUS_SOURCE}' AND token IS NULL"
-"""The learned translation pairs (what a search with translations reads)."""
+"""The corpus lexicon's names in every form (what every search reads)."""
+TERMS_SQL = f"SELECT token, left_text, right_text FROM lexicon WHERE source = '{CORPUS_TERM_SOURCE}' AND token IS NOT NULL"
+"""The corpus lexicon's terms in every language (what a search with translations reads too)."""
+LEARNED_SQL = "SELECT DISTINCT left_text, right_text FROM lexicon WHERE token IS NULL"
+"""The learned and dictionary translation pairs (what a search with translations reads)."""
 
 
 def read_forms(conn: sqlite3.Connection, *, translations: bool) -> LexiconForms:
     """The lexicon of a database: its corpus lexicon's entries, and (``translations``) its learned pairs."""
     try:
-        listed = conn.execute(LISTED_SQL).fetchall()
+        listed = conn.execute(LISTED_SQL).fetchall() + (conn.execute(TERMS_SQL).fetchall() if translations else [])
         learned = conn.execute(LEARNED_SQL).fetchall() if translations else []
     except sqlite3.OperationalError:  # a database built before the lexicon table
         return LexiconForms((), ())

@@ -2,7 +2,7 @@
 
 Learned pairs are written by the link stage with the run that learned them
 (:func:`synopsis.link.steps.edition_alignments`); the corpus lexicon's entries have no run:
-each build replaces them (``source = 'corpus'``) with the file's, the spellings of one language beside
+each build replaces them (``source = 'corpus'`` for names, ``'corpus term'`` for terms) with the file's, the spellings of one language beside
 those of another, so the table answers "how is this name or term
 written in that language?" beside "how did this translator render it?".
 """
@@ -14,10 +14,12 @@ from typing import Any
 from synopsis.database import sqlite_connection
 from synopsis.lexicon.corpus import EVERY_LANGUAGE, CorpusLexicon
 
-__all__ = ["CORPUS_SOURCE", "corpus_rows", "store_corpus_lexicon", "store_dictionaries"]
+__all__ = ["CORPUS_SOURCE", "CORPUS_TERM_SOURCE", "corpus_rows", "store_corpus_lexicon", "store_dictionaries"]
 
 CORPUS_SOURCE = "corpus"
-"""``lexicon.source`` of the corpus lexicon's entries."""
+"""``lexicon.source`` of the corpus lexicon's names."""
+CORPUS_TERM_SOURCE = "corpus term"
+"""``lexicon.source`` of the corpus lexicon's phrases and terms."""
 
 
 def corpus_rows(lexicon: CorpusLexicon) -> list[tuple]:
@@ -25,7 +27,8 @@ def corpus_rows(lexicon: CorpusLexicon) -> list[tuple]:
     the first spelling of one language beside each of another's, and each of the first's beside
     the other's first (languages in code order)."""
     rows: list[tuple] = []
-    for _, entry in lexicon.entries():
+    for kind, entry in lexicon.entries():
+        source = CORPUS_SOURCE if kind == "name" else CORPUS_TERM_SOURCE
         by_language: dict[str, list[str]] = {}
         for language, spellings in entry.forms:
             if language != EVERY_LANGUAGE:
@@ -33,14 +36,14 @@ def corpus_rows(lexicon: CorpusLexicon) -> list[tuple]:
         for left, right in itertools.combinations(sorted(by_language), 2):
             lefts, rights = list(dict.fromkeys(by_language[left])), list(dict.fromkeys(by_language[right]))
             pairs = [(lefts[0], b) for b in rights] + [(a, rights[0]) for a in lefts[1:]]
-            rows.extend((CORPUS_SOURCE, left, right, a, b, entry.token, 1, 0.0) for a, b in pairs)
+            rows.extend((source, left, right, a, b, entry.token, 1, 0.0) for a, b in pairs)
     return rows
 
 
 def store_corpus_lexicon(conn: Any, lexicon: CorpusLexicon) -> int:
     """Replace the corpus lexicon's rows of the ``lexicon`` table; the number written."""
     db = sqlite_connection(conn)
-    db.execute("DELETE FROM lexicon WHERE source = ?", (CORPUS_SOURCE,))
+    db.executemany("DELETE FROM lexicon WHERE source = ?", [(CORPUS_SOURCE,), (CORPUS_TERM_SOURCE,)])
     rows = corpus_rows(lexicon)
     db.executemany(
         "INSERT INTO lexicon (source, left_language, right_language, left_text, right_text, token, evidence, strength) "

@@ -17,7 +17,7 @@ from collections import defaultdict
 from typing import Any
 
 from synopsis.database import fts_query
-from synopsis.lexicon.search import LEARNED_SQL, LISTED_SQL, LexiconForms, widen_query
+from synopsis.lexicon.search import LEARNED_SQL, LISTED_SQL, TERMS_SQL, LexiconForms, widen_query
 from synopsis.search import MARK_END, MARK_START, SNIPPET_FUNCTION, match_count_sql, paragraph_search_sql
 from synopsis.validate import DOCUMENTS_SQL, add_text_command, catalogue_rows
 
@@ -489,6 +489,8 @@ async def _lexicon_forms(db, *, translations: bool) -> LexiconForms:
     if "lexicon" not in set(await db.table_names()):
         return LexiconForms((), ())
     listed = [tuple(row) for row in await db.execute(LISTED_SQL)]
+    if translations:
+        listed += [tuple(row) for row in await db.execute(TERMS_SQL)]
     learned = [tuple(row) for row in await db.execute(LEARNED_SQL)] if translations else []
     return LexiconForms(listed, learned)
 
