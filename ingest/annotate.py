@@ -450,13 +450,19 @@ def speaker_before(ctx: str, *, profile: Profile | None = None) -> str | None:
     return None
 
 
-def _attribution_may_follow(text: str, run: _Quoted) -> bool:
+def _attribution_may_follow(text: str, run: _Quoted, rules: _Rules | None = None) -> bool:
     """A closed quotation ending in a comma, question or exclamation mark, or dash leaves its
     sentence open for ``said X``; one ending in a full stop does not. Where the comma
     stands after the closing mark (``«...», disse Togliatti``, ``«...», — заявил``), the
-    sentence is open too."""
+    sentence is open too, and so it is where a verb of saying follows the closing mark
+    directly (``«...» ha dichiarato il compagno Togliatti``: Italian often writes no comma)."""
     if not run.closed:
         return False
+    if rules is not None and rules.speech_cue is not None:
+        after = text[run.end :]
+        cue = rules.speech_cue.match(after, len(after) - len(after.lstrip()))
+        if cue is not None:
+            return True
     if text[run.inner_start : run.inner_end].rstrip()[-1:] in (*_PIECE_OPEN, "?", "!", "？", "！"):
         return True
     return text[run.end : run.end + 3].lstrip()[:1] in _PIECE_OPEN
@@ -645,7 +651,7 @@ def find_quotations(
                 speaker = speaker_in_clause(text[first.end : group[1].start], profile=profile)
             if speaker is None:
                 speaker = speaker_before(before, profile=profile)
-            if speaker is None and _attribution_may_follow(text, last):
+            if speaker is None and _attribution_may_follow(text, last, _rules(profile)):
                 speaker = speaker_after(masked[last.end :], profile=profile)
             if speaker is None and not text[: first.start].strip() and lead_in.rstrip().endswith((":", "：")):
                 lead = lead_in.rstrip()

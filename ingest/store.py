@@ -26,6 +26,7 @@ from synopsis.schema import (
     CrossReference,
     Document,
     Footnote,
+    LexiconEntry,
     Paragraph,
     Quotation,
     Repair,
@@ -147,6 +148,7 @@ def delete_document_rows(conn: Connection, document_id: str) -> None:
     )
     conn.execute(delete(Alignment.__table__).where(Alignment.__table__.c.run_id.in_(runs)))
     conn.execute(delete(CrossReference.__table__).where(CrossReference.__table__.c.run_id.in_(runs)))
+    conn.execute(delete(LexiconEntry.__table__).where(LexiconEntry.__table__.c.run_id.in_(runs)))
     conn.execute(delete(Run.__table__).where(Run.__table__.c.id.in_(runs)))
     paragraphs = select(Paragraph.__table__.c.id).where(Paragraph.__table__.c.document_id == document_id)
     conn.execute(delete(Sentence.__table__).where(Sentence.__table__.c.paragraph_id.in_(paragraphs)))

@@ -240,6 +240,10 @@ class CrossReference(SQLModel, table=True):
     source_text: str = Field(description="The passage as the source paragraph words it")
     target_text: str = Field(description="The passage as the target paragraph words it")
     score: float = Field(description="Similarity of the two passages, 0-100")
+    kind: str = Field(default="verbatim", index=True, sa_column_kwargs={"server_default": "verbatim"},
+                      description="verbatim (the same words in the same order, found by alignment or quotation search), reworded (the same passage in other words: retranslated, paraphrased) or translated (the same passage in another language, through the translators' lexicon)")
+    meaning_score: Optional[float] = Field(default=None, description="Information-weighted word alignment of the two passages with a fragmentation penalty, 0-100 (one scale: 100 is verbatim; see synopsis.link.reworded)")
+    correspondences: Optional[str] = Field(default=None, description="JSON list of the word correspondences the link rests on: [source start, source end, target start, target end, kind], spans relative to each passage's start; kind same, name, number, stem, synonym or learned")
 
 
 class Variant(SQLModel, table=True):
@@ -268,6 +272,33 @@ class Variant(SQLModel, table=True):
     trivial: int = Field(index=True, description="1 when the readings are equal after normalisation (case, punctuation, accents, word division, the language's spelling rules); 0 for a substantive variant")
 
 
+class LexiconEntry(SQLModel, table=True):
+    """One word or phrase of one language and its counterpart in another: the translators'
+    lexicon, with its evidence and where it came from.
+
+    ``source`` says where: ``learned`` (from the aligned sentences of two versions, the
+    run's document pair; ``evidence`` is how many sentence beads hold both, ``strength``
+    Dunning's G² of the pair over the beads; ``learned-one-way`` a word's other strong
+    partners), ``corpus`` / ``corpus term`` (the corpus lexicon, ``documents/lexicon.toml``:
+    one name or term and its spellings in two languages), or a dictionary's name and version.
+    """
+
+    __tablename__ = "lexicon"
+
+    id: Optional[int] = Field(default=None, primary_key=True, description="Row id")
+    run_id: Optional[int] = Field(default=None, foreign_key="runs.id", index=True, description="The run that learned the pair (an edition alignment of two versions); empty for the corpus lexicon and dictionaries")
+    source: str = Field(index=True, description="learned (from the run's two aligned versions; learned-one-way: a word's other strong partners), corpus or corpus term (a name or a term of documents/lexicon.toml), or a dictionary's name, version and licence")
+    left_language: str = Field(index=True, description="Language of the left word (ISO 639)")
+    right_language: str = Field(index=True, description="Language of the right word (ISO 639)")
+    left_text: str = Field(index=True, description="The left word or phrase, as the texts most often write it")
+    right_text: str = Field(index=True, description="The right word or phrase, as the texts most often write it")
+    left_document_id: Optional[str] = Field(default=None, foreign_key="documents.id", index=True, description="The version the left word was learned from (learned pairs)")
+    right_document_id: Optional[str] = Field(default=None, foreign_key="documents.id", index=True, description="The version the right word was learned from (learned pairs)")
+    token: Optional[str] = Field(default=None, description="The one token linking reads both as (corpus lexicon: the entry's token)")
+    evidence: int = Field(description="Aligned sentence beads holding both words (learned), or 1 (an entry of the corpus lexicon or a dictionary)")
+    strength: float = Field(description="Dunning's G² of the pair over the aligned beads (learned; above 30 is far beyond chance); 0 for a listed entry")
+
+
 class Annotation(SQLModel, table=True):
     """A reader's note on a paragraph, quotation, cross-reference or alignment.
 
@@ -293,7 +324,7 @@ class Annotation(SQLModel, table=True):
 
 
 TABLES = [Document, Section, Paragraph, Sentence, Quotation, Footnote, Repair, Run, Alignment, SentenceAlignment, CrossReference,
-          Variant, Annotation]
+          Variant, LexiconEntry, Annotation]
 """Every table, in dependency order."""
 
 

@@ -53,6 +53,7 @@ from synopsis.database import (
 from synopsis.errors import StageFailed, SynopsisError
 from synopsis.files import fsync_dir
 from synopsis.ingest.catalogue import load_catalogue, source_status
+from synopsis.lexicon.corpus import CorpusLexicon, read_corpus_lexicon, use_corpus_lexicon
 from synopsis.ingest.model import DocumentMeta
 from synopsis.ingest.pipeline import pipeline_version, run_pipeline
 from synopsis.ingest.store import (
@@ -112,12 +113,26 @@ def build(*, documents_dir: Path, db_path: Path, progress: Progress | None = Non
 
     say("reading the catalogue")
     catalogue = load_catalogue(documents_dir)
+    corpus_lexicon = read_corpus_lexicon(documents_dir)
+    previous_lexicon = use_corpus_lexicon(corpus_lexicon)
+    try:
+        return _build(catalogue, corpus_lexicon, documents_dir=documents_dir, db_path=db_path, report=report, say=say,
+                      clock=clock, workers=workers, link_engine=link_engine)
+    finally:
+        use_corpus_lexicon(previous_lexicon)
+
+
+def _build(catalogue: list[DocumentMeta], corpus_lexicon: CorpusLexicon, *, documents_dir: Path, db_path: Path,
+           report: BuildReport, say: Callable[[str], None], clock: StepTimer, workers: int | None,
+           link_engine: Any = None) -> BuildReport:
     if db_path.exists():
         check_database(db_path)
     with build_lock(db_path):
         point("lock taken")
         previous = _previous_digests(db_path)
-        version = pipeline_version()
+        # the corpus lexicon is read by every document's ingest (speakers) and links (names,
+        # terms): an edit re-ingests and relinks the corpus
+        version = pipeline_version() + ":" + corpus_lexicon.digest
         digests = {meta.id: _digest(meta, version) for meta in catalogue}
         changed = [m for m in catalogue if digests[m.id] and digests[m.id] != previous.get(m.id)]
         report.unchanged = [m.id for m in catalogue if digests[m.id] and digests[m.id] == previous.get(m.id)]
@@ -142,6 +157,10 @@ def build(*, documents_dir: Path, db_path: Path, progress: Progress | None = Non
                     report.links, report.link_seconds, report.link_peak_mib = _link(conn, link_keys, link_engine)
                     clock.lap("link")
                     point("linked")
+                    from synopsis.lexicon.store import store_corpus_lexicon, store_dictionaries
+
+                    store_corpus_lexicon(conn, corpus_lexicon)
+                    store_dictionaries(conn)
                     say("re-finding readers' notes")
                     from synopsis.notes import merge_notes, notes_file
 

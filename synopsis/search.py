@@ -27,6 +27,7 @@ from synopsis.database import FTS_TABLES, check_database, fts_languages, fts_que
 from synopsis.errors import BadQuery, SynopsisError
 from synopsis.languages import profile_for
 from synopsis.languages.search import has_ideographs, match_spans
+from synopsis.lexicon.search import read_forms, widen_query
 from synopsis.spans import merge_spans, split_text
 from synopsis.validate import require_documents
 
@@ -201,8 +202,13 @@ class Hits(list):
     total: int = 0
 
 
-def search(db_path: Path, query: str, *, limit: int = 20, document: str | None = None) -> Hits:
-    """Paragraphs matching ``query``, best first, with highlighted snippets."""
+def search(db_path: Path, query: str, *, limit: int = 20, document: str | None = None,
+           translations: bool = False) -> Hits:
+    """Paragraphs matching ``query``, best first, with highlighted snippets.
+
+    A name the corpus lexicon knows is searched in every form it lists, in every script;
+    ``translations`` also searches each word's learned translations
+    (:mod:`synopsis.lexicon.search`)."""
     db_path = Path(db_path)
     check_database(db_path)
     if not query.strip():
@@ -214,7 +220,8 @@ def search(db_path: Path, query: str, *, limit: int = 20, document: str | None =
     with read_only(db_path) as conn:
         register_functions(conn)
         try:
-            params["q"] = fts_query(query, fts_languages(conn))  # each language's stems and bigrams too
+            widened = widen_query(query, read_forms(conn, translations=translations), translations=translations)
+            params["q"] = fts_query(widened, fts_languages(conn))  # each language's stems and bigrams too
             bound = None if by_document else conn.execute(rank_bound_sql(), params).fetchone()
             params["bound"] = bound[0] if bound else None
             sql = paragraph_search_sql(by_document=by_document, bounded=params["bound"] is not None)

@@ -509,3 +509,50 @@ def revised_editions_db(tmp_path_factory) -> Path:
     db_path = folder / "synopsis.db"
     build(documents_dir=documents, db_path=db_path)
     return db_path
+
+
+# --- the corpus lexicon (documents/lexicon.toml) ----------------------------------------
+
+
+@pytest.fixture(scope="session")
+def corpus_lexicon():
+    """The repository corpus's lexicon: its names and terms in every language."""
+    from synopsis.lexicon.corpus import read_corpus_lexicon
+
+    return read_corpus_lexicon(DOCUMENTS)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def corpus_lexicon_in_use(corpus_lexicon):
+    """The repository corpus's lexicon in use (as a build of ``documents/`` puts it), for
+    tests that call the ingest and link functions directly (a build puts its own corpus's
+    lexicon in use while it runs)."""
+    from synopsis.lexicon.corpus import use_corpus_lexicon
+
+    previous = use_corpus_lexicon(corpus_lexicon)
+    yield corpus_lexicon
+    use_corpus_lexicon(previous)
+
+
+@pytest.fixture(scope="session")
+def mark_translation(tmp_path_factory) -> Path:
+    """Mark in the Twentieth Century New Testament and the French Synodale declared its
+    translation, with the repository's corpus lexicon, built."""
+    import shutil
+
+    from synopsis.build import build
+    from synopsis.lexicon.corpus import LEXICON_FILE
+    from tests.support import realtexts as rt
+
+    root = tmp_path_factory.mktemp("mark")
+    documents = root / "documents"
+    for k, (name, of) in enumerate((("Twenty", None), ("FreSynodale1921", "twenty"))):
+        language = rt.TEXTS[name][0]
+        paras = rt.paragraphs(rt.load_verses(name, books=["Mark"]), seed=5 + k, min_verses=2, max_verses=5,
+                              language=language)
+        rt.write_document(documents / name.lower(), doc_id=name.lower(), title=name, language=language,
+                          paragraphs=paras, version_of=of)
+    shutil.copy(DOCUMENTS / LEXICON_FILE, documents / LEXICON_FILE)
+    db = root / "mark.db"
+    build(documents_dir=documents, db_path=db)
+    return db

@@ -18,9 +18,12 @@ from synopsis.ingest import annotate as annotate_module
 from synopsis.ingest.annotate import annotate
 from synopsis.ingest.model import Doc, DocumentMeta, Paragraph, Span
 from synopsis.languages import profile_for
+from synopsis.lexicon.corpus import read_corpus_lexicon
+from tests.conftest import DOCUMENTS
 
-# The resolution and the made-up passages below are English: the English profile's rules.
-EN = profile_for("en")
+# The resolution and the made-up passages below are English: the English profile's rules,
+# with the corpus's names (documents/lexicon.toml).
+EN = profile_for("en", read_corpus_lexicon(DOCUMENTS))
 QUOTE_MARKS = annotate_module.quote_marks(EN)
 SPEAKERS = EN.speakers()
 canonical_speaker = functools.partial(annotate_module.canonical_speaker, profile=EN)

@@ -169,6 +169,13 @@ def test_modern_chinese_sentences(text, expected):
          [("Il culto della personalità è estraneo al marxismo", "Palmiro Togliatti")]),
         ("it", "Ha dichiarato il compagno Longo: «Il partito discute apertamente i suoi errori».",
          [("Il partito discute apertamente i suoi errori", "Longo")]),
+        # named after the quotation, an article and a title before the name, no comma after the guillemet
+        ("it", "«Il culto della personalità è estraneo al marxismo» ha dichiarato il compagno Togliatti.",
+         [("Il culto della personalità è estraneo al marxismo", "Palmiro Togliatti")]),
+        ("it", "«Non si tratta degli errori di un solo uomo», ha dichiarato il compagno Togliatti.",
+         [("Non si tratta degli errori di un solo uomo", "Palmiro Togliatti")]),
+        ("it", "«Il partito discute apertamente i suoi errori» ha dichiarato ieri il compagno Luigi Longo.",
+         [("Il partito discute apertamente i suoi errori", "Luigi Longo")]),
         ("fr", "« Le culte de la personnalité est étranger au marxisme », a déclaré Maurice Thorez devant le "
                "Comité central.", [("Le culte de la personnalité est étranger au marxisme", "Maurice Thorez")]),
         ("fr", "M. Thorez écrivait dans l'Humanité : « Nous ne cacherons rien de nos erreurs. »",

@@ -657,7 +657,7 @@ def test_a_stock_phrase_found_twice_in_one_verse_is_not_two_clauses(weighed):
     law = tokenize(_bsb(*_bsb_range("Leviticus", 23, 5, 8)), language="en")
     assert "Feast of Unleavened Bread" in gospel.text and "you must eat unleavened bread" in law.text
     weights = ([1.0] * len(gospel), [1.0] * len(law)) if weighed else None
-    found = find_passages(gospel, law, least_words=3, weights=weights, x_drop=3.0 if weighed else None)
+    found = find_passages(gospel, law, weights=weights)
     assert found == [], [(gospel.text[p.left_start:p.left_end], law.text[p.right_start:p.right_end]) for p in found]
 
 

@@ -15,7 +15,7 @@ from synopsis.database import alembic_config, engine_for, head_revision, include
 
 EXPECTED_TABLES = {
     "documents", "sections", "paragraphs", "sentences", "quotations", "footnotes", "repairs",
-    "runs", "alignments", "sentence_alignments", "cross_references", "variants", "annotations",
+    "runs", "alignments", "sentence_alignments", "cross_references", "variants", "annotations", "lexicon",
 }
 
 

@@ -1,7 +1,7 @@
 """Repair as a declared property of a source: documents.source_kind and the repairs table
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0008
 Create Date: 2026-12-08 01:10:00.000000
 
 Only a source declared a scan (``source_kind = "scan"`` in its ``metadata.toml``) gets the
@@ -17,7 +17,7 @@ import sqlmodel.sql.sqltypes
 
 
 revision: str = '0009'
-down_revision: Union[str, None] = '0006'
+down_revision: Union[str, None] = '0008'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

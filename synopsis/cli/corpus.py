@@ -114,15 +114,18 @@ def serve_command(db_path: Path, documents_dir: Path, host: str, port: int, meta
 @db_option
 @click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="How many paragraphs to show.")
 @click.option("--document", default=None, help="Search only this document (its id).")
-def search_command(query: str, db_path: Path, limit: int, document: str | None) -> None:
+@click.option("--translations", is_flag=True,
+              help="Also search each word's translations: learned from the corpus's aligned translations, or listed in a shipped dictionary.")
+def search_command(query: str, db_path: Path, limit: int, document: str | None, translations: bool) -> None:
     """Search paragraphs; ranked results with highlighted snippets.
 
-    QUERY is FTS5 syntax: words, "a phrase", prefix*, AND / OR / NOT.
+    QUERY is FTS5 syntax: words, "a phrase", prefix*, AND / OR / NOT. A name the corpus
+    lexicon (documents/lexicon.toml) knows is found in every script it lists.
     """
     from synopsis.search import MARK_END, MARK_START, search
 
     out = Console(highlight=False, soft_wrap=True)
-    hits = search(db_path, query, limit=limit, document=document)
+    hits = search(db_path, query, limit=limit, document=document, translations=translations)
     if not hits:
         out.print(f"no paragraph matches {escape(query)!r}")
     for hit in hits:

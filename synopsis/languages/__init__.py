@@ -22,9 +22,12 @@ read that language:
 * ``fts``: how full-text search indexes the language (``porter``: the text column's own
   Porter stemmer is the language's; ``stems``: a column of the language's Snowball stems;
   ``bigrams``: a column of character bigrams, for scripts written without spaces; ``none``);
-* the corpus data: ``names`` (speakers and the spellings that refer to them, one token for
-  the link stage), ``phrases`` and ``synonyms`` (translation variants) — one home per
-  language, read by ``ingest/annotate.py`` and ``synopsis/link/normalize.py`` alike;
+* ``synonyms`` (translation variants of the language's own words), read by
+  ``synopsis/link/normalize.py``;
+* ``names`` (speakers and the spellings that refer to them, one token for the link stage)
+  and ``phrases``: not in the data files — they are facts about a corpus, read from its
+  corpus lexicon (``documents/lexicon.toml``, :mod:`synopsis.lexicon.corpus`) and merged
+  into the profile :func:`profile_for` returns;
 * ``spelling``: the spellings of one word that a language's editions differ by (British and
   American English: labour/labor, travelled/traveled, programme/program): a table of words
   (``words``, each also with the ``inflections`` listed: programmes/programs) and named
@@ -50,11 +53,14 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from importlib import resources
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from synopsis.languages.tags import primary_subtag
 
-__all__ = ["Profile", "SpellingRule", "profile_for", "per_profile", "known_languages", "NEUTRAL_CODE", "UPPER", "LOWER",
+if TYPE_CHECKING:
+    from synopsis.lexicon.corpus import CorpusLexicon
+
+__all__ = ["Profile", "SpellingRule", "profile_for", "language_profile", "primary_subtag", "per_profile", "known_languages", "NEUTRAL_CODE", "UPPER", "LOWER",
            "CJK"]
 
 T = TypeVar("T")
@@ -363,8 +369,9 @@ def _stemmed_neutral(code: str) -> Profile:
     return replace(_load(NEUTRAL_CODE), code=code, stemmer=SNOWBALL[code])
 
 
-def profile_for(language: str | None) -> Profile:
-    """The profile of a BCP 47 / ISO 639 language tag (``it``, ``fr-CA``, ``zh-Hant``, ``lzh``).
+def language_profile(language: str | None) -> Profile:
+    """The profile of a BCP 47 / ISO 639 language tag (``it``, ``fr-CA``, ``zh-Hant``, ``lzh``),
+    the language's facts only (no corpus lexicon).
 
     The primary subtag decides; a tag with no profile of its own gets the language-neutral
     profile (with the language's Snowball stemmer where PyStemmer has one), never English's."""
@@ -374,3 +381,26 @@ def profile_for(language: str | None) -> Profile:
     if code in SNOWBALL:
         return _stemmed_neutral(code)
     return _load(NEUTRAL_CODE)
+
+
+def profile_for(language: str | None, corpus: "CorpusLexicon | None" = None) -> Profile:
+    """The profile of a language tag (:func:`language_profile`) with the ``names`` and
+    ``phrases`` of a corpus lexicon: ``corpus``, or the one in use
+    (:func:`synopsis.lexicon.corpus.corpus_lexicon_in_use`)."""
+    from synopsis.lexicon.corpus import corpus_lexicon_in_use
+
+    base = language_profile(language)
+    lexicon = corpus if corpus is not None else corpus_lexicon_in_use()
+    if not lexicon.names and not lexicon.phrases:
+        return base
+    key = (base.code, lexicon.digest)
+    found = _WITH_CORPUS.get(key)
+    if found is None:
+        found = _WITH_CORPUS[key] = replace(
+            base, names=lexicon.profile_names(base.code), phrases=lexicon.profile_phrases(base.code))
+    return found
+
+
+_WITH_CORPUS: dict[tuple[str, str], Profile] = {}
+"""(language code, corpus lexicon digest) → the merged profile: one object each, as
+:func:`per_profile` memoises by object (hashing a profile walks all its word lists)."""

@@ -38,13 +38,13 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import Stemmer
 
 from synopsis.languages import CJK, Profile, profile_for
 
-__all__ = ["SEARCH_COLUMN", "search_terms", "rewrite_query", "query_words", "match_spans", "has_ideographs"]
+__all__ = ["SEARCH_COLUMN", "search_terms", "rewrite_query", "map_terms", "query_words", "match_spans", "has_ideographs"]
 
 SEARCH_COLUMN = "search_terms"
 """The column of paragraphs and quotations that holds the language-specific index terms."""
@@ -177,6 +177,29 @@ def rewrite_query(query: str, languages: Iterable[str | None]) -> str:
         if out and out[-1] not in ("(", *_OPERATORS) and not out[-1].endswith(":") and piece not in (")", *_OPERATORS):
             out.append("AND")
         out.append(piece)
+        after_filter = token.endswith(":")
+    return " ".join(out)
+
+
+def map_terms(query: str, widen: Callable[[str], str | None]) -> str:
+    """``query`` (FTS5 syntax) with each plain word and quoted phrase ``t`` replaced by
+    ``widen(t)`` where that gives something (an FTS5 group, e.g. ``(t OR "другой")``); what
+    :func:`rewrite_query` leaves alone (operators, prefixes, column filters and their
+    values, ``NEAR``) is left alone here too, and so is a query with an unbalanced quote."""
+    if "NEAR" in query or "^" in query or "+" in query or "{" in query:
+        return query
+    tokens = _QUERY_TOKEN.findall(query)
+    if _SPACE.sub("", "".join(tokens)) != _SPACE.sub("", query):
+        return query
+    out: list[str] = []
+    after_filter = False
+    for token in tokens:
+        piece = None
+        plain = not (token in ("(", ")") or token in _OPERATORS or token.endswith(("*", ":")) or ":" in token
+                     or after_filter)
+        if plain and ((token.startswith('"') and token.endswith('"') and len(token) >= 2) or _BAREWORD.fullmatch(token)):
+            piece = widen(token)
+        out.append(piece or token)
         after_filter = token.endswith(":")
     return " ".join(out)
 

@@ -58,11 +58,12 @@ from __future__ import annotations
 import functools
 import itertools
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Sequence
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
+from synopsis.link.accept import CrossReferenceParameters, Tier, tier_cutoff, tiers as accept_tiers
 from synopsis.link.normalize import Tokens
 
 __all__ = ["SharedPassage", "find_passages", "locate_all", "find_quotation", "refine_window", "METHOD_ALIGN",
@@ -267,23 +268,10 @@ def _closest_shared(lkeys: list[int], rkeys: list[int], left: range, right: rang
 def find_passages(
     left: Tokens,
     right: Tokens,
+    params: CrossReferenceParameters | None = None,
     *,
-    score_cutoff: float = 60.0,
-    min_words: int = 4,
-    long_words: int = 6,
-    short_score_cutoff: float = 75.0,
-    least_words: int | None = None,
-    close_score_cutoff: float = 90.0,
-    least_tokens: int = 5,
-    verbatim_tokens: int | None = None,
-    information_share: float = 1.0,
-    least_information: float = 2.5,
-    plain_share: float = 1.25,
-    max_gap: int = 6,
-    gap_penalty: float = 0.5,
     passes: int = 3,
     weights: tuple[list[float], list[float]] | None = None,
-    x_drop: float | None = None,
     left_quotes: Sequence[tuple[int, int]] = (),
     right_quotes: Sequence[tuple[int, int]] = (),
 ) -> list[SharedPassage]:
@@ -291,7 +279,7 @@ def find_passages(
 
     A passage of ``long_words`` aligned content words or more needs ``score_cutoff``; a
     shorter one (down to ``min_words``) must be closer, ``short_score_cutoff``, and one
-    shorter still (down to ``least_words``, when given) closer again,
+    shorter still (down to ``least_words``) closer again,
     ``close_score_cutoff``, over at least ``least_tokens`` words a side (stop words
     included), set off by punctuation on at least one side (a short quotation stands as a
     clause of its own; a formula shared in passing runs on): a few shared words prove a
@@ -306,9 +294,14 @@ def find_passages(
     are the marked quotations (first, last token): a short passage inside one is set off.
     ``x_drop`` ends a stretch where its score falls that far below its best
     (:func:`dense_stretches`). A word a stretch repeats counts half each time again
-    (:func:`_evidence`); ``verbatim_tokens`` (when given) admits a short one that runs
-    that many words a side nearly verbatim (:func:`_tiers`).
+    (:func:`_evidence`); ``verbatim_tokens`` admits a short one that runs that many words a
+    side nearly verbatim. The names are fields of ``params``
+    (:class:`~synopsis.link.accept.CrossReferenceParameters`, the step's one parameter
+    object); the tiers are :func:`synopsis.link.accept.tiers`.
     """
+    p = params or CrossReferenceParameters()
+    score_cutoff, min_words, max_gap, gap_penalty = p.score_cutoff, p.min_words, p.max_gap, p.gap_penalty
+    x_drop = p.x_drop if weights is not None else None
     lpos = left.content_positions()
     rpos = right.content_positions()
     if not lpos or not rpos or (weights is None and (len(lpos) < min_words or len(rpos) < min_words)):
@@ -319,10 +312,7 @@ def find_passages(
     found: list[SharedPassage] = []
     evidence: list[tuple[SharedPassage, float, float, bool]] = []  # every stretch scored: (passage, words, information, kept)
     seen: list[tuple[int, int, int, int]] = []  # stretches as content positions (l_lo, l_hi, r_lo, r_hi)
-    tiers = _tiers(score_cutoff, min_words, long_words, short_score_cutoff, least_words, close_score_cutoff,
-                   least_tokens, information_share if weights is not None else 1.0,
-                   least_information if weights is not None else float(least_words or 0),
-                   plain_share if weights is not None else 1.0, verbatim_tokens)
+    tiers = accept_tiers(p, weighed=weights is not None)
     sentinel = -1
     for l_lo, l_hi, r_lo, r_hi in seed_windows(keys[0], keys[1], pad=max_gap + 4):
         # the alignment sees only this window: words outside it are masked, so the longest
@@ -418,40 +408,6 @@ def _clause_edge_after(toks: Tokens, last: int) -> bool:
         if not after or after[0] in _CLAUSE_EDGE:
             return True
     return False
-
-
-Tier = tuple[int, float, int, float, int]
-"""(least aligned words (:func:`_evidence`), least information, least tokens a side, least score, least
-:func:`_set_off`)."""
-
-
-def _tiers(score_cutoff: float, min_words: int, long_words: int, short_score_cutoff: float,
-           least_words: int | None, close_score_cutoff: float, least_tokens: int,
-           information_share: float, least_information: float,
-           plain_share: float, verbatim_tokens: int | None = None) -> list[Tier]:
-    """What a passage must reach, richest passages first: the first tier it qualifies for sets its least score.
-
-    A tier may ask for the passage to stand apart (:func:`_set_off`): below
-    ``long_words`` a shared phrase is a quotation only when it stands as one, or when it
-    says ``plain_share`` times more than its words would; below ``min_words`` it must be
-    most of a marked quotation, or a clause of its own on both sides (a clause on one
-    side only — "Lord, first let me go and bury my father." against "Now let me go and
-    bury my father; then I will return" — is what a stock phrase looks like). A run of
-    ``verbatim_tokens`` words a side (stop words included) that agree nearly word for
-    word (``close_score_cutoff``) needs only ``least_words``: a copy that long is no
-    formula ("I saw the Lord always before me; because He is at my right hand, I will
-    not be shaken" holds five content words, and seventeen words that agree).
-    """
-    close = max(score_cutoff, short_score_cutoff, close_score_cutoff)
-    tiers: list[Tier] = [
-        (long_words, long_words * information_share, 0, score_cutoff, 0),
-        (min_words, min_words * information_share * plain_share, 0, max(score_cutoff, short_score_cutoff), 0),
-        (min_words, min_words * information_share, 1, max(score_cutoff, short_score_cutoff), 1)]
-    if least_words is not None and least_words < min_words:
-        if verbatim_tokens is not None:
-            tiers.append((least_words, least_information, verbatim_tokens, close, 0))
-        tiers.append((least_words, least_information, least_tokens, close, 2))
-    return tiers
 
 
 @functools.lru_cache(maxsize=4096)
@@ -565,7 +521,7 @@ def _align_window(
                 score = passage_score(left, lf, ll, right, rf, rl)
                 words, info = _evidence([masked[0][i] for i, _ in m[s : e + 1]], gains[s : e + 1])
                 tokens = min(ll - lf, rl - rf) + 1
-                cutoff = _tier_cutoff(tiers, words, info, tokens,
+                cutoff = tier_cutoff(tiers, words, info, tokens,
                                       lambda: _set_off(left, lf, ll, quotes[0], right, rf, rl, quotes[1]))
                 if cutoff is not None and score >= cutoff:
                     p = _passage(left, lf, ll, right, rf, rl, score, METHOD_ALIGN)
@@ -577,21 +533,6 @@ def _align_window(
             if not new or side is None:
                 break
     return sentinel
-
-
-def _tier_cutoff(tiers: list[Tier], words: float, info: float, tokens: int, apart: Callable[[], int]) -> float | None:
-    """The least score of the first tier a stretch qualifies for, or None; ``apart`` (:func:`_set_off`)
-    is asked only when a tier needs it."""
-    standing: int | None = None
-    for least_words, least_info, least_tokens, cutoff, least_apart in tiers:
-        if words < least_words or info < least_info - 1e-9 or tokens < least_tokens:
-            continue
-        if least_apart:
-            standing = apart() if standing is None else standing
-            if standing < least_apart:
-                continue
-        return cutoff
-    return None
 
 
 def _evidence(keys: list[int], gains: list[float]) -> tuple[float, float]:

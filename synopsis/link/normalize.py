@@ -32,10 +32,11 @@ What normalisation folds, and why
       sentence choose differently — rude/coarse, error/mistake, errore/sbaglio — are one
       token. The tables are small and written for the political prose of this corpus; they
       change nothing unless a whole passage also agrees;
-    * names and phrases (the profile's ``names`` and ``phrases``): "cult of the
+    * names and phrases (the corpus lexicon's, ``documents/lexicon.toml``, merged into the
+      profile's ``names`` and ``phrases``): "cult of the
       individual", "cult of personality", "culto della personalità", "культ личности",
       "个人崇拜" are one token (``cult_individual``) in every language, as "V. I. Lenin",
-      "Lénine" and "列宁" are ``lenin``: the tokens are the profile's, shared by all
+      "Lénine" and "列宁" are ``lenin``: the tokens are the lexicon's, shared by all
       languages, so names meet across translations;
     * inflections and derivations, by the language's Snowball stemmer (PyStemmer, in C):
       tolerant/tolerance/tolerable, comunisti/comunista/comunismo are one stem.
@@ -76,8 +77,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import Stemmer
 
-from synopsis.languages import CJK, NEUTRAL_CODE, Profile, profile_for
+from synopsis.languages import CJK, NEUTRAL_CODE, Profile, language_profile, profile_for
 from synopsis.languages.accents import strip_accents
+from synopsis.lexicon.corpus import corpus_lexicon_in_use
 from synopsis.link.arrays import ranges as _ranges
 
 __all__ = [
@@ -366,18 +368,29 @@ class Lexicon:
         return None
 
 
-@functools.cache
 def lexicon_for(language: str | None) -> Lexicon:
-    """The process's lexicon for a language (its profile's code): shared, so each distinct
-    word is normalised once per process. An unknown language gets the language-neutral
-    lexicon (no stemmer, no stop words), never English's."""
-    profile = profile_for(language)
-    return _lexicon_of(profile.code)
+    """The process's lexicon for a language (its profile's code) and the corpus lexicon in
+    use (:mod:`synopsis.lexicon.corpus`): shared, so each distinct word is normalised once
+    per process. An unknown language gets the language-neutral lexicon (no stemmer, no
+    stop words), never English's."""
+    return _lexicon_of(_code_of(language))
 
 
 @functools.cache
+def _code_of(language: str | None) -> str:
+    return language_profile(language).code
+
+
 def _lexicon_of(code: str) -> Lexicon:
-    return Lexicon(profile_for(None if code == NEUTRAL_CODE else code))
+    key = (code, corpus_lexicon_in_use().digest)
+    found = _LEXICONS.get(key)
+    if found is None:
+        found = _LEXICONS[key] = Lexicon(profile_for(None if code == NEUTRAL_CODE else code))
+    return found
+
+
+_LEXICONS: dict[tuple[str, str], Lexicon] = {}
+"""(language code, corpus lexicon digest) → the process's lexicon."""
 
 
 def normalize_word(word: str, language: str | None = None) -> str:

@@ -6,6 +6,10 @@ from typing import Any
 
 import numpy as np
 
+from synopsis.link.accept import CrossReferenceParameters
+
+_XREF = CrossReferenceParameters()
+
 __all__ = ["LinkParameters", "LINK_VERSION", "library_versions", "SCORE_MEASURE", "SIMILARITY_MEASURE", "INFORMATION"]
 
 LINK_VERSION = "8"
@@ -33,32 +37,45 @@ class LinkParameters:
     passages at ``short_score_cutoff`` 85. The defaults sit in the middle of the plateau.
     """
 
-    score_cutoff: float = 60.0  # cross-references: least passage score (fuzz.ratio, 0-100)
-    quotation_score_cutoff: float = 80.0  # quotation search: least partial_ratio
-    min_words: int = 4  # cross-references: least aligned content words in a passage (short tier aside)
-    long_words: int = 6  # cross-references: a passage this long needs score_cutoff, a shorter one more
-    information_share: float = 1.0  # cross-references: a passage of n aligned words needs this × n average words' information
-    prior_tokens: float = 100_000.0  # cross-references: weight of the corpus's statistics in a pair's (tokens)
-    x_drop: float = 3.0  # cross-references: a span ends where its score falls this far below its best (average words)
-    short_score_cutoff: float = 75.0  # cross-references: least score of a passage shorter than long_words
-    least_words: int = 3  # cross-references: least aligned content words of a short passage
-    least_information: float = 2.0  # cross-references: least information of a short passage (average words)
-    plain_share: float = 1.25  # cross-references: a passage under long_words not set off as a clause needs this × more information
-    close_score_cutoff: float = 90.0  # cross-references: least score of a passage shorter than min_words
-    verbatim_tokens: int = 12  # cross-references: a near-verbatim run this many words a side needs only least_words
-    least_tokens: int = 5  # cross-references: least words a side (stop words included) of a passage shorter than min_words
-    max_gap: int = 6  # cross-references: most unmatched content words between two aligned ones
-    gap_penalty: float = 0.5  # cross-references: cost of an unmatched word
-    cover_drop: float = 10.0  # cross-references: a passage grows to its whole quotation only if its score falls at most this much
-    formula_places: int = 3  # cross-references: words found in this many paragraphs of one document are its formula
-    quotation_min_words: int = 6  # quotation search: least content words in a searched quotation
-    quotation_least_words: int = 2  # quotation search: least content words of a short quotation (one under quotation_min_words)
-    quotation_least_information: float = 1.5  # quotation search: least information of a short quotation (average words)
-    quotation_min_shared: int = 2  # quotation candidates: least shingles of a marked quotation another paragraph holds
-    quotation_common_df: int = 100  # quotation candidates: a quotation's shingles in at most this many paragraphs may make up its count
-    quotation_needle_words: int = 12  # quotation candidates: most content words of a quotation looked up on its own
-    quotation_share: float = 0.2  # quotation candidates: least share of a marked quotation's shingles another paragraph holds
-    min_shared: int = 3  # cross-references: least shared shingles for a candidate pair
+    # the cross-reference step's (defaults: synopsis.link.accept.CrossReferenceParameters, their one home)
+    score_cutoff: float = _XREF.score_cutoff
+    quotation_score_cutoff: float = _XREF.quotation_score_cutoff
+    min_words: int = _XREF.min_words
+    long_words: int = _XREF.long_words
+    information_share: float = _XREF.information_share
+    prior_tokens: float = _XREF.prior_tokens
+    x_drop: float = _XREF.x_drop
+    short_score_cutoff: float = _XREF.short_score_cutoff
+    least_words: int = _XREF.least_words
+    least_information: float = _XREF.least_information
+    plain_share: float = _XREF.plain_share
+    close_score_cutoff: float = _XREF.close_score_cutoff
+    verbatim_tokens: int = _XREF.verbatim_tokens
+    least_tokens: int = _XREF.least_tokens
+    max_gap: int = _XREF.max_gap
+    gap_penalty: float = _XREF.gap_penalty
+    cover_drop: float = _XREF.cover_drop
+    formula_places: int = _XREF.formula_places
+    quotation_min_words: int = _XREF.quotation_min_words
+    quotation_least_words: int = _XREF.quotation_least_words
+    quotation_least_information: float = _XREF.quotation_least_information
+    quotation_min_shared: int = _XREF.quotation_min_shared
+    quotation_common_df: int = _XREF.quotation_common_df
+    quotation_needle_words: int = _XREF.quotation_needle_words
+    quotation_share: float = _XREF.quotation_share
+    min_shared: int = _XREF.min_shared
+    reworded: bool = _XREF.reworded
+    reworded_min_shared: int = _XREF.reworded_min_shared
+    reworded_max_df: int = _XREF.reworded_max_df
+    reworded_least_words: int = _XREF.reworded_least_words
+    reworded_least_information: float = _XREF.reworded_least_information
+    reworded_rich_words: int = _XREF.reworded_rich_words
+    reworded_rich_information: float = _XREF.reworded_rich_information
+    reworded_least_score: float = _XREF.reworded_least_score
+    reworded_short_score: float = _XREF.reworded_short_score
+    reworded_null_quantile: float = _XREF.reworded_null_quantile
+    reworded_null_pairs: int = _XREF.reworded_null_pairs
+    reworded_window_sentences: int = _XREF.reworded_window_sentences
     similarity_min_shared: int = 2  # similarity alignments: least shared shingles
     max_df: int = 60  # skip a shingle found in more paragraphs of the pair's documents
     max_postings: int = 5000  # skip a shingle found in more paragraphs of the corpus
@@ -72,16 +89,18 @@ class LinkParameters:
     edition_prior_strength: float = 100.0  # editions: beads' worth of Gale-Church shape priors
     edition_length_variance: float = 6.8  # editions: Gale-Church's s², before the pair's own is estimated
     edition_rare_df: int = 2  # editions: most sentences per side of a token that makes an anchor
+    translated: bool = True  # cross-references across languages through the translation pairs the corpus's aligned translations teach (synopsis.lexicon.correspondences)
+
+    @property
+    def cross_reference(self) -> CrossReferenceParameters:
+        """The cross-reference step's parameter object (:mod:`synopsis.link.accept`)."""
+        return CrossReferenceParameters(**{k: getattr(self, k) for k in CrossReferenceParameters.names()})
 
     def for_kind(self, kind: str, method: str) -> dict[str, Any]:
         """The parameters a run of ``kind``/``method`` depends on."""
         d = asdict(self)
         if kind == "cross_reference":
-            keys = ("score_cutoff", "quotation_score_cutoff", "min_words", "long_words", "short_score_cutoff",
-                    "least_words", "close_score_cutoff", "least_tokens", "verbatim_tokens", "information_share", "least_information", "plain_share", "max_gap",
-                    "gap_penalty", "x_drop", "cover_drop", "formula_places", "prior_tokens", "quotation_min_words", "quotation_least_words",
-                    "quotation_least_information", "quotation_min_shared", "quotation_common_df", "quotation_needle_words", "quotation_share", "min_shared", "max_df", "max_postings",
-                    "pairs_per_paragraph")
+            keys = (*CrossReferenceParameters.names(), "max_df", "max_postings", "pairs_per_paragraph", "translated")
             extra = {"score_measure": SCORE_MEASURE, "information": INFORMATION}
         elif method == "edition":
             keys = ("edition_band", "edition_fine_band", "edition_prior_strength", "edition_length_variance",

@@ -23,7 +23,7 @@ from synopsis.link.crossref import (
     refine_window,
 )
 from synopsis.link.normalize import Tokens, normalized_text, tokenize
-from synopsis.link.parameters import LinkParameters
+from synopsis.link.accept import CrossReferenceParameters, passage_least_score, quotation_cutoff
 from synopsis.link.statistics import PairStatistics
 
 __all__ = ["pair_passages", "may_share", "stored_score", "ParagraphTokens", "QuotationTokens"]
@@ -63,7 +63,7 @@ class ParagraphTokens:
 
 
 def may_share(
-    left_keys: np.ndarray, right_keys: np.ndarray, params: LinkParameters, stats: PairStatistics | None = None,
+    left_keys: np.ndarray, right_keys: np.ndarray, params: CrossReferenceParameters, stats: PairStatistics | None = None,
 ) -> bool:
     """Whether two paragraphs' content keys (from the index) hold a stretch that could be a passage.
 
@@ -131,25 +131,10 @@ def _rescored(left: Tokens, right: Tokens, p: SharedPassage, score_cutoff: float
 
 
 def _quotation_cutoff(toks: Tokens, first: int, last: int, weights: list[float] | None,
-                      params: LinkParameters) -> float | None:
-    """The least search score of the marked quotation ``first..last``, or None when it is not searched.
-
-    A quotation of ``quotation_min_words`` content words is searched at
-    ``quotation_score_cutoff``. A shorter one ("Be holy, because I am holy"), down to
-    ``quotation_least_words``, is searched only when its words carry
-    ``quotation_least_information`` (in average words of the pair's documents) over at
-    least ``least_tokens`` words (stop words included), and must then be found nearly
-    verbatim (``close_score_cutoff``): a few common words in quotation marks ("Come and
-    see") are everywhere, a whole sentence repeated word for word is a quotation.
-    """
-    words = sum(toks.content[first : last + 1])
-    if words >= params.quotation_min_words:
-        return params.quotation_score_cutoff
-    if weights is None or words < params.quotation_least_words or last - first + 1 < params.least_tokens:
-        return None
-    if sum(weights[first : last + 1]) < params.quotation_least_information - 1e-9:
-        return None
-    return max(params.quotation_score_cutoff, params.close_score_cutoff)
+                      params: CrossReferenceParameters) -> float | None:
+    """The least search score of the marked quotation ``first..last`` (:func:`synopsis.link.accept.quotation_cutoff`)."""
+    return quotation_cutoff(sum(toks.content[first : last + 1]), last - first + 1,
+                            lambda: None if weights is None else sum(weights[first : last + 1]), params)
 
 
 def pair_passages(
@@ -157,7 +142,7 @@ def pair_passages(
     right: Tokens,
     left_quotes: list[QuotationTokens],
     right_quotes: list[QuotationTokens],
-    params: LinkParameters,
+    params: CrossReferenceParameters,
     stats: PairStatistics | None = None,
     languages: tuple[str | None, str | None] = (None, None),
     align: bool = True,
@@ -173,14 +158,7 @@ def pair_passages(
     only a marked quotation put forward, with no stretch of aligned words to find).
     """
     found = [] if not align else find_passages(
-        left, right, score_cutoff=params.score_cutoff, min_words=params.min_words, long_words=params.long_words,
-        short_score_cutoff=params.short_score_cutoff, least_words=params.least_words,
-        close_score_cutoff=params.close_score_cutoff, least_tokens=params.least_tokens,
-        verbatim_tokens=params.verbatim_tokens,
-        information_share=params.information_share, least_information=params.least_information,
-        plain_share=params.plain_share, max_gap=params.max_gap, gap_penalty=params.gap_penalty,
-        weights=(stats.weights(left), stats.weights(right)) if stats is not None else None,
-        x_drop=params.x_drop if stats is not None else None,
+        left, right, params, weights=(stats.weights(left), stats.weights(right)) if stats is not None else None,
         left_quotes=[(f, l) for _, f, l in left_quotes], right_quotes=[(f, l) for _, f, l in right_quotes],
     )
     quoted: list[SharedPassage] = []
@@ -217,13 +195,7 @@ def pair_passages(
         rq = p.right_quotation if p.right_quotation is not None else _inside(p.right_first, p.right_last, right_quotes)
         short = min(sum(left.content[p.left_first : p.left_last + 1]),
                     sum(right.content[p.right_first : p.right_last + 1])) < params.min_words
-        # a passage of a few words is a quotation only when nearly verbatim, whichever way it
-        # was found ("You give them something to eat" / "give me something to eat": 83); and
-        # when both sides speak it in quotation marks, word for word: two speakers saying a
-        # few words alike ("let our eyes be opened" / "let Your eyes be open") are talking
-        least = params.score_cutoff
-        if short:
-            least = 100.0 if lq is not None and rq is not None else params.close_score_cutoff
+        least = passage_least_score(short, lq is not None and rq is not None, params)
         scored = _rescored(left, right, p, least, languages)
         if scored is None:
             continue

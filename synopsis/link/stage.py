@@ -66,6 +66,11 @@ import numpy as np
 
 from synopsis.database import sqlite_connection
 from synopsis.link.corpus import ParagraphCorpus, read_corpus
+from synopsis.languages import primary_subtag
+from synopsis.lexicon.candidates import translated_candidates
+from synopsis.lexicon.correspondences import LEARNED_PAIRS_SQL, BilingualSource, learned_source
+from synopsis.lexicon.dictionaries import dictionary_sources
+from synopsis.link.correspond import Correspondences, CorrespondenceSource, default_sources
 from synopsis.link.digests import (DOCUMENT_KIND, DocumentDigests, Staleness, changed_families, document_digests,
                                    find_stale, moved_paths, run_digest)
 from synopsis.link.engine import LOCAL, Engine
@@ -75,6 +80,7 @@ from synopsis.link.statistics import DocumentCounts, document_counts
 from synopsis.link.steps import (
     ALIGNMENTS,
     CROSS_REFERENCES,
+    LEXICON,
     SENTENCE_ALIGNMENTS,
     VARIANTS,
     Candidates,
@@ -83,6 +89,7 @@ from synopsis.link.steps import (
     cross_references,
     edition_alignments,
     edition_parameters,
+    reworded_references,
     quotation_candidates,
     similarity,
     variants,
@@ -91,7 +98,7 @@ from synopsis.link.versions import StoredFamily
 from synopsis.link.token_cache import ContentKeys, content_keys, default_cache_path
 from synopsis.timing import StepTimer
 
-__all__ = ["link_corpus", "LinkReport", "LinkParameters", "LinkRun", "LINK_VERSION", "STEPS"]
+__all__ = ["link_corpus", "LinkReport", "LinkParameters", "LinkRun", "LINK_VERSION", "STEPS", "CORRESPONDENCE_SOURCES"]
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +156,8 @@ class LinkRun:
     editions: LinkSet | None = None  # the editions step's output (the variants step reads its beads)
     again: set[tuple[int, int]] = field(default_factory=set)  # fresh pairs of versions whose family path changed
     families: dict[str, StoredFamily] = field(default_factory=dict)  # work → its family, where it changed
+    correspondences: Correspondences | None = None  # the run's word correspondence sources (synopsis.link.correspond)
+    verbatim: LinkSet | None = None  # the cross-references step's output (the reworded step skips what it found)
     link_sets: list[LinkSet] = field(default_factory=list)
     engine: Engine = LOCAL  # where the steps' blocks are scored
 
@@ -174,15 +183,49 @@ def _quotation_candidates(run: LinkRun) -> None:
     run.quoted = quotation_candidates(run.corpus, run.keys, run.focus, run.params)
 
 
+def _correspondences(run: LinkRun) -> None:
+    """The run's correspondence sources: every factory of :data:`CORRESPONDENCE_SOURCES`, asked
+    once, and the translation pairs learned from the corpus's aligned translations (the
+    editions step's of this run, and the kept runs' in the database)."""
+    sources: list[CorrespondenceSource] = []
+    for factory in CORRESPONDENCE_SOURCES:
+        sources.extend(factory(run.db, run.corpus))
+    fresh = [(r[1], r[3], r[2], r[4]) for rows in (run.editions.extra.get(LEXICON, {}) if run.editions else {}).values()
+             for r in rows if r[7] is None]
+    learned = learned_source(run.db.execute(LEARNED_PAIRS_SQL).fetchall(), fresh)
+    if learned.pairs:
+        sources.append(learned)
+    if not run.params.translated:  # no cross-language pass: no bilingual source at all
+        sources = [s for s in sources if not isinstance(s, BilingualSource)]
+    run.correspondences = Correspondences(sources)
+
+
 def _cross_references(run: LinkRun) -> None:
     assert run.keys is not None and run.candidates is not None
-    run.link_sets.append(cross_references(run.corpus, run.keys, run.counts, run.candidates, run.tokens, run.params,
-                                          run.quoted, engine=run.engine))
+    run.verbatim = cross_references(run.corpus, run.keys, run.counts, run.candidates, run.tokens, run.params,
+                                    run.quoted, run.correspondences, engine=run.engine)
+    run.link_sets.append(run.verbatim)
 
 
 def _beyond_alignment(run: LinkRun) -> None:
     assert run.candidates is not None and run.editions is not None
     run.candidates, run.quoted = beyond_alignment(run.corpus, run.candidates, run.quoted, run.editions)
+
+
+def _reworded(run: LinkRun) -> None:
+    assert run.keys is not None and run.correspondences is not None
+    if run.params.reworded:
+        more = None
+        if run.params.translated and any(getattr(s, "pairs", None) for s in run.correspondences.sources):
+            languages = [primary_subtag(run.corpus.languages.get(d)) or "" for d in run.corpus.docs]
+            roots = [run.corpus.root_of(k) for k in range(len(run.corpus.docs))]
+
+            def more(hashes, paras):
+                left, right = translated_candidates(hashes, paras, run.corpus.para_doc, languages, roots)
+                stale = run.focus[run.corpus.para_doc[left]] | run.focus[run.corpus.para_doc[right]]
+                return left[stale], right[stale]
+        run.link_sets.append(reworded_references(run.corpus, run.keys, run.counts, run.focus, run.tokens, run.params,
+                                                 run.correspondences, run.verbatim, run.candidates, more))
 
 
 def _similarity(run: LinkRun) -> None:
@@ -205,13 +248,27 @@ STEPS: list[tuple[str, Callable[[LinkRun], None]]] = [
     ("statistics", _statistics),
     ("candidates", _candidates),
     ("quotation_candidates", _quotation_candidates),
-    ("editions", _editions),
+    ("editions", _editions),  # before the correspondences: across languages they read what it learns
     ("beyond_alignment", _beyond_alignment),
+    ("correspondences", _correspondences),
     ("cross_references", _cross_references),
+    ("reworded", _reworded),
     ("similarity", _similarity),
     ("variants", _variants),
 ]
 """The computing steps, in order: (name in the report's timings, step). Add a step here."""
+
+SourceFactory = Callable[[sqlite3.Connection, ParagraphCorpus], list[CorrespondenceSource]]
+
+CORRESPONDENCE_SOURCES: list[SourceFactory] = [
+    lambda db, corpus: default_sources(corpus.languages.values()),
+    lambda db, corpus: dictionary_sources(corpus.languages.values()),  # bilingual dictionaries (synopsis.lexicon.dictionaries)
+]
+"""Where word correspondence sources plug in: each factory reads what it needs (the database: a
+corpus lexicon; the corpus: its languages) and returns sources (:class:`CorrespondenceSource`).
+The first gives the synonym tables shipped for the corpus's languages; the second the bilingual
+dictionaries shipped for two of its languages. The pairs the corpus's own translations teach are
+added by :func:`_correspondences` (they come from this run's editions step)."""
 
 
 def _delete_runs(db: sqlite3.Connection, run_ids: list[int]) -> None:
@@ -225,6 +282,7 @@ def _delete_runs(db: sqlite3.Connection, run_ids: list[int]) -> None:
     db.execute("DELETE FROM alignments WHERE run_id IN (SELECT id FROM _doomed_runs)")
     db.execute("DELETE FROM sentence_alignments WHERE run_id IN (SELECT id FROM _doomed_runs)")
     db.execute("DELETE FROM variants WHERE run_id IN (SELECT id FROM _doomed_runs)")
+    db.execute("DELETE FROM lexicon WHERE run_id IN (SELECT id FROM _doomed_runs)")
     db.execute("DELETE FROM runs WHERE id IN (SELECT id FROM _doomed_runs)")
     db.execute("DELETE FROM _doomed_runs")
 
@@ -233,7 +291,7 @@ _INSERT = {
     CROSS_REFERENCES: (
         "INSERT INTO cross_references (run_id, method, source_document_id, target_document_id, source_paragraph_id, "
         "target_paragraph_id, quotation_id, source_start, source_end, target_start, target_end, source_text, "
-        "target_text, score) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+        "target_text, score, kind, meaning_score, correspondences) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
     ),
     ALIGNMENTS: (
         "INSERT INTO alignments (run_id, method, left_document_id, right_document_id, left_paragraph_id, "
@@ -243,6 +301,10 @@ _INSERT = {
         "INSERT INTO sentence_alignments (run_id, method, left_document_id, right_document_id, left_sentence_id, "
         "right_sentence_id, left_paragraph_id, right_paragraph_id, bead, pattern, score) "
         "VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+    ),
+    LEXICON: (
+        "INSERT INTO lexicon (run_id, source, left_language, right_language, left_text, right_text, "
+        "left_document_id, right_document_id, token, evidence, strength) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
     ),
     VARIANTS: (
         "INSERT INTO variants (run_id, left_document_id, right_document_id, left_paragraph_id, right_paragraph_id, "

@@ -26,36 +26,54 @@ variants
 """
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from dataclasses import astuple, dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
+from synopsis.languages import primary_subtag
+from synopsis.lexicon.corpus import corpus_lexicon_in_use
+from synopsis.lexicon.learned import learn_pairs, listed_renderings
 from synopsis.link.engine import LOCAL
 from synopsis.link.sentalign import METHOD as METHOD_SENTENCES, SentenceAlignParameters
 from synopsis.link.variants import METHOD as VARIANT_METHOD, variants_of_edition
 from synopsis.link.versions import METHOD_COMPOSED, StoredFamily, absent_paragraphs, align_edge
+from synopsis.link.accept import CrossReferenceParameters, reworded_floor, reworded_tier, without_formula_places
 from synopsis.link.arrays import ranges as _ranges
-from synopsis.link.candidates import candidate_pairs_streamed, shingle_postings
+from synopsis.link.candidates import candidate_pairs, candidate_pairs_streamed, shingle_postings
 from synopsis.link.corpus import ParagraphCorpus
 from synopsis.link.crossref import METHOD_ALIGN
 from synopsis.link.normalize import encode_paragraphs
 from synopsis.link.parameters import LinkParameters
-from synopsis.link.passages import ParagraphTokens, may_share, pair_passages
+from synopsis.link.correspond import Correspondences, paragraph_classes
+from synopsis.link.normalize import Tokens
+from synopsis.link.passages import ParagraphTokens, may_share, pair_passages, stored_score
+from synopsis.link.reworded import METHOD_REWORDED, ScoredWindow, Window, best_windows, score_pair, sentence_windows
 from synopsis.link.statistics import DocumentCounts, PairStatistics, corpus_counts, cosines, paragraph_vectors
 from synopsis.link.token_cache import ContentKeys
 
 if TYPE_CHECKING:
     from synopsis.link.engine import Engine
 
-__all__ = ["LinkSet", "Candidates", "find_candidates", "beyond_alignment", "quotation_candidates", "cross_references", "similarity", "edition_parameters", "edition_alignments",
-           "variants", "CROSS_REFERENCES", "ALIGNMENTS", "SENTENCE_ALIGNMENTS", "VARIANTS"]
+__all__ = ["LinkSet", "Candidates", "find_candidates", "beyond_alignment", "quotation_candidates", "cross_references", "similarity",
+           "edition_parameters", "edition_alignments", "variants", "reworded_references", "reworded_null_scores", "CROSS_REFERENCES",
+           "KIND_VERBATIM", "KIND_REWORDED", "KIND_TRANSLATED", "ALIGNMENTS", "SENTENCE_ALIGNMENTS", "VARIANTS"]
 
 CROSS_REFERENCES = "cross_references"
+KIND_VERBATIM = "verbatim"
+KIND_REWORDED = "reworded"
+KIND_TRANSLATED = "translated"
+"""``cross_references.kind`` of a passage in other words across two languages (issue #20)."""
 ALIGNMENTS = "alignments"
 SENTENCE_ALIGNMENTS = "sentence_alignments"
+LEXICON = "lexicon"
+LEARNED_SOURCE = "learned"
+"""``lexicon.source`` of the pairs learned from two aligned versions (each word the other's best partner)."""
+LEARNED_ONE_WAY = "learned-one-way"
+"""``lexicon.source`` of a learned pair best for one of its words only (an inflection, mostly)."""
 VARIANTS = "variants"
 
 _SURELY_SHARED = 5
@@ -298,20 +316,43 @@ class PairScoring:
     params: LinkParameters
     quoted: dict[tuple[int, int], set[int]] | None = None
     tokens: ParagraphTokens | None = None
+    correspondences: Correspondences | None = None
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "tokens": None}
+        return {k: v for k, v in {**self.__dict__, "tokens": None}.items() if k != "_classes"}
 
     def paragraph_tokens(self) -> ParagraphTokens:
         if self.tokens is None:
             self.tokens = ParagraphTokens(self.corpus)
         return self.tokens
 
+    def classes(self) -> "_ClassMemo":
+        """Each paragraph's correspondence classes, filled on demand where the blocks are scored."""
+        if "_classes" not in self.__dict__:
+            self.__dict__["_classes"] = _ClassMemo(self.corpus, self.paragraph_tokens(), self.correspondences)
+        return self.__dict__["_classes"]
+
     def pair_statistics(self, key: DocPair) -> PairStatistics:
         """The statistics of a pair of documents, smoothed towards the corpus."""
         if "_prior" not in self.__dict__:
             self.__dict__["_prior"] = corpus_counts(self.counts) if self.params.prior_tokens > 0 else None
         return PairStatistics(self.counts[key[0]], self.counts[key[1]], self.__dict__["_prior"], self.params.prior_tokens)
+
+
+def _pair_statistics(counts: list[DocumentCounts], prior_tokens: float) -> Callable[[DocPair], PairStatistics]:
+    """A memo of :class:`PairStatistics` per pair of document indices, smoothed towards the corpus."""
+    memo: dict[DocPair, PairStatistics] = {}
+    prior = corpus_counts(counts) if prior_tokens > 0 else None
+
+    def get(key: DocPair) -> PairStatistics:
+        stats = memo.get(key)
+        if stats is None:
+            if len(memo) > 100_000:  # many small documents: keep the memo bounded
+                memo.clear()
+            stats = memo[key] = PairStatistics(counts[key[0]], counts[key[1]], prior, prior_tokens)
+        return stats
+
+    return get
 
 
 PairBlock = tuple[DocPair, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
@@ -362,13 +403,13 @@ def score_pair_block(scoring: PairScoring, block: PairBlock) -> tuple[DocPair, l
     t0 = time.perf_counter()
     key, left, right, shared_all, by_quote = block
     corpus, keys, params, quoted = scoring.corpus, scoring.keys, scoring.params, scoring.quoted
-    tokens = scoring.paragraph_tokens()
+    tokens, classes, xparams = scoring.paragraph_tokens(), scoring.classes(), params.cross_reference
     docs, pids, texts = corpus.docs, corpus.pids, corpus.texts
     stats = scoring.pair_statistics(key)
     rows: list[tuple] = []
     scored = 0
     for i, j, shared, quote in zip(left.tolist(), right.tolist(), shared_all.tolist(), by_quote.tolist()):
-        aligned = shared >= _SURELY_SHARED or may_share(keys.of(i), keys.of(j), params, stats)
+        aligned = shared >= _SURELY_SHARED or may_share(keys.of(i), keys.of(j), xparams, stats)
         if not (aligned or quote):
             continue  # no stretch of aligned words at all: not worth tokenising
         scored += 1
@@ -376,23 +417,27 @@ def score_pair_block(scoring: PairScoring, block: PairBlock) -> tuple[DocPair, l
         if quote:  # a pair only quotations put forward: only those are searched
             wanted = quoted.get((i, j), set()) if quoted else set()
             lq, rq = [q for q in lq if q[0] in wanted], [q for q in rq if q[0] in wanted]
-        for p in pair_passages(tokens[i], tokens[j], lq, rq, params, stats,
+        for p in pair_passages(tokens[i], tokens[j], lq, rq, xparams, stats,
                                (corpus.language_of(i), corpus.language_of(j)), align=aligned):
             lqid = lq[p.left_quotation][0] if p.left_quotation is not None else None
             rqid = rq[p.right_quotation][0] if p.right_quotation is not None else None
             ld, rd = docs[key[0]], docs[key[1]]
             lt, rt = texts[i], texts[j]
+            meaning, words = classes.evidence(i, j, stats, Window(p.left_first, p.left_last),
+                                              Window(p.right_first, p.right_last))
             rows.append((p.method, ld, rd, pids[i], pids[j], lqid, p.left_start, p.left_end, p.right_start,
-                         p.right_end, lt[p.left_start:p.left_end], rt[p.right_start:p.right_end], p.score))
+                         p.right_end, lt[p.left_start:p.left_end], rt[p.right_start:p.right_end], p.score,
+                         KIND_VERBATIM, meaning, words[0]))
             rows.append((p.method, rd, ld, pids[j], pids[i], rqid, p.right_start, p.right_end, p.left_start,
-                         p.left_end, rt[p.right_start:p.right_end], lt[p.left_start:p.left_end], p.score))
+                         p.left_end, rt[p.right_start:p.right_end], lt[p.left_start:p.left_end], p.score,
+                         KIND_VERBATIM, meaning, words[1]))
     return key, rows, time.perf_counter() - t0, scored
 
 
 def cross_references(
     corpus: ParagraphCorpus, keys: ContentKeys, counts: list[DocumentCounts], candidates: Candidates,
     tokens: ParagraphTokens | None, params: LinkParameters, quoted: dict[tuple[int, int], set[int]] | None = None,
-    engine: "Engine | None" = None,
+    correspondences: Correspondences | None = None, engine: "Engine | None" = None,
 ) -> LinkSet:
     """The passages candidate pairs share, weighed by the pair's own statistics; each stored from both sides.
 
@@ -400,56 +445,211 @@ def cross_references(
     quotation on one side: only those quotations are searched in them, and they are
     aligned only when they pass the cheap alignment test. The pairs are scored in blocks
     of one document pair (:func:`score_pair_block`), on ``engine`` (here, by default).
+
+    Every passage is also scored by :func:`synopsis.link.reworded.score_pair` with the
+    run's ``correspondences``: its meaning score and the words it rests on are stored with
+    it (kind ``verbatim``), on the scale the reworded passages share.
     """
     out = LinkSet("cross_reference", METHOD_ALIGN, CROSS_REFERENCES)
-    scoring = PairScoring(corpus, keys, counts, params, quoted, tokens)
+    scoring = PairScoring(corpus, keys, counts, params, quoted, tokens, correspondences)
     blocks = candidate_blocks(corpus, candidates, params, quoted)
     for key, rows, seconds, _ in (engine or LOCAL).map_blocks(score_pair_block, scoring, blocks, "cross_references"):
         if rows:
             out.rows.setdefault(key, []).extend(rows)
         out.seconds[key] = out.seconds.get(key, 0.0) + seconds
-    verbatim = params.close_score_cutoff
-    out.rows = {k: kept for k, v in out.rows.items() if (kept := _without_formula_places(v, params.formula_places, verbatim))}
+    out.rows = {k: kept for k, v in out.rows.items() if (kept := without_formula_places(v, params.cross_reference))}
     return out
 
 
-_SOURCE, _TARGET, _QUOTATION, _START, _END, _SCORE = 3, 4, 5, 6, 7, 12
-"""Where a cross-reference row (:func:`cross_references`) holds its source and target paragraph, its
-source quotation, its source span and its score."""
+class _ClassMemo:
+    """Each paragraph's token classes (:meth:`Correspondences.token_classes`), computed once, on demand."""
+
+    def __init__(self, corpus: ParagraphCorpus, tokens: ParagraphTokens, correspondences: Correspondences | None) -> None:
+        self.corpus, self.tokens, self.correspondences = corpus, tokens, correspondences
+        self._memo: dict[int, list] = {}
+
+    def __getitem__(self, i: int) -> list:
+        got = self._memo.get(i)
+        if got is None:
+            assert self.correspondences is not None
+            got = self._memo[i] = self.correspondences.token_classes(self.tokens[i], self.corpus.language_of(i))
+        return got
+
+    def evidence(self, i: int, j: int, stats: PairStatistics, lw: Window, rw: Window) -> tuple[float | None, tuple]:
+        """The meaning score of two windows and their correspondences as JSON seen from each side."""
+        if self.correspondences is None:
+            return None, (None, None)
+        left, right = self.tokens[i], self.tokens[j]
+        s = score_pair(left, right, lw, rw, self[i], self[j], stats.weights(left), stats.weights(right),
+                       (self.corpus.language_of(i), self.corpus.language_of(j)))
+        return s.score, correspondences_json(s, left, right)
 
 
-def _without_formula_places(rows: list[tuple], places: int, verbatim: float) -> list[tuple]:
-    """One document pair's cross-reference rows, less a formula's places that quote nothing.
+def correspondences_json(s: ScoredWindow, left: Tokens, right: Tokens) -> tuple[str, str]:
+    """A scored window pair's correspondences as stored, from the left and from the right: ``[[source
+    start, source end, target start, target end, kind], ...]``, spans relative to each passage's start."""
+    ls, rs = left.starts[s.left.first], right.starts[s.right.first]
+    forward = [c.as_json(left, right, ls, rs) for c in s.correspondences]
+    backward = sorted([r[2], r[3], r[0], r[1], r[4]] for r in forward)
+    return json.dumps(forward, separators=(",", ":")), json.dumps(backward, separators=(",", ":"))
 
-    When the same words of one paragraph (spans overlapping by half) are found in
-    ``places`` or more paragraphs of the other document, they are a formula that document
-    repeats ("as He swore to your fathers, to Abraham, Isaac, and Jacob"; "the second …,
-    the third …"), not a quotation of each place. Of those places, the one matched best is
-    kept, and so is every place where the words stand in a marked quotation of its own
-    (a verse that many paragraphs quote is marked as a quotation in each of them), and
-    every place matched as well as the best and nearly verbatim (``verbatim``: a sentence
-    the document repeats word for word); the others are dropped. ``rows`` come in pairs,
-    a passage from each side, and a pair is kept or dropped whole.
+
+def reworded_references(
+    corpus: ParagraphCorpus, keys: ContentKeys, counts: list[DocumentCounts], focus: np.ndarray,
+    tokens: ParagraphTokens, params: LinkParameters, correspondences: Correspondences,
+    verbatim: LinkSet | None = None, candidates: Candidates | None = None,
+    more_candidates: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None,
+) -> LinkSet:
+    """Passages in other words (:mod:`synopsis.link.reworded`) between paragraphs of different works.
+
+    Candidates are the shingle index's pairs (``candidates``) and the paragraph pairs
+    sharing ``reworded_min_shared`` rare correspondence classes (:func:`synopsis.link.correspond.paragraph_classes`: keys and synonym or learned
+    groups found in at most ``reworded_max_df`` paragraphs of the pair's documents; the
+    same sort-and-group index as the shingles'). Windows already linked verbatim are
+    skipped; ``more_candidates`` may add pairs from the same class postings (across languages:
+    :func:`synopsis.lexicon.candidates.translated_candidates`). The floor is calibrated on the run's null model
+    (:func:`reworded_null_scores`) and recorded in each run's parameters with the
+    correspondence sources' names and versions.
     """
-    by_paragraph: dict[int, list[int]] = {}
-    for k, row in enumerate(rows):
-        by_paragraph.setdefault(row[_SOURCE], []).append(k)
-    doomed: set[int] = set()
-    for ks in by_paragraph.values():
-        if len({rows[k][_TARGET] for k in ks}) < places:
-            continue
-        for k in ks:
-            start, end = rows[k][_START], rows[k][_END]
-            group = [g for g in ks if min(end, rows[g][_END]) - max(start, rows[g][_START])
-                     > 0.5 * min(end - start, rows[g][_END] - rows[g][_START])]
-            if len({rows[g][_TARGET] for g in group}) < places:
+    out = LinkSet("cross_reference", METHOD_REWORDED, CROSS_REFERENCES)
+    t0 = time.perf_counter()
+    xparams = params.cross_reference
+    docs, pids, texts, para_doc = corpus.docs, corpus.pids, corpus.texts, corpus.para_doc
+    table = correspondences.hash_classes({corpus.languages.get(d) for d in docs})
+    hashes, paras = paragraph_classes(keys.keys, keys.offsets, table)
+    left, right, _ = candidate_pairs(
+        hashes, paras, para_doc, focus=focus, min_shared=xparams.reworded_min_shared,
+        max_df=xparams.reworded_max_df, max_postings=params.max_postings,
+        pair_budget=params.pairs_per_paragraph * max(len(para_doc), 1))
+    if more_candidates is not None:  # and the pairs another index puts forward from the same class postings
+        more_left, more_right = more_candidates(hashes, paras)
+        left, right = np.r_[left.astype(np.int64), more_left], np.r_[right.astype(np.int64), more_right]
+    if candidates is not None:  # and the pairs the shingle index put forward (two words close together on both sides)
+        both = np.unique(np.r_[left.astype(np.int64) * len(para_doc) + right, candidates.left.astype(np.int64)
+                               * len(para_doc) + candidates.right])
+        left, right = both // len(para_doc), both % len(para_doc)
+    root = [corpus.root_of(k) for k in range(len(docs))]
+    other_work = np.fromiter((root[a] != root[b] for a, b in zip(para_doc[left].tolist(), para_doc[right].tolist())),
+                             dtype=bool, count=len(left))
+    left, right = left[other_work], right[other_work]
+    if not len(left):
+        return out
+    classes = _ClassMemo(corpus, tokens, correspondences)
+    pair_stats = _pair_statistics(counts, params.prior_tokens)
+    null = reworded_null_scores(corpus, tokens, classes, pair_stats, left, right, xparams)
+    floor = reworded_floor(null, xparams)
+    taken = _verbatim_taken(verbatim, corpus, tokens)
+    setup = time.perf_counter() - t0
+    for i, j in zip(left.tolist(), right.tolist()):
+        t_pair = time.perf_counter()
+        key = (int(para_doc[i]), int(para_doc[j]))
+        stats = pair_stats(key)
+        lt_, rt_ = tokens[i], tokens[j]
+        found = best_windows(lt_, rt_, classes[i], classes[j], stats.weights(lt_), stats.weights(rt_), xparams, floor,
+                             taken.get((i, j), ()), (corpus.language_of(i), corpus.language_of(j)))
+        if found:
+            rows = out.rows.setdefault(key, [])
+            ld, rd, lt, rt = docs[key[0]], docs[key[1]], texts[i], texts[j]
+            languages = (corpus.language_of(i), corpus.language_of(j))
+            kind = KIND_TRANSLATED if primary_subtag(languages[0]) != primary_subtag(languages[1]) else KIND_REWORDED
+            for s in found:
+                ls, le = lt_.tokens_to_span(s.left.first, s.left.last)
+                rs, re_ = rt_.tokens_to_span(s.right.first, s.right.last)
+                score = stored_score(lt[ls:le], rt[rs:re_], *languages)
+                fwd, bwd = correspondences_json(s, lt_, rt_)
+                rows.append((METHOD_REWORDED, ld, rd, pids[i], pids[j], None, ls, le, rs, re_, lt[ls:le], rt[rs:re_],
+                             score, kind, s.score, fwd))
+                rows.append((METHOD_REWORDED, rd, ld, pids[j], pids[i], None, rs, re_, ls, le, rt[rs:re_], lt[ls:le],
+                             score, kind, s.score, bwd))
+            out.seconds[key] = out.seconds.get(key, 0.0) + time.perf_counter() - t_pair
+    sources = correspondences.versions()
+    for key in out.rows:
+        out.seconds[key] += setup / len(out.rows)
+        out.parameters[key] = {"reworded_floor": floor, "reworded_null_scored": len(null),
+                               "correspondence_sources": sources}
+    return out
+
+
+def _verbatim_taken(verbatim: LinkSet | None, corpus: ParagraphCorpus, tokens: ParagraphTokens
+                    ) -> dict[tuple[int, int], list[tuple[int, int, int, int]]]:
+    """The token ranges each paragraph pair (left < right, paragraph indices) already shares verbatim."""
+    out: dict[tuple[int, int], list[tuple[int, int, int, int]]] = {}
+    if verbatim is None:
+        return out
+    index = {pid: k for k, pid in enumerate(corpus.pids)}
+    for rows in verbatim.rows.values():
+        for row in rows[::2]:
+            i, j = index[row[3]], index[row[4]]
+            li = _token_range(tokens[i], row[6], row[7])
+            ri = _token_range(tokens[j], row[8], row[9])
+            if li is None or ri is None:
                 continue
-            best = max(group, key=lambda g: (rows[g][_SCORE], -g))
-            marked = rows[k ^ 1][_QUOTATION] is not None  # the other paragraph's quotation: its row is the pair's other
-            tied = rows[k][_SCORE] >= rows[best][_SCORE] and rows[k][_SCORE] >= verbatim
-            if k != best and not marked and not tied:
-                doomed.add(k // 2)
-    return [row for k, row in enumerate(rows) if k // 2 not in doomed]
+            if i < j:
+                out.setdefault((i, j), []).append((*li, *ri))
+            else:
+                out.setdefault((j, i), []).append((*ri, *li))
+    return out
+
+
+def _token_range(toks: Tokens, start: int, end: int) -> tuple[int, int] | None:
+    inside = [k for k in range(len(toks)) if toks.starts[k] >= start and toks.ends[k] <= end]
+    return (inside[0], inside[-1]) if inside else None
+
+
+def reworded_null_scores(corpus: ParagraphCorpus, tokens: ParagraphTokens, classes: _ClassMemo,
+                         pair_stats: Callable[[DocPair], PairStatistics], left: np.ndarray, right: np.ndarray,
+                         p: CrossReferenceParameters, draws: int = 6) -> list[tuple[float, float, float]]:
+    """Meaning scores of the null model: unrelated window pairs of the same length and information.
+
+    For up to ``reworded_null_pairs`` candidate pairs drawn at a fixed seed, a window of
+    the left paragraph is set against windows of ``draws`` random paragraphs of the right
+    paragraph's document that are *not* candidates of the left (so never a pair under test,
+    however small the corpus); of those, the window closest in content words to a
+    right-hand window of the real candidate is scored. Only null pairs with the evidence a
+    reworded passage needs (a tier of :func:`synopsis.link.accept.reworded_tier`) are kept,
+    as ``(score, words, information)``: the floor must beat chance among pairs that would
+    otherwise pass.
+    """
+    rng = np.random.default_rng(19)
+    para_doc, doc_first = corpus.para_doc, corpus.doc_first
+    partners: dict[int, set[int]] = {}
+    for a, b in zip(left.tolist(), right.tolist()):
+        partners.setdefault(a, set()).add(b)
+        partners.setdefault(b, set()).add(a)
+    pick = rng.choice(len(left), size=min(len(left), p.reworded_null_pairs), replace=False)
+    scores: list[float] = []
+    for k in sorted(pick.tolist()):
+        i, j = int(left[k]), int(right[k])
+        if rng.random() < 0.5:
+            i, j = j, i
+        d = int(para_doc[j])
+        lo, hi = int(doc_first[d]), int(doc_first[d + 1])
+        lws = sentence_windows(tokens[i], 1)
+        rws = sentence_windows(tokens[j], 1)
+        if not lws or not rws or hi - lo < 2:
+            continue
+        lw, rw = lws[int(rng.integers(len(lws)))], rws[int(rng.integers(len(rws)))]
+        target = sum(tokens[j].content[rw.first : rw.last + 1]) or 1
+        best = None
+        for _ in range(draws):
+            o = int(rng.integers(lo, hi))
+            if o == j or o in partners.get(i, ()):
+                continue
+            for w in sentence_windows(tokens[o], p.reworded_window_sentences):
+                size = sum(tokens[o].content[w.first : w.last + 1])
+                gap = abs(size - target)
+                if best is None or gap < best[0]:
+                    best = (gap, o, w)
+        if best is None:
+            continue
+        _, o, w = best
+        key = (min(int(para_doc[i]), d), max(int(para_doc[i]), d))
+        stats = pair_stats(key)
+        s = score_pair(tokens[i], tokens[o], lw, w, classes[i], classes[o], stats.weights(tokens[i]),
+                       stats.weights(tokens[o]), (corpus.language_of(i), corpus.language_of(o)))
+        if reworded_tier(s.words, s.information, p) is not None:
+            scores.append((s.score, s.words, s.information))
+    return scores
 
 
 def similarity(
@@ -548,9 +748,13 @@ def edition_alignments(
     ``derived_through`` (its sentence rows' method is ``sentence-composed``). ``again`` are pairs
     of two fresh documents whose path through the tree changed (:func:`synopsis.link.digests.moved_paths`).
     The paragraphs a partial version does not hold at all are kept in the link set's ``absent`` (no variants).
+    For two languages, the translation pairs learned from each pair's beads
+    (:mod:`synopsis.lexicon.learned`) are in ``lexicon``.
     """
     out = LinkSet("alignment", "edition", ALIGNMENTS)
     sentences = out.extra.setdefault(SENTENCE_ALIGNMENTS, {})
+    learned = out.extra.setdefault(LEXICON, {})
+    listed = {entry.token for _, entry in corpus_lexicon_in_use().entries()}
     docs = corpus.docs
     parameters = edition_parameters(params)
     made = families or {}
@@ -583,6 +787,17 @@ def edition_alignments(
             out.seconds[(a, b)] = spent + (0.0 if through else family.edge_seconds.get((docs[a], docs[b]), 0.0))
             out.parameters[(a, b)] = {"derived_through": through} if through else {}
             out.absent[(a, b)] = absent_paragraphs(found)
+            ll, rl = corpus.languages.get(docs[a]), corpus.languages.get(docs[b])
+            if primary_subtag(ll) and primary_subtag(rl) and primary_subtag(ll) != primary_subtag(rl):
+                # the translators' lexicon: kept, with the run that learned it
+                learned[(a, b)] = [
+                    (LEARNED_SOURCE if p.mutual else LEARNED_ONE_WAY, primary_subtag(ll), primary_subtag(rl),
+                     p.left_text, p.right_text, docs[a], docs[b], None, p.evidence, p.strength)
+                    for p in learn_pairs(found.bead_texts, ll, rl)]
+                learned[(a, b)] += [
+                    (LEARNED_SOURCE, primary_subtag(ll), primary_subtag(rl), p.left_text, p.right_text, docs[a],
+                     docs[b], p.left_token, p.evidence, p.strength)
+                    for p in listed_renderings(found.bead_texts, ll, rl, listed)]
     return out
 
 

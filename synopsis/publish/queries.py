@@ -17,6 +17,7 @@ from collections import defaultdict
 from typing import Any
 
 from synopsis.database import fts_query
+from synopsis.lexicon.search import LEARNED_SQL, LISTED_SQL, TERMS_SQL, LexiconForms, widen_query
 from synopsis.publish.compare import aligned_rows
 from synopsis import search as _search_rules
 from synopsis.search import (
@@ -342,7 +343,8 @@ async def notes_on(db, table: str, row_id: int) -> list[Row]:
     return [{**row, "tags": [t for t in (row["tags"] or "").split(",") if t]} for row in _rows(results)]
 
 
-async def search(db, q: str, *, limit: int = 25, document_id: str | None = None) -> dict[str, Any]:
+async def search(db, q: str, *, limit: int = 25, document_id: str | None = None,
+                 translations: bool = False) -> dict[str, Any]:
     """Ranked full-text search over paragraphs and quotations, with snippets.
 
     ``q`` is FTS5 query syntax (``commun*``, ``"cult of the individual"``, ``stalin OR
@@ -351,14 +353,14 @@ async def search(db, q: str, *, limit: int = 25, document_id: str | None = None)
     """
     query, relaxed = q, False
     try:
-        found = await _search(db, query, limit=limit, document_id=document_id)
+        found = await _search(db, query, limit=limit, document_id=document_id, translations=translations)
     except sqlite3.OperationalError as error:
         log.info("search %r rejected by FTS5 (%s); searching plain words", q, error)
         query, relaxed = plain_terms(q), True
         if not query:
             return {"query": q, "relaxed": True, "paragraphs": [], "quotations": [], "counts": {}, "cut": {}}
-        found = await _search(db, query, limit=limit, document_id=document_id)
-    return {"query": query, "relaxed": relaxed, **found}
+        found = await _search(db, query, limit=limit, document_id=document_id, translations=translations)
+    return {"query": query, "relaxed": relaxed, "translations": translations, **found}
 
 
 def plain_terms(q: str) -> str:
@@ -372,12 +374,25 @@ def plain_terms(q: str) -> str:
     return " ".join(terms)
 
 
-async def _search(db, query: str, *, limit: int, document_id: str | None) -> dict[str, Any]:
+async def _lexicon_forms(db, *, translations: bool) -> LexiconForms:
+    """The database's corpus lexicon (and learned pairs, with ``translations``) for widening a search."""
+    if "lexicon" not in set(await db.table_names()):
+        return LexiconForms((), ())
+    listed = [tuple(row) for row in await db.execute(LISTED_SQL)]
+    if translations:
+        listed += [tuple(row) for row in await db.execute(TERMS_SQL)]
+    learned = [tuple(row) for row in await db.execute(LEARNED_SQL)] if translations else []
+    return LexiconForms(listed, learned)
+
+
+async def _search(db, query: str, *, limit: int, document_id: str | None, translations: bool = False) -> dict[str, Any]:
     """Ranked paragraphs and quotations; counts capped at :data:`synopsis.search.RANK_AT_MOST`
     + 1, and past that many matches only the first that many (in corpus order) are ranked."""
     by_document = document_id is not None
     languages = [row[0] for row in await db.execute("select distinct language from documents")]
-    query = fts_query(query, languages)  # each language's stems and bigrams too
+    # names in every script, and with translations the learned pairs; then each language's stems and bigrams
+    query = widen_query(query, await _lexicon_forms(db, translations=translations), translations=translations)
+    query = fts_query(query, languages)
     params = {"q": query, "limit": limit, "document": document_id, "start": MARK_START, "end": MARK_END}
     bounds = {}
     for table in ("paragraphs", "quotations"):

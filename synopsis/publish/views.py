@@ -274,12 +274,13 @@ async def search(request, datasette):
             check_documents(await queries.known_documents(db), [document_id])
         except UnknownDocument as error:
             raise NotFound(f"Unknown document: {error}") from None
+    translations = (request.args.get("translations") or "") not in ("", "0")
     context: dict[str, Any] = {
-        "database": db.name, "q": q, "document_id": document_id,
+        "database": db.name, "q": q, "document_id": document_id, "translations": translations,
         "documents": await _document_menu(db), "results": None,
     }
     if q:
-        results = await queries.search(db, q, document_id=document_id)
+        results = await queries.search(db, q, document_id=document_id, translations=translations)
         for row in results["paragraphs"]:
             row["html"] = mark_snippet(row["snippet"])
             row["url"] = datasette.urls.row(db.name, "paragraphs", row["id"])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
 
@@ -43,12 +43,15 @@ class PairAlignment:
     rows), the missing side None for a gap. ``paragraph_rows``: ``(bead, pattern, left
     paragraph id, right paragraph id, score)``; a paragraph bead is a group of paragraphs
     joined by sentence pairs (so 2-3 is two paragraphs beside three), and a paragraph
-    joined to nothing is a 1-0 or 0-1 bead of its own.
+    joined to nothing is a 1-0 or 0-1 bead of its own. ``bead_texts``: each bead that joins
+    sentences on both sides, as (left text, right text) — the parallel text the
+    translators' lexicon is learned from (:mod:`synopsis.lexicon.learned`).
     """
 
     sentence_beads: list[SentenceBead]
     sentence_rows: list[tuple]
     paragraph_rows: list[tuple]
+    bead_texts: list[tuple[str, str]] = field(default_factory=list)
 
 
 def align_version_pair(
@@ -119,7 +122,9 @@ def align_version_pair(
                 if (lp, rp) in joined:
                     scores = joined[(lp, rp)]
                     paragraph_rows.append((n, pattern, left[lp].id, right[rp].id, round(sum(scores) / len(scores), 2)))
-    return PairAlignment(beads, sentence_rows, paragraph_rows)
+    bead_texts = [(" ".join(lsent[x][1].text for x in bead.left), " ".join(rsent[y][1].text for y in bead.right))
+                  for bead in beads if bead.left and bead.right]
+    return PairAlignment(beads, sentence_rows, paragraph_rows, bead_texts)
 
 
 def _joined_pairs(bead: SentenceBead, llen: Sequence[int], rlen: Sequence[int]) -> list[tuple[int | None, int | None]]:

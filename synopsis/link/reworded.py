@@ -1,0 +1,278 @@
+"""Passages in other words: the same sentence retranslated or reworded, scored word by word.
+
+Verbatim reuse is found by :mod:`synopsis.link.crossref` (the same words in the same
+order). A retranslation keeps the meaning and changes the words: "Truly, truly do I say to
+thee, Unless a man be born of water and of the Spirit, he cannot enter the kingdom of
+heaven" / "Truly, truly, I tell you, no one can enter the kingdom of God unless he is born
+of water and the Spirit." This module scores such a pair on the scale verbatim reuse tops.
+
+Windows
+    Each paragraph is cut into sentences (a clause mark ``. ! ? ; :`` ends one); a
+    *window* is a run of up to ``reworded_window_sentences`` sentences. Every window of one
+    paragraph is scored against every window of the other (paragraphs are short; the
+    candidate stage put the pair forward).
+
+Score (:func:`meaning_score`), METEOR's shape
+    Content words are aligned one to one by their correspondences
+    (:mod:`synopsis.link.correspond`: same word, stem, name, number, synonym, learned pair),
+    the stronger kind first and, among equals, the word nearest the same relative place.
+    Each side's *information* matched (each word's information in the pair's documents,
+    :class:`synopsis.link.statistics.PairStatistics`, times its kind's weight) over the
+    side's whole information gives a precision and a recall; their harmonic mean is cut by
+    a fragmentation penalty ``0.5 × (chunks / matches)³`` (a chunk: matches in order on both
+    sides, each within three content words of the one before: METEOR counts only adjacent
+    ones, which a retranslation, changing the words between, never keeps). 100 is the same words in the same order; a retranslation lands
+    in the middle; two unrelated sentences sharing a name near 0.
+
+Floor (:func:`synopsis.link.accept.reworded_floor`)
+    Calibrated per run on a *null model*: window pairs of the run's own documents that are
+    not candidates of each other, the right window chosen among random draws to have the
+    length and information of a real candidate's (:func:`null_pairs`). The floor is the
+    null scores' high quantile, never below ``reworded_least_score``, and is recorded in
+    the run's parameters.
+
+Everything here is pure: tokens, classes and weights in, scored window pairs out (the
+Spark runner calls :func:`score_pair` inside partitions).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from synopsis.link.accept import CrossReferenceParameters, reworded_tier
+from synopsis.link.correspond import KIND_WEIGHT, KINDS, Correspondence, token_kind
+from synopsis.link.normalize import Tokens
+
+__all__ = ["METHOD_REWORDED", "Window", "ScoredWindow", "sentence_windows", "align_words", "meaning_score",
+           "score_pair", "best_windows"]
+
+METHOD_REWORDED = "meaning-align"
+
+_END = frozenset(".!?;:。！？；：")
+_RANK = {k: r for r, k in enumerate(KINDS)}
+_CHUNK_STEP = 3
+"""Two matches are one chunk when each follows the other within this many content words on both
+sides: a retranslation keeps the order of its clauses and changes the words between them."""
+
+TokenClasses = Sequence[dict[int, tuple[str, str]]]
+"""Per token: class hash → (kind, source), as :meth:`synopsis.link.correspond.Correspondences.token_classes` gives."""
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """Tokens ``first..last`` (inclusive) of a paragraph, a run of whole sentences."""
+
+    first: int
+    last: int
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredWindow:
+    """Two windows, their meaning score (0-100), and the word correspondences it rests on."""
+
+    left: Window
+    right: Window
+    score: float
+    words: int  # content words matched
+    information: float  # information matched (average words), the smaller side's
+    correspondences: tuple[Correspondence, ...]
+
+
+def sentence_windows(toks: Tokens, most: int) -> list[Window]:
+    """Every run of 1..``most`` consecutive sentences of ``toks`` with a content word."""
+    sentences = _sentences(toks)
+    out = []
+    for a in range(len(sentences)):
+        for b in range(a, min(len(sentences), a + most)):
+            out.append(Window(sentences[a][0], sentences[b][1]))
+    return out
+
+
+def align_words(left: Tokens, right: Tokens, lw: Window, rw: Window, lclasses: TokenClasses,
+                rclasses: TokenClasses, lweights: Sequence[float], rweights: Sequence[float],
+                languages: tuple[str | None, str | None] = (None, None)) -> list[Correspondence]:
+    """One-to-one correspondences of the content words of two windows, strongest kind first, then
+    nearest the same relative place; returned in left order."""
+    by_class: dict[int, list[int]] = {}
+    for j in range(rw.first, rw.last + 1):
+        for h in rclasses[j]:
+            by_class.setdefault(h, []).append(j)
+    if not by_class:
+        return []
+    lspan, rspan = max(lw.last - lw.first, 1), max(rw.last - rw.first, 1)
+    options: list[tuple[int, float, int, int, str, str]] = []
+    for i in range(lw.first, lw.last + 1):
+        ci = lclasses[i]
+        if not ci:
+            continue
+        seen: dict[int, tuple[str, str]] = {}
+        for h, (kind, source) in ci.items():
+            for j in by_class.get(h, ()):
+                if kind == "key" and rclasses[j][h][0] == "key":
+                    k2 = token_kind(left, i, right, j, languages)
+                    s2 = "key"
+                else:
+                    k2 = kind if kind != "key" else rclasses[j][h][0]
+                    s2 = source if source != "key" else rclasses[j][h][1]
+                old = seen.get(j)
+                if old is None or _RANK[k2] < _RANK[old[0]]:
+                    seen[j] = (k2, s2)
+        for j, (kind, source) in seen.items():
+            place = abs((i - lw.first) / lspan - (j - rw.first) / rspan)
+            options.append((_RANK[kind], place, i, j, kind, source))
+    options.sort()
+    used_l: set[int] = set()
+    used_r: set[int] = set()
+    out: list[Correspondence] = []
+    for _, _, i, j, kind, source in options:
+        if i in used_l or j in used_r:
+            continue
+        used_l.add(i)
+        used_r.add(j)
+        out.append(Correspondence(i, j, kind, source, round(KIND_WEIGHT[kind] * min(lweights[i], rweights[j]), 3)))
+    out.sort(key=lambda c: c.left)
+    return out
+
+
+def meaning_score(matches: Sequence[Correspondence], left: Tokens, right: Tokens, lw: Window, rw: Window,
+                  lweights: Sequence[float], rweights: Sequence[float]) -> tuple[float, float]:
+    """``(score 0-100, information matched on the poorer side)`` of an alignment (see the module doc)."""
+    if not matches:
+        return 0.0, 0.0
+    ltotal = sum(lweights[k] for k in range(lw.first, lw.last + 1) if left.content[k])
+    rtotal = sum(rweights[k] for k in range(rw.first, rw.last + 1) if right.content[k])
+    lgot = sum(KIND_WEIGHT[c.kind] * lweights[c.left] for c in matches)
+    rgot = sum(KIND_WEIGHT[c.kind] * rweights[c.right] for c in matches)
+    if ltotal <= 0 or rtotal <= 0 or lgot <= 0 or rgot <= 0:
+        return 0.0, 0.0
+    precision, recall = lgot / ltotal, rgot / rtotal
+    f = 2 * precision * recall / (precision + recall)
+    # chunks: runs of matches adjacent in content order on both sides
+    lpos = _content_rank(left, lw)
+    rpos = _content_rank(right, rw)
+    chunks = 1
+    for a, b in zip(matches, matches[1:]):
+        dl, dr = lpos[b.left] - lpos[a.left], rpos[b.right] - rpos[a.right]
+        if not (0 < dl <= _CHUNK_STEP and 0 < dr <= _CHUNK_STEP):
+            chunks += 1
+    penalty = 0.5 * (chunks / len(matches)) ** 3
+    return round(100.0 * f * (1.0 - penalty), 2), min(lgot, rgot)
+
+
+def _content_rank(toks: Tokens, w: Window) -> dict[int, int]:
+    out, n = {}, 0
+    for k in range(w.first, w.last + 1):
+        if toks.content[k]:
+            out[k] = n
+            n += 1
+    return out
+
+
+def score_pair(left: Tokens, right: Tokens, lw: Window, rw: Window, lclasses: TokenClasses, rclasses: TokenClasses,
+               lweights: Sequence[float], rweights: Sequence[float],
+               languages: tuple[str | None, str | None] = (None, None)) -> ScoredWindow:
+    """Two windows aligned and scored: pure, inputs to one row's worth of evidence (``languages``: the
+    two documents', which tell a stem from a synonym)."""
+    matches = align_words(left, right, lw, rw, lclasses, rclasses, lweights, rweights, languages)
+    score, info = meaning_score(matches, left, right, lw, rw, lweights, rweights)
+    return ScoredWindow(lw, rw, score, len(matches), round(info, 3), tuple(matches))
+
+
+def _sentences(toks: Tokens) -> list[tuple[int, int]]:
+    """Token ranges (first, last) of the sentences of ``toks`` that hold a content word."""
+    sentences: list[tuple[int, int]] = []
+    first = 0
+    n = len(toks)
+    for k in range(n):
+        after = toks.text[toks.ends[k] : toks.starts[k + 1] if k + 1 < n else len(toks.text)]
+        if k + 1 == n or any(ch in _END for ch in after):
+            if any(toks.content[first : k + 1]):
+                sentences.append((first, k))
+            first = k + 1
+    return sentences
+
+
+def best_windows(left: Tokens, right: Tokens, lclasses: TokenClasses, rclasses: TokenClasses,
+                 lweights: Sequence[float], rweights: Sequence[float], params: CrossReferenceParameters,
+                 floor: dict[str, float], taken: Sequence[tuple[int, int, int, int]] = (),
+                 languages: tuple[str | None, str | None] = (None, None)) -> list[ScoredWindow]:
+    """The window pairs of two paragraphs that pass the reworded accept rule, best first and disjoint.
+
+    A pair passes when its evidence reaches a tier (:func:`synopsis.link.accept.reworded_tier`)
+    and its score that tier's ``floor`` (:func:`synopsis.link.accept.reworded_floor`). ``taken`` are token ranges
+    ``(left first, left last, right first, right last)`` already linked verbatim: a window
+    overlapping one on both sides is not scored again. Which words could correspond is
+    found once for the whole pair; a window pair whose possible correspondences could not
+    reach the rule (too few words, too little information, or a score bound below the
+    floor) is never aligned.
+    """
+    least_words, least_info = params.reworded_least_words, params.reworded_least_information - 1e-9
+    lowest = min(floor.values())
+    by_class: dict[int, list[int]] = {}
+    for j, cj in enumerate(rclasses):
+        for h in cj:
+            by_class.setdefault(h, []).append(j)
+    hits: dict[int, set[int]] = {}
+    for i, ci in enumerate(lclasses):
+        if ci:
+            js: set[int] = set()
+            for h in ci:
+                js.update(by_class.get(h, ()))
+            if js:
+                hits[i] = js
+    if len(hits) < least_words:
+        return []
+    ls, rs = _sentences(left), _sentences(right)
+    lsent = {k: a for a, (f, l) in enumerate(ls) for k in range(f, l + 1)}
+    rsent = {k: b for b, (f, l) in enumerate(rs) for k in range(f, l + 1)}
+    cell_l: dict[tuple[int, int], set[int]] = {}
+    cell_r: dict[tuple[int, int], set[int]] = {}
+    for i, js in hits.items():
+        a = lsent.get(i)
+        if a is None:
+            continue
+        for j in js:
+            b = rsent.get(j)
+            if b is not None:
+                cell_l.setdefault((a, b), set()).add(i)
+                cell_r.setdefault((a, b), set()).add(j)
+    if not cell_l:
+        return []
+    linfo = [sum(lweights[k] for k in range(f, l + 1) if left.content[k]) for f, l in ls]
+    rinfo = [sum(rweights[k] for k in range(f, l + 1) if right.content[k]) for f, l in rs]
+    most = params.reworded_window_sentences
+    found: list[ScoredWindow] = []
+    for a1 in range(len(ls)):
+        for a2 in range(a1, min(len(ls), a1 + most)):
+            for b1 in range(len(rs)):
+                for b2 in range(b1, min(len(rs), b1 + most)):
+                    lset: set[int] = set()
+                    rset: set[int] = set()
+                    for a in range(a1, a2 + 1):
+                        for b in range(b1, b2 + 1):
+                            got = cell_l.get((a, b))
+                            if got:
+                                lset |= got
+                                rset |= cell_r[(a, b)]
+                    if len(lset) < least_words or len(rset) < least_words:
+                        continue
+                    lgot, rgot = sum(lweights[i] for i in lset), sum(rweights[j] for j in rset)
+                    if min(lgot, rgot) < least_info:
+                        continue
+                    lt, rt = sum(linfo[a1 : a2 + 1]), sum(rinfo[b1 : b2 + 1])
+                    pr, rc = min(lgot / lt, 1.0), min(rgot / rt, 1.0)
+                    if 100.0 * 2 * pr * rc / (pr + rc) < lowest:  # the score's bound, before any alignment
+                        continue
+                    lw, rw = Window(ls[a1][0], ls[a2][1]), Window(rs[b1][0], rs[b2][1])
+                    if any(lw.first <= tl and tf <= lw.last and rw.first <= rl and rf <= rw.last for tf, tl, rf, rl in taken):
+                        continue
+                    s = score_pair(left, right, lw, rw, lclasses, rclasses, lweights, rweights, languages)
+                    tier = reworded_tier(s.words, s.information, params)
+                    if tier is not None and s.score >= floor[tier]:
+                        found.append(s)
+    kept: list[ScoredWindow] = []
+    for s in sorted(found, key=lambda s: (-s.score, s.left.first, s.right.first)):
+        if not any(s.left.first <= k.left.last and k.left.first <= s.left.last or
+                   s.right.first <= k.right.last and k.right.first <= s.right.last for k in kept):
+            kept.append(s)
+    return sorted(kept, key=lambda s: (s.left.first, s.right.first))
