@@ -244,11 +244,16 @@ class SparkEngine:
             return iter(())
         sc = self.spark.sparkContext
         self._say(f"{stage}: {len(blocks):,} blocks on Spark ({self.master})")
-        shared = sc.broadcast(context)
+        from synopsis.lexicon.corpus import corpus_lexicon_in_use, use_corpus_lexicon
+
+        # the corpus lexicon the driver's build put in use (names, terms: read by tokenising and
+        # by the language profiles) goes with the context, and is put in use where blocks run
+        shared = sc.broadcast((corpus_lexicon_in_use(), context))
         tables = _block_tables().get(fn, {})
 
         def run(it: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
-            c = shared.value
+            lexicon, c = shared.value
+            use_corpus_lexicon(lexicon)
             for i, block in it:
                 yield i, fn(c, block)
 
