@@ -47,7 +47,7 @@ from synopsis.link.parameters import LinkParameters
 from synopsis.link.correspond import Correspondences, paragraph_classes
 from synopsis.link.normalize import Tokens
 from synopsis.link.passages import ParagraphTokens, may_share, pair_passages, stored_score
-from synopsis.link.reworded import METHOD_REWORDED, ScoredWindow, Window, best_windows, score_pair, sentence_windows
+from synopsis.link.reworded import METHOD_REWORDED, Paragraph, ScoredWindow, Window, best_windows, score_pair, sentence_windows
 from synopsis.link.statistics import DocumentCounts, PairStatistics, corpus_counts, cosines, paragraph_vectors
 from synopsis.link.token_cache import ContentKeys
 
@@ -335,6 +335,23 @@ class _ClassMemo:
     def __init__(self, corpus: ParagraphCorpus, tokens: ParagraphTokens, correspondences: Correspondences | None) -> None:
         self.corpus, self.tokens, self.correspondences = corpus, tokens, correspondences
         self._memo: dict[int, list] = {}
+        self._paragraphs: dict[int, Paragraph] = {}
+        self._weights: dict[tuple[int, DocPair], list[float]] = {}
+
+    def paragraph(self, i: int) -> Paragraph:
+        got = self._paragraphs.get(i)
+        if got is None:
+            got = self._paragraphs[i] = Paragraph.of(self.tokens[i], self[i])
+        return got
+
+    def weights(self, i: int, key: DocPair, stats: PairStatistics) -> list[float]:
+        """Paragraph ``i``'s token weights in document pair ``key`` (memoised: a paragraph meets many)."""
+        got = self._weights.get((i, key))
+        if got is None:
+            if len(self._weights) > 200_000:
+                self._weights.clear()
+            got = self._weights[(i, key)] = stats.weights(self.tokens[i])
+        return got
 
     def __getitem__(self, i: int) -> list:
         got = self._memo.get(i)
@@ -408,8 +425,9 @@ def reworded_references(
         key = (int(para_doc[i]), int(para_doc[j]))
         stats = pair_stats(key)
         lt_, rt_ = tokens[i], tokens[j]
-        found = best_windows(lt_, rt_, classes[i], classes[j], stats.weights(lt_), stats.weights(rt_), xparams, floor,
-                             taken.get((i, j), ()), (corpus.language_of(i), corpus.language_of(j)))
+        found = best_windows(classes.paragraph(i), classes.paragraph(j), classes.weights(i, key, stats),
+                             classes.weights(j, key, stats), xparams, floor, taken.get((i, j), ()),
+                             (corpus.language_of(i), corpus.language_of(j)))
         if found:
             rows = out.rows.setdefault(key, [])
             ld, rd, lt, rt = docs[key[0]], docs[key[1]], texts[i], texts[j]
@@ -486,8 +504,8 @@ def reworded_null_scores(corpus: ParagraphCorpus, tokens: ParagraphTokens, class
             i, j = j, i
         d = int(para_doc[j])
         lo, hi = int(doc_first[d]), int(doc_first[d + 1])
-        lws = sentence_windows(tokens[i], 1)
-        rws = sentence_windows(tokens[j], 1)
+        lws = sentence_windows(classes.paragraph(i), 1)
+        rws = sentence_windows(classes.paragraph(j), 1)
         if not lws or not rws or hi - lo < 2:
             continue
         lw, rw = lws[int(rng.integers(len(lws)))], rws[int(rng.integers(len(rws)))]
@@ -497,7 +515,7 @@ def reworded_null_scores(corpus: ParagraphCorpus, tokens: ParagraphTokens, class
             o = int(rng.integers(lo, hi))
             if o == j or o in partners.get(i, ()):
                 continue
-            for w in sentence_windows(tokens[o], p.reworded_window_sentences):
+            for w in sentence_windows(classes.paragraph(o), p.reworded_window_sentences):
                 size = sum(tokens[o].content[w.first : w.last + 1])
                 gap = abs(size - target)
                 if best is None or gap < best[0]:
@@ -507,8 +525,8 @@ def reworded_null_scores(corpus: ParagraphCorpus, tokens: ParagraphTokens, class
         _, o, w = best
         key = (min(int(para_doc[i]), d), max(int(para_doc[i]), d))
         stats = pair_stats(key)
-        s = score_pair(tokens[i], tokens[o], lw, w, classes[i], classes[o], stats.weights(tokens[i]),
-                       stats.weights(tokens[o]), (corpus.language_of(i), corpus.language_of(o)))
+        s = score_pair(tokens[i], tokens[o], lw, w, classes[i], classes[o], classes.weights(i, key, stats),
+                       classes.weights(o, key, stats), (corpus.language_of(i), corpus.language_of(o)))
         if reworded_tier(s.words, s.information, p) is not None:
             scores.append((s.score, s.words, s.information))
     return scores
