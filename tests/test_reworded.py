@@ -83,3 +83,28 @@ def test_the_resolution_retranslated_by_hand_is_linked_by_meaning(retold_db):
     assert {r[3] for r in links} >= {"reworded"}  # the verbatim pass alone finds some of them only in part
     unrelated = {f"retold:{2 * k + 2}" for k in range(len(RETOLD))}
     assert not [r for r in links if r[0] in unrelated]
+
+
+def test_two_small_documents_get_similarity_rows_above_a_floor_drawn_from_pairs_not_under_test(tmp_path):
+    """Mark 1 in the BSB and in the Twentieth Century New Testament, five paragraphs each: the chance
+    floor must come from pairs the candidate stage did not put forward (in a corpus this small every
+    random pair of the two documents is nearly a pair under test), so the translations' own
+    paragraphs are aligned, and only those."""
+    from synopsis.testing.realtexts import load_verses, paragraphs
+
+    made = {}
+    for name in ("BSB", "Twenty"):
+        verses = [v for v in load_verses(name, books=["Mark"]) if v.id.split(" ")[-1].startswith("1:")]
+        cut = [verses[k: k + 9] for k in range(0, 45, 9)]
+        made[name] = [" ".join(v.text for v in part) for part in cut]
+    path = make_database(tmp_path / "two.db", [(name.lower(), None, made[name]) for name in made])
+    with sqlite3.connect(path) as conn:
+        link_corpus(conn, cache=False)
+        rows = conn.execute(
+            "SELECT pl.ordinal, pr.ordinal, a.score FROM alignments a JOIN paragraphs pl ON pl.id = a.left_paragraph_id "
+            "JOIN paragraphs pr ON pr.id = a.right_paragraph_id WHERE a.method = 'similarity' AND a.rank = 1").fetchall()
+        floors = [json.loads(p)["similarity_floor"] for (p,) in conn.execute(
+            "SELECT parameters FROM runs WHERE method = 'similarity'")]
+    assert rows, floors
+    assert all(left == right for left, right, _ in rows), rows
+    assert len({left for left, _, _ in rows}) >= 4, rows

@@ -542,7 +542,8 @@ def similarity(
     their documents (:func:`synopsis.link.statistics.paragraph_vectors`), computed for all
     candidate pairs at once. Only scores above chance are kept: the step is *calibrated*
     on up to ``similarity_chance_pairs`` pairs drawn at a fixed seed (a candidate's left
-    paragraph against a random paragraph of the right one's document), and its floor is the larger of
+    paragraph against a random paragraph of the right one's document that is not a candidate
+    of it: never a pair under test), and its floor is the larger of
     ``similarity_cutoff`` and the chance scores' ``similarity_chance_quantile``, recorded in
     every run's parameters as ``similarity_floor``. No paragraph gets filler rows: it may
     get none.
@@ -561,7 +562,13 @@ def similarity(
     d_right = para_doc[right[sample]]
     sizes = doc_first[d_right + 1] - doc_first[d_right]
     drawn = doc_first[d_right] + (rng.random(len(sample)) * sizes).astype(np.int64)
-    other = drawn != right[sample]
+    # never a pair under test: a drawn pair the candidate stage put forward (in a corpus of two
+    # small documents nearly every random pair is one) is no chance pair
+    n = max(len(para_doc), 1)
+    tested = np.sort(np.minimum(left, right).astype(np.int64) * n + np.maximum(left, right))
+    probe = np.minimum(left[sample], drawn).astype(np.int64) * n + np.maximum(left[sample], drawn)
+    at = np.minimum(np.searchsorted(tested, probe), len(tested) - 1)
+    other = (drawn != right[sample]) & (tested[at] != probe)
     chance = cosines(vectors, left[sample][other], drawn[other])
     floor = float(params.similarity_cutoff)
     if len(chance):
