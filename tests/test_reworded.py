@@ -108,3 +108,27 @@ def test_two_small_documents_get_similarity_rows_above_a_floor_drawn_from_pairs_
     assert rows, floors
     assert all(left == right for left, right, _ in rows), rows
     assert len({left for left, _, _ in rows}) >= 4, rows
+
+
+def test_the_paragraph_page_marks_the_words_a_reworded_link_rests_on(retold_db):
+    """The retold editorial's page shows its link as reworded, each synonym pair marked on both sides
+    with one number, so a historian sees why the two passages were linked."""
+    import re
+
+    from .conftest import SiteClient
+
+    path, _ = retold_db
+    with sqlite3.connect(path) as conn:
+        pid = conn.execute("SELECT id FROM paragraphs WHERE ref = 'retold:5'").fetchone()[0]
+    site = SiteClient(path)
+    try:
+        page = site.get(f"/{path.stem}/paragraphs/{pid}").text
+    finally:
+        site.close()
+    assert "syn-kind-reworded" in page
+    pairs = re.findall(r'syn-w-synonym" title="synonym: ([^"]+)">([^<]+)<sup class="syn-w-n">(\d+)</sup>', page)
+    by_number: dict[str, set[tuple[str, str]]] = {}
+    for other, word, n in pairs:
+        by_number.setdefault(n, set()).add((word, other))
+    # each numbered pair appears on both sides, each side naming the other's word
+    assert any(len(v) == 2 and {w for w, _ in v} == {o for _, o in v} for v in by_number.values()), by_number

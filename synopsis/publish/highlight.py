@@ -36,6 +36,31 @@ def highlight(text: str | None, spans: Iterable[Sequence[int]] = ()) -> Markup:
     return Markup("").join(out)
 
 
+def highlight_words(text: str | None, passage: Sequence[int], words: Iterable[tuple[int, int, str, int, str]]
+                    ) -> Markup:
+    """HTML for ``text`` with the passage ``(start, end)`` in ``<mark>`` and, inside it, each corresponding
+    word ``(start, end, kind, number, other word)`` (absolute offsets) in a span of its kind; a word
+    that corresponds in other words (stem, synonym, learned) carries the pair's ``number`` on both
+    sides, so a reader sees which word answers which. All text escaped."""
+    if not text:
+        return Markup("")
+    start, end = passage
+    spans = sorted((a, b, kind, n, other) for a, b, kind, n, other in words if start <= a < b <= end)
+    out = [escape(text[:start]), Markup('<mark class="syn-passage">')]
+    at = start
+    for a, b, kind, n, other in spans:
+        if a < at:
+            continue
+        out.append(escape(text[at:a]))
+        paired = kind not in ("same", "name", "number")
+        title = f"{kind}: {other}" if paired else kind
+        out.append(Markup('<span class="syn-w syn-w-{}" title="{}">{}{}</span>').format(
+            kind, title, text[a:b], Markup('<sup class="syn-w-n">{}</sup>').format(n) if paired else ""))
+        at = b
+    out += [escape(text[at:end]), Markup("</mark>"), escape(text[end:])]
+    return Markup("").join(out)
+
+
 def mark_snippet(snippet: str | None) -> Markup:
     """HTML for an FTS5 snippet: text escaped, sentinel pairs turned into ``<mark>``.
 

@@ -378,7 +378,8 @@ async def elsewhere(db, paragraph_id: int) -> dict[str, list[Row]]:
     document title for display.
     """
     results = await db.execute(
-        """select x.id, x.score, x.method, x.quotation_id,
+        """select x.id, x.score, x.method, x.quotation_id, x.kind, x.meaning_score, x.correspondences,
+                  x.source_paragraph_id = :p as here_is_source,
                   case when x.source_paragraph_id = :p then x.source_start else x.target_start end as here_start,
                   case when x.source_paragraph_id = :p then x.source_end else x.target_end end as here_end,
                   case when x.source_paragraph_id = :p then x.target_start else x.source_start end as there_start,
