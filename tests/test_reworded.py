@@ -90,7 +90,7 @@ def test_two_small_documents_get_similarity_rows_above_a_floor_drawn_from_pairs_
     floor must come from pairs the candidate stage did not put forward (in a corpus this small every
     random pair of the two documents is nearly a pair under test), so the translations' own
     paragraphs are aligned, and only those."""
-    from synopsis.testing.realtexts import load_verses, paragraphs
+    from synopsis.testing.realtexts import load_verses
 
     made = {}
     for name in ("BSB", "Twenty"):
