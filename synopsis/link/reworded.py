@@ -225,7 +225,8 @@ def best_windows(lp: Paragraph, rp: Paragraph, lweights: Sequence[float], rweigh
     A pair passes when its evidence reaches a tier (:func:`synopsis.link.accept.reworded_tier`)
     and its score that tier's ``floor`` (:func:`synopsis.link.accept.reworded_floor`).
     ``taken`` are token ranges ``(left first, left last, right first, right last)`` already
-    linked verbatim: a window overlapping one on both sides is not scored again. Which words
+    linked verbatim: a window overlapping one on either side is not scored (those words have
+    their link), and a pair with too few words left outside them is not looked at. Which words
     could correspond is found once for the whole pair; a window pair whose possible
     correspondences could not reach the rule (too few words, too little information, or a
     score bound below the floor) is never aligned.
@@ -233,6 +234,11 @@ def best_windows(lp: Paragraph, rp: Paragraph, lweights: Sequence[float], rweigh
     left, right, lclasses, rclasses = lp.tokens, rp.tokens, lp.classes, rp.classes
     least_words, least_info = params.reworded_least_words, params.reworded_least_information - 1e-9
     lowest = min(floor.values())
+    if taken:  # the words left outside the verbatim passages must be able to make a reworded one
+        free_l = sum(1 for k, c in enumerate(left.content) if c and not any(tf <= k <= tl for tf, tl, _, _ in taken))
+        free_r = sum(1 for k, c in enumerate(right.content) if c and not any(rf <= k <= rl for _, _, rf, rl in taken))
+        if free_l < least_words or free_r < least_words:
+            return []
     shared = lp.where.keys() & rp.where.keys()
     if len(shared) < least_words and sum(len(lp.where[h]) for h in shared) < least_words:
         return []
@@ -304,7 +310,7 @@ def best_windows(lp: Paragraph, rp: Paragraph, lweights: Sequence[float], rweigh
                     if 100.0 * 2 * pr * rc / (pr + rc) < lowest:  # the score's bound, before any alignment
                         continue
                     lw, rw = Window(ls[a1][0], ls[a2][1]), Window(rs[b1][0], rs[b2][1])
-                    if any(lw.first <= tl and tf <= lw.last and rw.first <= rl and rf <= rw.last for tf, tl, rf, rl in taken):
+                    if any(lw.first <= tl and tf <= lw.last or rw.first <= rl and rf <= rw.last for tf, tl, rf, rl in taken):
                         continue
                     s = score_pair(left, right, lw, rw, lclasses, rclasses, lweights, rweights, languages)
                     tier = reworded_tier(s.words, s.information, params)
