@@ -132,3 +132,20 @@ def test_the_paragraph_page_marks_the_words_a_reworded_link_rests_on(retold_db):
         by_number.setdefault(n, set()).add((word, other))
     # each numbered pair appears on both sides, each side naming the other's word
     assert any(len(v) == 2 and {w for w, _ in v} == {o for _, o in v} for v in by_number.values()), by_number
+
+
+def test_the_compare_page_marks_the_corresponding_words(retold_db):
+    """Comparing the retold paragraphs with the resolution: the shared passages are marked, and inside
+    them the words the links rest on, a synonym pair under one number on both sides."""
+    import re
+
+    from .conftest import SiteClient
+
+    path, _ = retold_db
+    site = SiteClient(path)
+    try:
+        page = site.get("/compare?a=retold&b=resolution").text
+    finally:
+        site.close()
+    numbers = re.findall(r'syn-w-synonym" title="synonym: [^"]+">[^<]+<sup class="syn-w-n">(\d+)</sup>', page)
+    assert numbers and any(numbers.count(n) == 2 for n in set(numbers)), numbers

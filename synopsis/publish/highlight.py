@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from markupsafe import Markup, escape
 
 from synopsis.search import MARK_END, MARK_START  # the one pair of markers, set where the search SQL is
-from synopsis.spans import merge_spans, split_text  # noqa: F401 (merge_spans: part of this module's interface)
+from synopsis.spans import merge_spans, split_text
 
 _SENTINEL_PAIR = re.compile(f"{MARK_START}([^{MARK_START}{MARK_END}]*){MARK_END}")
 
@@ -34,6 +34,30 @@ def highlight(text: str | None, spans: Iterable[Sequence[int]] = ()) -> Markup:
     for piece, marked in split_text(text, spans):
         out.append(Markup("<mark>{}</mark>").format(piece) if marked else escape(piece))
     return Markup("").join(out)
+
+
+def highlight_passages(text: str | None, spans: Iterable[Sequence[int]],
+                       words: Iterable[tuple[int, int, str, int, str]]) -> Markup:
+    """:func:`highlight` of ``spans``, with the corresponding words inside each marked as
+    :func:`highlight_words` marks them (the compare page)."""
+    if not text:
+        return Markup("")
+    words = list(words)
+    if not words:
+        return highlight(text, spans)
+    out, at = [], 0
+    for start, end in merge_spans(spans, len(text)):
+        out.append(escape(text[at:start]))
+        out.append(_passage_html(text, start, end, words))
+        at = end
+    out.append(escape(text[at:]))
+    return Markup("").join(out)
+
+
+def _passage_html(text: str, start: int, end: int, words: list[tuple[int, int, str, int, str]]) -> Markup:
+    html = highlight_words(text, (start, end), words)
+    before, after = escape(text[:start]), escape(text[end:])
+    return Markup(str(html)[len(before): len(html) - len(after)])
 
 
 def highlight_words(text: str | None, passage: Sequence[int], words: Iterable[tuple[int, int, str, int, str]]

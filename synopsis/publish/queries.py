@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
+import json
 from collections import defaultdict
 from typing import Any
 
@@ -222,6 +223,33 @@ async def shared_spans(db, a: str, b: str) -> dict[int, list[tuple[int, int]]]:
         spans[row["source_paragraph_id"]].append((row["source_start"], row["source_end"]))
         spans[row["target_paragraph_id"]].append((row["target_start"], row["target_end"]))
     return dict(spans)
+
+
+async def shared_words(db, a: str, b: str) -> dict[int, list[tuple[int, int, str, int, str]]]:
+    """For every paragraph of ``a`` and ``b``: the words its cross-references with the other document rest
+    on (``cross_references.correspondences``), as ``(start, end, kind, pair number, the other word)``;
+    a pair's number is the same on both sides."""
+    words: dict[int, list[tuple[int, int, str, int, str]]] = defaultdict(list)
+    results = await db.execute(
+        """select source_paragraph_id, source_start, source_text, target_paragraph_id, target_start, target_text,
+                  correspondences
+           from cross_references
+           where source_document_id = :a and target_document_id = :b and correspondences is not null""",
+        {"a": a, "b": b},
+    )
+    n = 0
+    for row in results.rows:
+        try:
+            pairs = json.loads(row["correspondences"])
+        except ValueError:
+            continue
+        for s0, s1, t0, t1, kind in pairs:
+            n += 1
+            ss, ts = row["source_start"], row["target_start"]
+            source_word, target_word = row["source_text"][s0:s1], row["target_text"][t0:t1]
+            words[row["source_paragraph_id"]].append((ss + s0, ss + s1, kind, n, target_word))
+            words[row["target_paragraph_id"]].append((ts + t0, ts + t1, kind, n, source_word))
+    return dict(words)
 
 
 async def comparison(db, a: str, b: str) -> dict[str, Any]:

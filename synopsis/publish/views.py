@@ -16,7 +16,7 @@ from datasette.utils.asgi import Base400, BadRequest, NotFound, Response
 
 from synopsis.errors import SameDocument, UnknownDocument
 from synopsis.publish import queries
-from synopsis.publish.highlight import highlight, mark_readings, mark_snippet
+from synopsis.publish.highlight import highlight_passages, mark_readings, mark_snippet
 from synopsis.publish.tei import critical_apparatus, parallel_segmentation
 from synopsis.validate import check_documents
 
@@ -99,9 +99,10 @@ async def compare(request, datasette):
     if a and b and status == 200 and not context["missing"]:
         comparison = await queries.comparison(db, a["id"], b["id"])
         spans = await queries.shared_spans(db, a["id"], b["id"])
+        words = await queries.shared_words(db, a["id"], b["id"])  # what each link rests on (issue #19)
         for row in comparison["rows"]:
             for para in row["left"] + row["right"]:
-                para["html"] = highlight(para["text"], spans.get(para["id"], ()))
+                para["html"] = highlight_passages(para["text"], spans.get(para["id"], ()), words.get(para["id"], ()))
                 para["url"] = datasette.urls.row(db.name, "paragraphs", para["id"])
         if comparison["mode"] == "edition":
             context["variant_counts"] = mark_variants(comparison, await queries.variants_of_pair(db, a["id"], b["id"]))
