@@ -74,7 +74,7 @@ class ScoredWindow:
     left: Window
     right: Window
     score: float
-    words: int  # content words matched
+    words: float  # content words matched (a repeated word counts half again)
     information: float  # information matched (average words), the smaller side's
     correspondences: tuple[Correspondence, ...]
 
@@ -176,7 +176,22 @@ def score_pair(left: Tokens, right: Tokens, lw: Window, rw: Window, lclasses: To
     two documents', which tell a stem from a synonym)."""
     matches = align_words(left, right, lw, rw, lclasses, rclasses, lweights, rweights, languages)
     score, info = meaning_score(matches, left, right, lw, rw, lweights, rweights)
-    return ScoredWindow(lw, rw, score, len(matches), round(info, 3), tuple(matches))
+    words = _evidence_words(left, matches)
+    if words < len(matches):  # a repeated word is weaker evidence: its information counts half again too
+        info *= words / len(matches)
+    return ScoredWindow(lw, rw, score, words, round(info, 3), tuple(matches))
+
+
+def _evidence_words(left: Tokens, matches: Sequence[Correspondence]) -> float:
+    """Matched words as evidence: a word the passage repeats counts half each time again (as
+    :func:`synopsis.link.crossref._evidence` counts a verbatim passage's words)."""
+    seen: set[int] = set()
+    words = 0.0
+    for c in matches:
+        key = left.keys[c.left]
+        words += 0.5 if key in seen else 1.0
+        seen.add(key)
+    return words
 
 
 def _sentences(toks: Tokens) -> list[tuple[int, int]]:

@@ -329,6 +329,10 @@ def cross_references(
     return out
 
 
+_MEMO_PARAGRAPHS = 4000
+"""Paragraphs whose token classes the reworded pass keeps at once (each holds a dict per token)."""
+
+
 class _ClassMemo:
     """Each paragraph's token classes (:meth:`Correspondences.token_classes`), computed once, on demand."""
 
@@ -341,6 +345,8 @@ class _ClassMemo:
     def paragraph(self, i: int) -> Paragraph:
         got = self._paragraphs.get(i)
         if got is None:
+            if len(self._paragraphs) > _MEMO_PARAGRAPHS:  # bounded: candidates come in paragraph order
+                self._paragraphs.clear()
             got = self._paragraphs[i] = Paragraph.of(self.tokens[i], self[i])
         return got
 
@@ -357,6 +363,8 @@ class _ClassMemo:
         got = self._memo.get(i)
         if got is None:
             assert self.correspondences is not None
+            if len(self._memo) > _MEMO_PARAGRAPHS:
+                self._memo.clear()
             got = self._memo[i] = self.correspondences.token_classes(self.tokens[i], self.corpus.language_of(i))
         return got
 
@@ -442,6 +450,10 @@ def reworded_references(
                 rows.append((METHOD_REWORDED, rd, ld, pids[j], pids[i], None, rs, re_, ls, le, rt[rs:re_], lt[ls:le],
                              score, KIND_REWORDED, s.score, bwd))
             out.seconds[key] = out.seconds.get(key, 0.0) + time.perf_counter() - t_pair
+    # the verbatim pass's formula rule: words of one paragraph found in formula_places paragraphs
+    # of the other document are that document's formula ("As Condskel pointed out, …")
+    out.rows = {k: kept for k, v in out.rows.items() if (kept := without_formula_places(v, xparams))}
+    out.seconds = {k: v for k, v in out.seconds.items() if k in out.rows}
     sources = correspondences.versions()
     for key in out.rows:
         out.seconds[key] += setup / len(out.rows)
