@@ -38,6 +38,7 @@ from synopsis.link.sentalign import METHOD as METHOD_SENTENCES, SentenceAlignPar
 from synopsis.link.variants import METHOD as VARIANT_METHOD, variants_of_edition
 from synopsis.link.versions import align_stored_versions
 from synopsis.link.accept import CrossReferenceParameters, reworded_floor, reworded_tier, without_formula_places
+from synopsis.languages import profile_for
 from synopsis.link.arrays import ranges as _ranges
 from synopsis.link.candidates import candidate_pairs, shingle_postings
 from synopsis.link.corpus import ParagraphCorpus
@@ -420,6 +421,15 @@ def reworded_references(
     other_work = np.fromiter((root[a] != root[b] for a, b in zip(para_doc[left].tolist(), para_doc[right].tolist())),
                              dtype=bool, count=len(left))
     left, right = left[other_work], right[other_work]
+    # a language with neither a stemmer nor a correspondence source has only the same words to
+    # offer, in another order: what the verbatim pass weighs already, and, in a language-neutral
+    # corpus, what chance repeats ("As Condskel pointed out, …"). Such pairs are not scored.
+    words_vary = {lang: bool(profile_for(lang).stemmer) or any(next(iter(src.words(lang)), None) is not None
+                                                              for src in correspondences.sources)
+                  for lang in {corpus.languages.get(d) for d in docs}}
+    varied = np.array([words_vary[corpus.languages.get(d)] for d in docs], dtype=bool)
+    keep = varied[para_doc[left]] | varied[para_doc[right]]
+    left, right = left[keep], right[keep]
     if not len(left):
         return out
     classes = _ClassMemo(corpus, tokens, correspondences)
