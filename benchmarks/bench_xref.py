@@ -274,7 +274,12 @@ def _quotation_split(folder: Path, split: tuple[int, int, int, int], verse_of: d
                 index.setdefault(v, set()).add(pid)
     rows = conn.execute(
         "SELECT source_paragraph_id, target_paragraph_id, source_text, target_text, score FROM cross_references "
-        "WHERE source_document_id = 'bsb-nt' AND target_document_id = 'bsb-ot' ORDER BY id").fetchall()
+        "WHERE source_document_id = 'bsb-nt' AND target_document_id = 'bsb-ot' AND kind = 'verbatim' ORDER BY id").fetchall()
+    # the reworded pass's links (issue #19) are reported apart: the verbatim figures stay comparable
+    reworded = conn.execute(
+        "SELECT source_paragraph_id, target_paragraph_id, source_text, target_text, score, meaning_score, "
+        "correspondences FROM cross_references WHERE source_document_id = 'bsb-nt' AND target_document_id = 'bsb-ot' "
+        "AND kind = 'reworded' ORDER BY id").fetchall()
     params = conn.execute("SELECT parameters FROM runs WHERE kind = 'cross_reference' LIMIT 1").fetchone()
     conn.close()
 
@@ -290,7 +295,12 @@ def _quotation_split(folder: Path, split: tuple[int, int, int, int], verse_of: d
                 "source_verses": span("bsb-nt", s, a), "target_verses": span("bsb-ot", t, b)}
         link["source"], link["target"] = verse_range(link["source_verses"]), verse_range(link["target_verses"])
         links.append(link)
-    return {"split": split, "build": build, "links": links, "index": index,
+    (folder / "reworded-links.json").write_text(json.dumps(
+        [{"source_paragraph": r[0], "target_paragraph": r[1], "source_text": r[2], "target_text": r[3], "score": r[4],
+          "meaning_score": r[5], "source": verse_range(span("bsb-nt", r[0], r[2])),
+          "target": verse_range(span("bsb-ot", r[1], r[3]))} for r in reworded], indent=1, ensure_ascii=False) + "\n",
+        encoding="utf-8")
+    return {"split": split, "build": build, "links": links, "index": index, "reworded": len(reworded),
             "parameters": params[0] if params else None}
 
 
@@ -371,6 +381,7 @@ def quotations(out: Path, *, sample: int = 30, split: tuple[int, int, int, int] 
         counts = {name: (sum(r[2] for r in rows), sum(r[3] for r in rows), len(rows)) for name, rows in found.items()}
         both = tuple(sum(c[i] for c in counts.values()) for i in range(3))
         label = f"split {number} (OT seed {rhythm[0]}, NT seed {rhythm[1]}, {rhythm[2]}–{rhythm[3]} verses)"
+        print(f"  {label}: {len(links)} verbatim NT→OT links; {made['reworded']} reworded (reworded-links.json)")
         if number == 1:
             print(f"quotations: BSB OT/NT build {_summary(build)}; load {bench_scale.load()}")
             print(f"  run parameters: {made['parameters']}")

@@ -83,3 +83,69 @@ def test_the_resolution_retranslated_by_hand_is_linked_by_meaning(retold_db):
     assert {r[3] for r in links} >= {"reworded"}  # the verbatim pass alone finds some of them only in part
     unrelated = {f"retold:{2 * k + 2}" for k in range(len(RETOLD))}
     assert not [r for r in links if r[0] in unrelated]
+
+
+def test_two_small_documents_get_similarity_rows_above_a_floor_drawn_from_pairs_not_under_test(tmp_path):
+    """Mark 1 in the BSB and in the Twentieth Century New Testament, five paragraphs each: the chance
+    floor must come from pairs the candidate stage did not put forward (in a corpus this small every
+    random pair of the two documents is nearly a pair under test), so the translations' own
+    paragraphs are aligned, and only those."""
+    from tests.support.realtexts import load_verses
+
+    made = {}
+    for name in ("BSB", "Twenty"):
+        verses = [v for v in load_verses(name, books=["Mark"]) if v.id.split(" ")[-1].startswith("1:")]
+        cut = [verses[k: k + 9] for k in range(0, 45, 9)]
+        made[name] = [" ".join(v.text for v in part) for part in cut]
+    path = make_database(tmp_path / "two.db", [(name.lower(), None, made[name]) for name in made])
+    with sqlite3.connect(path) as conn:
+        link_corpus(conn, cache=False)
+        rows = conn.execute(
+            "SELECT pl.ordinal, pr.ordinal, a.score FROM alignments a JOIN paragraphs pl ON pl.id = a.left_paragraph_id "
+            "JOIN paragraphs pr ON pr.id = a.right_paragraph_id WHERE a.method = 'similarity' AND a.rank = 1").fetchall()
+        floors = [json.loads(p)["similarity_floor"] for (p,) in conn.execute(
+            "SELECT parameters FROM runs WHERE method = 'similarity'")]
+    assert rows, floors
+    assert all(left == right for left, right, _ in rows), rows
+    assert len({left for left, _, _ in rows}) >= 4, rows
+
+
+def test_the_paragraph_page_marks_the_words_a_reworded_link_rests_on(retold_db):
+    """The retold editorial's page shows its link as reworded, each synonym pair marked on both sides
+    with one number, so a historian sees why the two passages were linked."""
+    import re
+
+    from .conftest import SiteClient
+
+    path, _ = retold_db
+    with sqlite3.connect(path) as conn:
+        pid = conn.execute("SELECT id FROM paragraphs WHERE ref = 'retold:5'").fetchone()[0]
+    site = SiteClient(path)
+    try:
+        page = site.get(f"/{path.stem}/paragraphs/{pid}").text
+    finally:
+        site.close()
+    assert "syn-kind-reworded" in page
+    pairs = re.findall(r'syn-w-synonym" title="synonym: ([^"]+)">([^<]+)<sup class="syn-w-n">(\d+)</sup>', page)
+    by_number: dict[str, set[tuple[str, str]]] = {}
+    for other, word, n in pairs:
+        by_number.setdefault(n, set()).add((word, other))
+    # each numbered pair appears on both sides, each side naming the other's word
+    assert any(len(v) == 2 and {w for w, _ in v} == {o for _, o in v} for v in by_number.values()), by_number
+
+
+def test_the_compare_page_marks_the_corresponding_words(retold_db):
+    """Comparing the retold paragraphs with the resolution: the shared passages are marked, and inside
+    them the words the links rest on, a synonym pair under one number on both sides."""
+    import re
+
+    from .conftest import SiteClient
+
+    path, _ = retold_db
+    site = SiteClient(path)
+    try:
+        page = site.get("/compare?a=retold&b=resolution").text
+    finally:
+        site.close()
+    numbers = re.findall(r'syn-w-synonym" title="synonym: [^"]+">[^<]+<sup class="syn-w-n">(\d+)</sup>', page)
+    assert numbers and any(numbers.count(n) == 2 for n in set(numbers)), numbers

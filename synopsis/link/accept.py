@@ -57,8 +57,8 @@ class CrossReferenceParameters:
     quotation_share: float = 0.2  # quotation candidates: least share of a marked quotation's shingles another paragraph holds
     min_shared: int = 3  # least shared shingles for a candidate pair
     reworded: bool = True  # look for passages in other words too (synopsis.link.reworded)
-    reworded_min_shared: int = 3  # reworded candidates: least rare correspondence classes two paragraphs share
-    reworded_max_df: int = 40  # reworded candidates: a class in more paragraphs of the corpus is not rare
+    reworded_min_shared: int = 4  # reworded candidates: least rare correspondence classes two paragraphs share
+    reworded_max_df: int = 20  # reworded candidates: a class in more paragraphs of the corpus is not rare
     reworded_least_words: int = 3  # a reworded passage: least corresponding content words
     reworded_least_information: float = 2.5  # a reworded passage: least information of its corresponding words (average words)
     reworded_rich_words: int = 5  # a reworded passage with this many corresponding words ...
@@ -66,7 +66,7 @@ class CrossReferenceParameters:
     reworded_least_score: float = 40.0  # least meaning score (0-100) of a rich reworded passage, whatever the null model says
     reworded_short_score: float = 70.0  # least meaning score of a shorter one (fewer words say less: it must agree more)
     reworded_null_quantile: float = 0.999  # the floor is at least this quantile of the null model's scores
-    reworded_null_pairs: int = 4000  # window pairs of the null model drawn per run
+    reworded_null_pairs: int = 1000  # window pairs of the null model drawn per run
     reworded_window_sentences: int = 2  # most sentences a reworded window joins on one side
 
     @classmethod

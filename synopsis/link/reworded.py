@@ -36,6 +36,7 @@ Spark runner calls :func:`score_pair` inside partitions).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -43,12 +44,12 @@ from synopsis.link.accept import CrossReferenceParameters, reworded_tier
 from synopsis.link.correspond import KIND_WEIGHT, KINDS, Correspondence, token_kind
 from synopsis.link.normalize import Tokens
 
-__all__ = ["METHOD_REWORDED", "Window", "ScoredWindow", "sentence_windows", "align_words", "meaning_score",
+__all__ = ["METHOD_REWORDED", "Paragraph", "Window", "ScoredWindow", "sentence_windows", "align_words", "meaning_score",
            "score_pair", "best_windows"]
 
 METHOD_REWORDED = "meaning-align"
 
-_END = frozenset(".!?;:。！？；：")
+_END_RE = re.compile(r"[.!?;:。！？；：]")
 _RANK = {k: r for r, k in enumerate(KINDS)}
 _CHUNK_STEP = 3
 """Two matches are one chunk when each follows the other within this many content words on both
@@ -73,14 +74,14 @@ class ScoredWindow:
     left: Window
     right: Window
     score: float
-    words: int  # content words matched
+    words: float  # content words matched (a repeated word counts half again)
     information: float  # information matched (average words), the smaller side's
     correspondences: tuple[Correspondence, ...]
 
 
-def sentence_windows(toks: Tokens, most: int) -> list[Window]:
-    """Every run of 1..``most`` consecutive sentences of ``toks`` with a content word."""
-    sentences = _sentences(toks)
+def sentence_windows(toks: Tokens | Paragraph, most: int) -> list[Window]:
+    """Every run of 1..``most`` consecutive sentences of a paragraph with a content word."""
+    sentences = toks.sentences if isinstance(toks, Paragraph) else _sentences(toks)
     out = []
     for a in range(len(sentences)):
         for b in range(a, min(len(sentences), a + most)):
@@ -175,54 +176,99 @@ def score_pair(left: Tokens, right: Tokens, lw: Window, rw: Window, lclasses: To
     two documents', which tell a stem from a synonym)."""
     matches = align_words(left, right, lw, rw, lclasses, rclasses, lweights, rweights, languages)
     score, info = meaning_score(matches, left, right, lw, rw, lweights, rweights)
-    return ScoredWindow(lw, rw, score, len(matches), round(info, 3), tuple(matches))
+    words = _evidence_words(left, matches)
+    if words < len(matches):  # a repeated word is weaker evidence: its information counts half again too
+        info *= words / len(matches)
+    return ScoredWindow(lw, rw, score, words, round(info, 3), tuple(matches))
+
+
+def _evidence_words(left: Tokens, matches: Sequence[Correspondence]) -> float:
+    """Matched words as evidence: a word the passage repeats counts half each time again (as
+    :func:`synopsis.link.crossref._evidence` counts a verbatim passage's words)."""
+    seen: set[int] = set()
+    words = 0.0
+    for c in matches:
+        key = left.keys[c.left]
+        words += 0.5 if key in seen else 1.0
+        seen.add(key)
+    return words
 
 
 def _sentences(toks: Tokens) -> list[tuple[int, int]]:
     """Token ranges (first, last) of the sentences of ``toks`` that hold a content word."""
+    ends = [m.start() for m in _END_RE.finditer(toks.text)]
     sentences: list[tuple[int, int]] = []
-    first = 0
-    n = len(toks)
+    first, e, n = 0, 0, len(toks)
+    starts, content = toks.starts, toks.content
     for k in range(n):
-        after = toks.text[toks.ends[k] : toks.starts[k + 1] if k + 1 < n else len(toks.text)]
-        if k + 1 == n or any(ch in _END for ch in after):
-            if any(toks.content[first : k + 1]):
+        nxt = starts[k + 1] if k + 1 < n else len(toks.text)
+        while e < len(ends) and ends[e] < toks.ends[k]:
+            e += 1
+        if k + 1 == n or (e < len(ends) and ends[e] < nxt):
+            if any(content[first : k + 1]):
                 sentences.append((first, k))
             first = k + 1
     return sentences
 
 
-def best_windows(left: Tokens, right: Tokens, lclasses: TokenClasses, rclasses: TokenClasses,
-                 lweights: Sequence[float], rweights: Sequence[float], params: CrossReferenceParameters,
-                 floor: dict[str, float], taken: Sequence[tuple[int, int, int, int]] = (),
+@dataclass(frozen=True)
+class Paragraph:
+    """What the reworded scoring reads of one paragraph, computed once: tokens, each token's classes
+    (:meth:`synopsis.link.correspond.Correspondences.token_classes`), its sentences, and where each
+    class stands."""
+
+    tokens: Tokens
+    classes: TokenClasses
+    sentences: list[tuple[int, int]]
+    where: dict[int, list[int]]
+
+    @classmethod
+    def of(cls, tokens: Tokens, classes: TokenClasses) -> "Paragraph":
+        where: dict[int, list[int]] = {}
+        for j, cj in enumerate(classes):
+            for h in cj:
+                where.setdefault(h, []).append(j)
+        return cls(tokens, classes, _sentences(tokens), where)
+
+
+def best_windows(lp: Paragraph, rp: Paragraph, lweights: Sequence[float], rweights: Sequence[float],
+                 params: CrossReferenceParameters, floor: dict[str, float],
+                 taken: Sequence[tuple[int, int, int, int]] = (),
                  languages: tuple[str | None, str | None] = (None, None)) -> list[ScoredWindow]:
     """The window pairs of two paragraphs that pass the reworded accept rule, best first and disjoint.
 
     A pair passes when its evidence reaches a tier (:func:`synopsis.link.accept.reworded_tier`)
-    and its score that tier's ``floor`` (:func:`synopsis.link.accept.reworded_floor`). ``taken`` are token ranges
-    ``(left first, left last, right first, right last)`` already linked verbatim: a window
-    overlapping one on both sides is not scored again. Which words could correspond is
-    found once for the whole pair; a window pair whose possible correspondences could not
-    reach the rule (too few words, too little information, or a score bound below the
-    floor) is never aligned.
+    and its score that tier's ``floor`` (:func:`synopsis.link.accept.reworded_floor`).
+    ``taken`` are token ranges ``(left first, left last, right first, right last)`` already
+    linked verbatim: a window overlapping one on either side is not scored (those words have
+    their link), and a pair with too few words left outside them is not looked at. Which words
+    could correspond is found once for the whole pair; a window pair whose possible
+    correspondences could not reach the rule (too few words, too little information, or a
+    score bound below the floor) is never aligned.
     """
+    left, right, lclasses, rclasses = lp.tokens, rp.tokens, lp.classes, rp.classes
     least_words, least_info = params.reworded_least_words, params.reworded_least_information - 1e-9
     lowest = min(floor.values())
-    by_class: dict[int, list[int]] = {}
-    for j, cj in enumerate(rclasses):
-        for h in cj:
-            by_class.setdefault(h, []).append(j)
+    if taken:  # the words left outside the verbatim passages must be able to make a reworded one
+        free_l = sum(1 for k, c in enumerate(left.content) if c and not any(tf <= k <= tl for tf, tl, _, _ in taken))
+        free_r = sum(1 for k, c in enumerate(right.content) if c and not any(rf <= k <= rl for _, _, rf, rl in taken))
+        if free_l < least_words or free_r < least_words:
+            return []
+    shared = lp.where.keys() & rp.where.keys()
+    if len(shared) < least_words and sum(len(lp.where[h]) for h in shared) < least_words:
+        return []
     hits: dict[int, set[int]] = {}
-    for i, ci in enumerate(lclasses):
-        if ci:
-            js: set[int] = set()
-            for h in ci:
-                js.update(by_class.get(h, ()))
-            if js:
-                hits[i] = js
+    for h in shared:
+        js = rp.where[h]
+        for i in lp.where[h]:
+            got = hits.get(i)
+            if got is None:
+                hits[i] = set(js)
+            else:
+                got.update(js)
     if len(hits) < least_words:
         return []
-    ls, rs = _sentences(left), _sentences(right)
+    ls, rs = lp.sentences, rp.sentences
     lsent = {k: a for a, (f, l) in enumerate(ls) for k in range(f, l + 1)}
     rsent = {k: b for b, (f, l) in enumerate(rs) for k in range(f, l + 1)}
     cell_l: dict[tuple[int, int], set[int]] = {}
@@ -242,10 +288,25 @@ def best_windows(left: Tokens, right: Tokens, lclasses: TokenClasses, rclasses: 
     rinfo = [sum(rweights[k] for k in range(f, l + 1) if right.content[k]) for f, l in rs]
     most = params.reworded_window_sentences
     found: list[ScoredWindow] = []
-    for a1 in range(len(ls)):
+    # a window holding a sentence with no possible correspondence in the other window is never
+    # better than the window without it (the same evidence over more words): not scored
+    partners_l: dict[int, set[int]] = {}
+    partners_r: dict[int, set[int]] = {}
+    for a, b in cell_l:
+        partners_l.setdefault(a, set()).add(b)
+        partners_r.setdefault(b, set()).add(a)
+    for a1 in sorted(partners_l):
         for a2 in range(a1, min(len(ls), a1 + most)):
-            for b1 in range(len(rs)):
+            if a2 not in partners_l:
+                break
+            near = set().union(*(partners_l[a] for a in range(a1, a2 + 1)))
+            for b1 in sorted(near):
                 for b2 in range(b1, min(len(rs), b1 + most)):
+                    if b2 not in partners_r:
+                        break
+                    if any(partners_l[a].isdisjoint(range(b1, b2 + 1)) for a in range(a1, a2 + 1)) or any(
+                            partners_r[b].isdisjoint(range(a1, a2 + 1)) for b in range(b1, b2 + 1)):
+                        continue
                     lset: set[int] = set()
                     rset: set[int] = set()
                     for a in range(a1, a2 + 1):
@@ -264,7 +325,7 @@ def best_windows(left: Tokens, right: Tokens, lclasses: TokenClasses, rclasses: 
                     if 100.0 * 2 * pr * rc / (pr + rc) < lowest:  # the score's bound, before any alignment
                         continue
                     lw, rw = Window(ls[a1][0], ls[a2][1]), Window(rs[b1][0], rs[b2][1])
-                    if any(lw.first <= tl and tf <= lw.last and rw.first <= rl and rf <= rw.last for tf, tl, rf, rl in taken):
+                    if any(lw.first <= tl and tf <= lw.last or rw.first <= rl and rf <= rw.last for tf, tl, rf, rl in taken):
                         continue
                     s = score_pair(left, right, lw, rw, lclasses, rclasses, lweights, rweights, languages)
                     tier = reworded_tier(s.words, s.information, params)

@@ -42,6 +42,7 @@ from synopsis.link.sentalign import METHOD as METHOD_SENTENCES, SentenceAlignPar
 from synopsis.link.variants import METHOD as VARIANT_METHOD, variants_of_edition
 from synopsis.link.versions import METHOD_COMPOSED, StoredFamily, absent_paragraphs, align_edge
 from synopsis.link.accept import CrossReferenceParameters, reworded_floor, reworded_tier, without_formula_places
+from synopsis.languages import profile_for
 from synopsis.link.arrays import ranges as _ranges
 from synopsis.link.candidates import candidate_pairs, candidate_pairs_streamed, shingle_postings
 from synopsis.link.corpus import ParagraphCorpus
@@ -51,7 +52,7 @@ from synopsis.link.parameters import LinkParameters
 from synopsis.link.correspond import Correspondences, paragraph_classes
 from synopsis.link.normalize import Tokens
 from synopsis.link.passages import ParagraphTokens, may_share, pair_passages, stored_score
-from synopsis.link.reworded import METHOD_REWORDED, ScoredWindow, Window, best_windows, score_pair, sentence_windows
+from synopsis.link.reworded import METHOD_REWORDED, Paragraph, ScoredWindow, Window, best_windows, score_pair, sentence_windows
 from synopsis.link.statistics import DocumentCounts, PairStatistics, corpus_counts, cosines, paragraph_vectors
 from synopsis.link.token_cache import ContentKeys
 
@@ -461,17 +462,42 @@ def cross_references(
     return out
 
 
+_MEMO_PARAGRAPHS = 4000
+"""Paragraphs whose token classes the reworded pass keeps at once (each holds a dict per token)."""
+
+
 class _ClassMemo:
     """Each paragraph's token classes (:meth:`Correspondences.token_classes`), computed once, on demand."""
 
     def __init__(self, corpus: ParagraphCorpus, tokens: ParagraphTokens, correspondences: Correspondences | None) -> None:
         self.corpus, self.tokens, self.correspondences = corpus, tokens, correspondences
         self._memo: dict[int, list] = {}
+        self._paragraphs: dict[int, Paragraph] = {}
+        self._weights: dict[tuple[int, DocPair], list[float]] = {}
+
+    def paragraph(self, i: int) -> Paragraph:
+        got = self._paragraphs.get(i)
+        if got is None:
+            if len(self._paragraphs) > _MEMO_PARAGRAPHS:  # bounded: candidates come in paragraph order
+                self._paragraphs.clear()
+            got = self._paragraphs[i] = Paragraph.of(self.tokens[i], self[i])
+        return got
+
+    def weights(self, i: int, key: DocPair, stats: PairStatistics) -> list[float]:
+        """Paragraph ``i``'s token weights in document pair ``key`` (memoised: a paragraph meets many)."""
+        got = self._weights.get((i, key))
+        if got is None:
+            if len(self._weights) > 200_000:
+                self._weights.clear()
+            got = self._weights[(i, key)] = stats.weights(self.tokens[i])
+        return got
 
     def __getitem__(self, i: int) -> list:
         got = self._memo.get(i)
         if got is None:
             assert self.correspondences is not None
+            if len(self._memo) > _MEMO_PARAGRAPHS:
+                self._memo.clear()
             got = self._memo[i] = self.correspondences.token_classes(self.tokens[i], self.corpus.language_of(i))
         return got
 
@@ -532,6 +558,15 @@ def reworded_references(
     other_work = np.fromiter((root[a] != root[b] for a, b in zip(para_doc[left].tolist(), para_doc[right].tolist())),
                              dtype=bool, count=len(left))
     left, right = left[other_work], right[other_work]
+    # a language with neither a stemmer nor a correspondence source has only the same words to
+    # offer, in another order: what the verbatim pass weighs already, and, in a language-neutral
+    # corpus, what chance repeats ("As Condskel pointed out, …"). Such pairs are not scored.
+    words_vary = {lang: bool(profile_for(lang).stemmer) or any(next(iter(src.words(lang)), None) is not None
+                                                              for src in correspondences.sources)
+                  for lang in {corpus.languages.get(d) for d in docs}}
+    varied = np.array([words_vary[corpus.languages.get(d)] for d in docs], dtype=bool)
+    keep = varied[para_doc[left]] | varied[para_doc[right]]
+    left, right = left[keep], right[keep]
     if not len(left):
         return out
     classes = _ClassMemo(corpus, tokens, correspondences)
@@ -545,8 +580,9 @@ def reworded_references(
         key = (int(para_doc[i]), int(para_doc[j]))
         stats = pair_stats(key)
         lt_, rt_ = tokens[i], tokens[j]
-        found = best_windows(lt_, rt_, classes[i], classes[j], stats.weights(lt_), stats.weights(rt_), xparams, floor,
-                             taken.get((i, j), ()), (corpus.language_of(i), corpus.language_of(j)))
+        found = best_windows(classes.paragraph(i), classes.paragraph(j), classes.weights(i, key, stats),
+                             classes.weights(j, key, stats), xparams, floor, taken.get((i, j), ()),
+                             (corpus.language_of(i), corpus.language_of(j)))
         if found:
             rows = out.rows.setdefault(key, [])
             ld, rd, lt, rt = docs[key[0]], docs[key[1]], texts[i], texts[j]
@@ -562,6 +598,10 @@ def reworded_references(
                 rows.append((METHOD_REWORDED, rd, ld, pids[j], pids[i], None, rs, re_, ls, le, rt[rs:re_], lt[ls:le],
                              score, kind, s.score, bwd))
             out.seconds[key] = out.seconds.get(key, 0.0) + time.perf_counter() - t_pair
+    # the verbatim pass's formula rule: words of one paragraph found in formula_places paragraphs
+    # of the other document are that document's formula ("As Condskel pointed out, …")
+    out.rows = {k: kept for k, v in out.rows.items() if (kept := without_formula_places(v, xparams))}
+    out.seconds = {k: v for k, v in out.seconds.items() if k in out.rows}
     sources = correspondences.versions()
     for key in out.rows:
         out.seconds[key] += setup / len(out.rows)
@@ -624,8 +664,8 @@ def reworded_null_scores(corpus: ParagraphCorpus, tokens: ParagraphTokens, class
             i, j = j, i
         d = int(para_doc[j])
         lo, hi = int(doc_first[d]), int(doc_first[d + 1])
-        lws = sentence_windows(tokens[i], 1)
-        rws = sentence_windows(tokens[j], 1)
+        lws = sentence_windows(classes.paragraph(i), 1)
+        rws = sentence_windows(classes.paragraph(j), 1)
         if not lws or not rws or hi - lo < 2:
             continue
         lw, rw = lws[int(rng.integers(len(lws)))], rws[int(rng.integers(len(rws)))]
@@ -635,7 +675,7 @@ def reworded_null_scores(corpus: ParagraphCorpus, tokens: ParagraphTokens, class
             o = int(rng.integers(lo, hi))
             if o == j or o in partners.get(i, ()):
                 continue
-            for w in sentence_windows(tokens[o], p.reworded_window_sentences):
+            for w in sentence_windows(classes.paragraph(o), p.reworded_window_sentences):
                 size = sum(tokens[o].content[w.first : w.last + 1])
                 gap = abs(size - target)
                 if best is None or gap < best[0]:
@@ -645,8 +685,8 @@ def reworded_null_scores(corpus: ParagraphCorpus, tokens: ParagraphTokens, class
         _, o, w = best
         key = (min(int(para_doc[i]), d), max(int(para_doc[i]), d))
         stats = pair_stats(key)
-        s = score_pair(tokens[i], tokens[o], lw, w, classes[i], classes[o], stats.weights(tokens[i]),
-                       stats.weights(tokens[o]), (corpus.language_of(i), corpus.language_of(o)))
+        s = score_pair(tokens[i], tokens[o], lw, w, classes[i], classes[o], classes.weights(i, key, stats),
+                       classes.weights(o, key, stats), (corpus.language_of(i), corpus.language_of(o)))
         if reworded_tier(s.words, s.information, p) is not None:
             scores.append((s.score, s.words, s.information))
     return scores
@@ -662,7 +702,8 @@ def similarity(
     their documents (:func:`synopsis.link.statistics.paragraph_vectors`), computed for all
     candidate pairs at once. Only scores above chance are kept: the step is *calibrated*
     on up to ``similarity_chance_pairs`` pairs drawn at a fixed seed (a candidate's left
-    paragraph against a random paragraph of the right one's document), and its floor is the larger of
+    paragraph against a random paragraph of the right one's document that is not a candidate
+    of it: never a pair under test), and its floor is the larger of
     ``similarity_cutoff`` and the chance scores' ``similarity_chance_quantile``, recorded in
     every run's parameters as ``similarity_floor``. No paragraph gets filler rows: it may
     get none.
@@ -681,7 +722,13 @@ def similarity(
     d_right = para_doc[right[sample]]
     sizes = doc_first[d_right + 1] - doc_first[d_right]
     drawn = doc_first[d_right] + (rng.random(len(sample)) * sizes).astype(np.int64)
-    other = drawn != right[sample]
+    # never a pair under test: a drawn pair the candidate stage put forward (in a corpus of two
+    # small documents nearly every random pair is one) is no chance pair
+    n = max(len(para_doc), 1)
+    tested = np.sort(np.minimum(left, right).astype(np.int64) * n + np.maximum(left, right))
+    probe = np.minimum(left[sample], drawn).astype(np.int64) * n + np.maximum(left[sample], drawn)
+    at = np.minimum(np.searchsorted(tested, probe), len(tested) - 1)
+    other = (drawn != right[sample]) & (tested[at] != probe)
     chance = cosines(vectors, left[sample][other], drawn[other])
     floor = float(params.similarity_cutoff)
     if len(chance):

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from markupsafe import Markup, escape
 
 from synopsis.search import MARK_END, MARK_START  # the one pair of markers, set where the search SQL is
-from synopsis.spans import merge_spans, split_text  # noqa: F401 (merge_spans: part of this module's interface)
+from synopsis.spans import merge_spans, split_text
 
 _SENTINEL_PAIR = re.compile(f"{MARK_START}([^{MARK_START}{MARK_END}]*){MARK_END}")
 
@@ -33,6 +33,55 @@ def highlight(text: str | None, spans: Iterable[Sequence[int]] = ()) -> Markup:
     out = []
     for piece, marked in split_text(text, spans):
         out.append(Markup("<mark>{}</mark>").format(piece) if marked else escape(piece))
+    return Markup("").join(out)
+
+
+def highlight_passages(text: str | None, spans: Iterable[Sequence[int]],
+                       words: Iterable[tuple[int, int, str, int, str]]) -> Markup:
+    """:func:`highlight` of ``spans``, with the corresponding words inside each marked as
+    :func:`highlight_words` marks them (the compare page)."""
+    if not text:
+        return Markup("")
+    words = list(words)
+    if not words:
+        return highlight(text, spans)
+    out, at = [], 0
+    for start, end in merge_spans(spans, len(text)):
+        out.append(escape(text[at:start]))
+        out.append(_passage_html(text, start, end, words))
+        at = end
+    out.append(escape(text[at:]))
+    return Markup("").join(out)
+
+
+def _passage_html(text: str, start: int, end: int, words: list[tuple[int, int, str, int, str]]) -> Markup:
+    html = highlight_words(text, (start, end), words)
+    before, after = escape(text[:start]), escape(text[end:])
+    return Markup(str(html)[len(before): len(html) - len(after)])
+
+
+def highlight_words(text: str | None, passage: Sequence[int], words: Iterable[tuple[int, int, str, int, str]]
+                    ) -> Markup:
+    """HTML for ``text`` with the passage ``(start, end)`` in ``<mark>`` and, inside it, each corresponding
+    word ``(start, end, kind, number, other word)`` (absolute offsets) in a span of its kind; a word
+    that corresponds in other words (stem, synonym, learned) carries the pair's ``number`` on both
+    sides, so a reader sees which word answers which. All text escaped."""
+    if not text:
+        return Markup("")
+    start, end = passage
+    spans = sorted((a, b, kind, n, other) for a, b, kind, n, other in words if start <= a < b <= end)
+    out = [escape(text[:start]), Markup('<mark class="syn-passage">')]
+    at = start
+    for a, b, kind, n, other in spans:
+        if a < at:
+            continue
+        out.append(escape(text[at:a]))
+        paired = kind not in ("same", "name", "number")
+        title = f"{kind}: {other}" if paired else kind
+        out.append(Markup('<span class="syn-w syn-w-{}" title="{}">{}{}</span>').format(
+            kind, title, text[a:b], Markup('<sup class="syn-w-n">{}</sup>').format(n) if paired else ""))
+        at = b
+    out += [escape(text[at:end]), Markup("</mark>"), escape(text[end:])]
     return Markup("").join(out)
 
 

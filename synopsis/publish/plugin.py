@@ -5,6 +5,7 @@ The work happens elsewhere: pages in :mod:`synopsis.publish.views`, SQL in
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -22,7 +23,7 @@ from markupsafe import Markup
 from synopsis.database import read_only
 from synopsis.publish import METADATA_DATABASE, load_metadata, queries, views
 from synopsis.publish.quiet import quiet_databases
-from synopsis.publish.highlight import has_sentinels, highlight, mark_snippet
+from synopsis.publish.highlight import has_sentinels, highlight, highlight_words, mark_snippet
 from synopsis.publish.maps import corpus_map
 from synopsis.search import CANNED_LIMIT, paragraph_search_sql, register_functions
 
@@ -281,12 +282,36 @@ async def _paragraph_page(db, paragraph_id: int):
         return None
     found = await queries.elsewhere(db, paragraph_id)
     for row in found["cross_references"]:
-        row["here_html"] = highlight(para["text"], [(row["here_start"], row["here_end"])])
-        row["there_html"] = highlight(row["other_text"], [(row["there_start"], row["there_end"])])
+        here, there = _corresponding_words(row, para["text"])
+        if here or there:  # the words the link rests on, marked and paired (issue #19)
+            row["here_html"] = highlight_words(para["text"], (row["here_start"], row["here_end"]), here)
+            row["there_html"] = highlight_words(row["other_text"], (row["there_start"], row["there_end"]), there)
+        else:
+            row["here_html"] = highlight(para["text"], [(row["here_start"], row["here_end"])])
+            row["there_html"] = highlight(row["other_text"], [(row["there_start"], row["there_end"])])
     own = [(r["here_start"], r["here_end"]) for r in found["cross_references"]]
     variants = await queries.paragraph_variants(db, paragraph_id)
     return {**para, **found, "html": highlight(para["text"], own), "variants": variants,
             **await queries.neighbours(db, para)}
+
+
+def _corresponding_words(row: dict, text: str) -> tuple[list, list]:
+    """A cross-reference's word correspondences (``cross_references.correspondences``) as absolute spans on
+    this paragraph's side and the other's: ``(start, end, kind, pair number, the other word)``."""
+    try:
+        pairs = json.loads(row.get("correspondences") or "[]")
+    except ValueError:
+        return [], []
+    here, there = [], []
+    other = row["other_text"]
+    for n, (s0, s1, t0, t1, kind) in enumerate(pairs, 1):
+        if not row.get("here_is_source"):
+            s0, s1, t0, t1 = t0, t1, s0, s1
+        a, b = row["here_start"] + s0, row["here_start"] + s1
+        c, d = row["there_start"] + t0, row["there_start"] + t1
+        here.append((a, b, kind, n, other[c:d]))
+        there.append((c, d, kind, n, text[a:b]))
+    return here, there
 
 
 async def _quotation_page(db, quotation_id: int):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
+import json
 from collections import defaultdict
 from typing import Any
 
@@ -239,6 +240,37 @@ async def shared_spans(db, a: str, b: str, paragraph_ids=None) -> dict[int, list
     return dict(spans)
 
 
+async def shared_words(db, a: str, b: str, paragraph_ids=None) -> dict[int, list[tuple[int, int, str, int, str]]]:
+    """For every paragraph of ``a`` and ``b`` (or of ``paragraph_ids`` only): the words its cross-references with the other document rest
+    on (``cross_references.correspondences``), as ``(start, end, kind, pair number, the other word)``;
+    a pair's number is the same on both sides."""
+    words: dict[int, list[tuple[int, int, str, int, str]]] = defaultdict(list)
+    where, params = "", {"a": a, "b": b}
+    if paragraph_ids is not None:
+        listed, extra = _in(paragraph_ids)
+        where, params = f"and (source_paragraph_id in ({listed}) or target_paragraph_id in ({listed}))", {**params, **extra}
+    results = await db.execute(
+        f"""select source_paragraph_id, source_start, source_text, target_paragraph_id, target_start, target_text,
+                  correspondences
+           from cross_references
+           where source_document_id = :a and target_document_id = :b and correspondences is not null {where}""",
+        params,
+    )
+    n = 0
+    for row in results.rows:
+        try:
+            pairs = json.loads(row["correspondences"])
+        except ValueError:
+            continue
+        for s0, s1, t0, t1, kind in pairs:
+            n += 1
+            ss, ts = row["source_start"], row["target_start"]
+            source_word, target_word = row["source_text"][s0:s1], row["target_text"][t0:t1]
+            words[row["source_paragraph_id"]].append((ss + s0, ss + s1, kind, n, target_word))
+            words[row["target_paragraph_id"]].append((ts + t0, ts + t1, kind, n, source_word))
+    return dict(words)
+
+
 async def comparison(db, a: str, b: str, *, start: int = 0, size: int | None = None, at: int | None = None) -> dict[str, Any]:
     """The rows of the compare page for documents ``a`` (left) and ``b`` (right), the window
     ``start``..``start + size`` of them: :func:`synopsis.publish.compare.aligned_rows`, the
@@ -269,7 +301,8 @@ async def elsewhere(db, paragraph_id: int) -> dict[str, list[Row]]:
     document title for display.
     """
     results = await db.execute(
-        """select x.id, x.score, x.method, x.quotation_id,
+        """select x.id, x.score, x.method, x.quotation_id, x.kind, x.meaning_score, x.correspondences,
+                  x.source_paragraph_id = :p as here_is_source,
                   case when x.source_paragraph_id = :p then x.source_start else x.target_start end as here_start,
                   case when x.source_paragraph_id = :p then x.source_end else x.target_end end as here_end,
                   case when x.source_paragraph_id = :p then x.target_start else x.source_start end as there_start,

@@ -16,7 +16,7 @@ from datasette.utils.asgi import Base400, BadRequest, NotFound, Response
 
 from synopsis.errors import SameDocument, UnknownDocument
 from synopsis.publish import queries
-from synopsis.publish.highlight import highlight, mark_readings, mark_snippet
+from synopsis.publish.highlight import highlight_passages, mark_readings, mark_snippet
 from synopsis.publish.maps import alignment_map
 from synopsis.publish.tei import critical_apparatus, parallel_segmentation
 from synopsis.validate import check_documents
@@ -102,9 +102,10 @@ async def compare(request, datasette):
         comparison = await queries.comparison(db, a["id"], b["id"], start=start, size=size, at=at)
         ids = _ids(comparison, "left") | _ids(comparison, "right")
         spans = await queries.shared_spans(db, a["id"], b["id"], ids if size else None)
+        words = await queries.shared_words(db, a["id"], b["id"], ids if size else None)  # what each link rests on (issue #19)
         for row in comparison["rows"]:
             for para in row["left"] + row["right"]:
-                para["html"] = highlight(para["text"], spans.get(para["id"], ()))
+                para["html"] = highlight_passages(para["text"], spans.get(para["id"], ()), words.get(para["id"], ()))
                 para["url"] = datasette.urls.row(db.name, "paragraphs", para["id"])
         variant_counts: dict[tuple[int, int], int] = {}
         if comparison["mode"] == "edition":
