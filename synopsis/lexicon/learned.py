@@ -29,9 +29,9 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-import numpy as np
 
 from synopsis.link.normalize import tokenize
+from synopsis.link.sentalign.lexicon import bead_g2
 
 __all__ = ["LearnedPair", "learn_pairs", "listed_renderings", "LEAST_BEADS", "LEAST_G2"]
 
@@ -106,34 +106,15 @@ def learn_pairs(beads: Sequence[tuple[str, str]], left_language: str | None, rig
     lb, lt, rb, rt = [], [], [], []
     for b, (ls, rs) in enumerate(zip(left, right)):
         shared = ls.keys() & rs.keys()
-        for t in ls.keys() - shared:
+        for t in sorted(ls.keys() - shared):  # ids in a fixed order: ties break alike in every process
             lb.append(b)
             lt.append(ids.setdefault(t, len(ids)))
-        for t in rs.keys() - shared:
+        for t in sorted(rs.keys() - shared):
             rb.append(b)
             rt.append(rids.setdefault(t, len(rids)))
     if not lb or not rb:
         return []
-    lb_, lt_, rb_, rt_ = (np.asarray(a, dtype=np.int64) for a in (lb, lt, rb, rt))
-    nl, nr, total = len(ids), len(rids), float(len(beads))
-    count_l = np.bincount(lt_, minlength=nl).astype(np.float64)
-    count_r = np.bincount(rt_, minlength=nr).astype(np.float64)
-    order = np.argsort(rb_, kind="stable")
-    rb_, rt_ = rb_[order], rt_[order]
-    a, z = np.searchsorted(rb_, lb_, "left"), np.searchsorted(rb_, lb_, "right")
-    cnt = z - a
-    rep = np.repeat(np.arange(len(lb_)), cnt)
-    offs = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt)
-    keys, k11 = np.unique(lt_[rep] * nr + rt_[a[rep] + offs], return_counts=True)
-    keep = k11 >= least
-    keys, k11 = keys[keep], k11[keep].astype(np.float64)
-    x, y = keys // nr, keys % nr
-    nx, ny = count_l[x], count_r[y]
-    cells = ((k11, nx, ny), (nx - k11, nx, total - ny), (ny - k11, total - nx, ny),
-             (total - nx - ny + k11, total - nx, total - ny))
-    score = 2 * sum(np.where(k > 0, k * np.log(np.maximum(k, 1e-300) * total / np.maximum(r * c, 1e-300)), 0.0)
-                    for k, r, c in cells)
-    score = np.where(k11 * total > nx * ny, score, 0.0)  # attraction only
+    x, y, k11, score = bead_g2(lb, lt, rb, rt, len(ids), len(rids), len(beads), least)
     best_l: dict[int, tuple[float, int]] = {}
     best_r: dict[int, tuple[float, int]] = {}
     top_l: dict[int, list[tuple[float, int]]] = {}

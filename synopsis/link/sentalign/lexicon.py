@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Sequence
 
 import numpy as np
 
@@ -34,38 +35,15 @@ def _learned_lexicon(toks: list[list[set[str]]], path, *, least: int = LEXICON_M
     ids: dict[str, int] = {}
     lb, lt, rb, rt = [], [], [], []
     for b, (i0, i1, j0, j1) in enumerate(beads):
-        for t in set().union(*toks[0][i0:i1]) & only_l:
+        for t in sorted(set().union(*toks[0][i0:i1]) & only_l):  # ids in a fixed order: ties break alike in every process
             lb.append(b)
             lt.append(ids.setdefault(t, len(ids)))
-        for t in set().union(*toks[1][j0:j1]) & only_r:
+        for t in sorted(set().union(*toks[1][j0:j1]) & only_r):
             rb.append(b)
             rt.append(ids.setdefault(t, len(ids)))
     if not lb or not rb:
         return {}
-    lb_, lt_, rb_, rt_ = (np.asarray(a, dtype=np.int64) for a in (lb, lt, rb, rt))
-    size, total = len(ids), float(len(beads))
-    count_l = np.bincount(lt_, minlength=size).astype(np.float64)
-    count_r = np.bincount(rt_, minlength=size).astype(np.float64)
-    # every (left token, right token) pair of a bead: the right side's occurrences by bead
-    order = np.argsort(rb_, kind="stable")
-    rb_, rt_ = rb_[order], rt_[order]
-    a, z = np.searchsorted(rb_, lb_, "left"), np.searchsorted(rb_, lb_, "right")
-    cnt = z - a
-    rep = np.repeat(np.arange(len(lb_)), cnt)
-    offs = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt)
-    keys = lt_[rep] * size + rt_[a[rep] + offs]
-    keys, k11 = np.unique(keys, return_counts=True)
-    x, y = keys // size, keys % size
-    k11 = k11.astype(np.float64)
-    keep = k11 >= least
-    x, y, k11 = x[keep], y[keep], k11[keep]
-    nx, ny = count_l[x], count_r[y]
-    k12, k21 = nx - k11, ny - k11
-    k22 = total - nx - ny + k11
-    cells = ((k11, nx, ny), (k12, nx, total - ny), (k21, total - nx, ny), (k22, total - nx, total - ny))
-    score = 2 * sum(np.where(k > 0, k * np.log(np.maximum(k, 1e-300) * total / np.maximum(r * c, 1e-300)), 0.0)
-                    for k, r, c in cells)
-    score = np.where(k11 * total > nx * ny, score, 0.0)  # attraction only
+    x, y, _, score = bead_g2(lb, lt, rb, rt, len(ids), len(ids), len(beads), least)
     names = {v: t for t, v in ids.items()}
     best: dict[int, tuple[float, int]] = {}
     for xi, yi, g in zip(x.tolist(), y.tolist(), score.tolist()):
@@ -75,3 +53,36 @@ def _learned_lexicon(toks: list[list[set[str]]], path, *, least: int = LEXICON_M
     for yi, (_, xi) in best.items():
         out.setdefault(names[yi], set()).add(names[xi])
     return out
+
+
+def bead_g2(lb: Sequence[int], lt: Sequence[int], rb: Sequence[int], rt: Sequence[int], n_left: int, n_right: int,
+            beads: int, least: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Dunning's G² of every (left token, right token) pair seen together in at least ``least`` beads.
+
+    ``lb``/``lt``: the bead and token id of each left-side occurrence (a token once per bead), ``rb``/``rt``
+    the right side's; ``n_left``/``n_right`` the token ids' ranges, ``beads`` how many beads there are.
+    Returns the pairs' left ids, right ids, beads seen together and G² (0 where the two are seen together less than by
+    chance: attraction only). The edition aligner's second pass and the translators' lexicon
+    (:mod:`synopsis.lexicon.learned`) both read it.
+    """
+    lb_, lt_, rb_, rt_ = (np.asarray(a, dtype=np.int64) for a in (lb, lt, rb, rt))
+    total = float(beads)
+    count_l = np.bincount(lt_, minlength=n_left).astype(np.float64)
+    count_r = np.bincount(rt_, minlength=n_right).astype(np.float64)
+    # every (left token, right token) pair of a bead: the right side's occurrences by bead
+    order = np.argsort(rb_, kind="stable")
+    rb_, rt_ = rb_[order], rt_[order]
+    a, z = np.searchsorted(rb_, lb_, "left"), np.searchsorted(rb_, lb_, "right")
+    cnt = z - a
+    rep = np.repeat(np.arange(len(lb_)), cnt)
+    offs = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+    keys, k11 = np.unique(lt_[rep] * n_right + rt_[a[rep] + offs], return_counts=True)
+    keep = k11 >= least
+    keys, k11 = keys[keep], k11[keep].astype(np.float64)
+    x, y = keys // n_right, keys % n_right
+    nx, ny = count_l[x], count_r[y]
+    cells = ((k11, nx, ny), (nx - k11, nx, total - ny), (ny - k11, total - nx, ny),
+             (total - nx - ny + k11, total - nx, total - ny))
+    score = 2 * sum(np.where(k > 0, k * np.log(np.maximum(k, 1e-300) * total / np.maximum(r * c, 1e-300)), 0.0)
+                    for k, r, c in cells)
+    return x, y, k11, np.where(k11 * total > nx * ny, score, 0.0)
