@@ -31,7 +31,7 @@ TIE = 1.0
 """Nats by which a bead with no lexical evidence for it loses to gaps when lengths also tie:
 two unrelated sentences of equal length are text replaced, not a translation."""
 
-ABSORB_FIT = 0.5
+ABSORB_FIT = 0.25
 """Nats by which a gap's merged bead may fit the lengths worse than the bead it joins (the last
 step, :func:`~synopsis.link.sentalign.align._absorb_gaps`): the half of a split sentence adds
 length the other side has, a whole sentence one version lacks adds length it has not."""
