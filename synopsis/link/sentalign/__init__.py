@@ -78,6 +78,11 @@ Pruning (coarse to fine)
        in a band twice as wide.
     5. Across languages, with the translation pairs learned from that path: passes A and
        B again, pass A in a band four times as wide around the first path.
+    6. Last, each gap of the path is tried in the bead beside it: the second half of a
+       sentence one version split shares no word with the other side often enough that the
+       re-estimated gap prior keeps it a gap; it joins the bead when the merged bead
+       outscores the bead and a gap at Gale and Church's rate and its lengths fit about as
+       well (:data:`ABSORB_FIT`).
     Cost and memory are linear in the number of sentences times the band width, which
     the block pass keeps to a few dozen cells a row; the programme runs one vectorised
     step per left sentence.

@@ -13,7 +13,9 @@ from .anchors import _anchors
 from .dictionary import add_dictionary_tokens
 from .lexicon import _learned_lexicon
 from .model import _Cosines, _Model, _Pair, _confidences, _indifference, _path_cosines, _reestimate
-from .parameters import _DEFAULT_PRIOR, SentenceAlignParameters, SentenceBead, _same_language, stemmer_name
+from .parameters import (
+    _DEFAULT_PRIOR, ABSORB_FIT, SentenceAlignParameters, SentenceBead, _same_language, stemmer_name,
+)
 from .programme import Band, _interpolated_band, _path_band, _touches, banded_dp
 from .tokens import _features, _tokens
 
@@ -88,6 +90,12 @@ def align_sentences(
             pair = _Pair(*_features(ltexts, rtexts, toks), segl, segr)
             path, cosines, model = _run(pair, pins, params, guide=path)
 
+    if path and model is not None:
+        absorbed = _absorb_gaps(pair, model, path)
+        if absorbed != path:
+            known = {bead: (c, e) for bead, c, e in zip(path, *cosines)}
+            got = [known.get(bead) or _bead_cosine(pair, bead) for bead in absorbed]
+            path, cosines = absorbed, ([c for c, _ in got], [e for _, e in got])
     beads: list[SentenceBead] = []
     lmap, rmap = np.asarray(lbody, dtype=np.int64), np.asarray(rbody, dtype=np.int64)
     emitted = 0  # headings are emitted before the first bead of the segment they open
@@ -231,3 +239,106 @@ def _proportional(left: Sequence[str], right: Sequence[str], lh: list[int], rh: 
         if max(a, b) > 0.01 and not (a and b and 2 / 3 <= a / b <= 1.5):
             return False
     return True
+
+
+# --- gaps beside a bead that explains them (the last step) ------------------------------
+
+
+def _vector(side, rows) -> dict[int, float]:
+    """The token vector of some of one side's sentences together (binary, IDF-weighted)."""
+    out: dict[int, float] = {}
+    for k in rows:
+        out.update(side.tokens[k])
+    return out
+
+
+def _cos(a: dict[int, float], b: dict[int, float]) -> float:
+    na = math.sqrt(sum(v * v for v in a.values()))
+    nb = math.sqrt(sum(v * v for v in b.values()))
+    if not na or not nb:
+        return math.nan
+    return sum(v * b[t] for t, v in a.items() if t in b) / (na * nb)
+
+
+def _bead_cosine(pair: _Pair, bead) -> tuple[float, float]:
+    """A bead's cosine and its least related member's (NaN for gaps, for single sentences the
+    least is NaN), as :meth:`_Pair.bead_arrays` computes them over a band."""
+    i0, i1, j0, j1 = bead
+    if i1 == i0 or j1 == j0:
+        return math.nan, math.nan
+    lv, rv = _vector(pair.L, range(i0, i1)), _vector(pair.R, range(j0, j1))
+    least = math.nan
+    if i1 - i0 > 1 or j1 - j0 > 1:
+        members = [_cos(_vector(pair.L, [i]), rv) for i in range(i0, i1)]
+        members += [_cos(lv, _vector(pair.R, [j])) for j in range(j0, j1)]
+        members = [c for c in members if not math.isnan(c)]
+        least = min(members) if members else math.nan
+    return _cos(lv, rv), least
+
+
+def _fit(pair: _Pair, model: _Model, bead) -> float:
+    """A bead's length evidence."""
+    i0, i1, j0, j1 = bead
+    return float(model.length(pair.L.cum[i1] - pair.L.cum[i0], pair.R.cum[j1] - pair.R.cum[j0]))
+
+
+def _bead_score(pair: _Pair, model: _Model, bead) -> float:
+    """A bead's score as the programme counts it (``-inf`` for a shape it has no prior for)."""
+    i0, i1, j0, j1 = bead
+    shape = (i1 - i0, j1 - j0)
+    prior = model.log_prior.get(shape)
+    if prior is None:
+        return -math.inf
+    if not shape[0] or not shape[1]:
+        return prior
+    cos, least = _bead_cosine(pair, bead)
+    lex = float(model.evidence(np.asarray([cos]), np.asarray([least]), shape)[0])
+    return prior + lex + _fit(pair, model, bead)
+
+
+def _absorb_gaps(pair: _Pair, model: _Model, path):
+    """A gap beside a bead that explains it is taken into that bead (a sentence split in two).
+
+    The second pass's gap prior is re-estimated from the first pass, whose gaps are often
+    the second halves of sentences one version split (and OCR'd captions): where a pair has
+    many, the prior learns to make more, and a half that shares no word with the other side
+    is left a 1-0 instead of joining its other half in a 2-1. So every gap of the final path
+    is tried in the bead before it and the bead after it (the shapes of :data:`BEADS`, within
+    one segment), and taken into the one that gains most when the merged bead outscores the
+    bead and a gap at Gale and Church's rate (or the pair's own, if lower: then the
+    programme has decided already), unless the merged bead's lengths fit worse than the
+    bead's by more than :data:`ABSORB_FIT` nats (a whole sentence that one version lacks
+    beside a well-fitting pair).
+    """
+    gap_cost = {g: min(model.log_prior[g], math.log(_DEFAULT_PRIOR[g])) for g in ((1, 0), (0, 1))}
+    path = list(path)
+    k = 0
+    while k < len(path):
+        i0, i1, j0, j1 = path[k]
+        if (i1 > i0) == (j1 > j0):
+            k += 1
+            continue
+        gap = (i1 - i0, j1 - j0)
+        best = None
+        for nk in (k - 1, k + 1):
+            if not 0 <= nk < len(path):
+                continue
+            n0, n1, m0, m1 = path[nk]
+            if n1 == n0 or m1 == m0:
+                continue
+            merged = (min(i0, n0), max(i1, n1), min(j0, m0), max(j1, m1))
+            if pair.segl[merged[0]] != pair.segl[merged[1] - 1] or pair.segr[merged[2]] != pair.segr[merged[3] - 1]:
+                continue
+            if _fit(pair, model, merged) < _fit(pair, model, path[nk]) - ABSORB_FIT:
+                continue
+            gain = _bead_score(pair, model, merged) - _bead_score(pair, model, path[nk]) - gap_cost[gap]
+            if gain > 0 and (best is None or gain > best[0]):
+                best = (gain, nk, merged)
+        if best is None:
+            k += 1
+            continue
+        _, nk, merged = best
+        at = min(k, nk)
+        path[at:at + 2] = [merged]
+        k = at
+    return path

@@ -32,6 +32,11 @@ TIE = 1.0
 """Nats by which a bead with no lexical evidence for it loses to gaps when lengths also tie:
 two unrelated sentences of equal length are text replaced, not a translation."""
 
+ABSORB_FIT = 0.25
+"""Nats by which a gap's merged bead may fit the lengths worse than the bead it joins (the last
+step, :func:`~synopsis.link.sentalign.align._absorb_gaps`): the half of a split sentence adds
+length the other side has, a whole sentence one version lacks adds length it has not."""
+
 MAX_DF = 0.1
 """Tokens in more of the pair's sentences than this fraction are left out (their IDF weight is small)."""
 
