@@ -538,7 +538,6 @@ def corpus_lexicon_in_use(corpus_lexicon):
 def mark_translation(tmp_path_factory) -> Path:
     """Mark in the Twentieth Century New Testament and the French Synodale declared its
     translation, with the repository's corpus lexicon, built."""
-    import shutil
 
     from synopsis.build import build
     from synopsis.lexicon.corpus import LEXICON_FILE
@@ -546,12 +545,7 @@ def mark_translation(tmp_path_factory) -> Path:
 
     root = tmp_path_factory.mktemp("mark")
     documents = root / "documents"
-    for k, (name, of) in enumerate((("Twenty", None), ("FreSynodale1921", "twenty"))):
-        language = rt.TEXTS[name][0]
-        paras = rt.paragraphs(rt.load_verses(name, books=["Mark"]), seed=5 + k, min_verses=2, max_verses=5,
-                              language=language)
-        rt.write_document(documents / name.lower(), doc_id=name.lower(), title=name, language=language,
-                          paragraphs=paras, version_of=of)
+    rt.write_mark_translation(documents)
     shutil.copy(DOCUMENTS / LEXICON_FILE, documents / LEXICON_FILE)
     db = root / "mark.db"
     build(documents_dir=documents, db_path=db)

@@ -34,12 +34,7 @@ def _corpus(root: Path, *, declared: bool) -> tuple[Path, list[tuple[str, str]]]
     (documents / "essay" / "metadata.toml").write_text(
         'id = "essay"\ntitle = "An essay"\nlanguage = "en"\nsource_file = "essay.md"\n', encoding="utf-8")
     (documents / "essay" / "essay.md").write_text("\n\n".join(paras) + "\n", encoding="utf-8")
-    for k, (name, of) in enumerate((("Twenty", None), ("FreSynodale1921", "twenty" if declared else None))):
-        language = rt.TEXTS[name][0]
-        made = rt.paragraphs(rt.load_verses(name, books=["Mark"]), seed=5 + k, min_verses=2, max_verses=5,
-                             language=language)
-        rt.write_document(documents / name.lower(), doc_id=name.lower(), title=name, language=language,
-                          paragraphs=made, version_of=of)
+    rt.write_mark_translation(documents, declared=declared)
     shutil.copy(DOCUMENTS / LEXICON_FILE, documents / LEXICON_FILE)
     french = {v.id: v.text for v in rt.load_verses("FreSynodale1921", books=["Mark"])}
     return documents, [(v.text, french[v.id]) for v in chosen if v.id in french]

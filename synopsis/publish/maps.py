@@ -103,24 +103,22 @@ def alignment_map(outline: Sequence[dict], *, a_count: int, b_count: int, a_labe
     return Markup("").join(parts)
 
 
+def _ordinals(side: list[dict]) -> tuple[int | None, int | None]:
+    """The first and last paragraph ordinals one side of an aligned row holds (None, None for a gap)."""
+    if len(side) == 1:  # the common case, without two passes
+        return side[0]["ordinal"], side[0]["ordinal"]
+    if not side:
+        return None, None
+    return min(p["ordinal"] for p in side), max(p["ordinal"] for p in side)
+
+
 def _summaries(outline: Sequence[dict], variants: dict[tuple[int, int], int]) -> list[tuple]:
     """Each row as ``(kind, a first ordinal, a last, b first, b last, change)`` (None for a side it lacks)."""
     out = []
     append = out.append
     for row in outline:
         left, right = row["left"], row["right"]
-        if len(left) == 1:
-            a0 = a1 = left[0]["ordinal"]
-        elif left:
-            a0, a1 = min(p["ordinal"] for p in left), max(p["ordinal"] for p in left)
-        else:
-            a0 = a1 = None
-        if len(right) == 1:
-            b0 = b1 = right[0]["ordinal"]
-        elif right:
-            b0, b1 = min(p["ordinal"] for p in right), max(p["ordinal"] for p in right)
-        else:
-            b0 = b1 = None
+        (a0, a1), (b0, b1) = _ordinals(left), _ordinals(right)
         if left and right:
             append(("both", a0, a1, b0, b1, _change(row, variants)))
         else:

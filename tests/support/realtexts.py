@@ -271,3 +271,14 @@ def score_links(
             right_all.setdefault(v, []).append(j)
     recovered = sum(1 for v in both if any((i, j) in linked for i in left_all[v] for j in right_all[v]))
     return Score(len(links), right_links, len(both), recovered)
+
+
+def write_mark_translation(documents: Path, *, declared: bool = True) -> None:
+    """Mark in English (Twentieth Century) and in French (Synodale), one document each with a paragraph
+    rhythm of its own, the French ``version_of`` the English when ``declared``."""
+    for k, (name, of) in enumerate((("Twenty", None), ("FreSynodale1921", "twenty" if declared else None))):
+        language = TEXTS[name][0]
+        made = paragraphs(load_verses(name, books=["Mark"]), seed=5 + k, min_verses=2, max_verses=5, language=language)
+        write_document(documents / name.lower(), doc_id=name.lower(), title=name, language=language,
+                       paragraphs=made, version_of=of)
+
