@@ -538,7 +538,6 @@ def corpus_lexicon_in_use(corpus_lexicon):
 def mark_translation(tmp_path_factory) -> Path:
     """Mark in the Twentieth Century New Testament and the French Synodale declared its
     translation, with the repository's corpus lexicon, built."""
-
     from synopsis.build import build
     from synopsis.lexicon.corpus import LEXICON_FILE
     from tests.support import realtexts as rt
