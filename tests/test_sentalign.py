@@ -76,6 +76,77 @@ def _oracle(band: Band, scores) -> float | None:
     return found if found > -math.inf else None
 
 
+def _paths(band: Band, shapes) -> list[list[tuple[int, int]]]:
+    """Every monotone path inside ``band`` from (0, 0) to its last corner, as the cells each bead ends at."""
+    n = len(band.lo) - 1
+    m = int(band.hi[n])
+
+    def inside(i: int, j: int) -> bool:
+        return 0 <= i <= n and band.lo[i] <= j <= band.hi[i]
+
+    def walk(i: int, j: int) -> list[list[tuple[int, int]]]:
+        if (i, j) == (n, m):
+            return [[]]
+        return [[(i + a, j + b)] + rest for a, b in shapes if inside(i + a, j + b) for rest in walk(i + a, j + b)]
+
+    return walk(0, 0) if inside(0, 0) else []
+
+
+def _run_total(band: Band, scores, runs, ends: list[tuple[int, int]]) -> float:
+    """A path's total when a gap after a gap of its kind scores ``runs`` in a one-sided run (a run
+    of one kind of gap between beads that pair text or the ends), each other gap its own score."""
+    steps, at = [], (0, 0)
+    for i, j in ends:
+        steps.append((i - at[0], j - at[1], i, j))
+        at = (i, j)
+    total, k = 0.0, 0
+    while k < len(steps):
+        a, b, i, j = steps[k]
+        if a and b:
+            s = scores[(a, b)]
+            idx, ok = band.index(np.asarray([i]), np.asarray([j]))
+            total += float(s) if np.ndim(s) == 0 else float(s[idx[0]])
+            k += 1
+            continue
+        e = k
+        while e < len(steps) and steps[e][:2] == (a, b):
+            e += 1
+        one_sided = (k == 0 or all(steps[k - 1][:2])) and (e == len(steps) or all(steps[e][:2]))
+        own = float(scores[(a, b)])
+        further = max(runs[(a, b)], own) if one_sided else own
+        total += own + (e - k - 1) * further
+        k = e
+    return total
+
+
+@settings(max_examples=120, deadline=None)
+@given(n=st.integers(0, 4), m=st.integers(0, 4), seed=st.integers(0, 2**31), narrow=st.booleans())
+def test_runs_of_gaps_cost_what_the_programme_says(n, m, seed, narrow):
+    """With ``runs``, the programme's path is the best over every path under the affine gap rule."""
+    rng = np.random.default_rng(seed)
+    if narrow:
+        lo = rng.integers(0, m + 1, size=n + 1)
+        hi = np.minimum(lo + rng.integers(0, 3, size=n + 1), m)
+        lo[0], hi[-1] = 0, m
+        lo = np.minimum(lo, hi)
+    else:
+        lo, hi = np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64)
+    band = Band(lo.astype(np.int64), hi.astype(np.int64))
+    scores = {(a, b): (rng.normal(size=band.size) if a and b else float(rng.normal() - 2)) for a, b in BEADS}
+    runs = {(1, 0): float(rng.normal()), (0, 1): float(rng.normal())}
+    path = banded_dp(band, scores, runs)
+    totals = [_run_total(band, scores, runs, ends) for ends in _paths(band, list(scores))]
+    if not totals:
+        assert path is None
+        return
+    assert path is not None
+    if path:
+        assert path[0][0] == 0 and path[0][2] == 0 and path[-1][1] == n and path[-1][3] == int(band.hi[n])
+    assert all(p[1] == q[0] and p[3] == q[2] for p, q in zip(path, path[1:]))
+    got = _run_total(band, scores, runs, [(i1, j1) for _, i1, _, j1 in path])
+    assert got == pytest.approx(max(totals), abs=1e-9)
+
+
 @settings(max_examples=120, deadline=None)
 @given(n=st.integers(0, 4), m=st.integers(0, 4), seed=st.integers(0, 2**31), narrow=st.booleans())
 def test_the_programme_finds_the_best_path_a_brute_force_search_finds(n, m, seed, narrow):
