@@ -93,6 +93,7 @@ class SentenceAlignParameters:
         return {"band": self.band, "fine_band": self.fine_band, "prior_strength": self.prior_strength,
                 "length_variance": self.length_variance, "rare_df": self.rare_df, "max_df": MAX_DF,
                 "lexicon_min_count": LEXICON_MIN_COUNT, "lexicon_g2": LEXICON_G2, "seed": self.seed,
+                "gap_run": RUN, "gap_run_strength": RUN_STRENGTH, "absorb_fit": ABSORB_FIT,
                 "dictionary": self.dictionary}
 
 
