@@ -93,29 +93,18 @@ def _paths(band: Band, shapes) -> list[list[tuple[int, int]]]:
 
 
 def _run_total(band: Band, scores, runs, ends: list[tuple[int, int]]) -> float:
-    """A path's total when a gap after a gap of its kind scores ``runs`` in a one-sided run (a run
-    of one kind of gap between beads that pair text or the ends), each other gap its own score."""
-    steps, at = [], (0, 0)
+    """A path's total when a gap that follows a gap of its kind scores ``runs`` (where that is
+    higher than the gap's own score), each other bead its own score."""
+    total, at, last = 0.0, (0, 0), None
     for i, j in ends:
-        steps.append((i - at[0], j - at[1], i, j))
-        at = (i, j)
-    total, k = 0.0, 0
-    while k < len(steps):
-        a, b, i, j = steps[k]
-        if a and b:
-            s = scores[(a, b)]
-            idx, ok = band.index(np.asarray([i]), np.asarray([j]))
-            total += float(s) if np.ndim(s) == 0 else float(s[idx[0]])
-            k += 1
-            continue
-        e = k
-        while e < len(steps) and steps[e][:2] == (a, b):
-            e += 1
-        one_sided = (k == 0 or all(steps[k - 1][:2])) and (e == len(steps) or all(steps[e][:2]))
-        own = float(scores[(a, b)])
-        further = max(runs[(a, b)], own) if one_sided else own
-        total += own + (e - k - 1) * further
-        k = e
+        a, b = i - at[0], j - at[1]
+        s = scores[(a, b)]
+        if np.ndim(s):
+            idx, _ = band.index(np.asarray([i]), np.asarray([j]))
+            s = s[idx[0]]
+        own = float(s)
+        total += max(runs[(a, b)], own) if not (a and b) and last == (a, b) else own
+        at, last = (i, j), (a, b)
     return total
 
 

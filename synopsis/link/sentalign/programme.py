@@ -82,31 +82,25 @@ def _runs_along(x: np.ndarray, open_: float, ext: float) -> tuple[np.ndarray, np
     return h, opened
 
 
-_C, _VR, _VA, _HR, _HA = range(5)  # how the best path to a cell ends (banded_dp's traceback)
-
-
 def banded_dp(band: Band, scores: dict[tuple[int, int], np.ndarray | float],
               runs: dict[tuple[int, int], float] | None = None) -> list[tuple[int, int, int, int]] | None:
     """The best monotone path from (0, 0) to (n, m) through ``band``, as ``(i0, i1, j0, j1)`` beads.
 
     ``scores[(a, b)]`` is the score of the bead of shape (a, b) *ending* at each cell (an
     array over the band's cells, ``-inf`` where impossible) or one number for every cell
-    (gaps: each costs its shape's score). ``runs[(1, 0)]`` / ``runs[(0, 1)]``, when given,
-    score instead a gap that follows a gap of its kind in a *one-sided* run, opened after a
-    bead that pairs text (or at the start): affine gaps, as in Gotoh's alignment of
-    sequences, since text one version lacks comes in runs (a paragraph, a run of captions,
-    a chapter) and a run costs its opening once and a little for each further sentence.
-    Gaps of both kinds in turn (text replaced) cost each gap its shape's score: else a
-    stretch the model finds hard would cost less as two runs of gaps than as the pairs it
-    is. Returns None when no path lies inside the band.
+    (gaps). ``runs[(1, 0)]`` / ``runs[(0, 1)]``, when given, score instead a gap that follows
+    a gap of its kind: affine gaps, as in Gotoh's alignment of sequences, since text one
+    version lacks comes in runs (a paragraph, a run of captions, a chapter) and a run costs
+    its opening once and the pair's own chance of a further gap for each further sentence;
+    without them (or where they are lower) every gap costs its shape's score. Returns None
+    when no path lies inside the band.
     """
     shapes = [s for s in scores if s[0] >= 1 and s[1] >= 1]
     h_open = float(scores[(0, 1)]) if (0, 1) in scores else -math.inf
     v_open = float(scores[(1, 0)]) if (1, 0) in scores else -math.inf
     runs = runs or {}
-    # a run's further gap never costs more than a gap alone; without ``runs`` there are no runs
-    h_ext = max(float(runs[(0, 1)]), h_open) if (0, 1) in runs else None
-    v_ext = max(float(runs[(1, 0)]), v_open) if (1, 0) in runs else None
+    h_ext = max(float(runs.get((0, 1), h_open)), h_open)  # a run never costs more than gaps alone
+    v_ext = max(float(runs.get((1, 0), v_open)), v_open)
     pred = np.zeros((len(shapes), band.size), dtype=np.int64)
     gain = np.full((len(shapes), band.size), -math.inf)
     for k, (a, b) in enumerate(shapes):
@@ -117,86 +111,73 @@ def banded_dp(band: Band, scores: dict[tuple[int, int], np.ndarray | float],
         gain[k] = np.where(ok, s, -math.inf)
     up, up_ok = band.index(band.i - 1, band.j)  # the cell a 1-0 gap comes from
     best = np.full(band.size, -math.inf)  # the best path to each cell
-    free = np.full(band.size, -math.inf)  # ... that does not end in a run (any bead may follow)
-    paired = np.full(band.size, -math.inf)  # ... ending with a bead that pairs text (or the start)
-    vrun = np.full(band.size, -math.inf)  # ... ending with a one-sided run of 1-0 gaps
-    back = np.full(band.size, -1, dtype=np.int8)  # the shape of ``paired``'s last bead
-    how = np.full(band.size, _C, dtype=np.int8)  # how ``best`` ends
-    how_free = np.full(band.size, _C, dtype=np.int8)  # how ``free`` ends
-    h_opened = np.zeros(band.size, dtype=bool)  # the run of 0-1 gaps ending here opened here
-    v_opened = np.zeros(band.size, dtype=bool)  # the run of 1-0 gaps ending here opened here
+    vert = np.full(band.size, -math.inf)  # ... ending with a 1-0 gap
+    back = np.full(band.size, -1, dtype=np.int8)  # the last step of the best path ending in no 0-1 gap
+    is_h = np.zeros(band.size, dtype=bool)  # the best path ends with a 0-1 gap
+    h_opened = np.zeros(band.size, dtype=bool)  # the 0-1 gap ending here follows no 0-1 gap
+    v_opened = np.zeros(band.size, dtype=bool)  # the 1-0 gap ending here follows no 1-0 gap
     n = len(band.lo) - 1
+    v_code = len(shapes)
     for i in range(n + 1):
         s0, s1 = int(band.start[i]), int(band.start[i + 1])
         w = s1 - s0
-        x, kind = np.full(w, -math.inf), np.full(w, _C, dtype=np.int8)
-        v = np.full(w, -math.inf)
         if i == 0:
-            c = np.full(w, -math.inf)
+            x = np.full(w, -math.inf)
             arg = np.full(w, -1, dtype=np.int8)
             if band.lo[0] == 0:
-                c[0] = 0.0
-            x = c.copy()
+                x[0] = 0.0
         else:
             if shapes:
                 cand = best[pred[:, s0:s1]] + gain[:, s0:s1]
                 arg = cand.argmax(axis=0).astype(np.int8)
-                c = cand[arg, np.arange(w)]
+                x = cand[arg, np.arange(w)]
             else:
-                arg, c = np.full(w, -1, dtype=np.int8), np.full(w, -math.inf)
-            x = c.copy()
+                arg, x = np.full(w, -1, dtype=np.int8), np.full(w, -math.inf)
             ok, src = up_ok[s0:s1], up[s0:s1]
-            gap = np.where(ok, free[src] + v_open, -math.inf)  # a 1-0 gap after a bead or a gap alone
-            take = gap > x
-            x, kind = np.where(take, gap, x), np.where(take, _VA, kind)
-            if v_ext is not None:
-                opened = np.where(ok, paired[src] + v_open, -math.inf)
-                extended = np.where(ok, vrun[src] + v_ext, -math.inf)
-                v = np.maximum(opened, extended)
-                vrun[s0:s1] = v
-                v_opened[s0:s1] = opened >= extended
-        paired[s0:s1] = c
-        back[s0:s1] = np.where(np.isfinite(c), arg, -1)
+            opened = np.where(ok, best[src] + v_open, -math.inf)
+            extended = np.where(ok, vert[src] + v_ext, -math.inf)
+            v = np.maximum(opened, extended)
+            vert[s0:s1] = v
+            v_opened[s0:s1] = opened >= extended
+            take = v > x
+            arg = np.where(take, v_code, arg).astype(np.int8)
+            x = np.where(take, v, x)
+        back[s0:s1] = np.where(np.isfinite(x), arg, -1)
         if h_open > -math.inf:
-            h, _ = _runs_along(x, h_open, h_open)  # 0-1 gaps after a bead or gaps alone, each at its own cost
-            take = h > x + 1e-9
-            x, kind = np.where(take, h, x), np.where(take, _HA, kind)
-        free[s0:s1] = x
-        how_free[s0:s1] = kind
-        # one-sided runs: a bead that pairs text must follow them (or the end)
-        take = v > x + 1e-9
-        x, kind = np.where(take, v, x), np.where(take, _VR, kind)
-        if h_open > -math.inf and h_ext is not None:
-            h, opened = _runs_along(c, h_open, h_ext)
-            h_opened[s0:s1] = opened
-            take = h > x + 1e-9
-            x, kind = np.where(take, h, x), np.where(take, _HR, kind)
+            h, opened_h = _runs_along(x, h_open, h_ext)
+            h_opened[s0:s1] = opened_h
+            moved = h > x + 1e-9
+            is_h[s0:s1] = moved
+            x = np.where(moved, h, x)
         best[s0:s1] = x
-        how[s0:s1] = kind
     m_end = int(band.hi[n])
     cell = int(band.start[n] + m_end - band.lo[n])
     if not np.isfinite(best[cell]):
         return None
     path = []
     i, j = n, m_end
-    state = None  # None: the best path to the cell; -1: the best that ends in no run
+    state = "best"
     while i > 0 or j > 0:
         cell = int(band.start[i] + j - band.lo[i])
-        kind = int(how[cell]) if state is None else int(how_free[cell]) if state == -1 else state
-        if kind == _C:
+        if state == "best":
+            state = "h" if is_h[cell] else "x"
+        elif state == "h":  # a 0-1 gap: from the path ending in no 0-1 gap before it, or the run
+            path.append((i, i, j - 1, j))
+            state = "x" if h_opened[cell] else "h"
+            j -= 1
+        elif state == "x":
             code = int(back[cell])
             if code < 0:
                 return None
+            if code == v_code:
+                state = "v"
+                continue
             a, b = shapes[code]
             path.append((i - a, i, j - b, j))
-            i, j, state = i - a, j - b, None
-        elif kind in (_HR, _HA):
-            path.append((i, i, j - 1, j))
-            state = -1 if kind == _HA else (_C if h_opened[cell] else _HR)
-            j -= 1
-        else:
+            i, j, state = i - a, j - b, "best"
+        else:  # "v": a 1-0 gap, from the best path above it or the run
             path.append((i - 1, i, j, j))
-            state = -1 if kind == _VA else (_C if v_opened[cell] else _VR)
+            state = "best" if v_opened[cell] else "v"
             i -= 1
     path.reverse()
     return path
