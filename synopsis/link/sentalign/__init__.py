@@ -41,6 +41,12 @@ The dynamic programme
       nothing is exactly as likely as its sentences dropped and added, less :data:`TIE`
       (:func:`_indifference`): unrelated sentences are gaps, a reworded pair with any
       shared evidence or matching lengths stays a pair.
+    * runs of gaps: text one version lacks comes in runs (a paragraph, a chapter, OCR'd
+      captions), so a gap that follows a gap of its kind costs the pair's own chance of a
+      gap after a gap (counted on the first pass, from :data:`RUN`) instead of a whole
+      opening: affine gaps, as in Gotoh's alignment of sequences (:func:`banded_dp`'s
+      ``runs``); a run's opening counts towards the gap's prior, its further gaps towards
+      that chance.
 
     Tokens: when both documents share a language, words folded to lower case and
     stemmed with that language's Snowball stemmer (no stemmer for an unknown language,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 
-from .parameters import BEADS, TIE, _DEFAULT_PRIOR, SentenceAlignParameters
+from .parameters import BEADS, RUN, RUN_STRENGTH, TIE, _DEFAULT_PRIOR, SentenceAlignParameters
 from .programme import Band
 from .tokens import _Side
 
@@ -54,6 +54,8 @@ class _Model:
     eps: dict[tuple[int, int], float]  # per bead shape (:func:`_indifference`)
     edited: float = 0.01  # share of beads whose lengths follow a broader law (text added or cut inside)
     broad: float = 25.0  # that law's variance, in units of s2
+    runs: dict[tuple[int, int], float] = dataclasses.field(
+        default_factory=lambda: {(1, 0): math.log(RUN), (0, 1): math.log(RUN)})  # log P(gap | same gap before)
 
     def length(self, la, lb):
         """Log-likelihood of two lengths under the length model, relative to equal lengths.
@@ -304,6 +306,13 @@ def _reestimate(pair: _Pair, path, arrays, band: Band, params: SentenceAlignPara
                 cos.append(c)
                 if 0 < k < len(path) - 1 and cosines[k - 1] > 0 and cosines[k + 1] > 0:
                     flanked.append(c)
+    # a run of gaps of one kind is one event: its opening counts towards the shape's prior,
+    # its further gaps towards the chance that a gap follows a gap of its kind
+    runs = {}
+    for g in ((1, 0), (0, 1)):
+        follows = sum(1 for a, b in zip(path, path[1:]) if (a[1] - a[0], a[3] - a[2]) == g == (b[1] - b[0], b[3] - b[2]))
+        runs[g] = math.log((follows + RUN_STRENGTH * RUN) / (counts[g] + RUN_STRENGTH))
+        counts[g] -= follows
     total = sum(counts.values())
     prior = {s: math.log((counts[s] + params.prior_strength * p) / (total + params.prior_strength))
              for s, p in _DEFAULT_PRIOR.items()}
@@ -323,4 +332,4 @@ def _reestimate(pair: _Pair, path, arrays, band: Band, params: SentenceAlignPara
         if len(flanked) >= 20:
             alone = _Cosines.of(flanked)
             related = dataclasses.replace(related, zero=alone.zero, tail=alone.tail)
-    return _Model(prior, s2, model.unrelated, related, _indifference(prior), edited, broad)
+    return _Model(prior, s2, model.unrelated, related, _indifference(prior), edited, broad, runs)

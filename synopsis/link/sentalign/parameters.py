@@ -28,6 +28,17 @@ _DEFAULT_PRIOR = {
     (1, 3): 0.005, (3, 1): 0.005, (2, 3): 0.002, (3, 2): 0.002, (1, 4): 0.001, (4, 1): 0.001,
 }
 
+RUN = _DEFAULT_PRIOR[(1, 0)] + _DEFAULT_PRIOR[(0, 1)]
+"""The chance that a gap follows a gap of its kind, before the pair's own count of runs
+(:func:`~synopsis.link.sentalign.model._reestimate`, :data:`RUN_STRENGTH` gaps' worth): Gale and
+Church's rate of gaps of either kind, twice their rate of one kind. Text one version lacks
+often comes in runs (a paragraph, OCR'd captions, the verses of a missing chapter); where the
+first pass finds runs, a further gap of a run costs what the pair's own runs say instead of a
+whole opening (:func:`~synopsis.link.sentalign.programme.banded_dp`'s ``runs``)."""
+
+RUN_STRENGTH = 4.0
+"""Gaps' worth of :data:`RUN` mixed with the pair's own count of gaps followed by a gap of their kind."""
+
 TIE = 1.0
 """Nats by which a bead with no lexical evidence for it loses to gaps when lengths also tie:
 two unrelated sentences of equal length are text replaced, not a translation."""
@@ -82,6 +93,7 @@ class SentenceAlignParameters:
         return {"band": self.band, "fine_band": self.fine_band, "prior_strength": self.prior_strength,
                 "length_variance": self.length_variance, "rare_df": self.rare_df, "max_df": MAX_DF,
                 "lexicon_min_count": LEXICON_MIN_COUNT, "lexicon_g2": LEXICON_G2, "seed": self.seed,
+                "gap_run": RUN, "gap_run_strength": RUN_STRENGTH, "absorb_fit": ABSORB_FIT,
                 "dictionary": self.dictionary}
 
 

@@ -66,15 +66,41 @@ class Band:
         return np.where(ok, self.start[ic] + j - self.lo[ic], 0), ok
 
 
-def banded_dp(band: Band, scores: dict[tuple[int, int], np.ndarray | float]) -> list[tuple[int, int, int, int]] | None:
+def _runs_along(x: np.ndarray, open_: float, ext: float) -> tuple[np.ndarray, np.ndarray]:
+    """Along one row, the best run of 0-1 gaps ending at each cell, opened from ``x`` at
+    ``open_`` and extended at ``ext``: ``h[j] = max over j' < j of x[j'] + open_ + (j - 1 - j') ext``,
+    and whether its last gap opened the run (it follows no gap of the run)."""
+    w = len(x)
+    h = np.full(w, -math.inf)
+    opened = np.zeros(w, dtype=bool)
+    if w > 1:
+        ks = np.arange(w) * ext
+        u = x - ks
+        run = np.maximum.accumulate(u)
+        h[1:] = run[:-1] + open_ - ext + ks[1:]
+        opened[1:] = u[:-1] >= np.r_[-math.inf, run[:-2]]
+    return h, opened
+
+
+def banded_dp(band: Band, scores: dict[tuple[int, int], np.ndarray | float],
+              runs: dict[tuple[int, int], float] | None = None) -> list[tuple[int, int, int, int]] | None:
     """The best monotone path from (0, 0) to (n, m) through ``band``, as ``(i0, i1, j0, j1)`` beads.
 
     ``scores[(a, b)]`` is the score of the bead of shape (a, b) *ending* at each cell (an
     array over the band's cells, ``-inf`` where impossible) or one number for every cell
-    (gaps). Returns None when no path lies inside the band.
+    (gaps). ``runs[(1, 0)]`` / ``runs[(0, 1)]``, when given, score instead a gap that follows
+    a gap of its kind: affine gaps, as in Gotoh's alignment of sequences, since text one
+    version lacks comes in runs (a paragraph, a run of captions, a chapter) and a run costs
+    its opening once and the pair's own chance of a further gap for each further sentence;
+    without them (or where they are lower) every gap costs its shape's score. Returns None
+    when no path lies inside the band.
     """
-    shapes = [s for s in scores if s[0] >= 1]
-    horizontal = float(scores[(0, 1)]) if (0, 1) in scores else -math.inf
+    shapes = [s for s in scores if s[0] >= 1 and s[1] >= 1]
+    h_open = float(scores[(0, 1)]) if (0, 1) in scores else -math.inf
+    v_open = float(scores[(1, 0)]) if (1, 0) in scores else -math.inf
+    runs = runs or {}
+    h_ext = max(float(runs.get((0, 1), h_open)), h_open)  # a run never costs more than gaps alone
+    v_ext = max(float(runs.get((1, 0), v_open)), v_open)
     pred = np.zeros((len(shapes), band.size), dtype=np.int64)
     gain = np.full((len(shapes), band.size), -math.inf)
     for k, (a, b) in enumerate(shapes):
@@ -83,10 +109,15 @@ def banded_dp(band: Band, scores: dict[tuple[int, int], np.ndarray | float]) -> 
         s = np.broadcast_to(np.asarray(s, dtype=np.float64), (band.size,))
         pred[k] = idx
         gain[k] = np.where(ok, s, -math.inf)
-    best = np.full(band.size, -math.inf)
-    back = np.full(band.size, -1, dtype=np.int8)
+    up, up_ok = band.index(band.i - 1, band.j)  # the cell a 1-0 gap comes from
+    best = np.full(band.size, -math.inf)  # the best path to each cell
+    vert = np.full(band.size, -math.inf)  # ... ending with a 1-0 gap
+    back = np.full(band.size, -1, dtype=np.int8)  # the last step of the best path ending in no 0-1 gap
+    is_h = np.zeros(band.size, dtype=bool)  # the best path ends with a 0-1 gap
+    h_opened = np.zeros(band.size, dtype=bool)  # the 0-1 gap ending here follows no 0-1 gap
+    v_opened = np.zeros(band.size, dtype=bool)  # the 1-0 gap ending here follows no 1-0 gap
     n = len(band.lo) - 1
-    h_code = len(shapes)
+    v_code = len(shapes)
     for i in range(n + 1):
         s0, s1 = int(band.start[i]), int(band.start[i + 1])
         w = s1 - s0
@@ -96,31 +127,58 @@ def banded_dp(band: Band, scores: dict[tuple[int, int], np.ndarray | float]) -> 
             if band.lo[0] == 0:
                 x[0] = 0.0
         else:
-            cand = best[pred[:, s0:s1]] + gain[:, s0:s1]
-            arg = cand.argmax(axis=0).astype(np.int8)
-            x = cand[arg, np.arange(w)]
-        if w > 1 and horizontal > -math.inf:
-            ks = np.arange(w) * horizontal
-            val = np.maximum.accumulate(x - ks) + ks
-            moved = val > x + 1e-9
-            arg = np.where(moved, h_code, arg).astype(np.int8)
-            x = val
-        best[s0:s1] = x
+            if shapes:
+                cand = best[pred[:, s0:s1]] + gain[:, s0:s1]
+                arg = cand.argmax(axis=0).astype(np.int8)
+                x = cand[arg, np.arange(w)]
+            else:
+                arg, x = np.full(w, -1, dtype=np.int8), np.full(w, -math.inf)
+            ok, src = up_ok[s0:s1], up[s0:s1]
+            opened = np.where(ok, best[src] + v_open, -math.inf)
+            extended = np.where(ok, vert[src] + v_ext, -math.inf)
+            v = np.maximum(opened, extended)
+            vert[s0:s1] = v
+            v_opened[s0:s1] = opened >= extended
+            take = v > x
+            arg = np.where(take, v_code, arg).astype(np.int8)
+            x = np.where(take, v, x)
         back[s0:s1] = np.where(np.isfinite(x), arg, -1)
+        if h_open > -math.inf:
+            h, opened_h = _runs_along(x, h_open, h_ext)
+            h_opened[s0:s1] = opened_h
+            moved = h > x + 1e-9
+            is_h[s0:s1] = moved
+            x = np.where(moved, h, x)
+        best[s0:s1] = x
     m_end = int(band.hi[n])
     cell = int(band.start[n] + m_end - band.lo[n])
     if not np.isfinite(best[cell]):
         return None
     path = []
     i, j = n, m_end
+    state = "best"
     while i > 0 or j > 0:
         cell = int(band.start[i] + j - band.lo[i])
-        code = int(back[cell])
-        if code < 0:
-            return None
-        a, b = (0, 1) if code == h_code else shapes[code]
-        path.append((i - a, i, j - b, j))
-        i, j = i - a, j - b
+        if state == "best":
+            state = "h" if is_h[cell] else "x"
+        elif state == "h":  # a 0-1 gap: from the path ending in no 0-1 gap before it, or the run
+            path.append((i, i, j - 1, j))
+            state = "x" if h_opened[cell] else "h"
+            j -= 1
+        elif state == "x":
+            code = int(back[cell])
+            if code < 0:
+                return None
+            if code == v_code:
+                state = "v"
+                continue
+            a, b = shapes[code]
+            path.append((i - a, i, j - b, j))
+            i, j, state = i - a, j - b, "best"
+        else:  # "v": a 1-0 gap, from the best path above it or the run
+            path.append((i - 1, i, j, j))
+            state = "best" if v_opened[cell] else "v"
+            i -= 1
     path.reverse()
     return path
 
