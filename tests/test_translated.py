@@ -76,3 +76,55 @@ def test_an_unknown_language_pair_is_not_guessed():
     assert covering(["en", "fr"]) and not covering(["en", "lzh"]) and not covering(["xx", "en"])
     for d in shipped_dictionaries():
         assert d.source and d.left != d.right and len(d.pairs()) > 5000
+
+
+def test_a_passage_linked_to_the_base_is_found_in_its_translation(tmp_path):
+    """Composition through the corpus's own alignment: the essay's reworded links to the English Mark,
+    carried through its sentence alignment with the French, land on the French sentences that hold
+    the verse, each naming the link and the alignment it came from."""
+    documents, quoted = _corpus(tmp_path, declared=True)
+    db = tmp_path / "corpus.db"
+    build(documents_dir=documents, db_path=db)
+    with sqlite3.connect(db) as conn:
+        composed = conn.execute(
+            "SELECT x.source_text, x.target_text, x.derived_through, pt.text FROM cross_references x "
+            "JOIN paragraphs pt ON pt.id = x.target_paragraph_id WHERE x.method = 'through-alignment' "
+            "AND x.source_document_id = 'essay' AND x.target_document_id = 'fresynodale1921'").fetchall()
+        base = dict(conn.execute("SELECT id, text FROM paragraphs WHERE document_id = 'twenty'").fetchall())
+        kinds = {k for (k,) in conn.execute("SELECT DISTINCT kind FROM cross_references WHERE method = 'through-alignment'")}
+    assert composed and kinds == {"translated"}
+    for source, target, evidence, paragraph in composed:
+        # the French passage is the verse the essay quotes (its opening words), inside its paragraph
+        assert target in paragraph and any(english[:40] in source and french[:30] in target for english, french in quoted)
+        through = json.loads(evidence)
+        assert through["document"] == "twenty" and through["alignment"] == "fresynodale1921"
+        assert through["paragraph"] in base and all(through["sentences"])
+
+
+def test_a_changed_translation_relinks_the_essays_of_its_languages(tmp_path):
+    """The links across languages rest on the corpus's translations (the learned lexicon, the
+    composed links): an edit of the English Mark relinks the essay beside the French Mark, and the
+    incremental build stores what a build from scratch stores."""
+    documents, _ = _corpus(tmp_path, declared=True)
+    db = tmp_path / "corpus.db"
+    build(documents_dir=documents, db_path=db)
+    source = next((documents / "twenty").glob("*.md"))
+    paras = source.read_text(encoding="utf-8").split("\n\n")
+    source.write_text("\n\n".join(paras[: len(paras) // 2]) + "\n", encoding="utf-8")  # the second half withdrawn
+    with sqlite3.connect(db) as conn:
+        before = conn.execute("SELECT max(id) FROM runs").fetchone()[0]
+    build(documents_dir=documents, db_path=db)
+    with sqlite3.connect(db) as conn:  # the essay and the French Mark linked again (both are fresh themselves)
+        relinked = {d for (d,) in conn.execute(
+            "SELECT left_document_id FROM runs WHERE kind = 'document' AND id > ?", (before,))}
+    assert {"essay", "fresynodale1921", "twenty"} <= relinked
+    scratch = tmp_path / "scratch.db"
+    build(documents_dir=documents, db_path=scratch)
+
+    def links(path: Path) -> list[tuple]:
+        with sqlite3.connect(path) as conn:
+            return sorted(conn.execute(
+                "SELECT ps.ref, pt.ref, x.kind, x.method, x.source_start, x.source_end, x.target_start, x.target_end "
+                "FROM cross_references x JOIN paragraphs ps ON ps.id = x.source_paragraph_id "
+                "JOIN paragraphs pt ON pt.id = x.target_paragraph_id").fetchall())
+    assert links(db) == links(scratch)
