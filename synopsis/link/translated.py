@@ -24,6 +24,8 @@ Rules, all language-neutral:
   X is not a version of the work itself;
 * a sentence of *p* counts when the link's span covers at least half of it, or, when none
   does, the sentence it overlaps most;
+* within a bead that joins several sentences of M, the part of the bead the span covers is
+  carried over in proportion to length (:func:`_reached`);
 * the passage in M is the span from the first to the last of the reached sentences inside
   one paragraph of M; a composed link duplicating a direct link between the same two
   paragraphs is left out (the direct one already shows which word answered which).
@@ -74,12 +76,13 @@ class SentenceBeads:
 
     ``sentences``: paragraph id → its sentences ``(sentence id, start, end)``, offsets in the
     paragraph's text, in order; ``where``: sentence id → ``(paragraph id, start, end)``;
-    ``joined``: ``(B, M)`` document ids → B's sentence id → M's sentence ids its bead holds.
+    ``joined``: ``(B, M)`` document ids → B's sentence id → the beads holding it, each as
+    (B's sentence ids, M's sentence ids) in reading order.
     """
 
     sentences: dict[int, list[tuple[int, int, int]]]
     where: dict[int, tuple[int, int, int]]
-    joined: dict[tuple[str, str], dict[int, tuple[int, ...]]]
+    joined: dict[tuple[str, str], dict[int, list[tuple[tuple[int, ...], tuple[int, ...]]]]]
 
     @classmethod
     def from_rows(cls, sentence_rows: Iterable[tuple[int, int, int, int]],
@@ -101,17 +104,18 @@ class SentenceBeads:
                 got[2].add(ls)
             if rs is not None:
                 got[3].add(rs)
-        joined: dict[tuple[str, str], dict[int, tuple[int, ...]]] = {}
+        joined: dict[tuple[str, str], dict[int, list[tuple[tuple[int, ...], tuple[int, ...]]]]] = {}
         for left, right, lsents, rsents in beads.values():
             if not lsents or not rsents:
                 continue
-            ordered_r, ordered_l = tuple(sorted(rsents)), tuple(sorted(lsents))
+            ordered_l = tuple(sorted(lsents, key=lambda x: (where.get(x, (0, 0, 0))[0], where.get(x, (0, 0, 0))[1])))
+            ordered_r = tuple(sorted(rsents, key=lambda x: (where.get(x, (0, 0, 0))[0], where.get(x, (0, 0, 0))[1])))
             forward = joined.setdefault((left, right), {})
             backward = joined.setdefault((right, left), {})
-            for s in lsents:
-                forward[s] = forward.get(s, ()) + ordered_r
-            for s in rsents:
-                backward[s] = backward.get(s, ()) + ordered_l
+            for x in ordered_l:
+                forward.setdefault(x, []).append((ordered_l, ordered_r))
+            for x in ordered_r:
+                backward.setdefault(x, []).append((ordered_r, ordered_l))
         return cls(sentences, where, joined)
 
 
@@ -141,6 +145,43 @@ def _covered(sentences: list[tuple[int, int, int]], start: int, end: int) -> lis
             out.append(sid)
         if overlap > best_overlap:
             best, best_overlap = sid, overlap
+    return out or ([best] if best is not None else [])
+
+
+def _length(where: dict[int, tuple[int, int, int]], sid: int) -> int:
+    got = where.get(sid)
+    return max(got[2] - got[1], 1) if got else 1
+
+
+def _reached(beads: SentenceBeads, bead: tuple[tuple[int, ...], tuple[int, ...]], p_pid: int, start: int, end: int) -> list[int]:
+    """The sentences of M a span of paragraph ``p_pid`` reaches through one bead: the part of the
+    bead's B side the span covers, carried to its M side in proportion to length (Gale and Church's
+    premise: a translation keeps its original's proportions), the M sentences that proportion covers
+    at least half of, or, when none, the one it overlaps most."""
+    left, right = bead
+    if len(right) == 1:
+        return list(right)
+    total, lo, hi = 0, None, None
+    for sid in left:
+        pid, s, e = beads.where.get(sid, (None, 0, 0))
+        n = _length(beads.where, sid)
+        if pid == p_pid and min(e, end) > max(s, start):
+            a, b = total + max(s, start) - s, total + min(e, end) - s
+            lo, hi = a if lo is None else lo, b
+        total += n
+    if lo is None:
+        return []
+    rtotal = sum(_length(beads.where, sid) for sid in right)
+    lo, hi = lo / total * rtotal, hi / total * rtotal
+    out, best, best_overlap, at = [], None, 0.0, 0
+    for sid in right:
+        n = _length(beads.where, sid)
+        overlap = min(at + n, hi) - max(at, lo)
+        if overlap > 0 and 2 * overlap >= n:
+            out.append(sid)
+        if overlap > best_overlap:
+            best, best_overlap = sid, overlap
+        at += n
     return out or ([best] if best is not None else [])
 
 
@@ -185,8 +226,8 @@ def compose_translated(
             for link in found:
                 covered = _covered(beads.sentences.get(link.p_pid, []), link.ps, link.pe)
                 reached: dict[int, list[int]] = {}
-                for sid in covered:
-                    for rs in joined.get(sid, ()):
+                for bead in {bead for sid in covered for bead in joined.get(sid, ())}:
+                    for rs in _reached(beads, bead, link.p_pid, link.ps, link.pe):
                         pid = beads.where.get(rs, (None,))[0]
                         if pid is not None:
                             reached.setdefault(pid, []).append(rs)
