@@ -113,6 +113,20 @@ def test_a_passage_linked_to_the_base_is_found_in_its_translation(tmp_path):
         assert any(target[:20] in french[v] or french[v][:20] in target for v in verses), (passage[:60], target[:60])
         right += any(english[:40] in source and (target[:20] in french or french[:20] in target) for english, french in quoted)
     assert right >= len(composed) // 2  # most of them the very verse the essay quotes (others a parallel the English links)
+    # the essay paragraph's page shows the link as translated and what it was composed through
+    from tests.conftest import SiteClient
+
+    with sqlite3.connect(db) as conn:
+        pid, through = conn.execute(
+            "SELECT x.source_paragraph_id, p.ref FROM cross_references x JOIN paragraphs p "
+            "ON p.id = json_extract(x.derived_through, '$.paragraph') "
+            "WHERE x.method = 'through-alignment' AND x.source_document_id = 'essay' LIMIT 1").fetchone()
+    site = SiteClient(db)
+    try:
+        page = site.get(f"/{db.stem}/paragraphs/{pid}").text
+    finally:
+        site.close()
+    assert ">translated</span>" in page and f">{through}</a> in Twenty and its sentence alignment" in page
 
 
 def test_a_changed_translation_relinks_the_essays_of_its_languages(tmp_path):
