@@ -8,7 +8,10 @@ and the few names two languages share are not enough. So for each paragraph, its
 ``top`` best partners in every document of another language and another work are put
 forward as well, ranked by the information of the classes they share (each class weighed
 by ``log(paragraphs / its document frequency)`` in the corpus, classes in more than
-``max_df`` paragraphs left out), at least ``least_shared`` classes. The reworded pass then
+``max_df`` paragraphs left out), at least ``least_shared`` classes; with ``mutual`` (the
+default) a pair is put forward only when each paragraph is among the other's ``top`` in its
+document (a paragraph nobody quotes proposes partners that do not propose it: on the French
+benchmark 4,633 pairs became 153, and the links stayed the same). The reworded pass then
 scores every candidate and its calibrated floor decides; a candidate costs one scoring.
 
 Pure numpy over the class postings (every pair of two languages a class holds, expanded in
@@ -23,7 +26,7 @@ __all__ = ["translated_candidates"]
 
 def translated_candidates(
     hashes: np.ndarray, paras: np.ndarray, para_doc: np.ndarray, doc_language: list[str], doc_root: list[str], *,
-    max_df: int = 100, top: int = 3, least_shared: int = 2,
+    max_df: int = 100, top: int = 3, least_shared: int = 2, mutual: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """``(left, right)`` paragraph index pairs (``left < right``) across languages (module doc).
 
@@ -50,6 +53,13 @@ def translated_candidates(
     if not len(members):
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     # the classes again, over their known members: every pair of members of two languages (each once)
+    gstarts = np.r_[0, np.flatnonzero(group[1:] != group[:-1]) + 1]
+    member_language = para_language[members]
+    mixed = np.minimum.reduceat(member_language, gstarts) != np.maximum.reduceat(member_language, gstarts)
+    if not mixed.any():
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    keep = np.repeat(mixed, np.diff(np.r_[gstarts, len(group)]))  # classes of one language pair nothing
+    group, members, weight = group[keep], members[keep], weight[keep]
     gstarts = np.r_[0, np.flatnonzero(group[1:] != group[:-1]) + 1]
     gsizes = np.diff(np.r_[gstarts, len(group)])
     lefts, rights, weights = [], [], []
@@ -88,5 +98,12 @@ def translated_candidates(
     first = np.r_[0, np.flatnonzero(slot[1:] != slot[:-1]) + 1]
     rank = np.arange(len(slot)) - np.repeat(first, np.diff(np.r_[first, len(slot)]))
     chosen = rank < top
-    pairs = np.unique(np.minimum(here[chosen], there[chosen]) * n + np.maximum(here[chosen], there[chosen]))
+    keys = np.minimum(here[chosen], there[chosen]) * n + np.maximum(here[chosen], there[chosen])
+    if not mutual:
+        pairs = np.unique(keys)
+        return pairs // n, pairs % n
+    # mutual: chosen from both sides (a quoting paragraph and the paragraph it quotes are each
+    # other's best partners; a paragraph no one quotes proposes partners that do not propose it)
+    pairs, times = np.unique(keys, return_counts=True)
+    pairs = pairs[times == 2]
     return pairs // n, pairs % n
