@@ -241,9 +241,10 @@ class CrossReference(SQLModel, table=True):
     target_text: str = Field(description="The passage as the target paragraph words it")
     score: float = Field(description="Similarity of the two passages, 0-100")
     kind: str = Field(default="verbatim", index=True, sa_column_kwargs={"server_default": "verbatim"},
-                      description="verbatim (the same words in the same order, found by alignment or quotation search), reworded (the same passage in other words: retranslated, paraphrased) or translated (the same passage in another language, through the translators' lexicon)")
+                      description="verbatim (the same words in the same order, found by alignment or quotation search), reworded (the same passage in other words: retranslated, paraphrased) or translated (the same passage in another language: through the translators' lexicon, or composed through a link to another version and that version's alignment, see derived_through)")
     meaning_score: Optional[float] = Field(default=None, description="Information-weighted word alignment of the two passages with a fragmentation penalty, 0-100 (one scale: 100 is verbatim; see synopsis.link.reworded)")
     correspondences: Optional[str] = Field(default=None, description="JSON list of the word correspondences the link rests on: [source start, source end, target start, target end, kind], spans relative to each passage's start; kind same, name, number, stem, synonym or learned")
+    derived_through: Optional[str] = Field(default=None, description="For a translated link composed through an alignment (method through-alignment): JSON of the link and the alignment it was derived from: the base version's document, paragraph and span (document, paragraph, start, end), the version in the other language (alignment) and the sentence ids joined ([base sentences, sentences reached])")
 
 
 class Variant(SQLModel, table=True):

@@ -70,9 +70,13 @@ class BilingualSource:
             self._classes.setdefault(b, set()).add(label)
             self.pairs.add(tuple(sorted((a[0], b[0]))))  # type: ignore[arg-type]
         self._frozen = {k: tuple(sorted(v)) for k, v in self._classes.items()}
+        self._codes: dict[str | None, str] = {}  # language tag → primary subtag (asked once a word)
 
     def classes(self, norm: str, language: str | None) -> Iterable[str]:
-        return self._frozen.get((primary_subtag(language), norm), ())
+        code = self._codes.get(language)
+        if code is None:
+            code = self._codes[language] = primary_subtag(language)
+        return self._frozen.get((code, norm), ())
 
     def words(self, language: str | None) -> Iterable[str]:
         """Every word (norm) of ``language`` this source knows (for the candidate index)."""

@@ -15,6 +15,11 @@ pair of fresh members whose path through the family's new tree differs from the 
 run was derived through, or runs through a stale member; those pairs are computed again.
 A family nothing changed in keeps every run.
 
+Across languages a document's links rest on the corpus's translations as well (the lexicon
+learned from them, links composed through their alignments): :func:`with_translations` folds
+the digests of every version of a work written in two languages or more into the digest of
+every document of those languages, so a changed translation relinks the essays that quote it.
+
 A document stored by ``synopsis build`` carries the digest of everything its rows come from
 (source bytes, metadata, ingest code): that stands for its texts, ids and quotations
 without reading them through again. Its *text digest* keys the token cache.
@@ -31,7 +36,7 @@ from synopsis.link.normalize import NORMALIZE_VERSION
 from synopsis.link.parameters import LINK_VERSION
 
 __all__ = ["DOCUMENT_KIND", "DocumentDigests", "Staleness", "document_digests", "ingest_text_digest", "run_digest",
-           "find_stale", "changed_families", "moved_paths", "sha"]
+           "find_stale", "changed_families", "moved_paths", "sha", "with_translations"]
 
 DOCUMENT_KIND = "document"
 """``runs.kind`` of the per-document digest rows."""
@@ -85,7 +90,36 @@ def document_digests(corpus: ParagraphCorpus, params_json: str) -> DocumentDiges
         text[d] = th.hexdigest()
         lh.update(text[d].encode())
         link[d] = lh.hexdigest()
-    return DocumentDigests(link=link, text=text)
+    return DocumentDigests(link=with_translations(corpus, link), text=text)
+
+
+def with_translations(corpus: ParagraphCorpus, link: dict[str, str]) -> dict[str, str]:
+    """The link digests with each document's *translations digest* folded in: across languages,
+    a document's links rest on its corpus's translations, not only on itself (the translators'
+    lexicon learned from every aligned pair of two languages, the links composed through their
+    alignments: :mod:`synopsis.lexicon.learned`, :mod:`synopsis.link.translated`). A document in
+    language L gets the digests of every version of every work written in two languages or more,
+    one of them L: a changed, added or removed translation relinks the documents of its languages."""
+    from synopsis.languages import primary_subtag
+    from synopsis.link.translated import multilingual_works
+
+    works = multilingual_works(corpus)
+    if not works:
+        return link
+    by_language: dict[str, list[str]] = {}
+    for members in works.values():
+        languages = {primary_subtag(corpus.languages.get(corpus.docs[k])) or "" for k in members} - {""}
+        ids = [corpus.docs[k] for k in members]
+        for language in languages:
+            by_language.setdefault(language, []).extend(ids)
+    digest = {language: sha("translations", *(f"{d}\x1f{link[d]}" for d in sorted(ids)))
+              for language, ids in by_language.items()}
+    out = dict(link)
+    for d in corpus.docs:
+        language = primary_subtag(corpus.languages.get(d)) or ""
+        if language in digest:
+            out[d] = sha(link[d], "translations", digest[language])
+    return out
 
 
 def run_digest(kind: str, method: str, params_json: str, left_digest: str, right_digest: str,

@@ -94,6 +94,7 @@ from synopsis.link.steps import (
     similarity,
     variants,
 )
+from synopsis.link.translated import COMPOSABLE_KINDS, METHOD_THROUGH, BaseLink, SentenceBeads, compose_translated, multilingual_works
 from synopsis.link.versions import StoredFamily
 from synopsis.link.token_cache import ContentKeys, content_keys, default_cache_path
 from synopsis.timing import StepTimer
@@ -228,6 +229,55 @@ def _reworded(run: LinkRun) -> None:
                                                  run.correspondences, run.verbatim, run.candidates, more))
 
 
+def _translated_through(run: LinkRun) -> None:
+    """Cross-references across languages composed through the corpus's alignments
+    (:mod:`synopsis.link.translated`): this run's and the kept runs' links to versions of
+    multilingual works, their sentences and sentence beads, read here."""
+    if not run.params.translated:
+        return
+    corpus, docs = run.corpus, run.corpus.docs
+    works = multilingual_works(corpus)
+    members = sorted(docs[k] for ks in works.values() for k in ks)
+    if not members:
+        return
+    index = {d: k for k, d in enumerate(docs)}
+    listed = ",".join("?" * len(members))
+    sentence_rows = run.db.execute(
+        f"SELECT s.id, s.paragraph_id, s.char_start - p.char_start, s.char_end - p.char_start FROM sentences s "
+        f"JOIN paragraphs p ON p.id = s.paragraph_id WHERE p.document_id IN ({listed})", members).fetchall()
+    bead_rows = [(("kept", r[0]), *r[1:]) for r in run.db.execute(
+        f"SELECT run_id, left_document_id, right_document_id, left_sentence_id, right_sentence_id, bead "
+        f"FROM sentence_alignments WHERE left_document_id IN ({listed})", members)]
+    if run.editions is not None:
+        for key, found in run.editions.extra.get(SENTENCE_ALIGNMENTS, {}).items():
+            bead_rows.extend((("fresh", key), r[1], r[2], r[3], r[4], r[7]) for r in found)
+    beads = SentenceBeads.from_rows(sentence_rows, bead_rows)
+    links: dict[tuple[int, int], list[BaseLink]] = {}
+    direct: set[tuple[int, int]] = set()
+    member_set = set(members)
+
+    def take(sd, td, sp, ss, se, tp, ts, te, stext, score, meaning, qid, kind):
+        if td in member_set and kind in COMPOSABLE_KINDS and sd in index:
+            links.setdefault((index[sd], index[td]), []).append(
+                BaseLink(sp, ss, se, tp, ts, te, stext, score, meaning, qid))
+    for r in run.db.execute(
+            f"SELECT source_document_id, target_document_id, source_paragraph_id, source_start, source_end, "
+            f"target_paragraph_id, target_start, target_end, source_text, score, meaning_score, quotation_id, kind "
+            f"FROM cross_references WHERE target_document_id IN ({listed})", members):
+        take(*r)
+    for link_set in run.link_sets:
+        if link_set.table != CROSS_REFERENCES:
+            continue
+        for rows in link_set.rows.values():
+            for r in rows:
+                take(r[1], r[2], r[3], r[6], r[7], r[4], r[8], r[9], r[10], r[12], r[14], r[5], r[13])
+                direct.add((min(r[3], r[4]), max(r[3], r[4])))
+    rows, seconds, through = compose_translated(corpus, links, beads, run.focus, direct)
+    out = LinkSet("cross_reference", METHOD_THROUGH, CROSS_REFERENCES, rows=rows, seconds=seconds,
+                  parameters={k: {"derived_through": v} for k, v in through.items()})
+    run.link_sets.append(out)
+
+
 def _similarity(run: LinkRun) -> None:
     assert run.keys is not None and run.candidates is not None
     run.link_sets.append(similarity(run.corpus, run.keys, run.counts, run.candidates, run.params))
@@ -253,6 +303,7 @@ STEPS: list[tuple[str, Callable[[LinkRun], None]]] = [
     ("correspondences", _correspondences),
     ("cross_references", _cross_references),
     ("reworded", _reworded),
+    ("translated_through", _translated_through),
     ("similarity", _similarity),
     ("variants", _variants),
 ]
@@ -291,7 +342,8 @@ _INSERT = {
     CROSS_REFERENCES: (
         "INSERT INTO cross_references (run_id, method, source_document_id, target_document_id, source_paragraph_id, "
         "target_paragraph_id, quotation_id, source_start, source_end, target_start, target_end, source_text, "
-        "target_text, score, kind, meaning_score, correspondences) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+        "target_text, score, kind, meaning_score, correspondences, derived_through) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
     ),
     ALIGNMENTS: (
         "INSERT INTO alignments (run_id, method, left_document_id, right_document_id, left_paragraph_id, "
@@ -361,7 +413,10 @@ def write_links(db: sqlite3.Connection, run: LinkRun, report: LinkReport) -> Non
             p = json.dumps({**measured, **engine}, sort_keys=True)
             run_rows.append((next_id, link_set.kind, link_set.method, docs[a], docs[b], p, versions_json, sha, now,
                              round(link_set.seconds.get((a, b), 0.0), 4), len(links)))
-            rows[link_set.table].extend((next_id, *r) for r in links)
+            if link_set.table == CROSS_REFERENCES:  # derived_through: only composed links have one
+                rows[CROSS_REFERENCES].extend((next_id, *r, None) if len(r) == 16 else (next_id, *r) for r in links)
+            else:
+                rows[link_set.table].extend((next_id, *r) for r in links)
             for table, extra in link_set.extra.items():
                 rows[table].extend((next_id, *r) for r in extra.get((a, b), ()))
             report.relinked.append((docs[a], docs[b]))

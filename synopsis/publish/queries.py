@@ -302,6 +302,7 @@ async def elsewhere(db, paragraph_id: int) -> dict[str, list[Row]]:
     """
     results = await db.execute(
         """select x.id, x.score, x.method, x.quotation_id, x.kind, x.meaning_score, x.correspondences,
+                  b.id as through_id, b.ref as through_ref, bd.title as through_document_title,
                   x.source_paragraph_id = :p as here_is_source,
                   case when x.source_paragraph_id = :p then x.source_start else x.target_start end as here_start,
                   case when x.source_paragraph_id = :p then x.source_end else x.target_end end as here_end,
@@ -313,6 +314,8 @@ async def elsewhere(db, paragraph_id: int) -> dict[str, list[Row]]:
            join paragraphs o on o.id = case when x.source_paragraph_id = :p
                                             then x.target_paragraph_id else x.source_paragraph_id end
            join documents d on d.id = o.document_id
+           left join paragraphs b on b.id = json_extract(x.derived_through, '$.paragraph')
+           left join documents bd on bd.id = b.document_id
            where (x.source_paragraph_id = :p or x.target_paragraph_id = :p)
              and not (x.source_paragraph_id = :p and x.target_paragraph_id = :p)
            order by coalesce(d.date, '9999'), d.id, x.score desc, o.ordinal""",
