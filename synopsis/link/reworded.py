@@ -50,6 +50,9 @@ __all__ = ["METHOD_REWORDED", "Paragraph", "Window", "ScoredWindow", "sentence_w
 METHOD_REWORDED = "meaning-align"
 
 _END_RE = re.compile(r"[.!?;:。！？；：]")
+_CLAUSE_RE = re.compile(r"[,.!?;:()\[\]\u2014\u2013\u201c\u201d\u00ab\u00bb\u201e\"\u2018\u3002\uff01\uff1f\uff1b\uff1a\uff0c\u3001]")
+"""What ends a clause between two words: a sentence's or a clause's punctuation, a dash, a bracket,
+or a quotation mark opening or closing (a quotation set into prose is a clause of its own)."""
 _RANK = {k: r for r, k in enumerate(KINDS)}
 _CHUNK_STEP = 3
 """Two matches are one chunk when each follows the other within this many content words on both
@@ -175,11 +178,29 @@ def score_pair(left: Tokens, right: Tokens, lw: Window, rw: Window, lclasses: To
     """Two windows aligned and scored: pure, inputs to one row's worth of evidence (``languages``: the
     two documents', which tell a stem from a synonym)."""
     matches = align_words(left, right, lw, rw, lclasses, rclasses, lweights, rweights, languages)
+    if matches:  # clauses before the first corresponding word and after the last are not the passage
+        lw = _trimmed(left, lw, min(c.left for c in matches), max(c.left for c in matches))
+        rw = _trimmed(right, rw, min(c.right for c in matches), max(c.right for c in matches))
     score, info = meaning_score(matches, left, right, lw, rw, lweights, rweights)
     words = _evidence_words(left, matches)
     if words < len(matches):  # a repeated word is weaker evidence: its information counts half again too
         info *= words / len(matches)
     return ScoredWindow(lw, rw, score, words, round(info, 3), tuple(matches))
+
+
+def _trimmed(toks: Tokens, w: Window, lo: int, hi: int) -> Window:
+    """``w`` less its whole clauses before token ``lo`` and after token ``hi`` (:data:`_CLAUSE_RE`)."""
+    text, starts, ends = toks.text, toks.starts, toks.ends
+    first, last = w.first, w.last
+    for k in range(lo - 1, w.first - 1, -1):
+        if _CLAUSE_RE.search(text, ends[k], starts[k + 1]):
+            first = k + 1
+            break
+    for k in range(hi, w.last):
+        if _CLAUSE_RE.search(text, ends[k], starts[k + 1]):
+            last = k
+            break
+    return Window(first, last)
 
 
 def _evidence_words(left: Tokens, matches: Sequence[Correspondence]) -> float:
@@ -248,7 +269,6 @@ def best_windows(lp: Paragraph, rp: Paragraph, lweights: Sequence[float], rweigh
     """
     left, right, lclasses, rclasses = lp.tokens, rp.tokens, lp.classes, rp.classes
     least_words, least_info = params.reworded_least_words, params.reworded_least_information - 1e-9
-    lowest = min(floor.values())
     if taken:  # the words left outside the verbatim passages must be able to make a reworded one
         free_l = sum(1 for k, c in enumerate(left.content) if c and not any(tf <= k <= tl for tf, tl, _, _ in taken))
         free_r = sum(1 for k, c in enumerate(right.content) if c and not any(rf <= k <= rl for _, _, rf, rl in taken))
@@ -284,8 +304,6 @@ def best_windows(lp: Paragraph, rp: Paragraph, lweights: Sequence[float], rweigh
                 cell_r.setdefault((a, b), set()).add(j)
     if not cell_l:
         return []
-    linfo = [sum(lweights[k] for k in range(f, l + 1) if left.content[k]) for f, l in ls]
-    rinfo = [sum(rweights[k] for k in range(f, l + 1) if right.content[k]) for f, l in rs]
     most = params.reworded_window_sentences
     found: list[ScoredWindow] = []
     # a window holding a sentence with no possible correspondence in the other window is never
@@ -319,10 +337,6 @@ def best_windows(lp: Paragraph, rp: Paragraph, lweights: Sequence[float], rweigh
                         continue
                     lgot, rgot = sum(lweights[i] for i in lset), sum(rweights[j] for j in rset)
                     if min(lgot, rgot) < least_info:
-                        continue
-                    lt, rt = sum(linfo[a1 : a2 + 1]), sum(rinfo[b1 : b2 + 1])
-                    pr, rc = min(lgot / lt, 1.0), min(rgot / rt, 1.0)
-                    if 100.0 * 2 * pr * rc / (pr + rc) < lowest:  # the score's bound, before any alignment
                         continue
                     lw, rw = Window(ls[a1][0], ls[a2][1]), Window(rs[b1][0], rs[b2][1])
                     if any(lw.first <= tl and tf <= lw.last or rw.first <= rl and rf <= rw.last for tf, tl, rf, rl in taken):
