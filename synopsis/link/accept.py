@@ -61,7 +61,7 @@ class CrossReferenceParameters:
     reworded_max_df: int = 20  # reworded candidates: a class in more paragraphs of the corpus is not rare
     reworded_least_words: int = 3  # a reworded passage: least corresponding content words
     reworded_least_information: float = 2.5  # a reworded passage: least information of its corresponding words (average words)
-    reworded_rich_words: int = 6  # reworded evidence buckets: 3, 4, 5, … this many corresponding words or more
+    reworded_rich_information: float = 6.0  # reworded evidence buckets: information 2, 3, … this much or more (average words)
     reworded_least_score: float = 40.0  # least meaning score (0-100) of a reworded passage, whatever the null model says
     reworded_short_score: float = 70.0  # least meaning score of the poorest evidence bucket (least_words words)
     reworded_null_quantile: float = 0.99  # a bucket's floor is this quantile of the null model's scores in it
@@ -201,12 +201,14 @@ def without_formula_places(rows: list[tuple], p: CrossReferenceParameters) -> li
 
 
 def reworded_tier(words: float, information: float, p: CrossReferenceParameters) -> str | None:
-    """The evidence bucket of a window pair: its corresponding words (``"3"`` … ``"6"``, the last for
-    ``reworded_rich_words`` or more), or None when it has too little to be a reworded passage at all
-    (fewer than ``reworded_least_words`` words or ``reworded_least_information``)."""
+    """The evidence bucket of a window pair: the information of its corresponding words, in whole
+    average words (``"2"`` … ``"6"``, the last for ``reworded_rich_information`` or more), or None
+    when it has too little to be a reworded passage at all (fewer than ``reworded_least_words``
+    words or ``reworded_least_information``). Information, not a count of words: "Jesus … saw …
+    coming … said" is five words that say little."""
     if words < p.reworded_least_words or information < p.reworded_least_information - 1e-9:
         return None
-    return str(int(min(words, p.reworded_rich_words)))
+    return str(int(min(information + 1e-9, p.reworded_rich_information)))
 
 
 def reworded_floor(null: Sequence[tuple[float, float, float]], p: CrossReferenceParameters) -> dict[str, float]:
@@ -214,14 +216,14 @@ def reworded_floor(null: Sequence[tuple[float, float, float]], p: CrossReference
 
     ``null`` are the null model's ``(score, words, information)``: unrelated window pairs
     chosen as the pass chooses its own (:func:`synopsis.link.steps.reworded_null_scores`).
-    A bucket's least floor falls in even steps from ``reworded_short_score`` (``reworded_least_words``
-    words: a few words shared by chance in two short clauses agree well) to
-    ``reworded_least_score`` (``reworded_rich_words`` or more); the null model raises it to the
+    A bucket's least floor falls in even steps from ``reworded_short_score`` (the least
+    information: a few words shared by chance in two short clauses agree well) to
+    ``reworded_least_score`` (``reworded_rich_information`` or more); the null model raises it to the
     ``reworded_null_quantile`` of its scores with that much evidence when it drew at least
     ``reworded_null_least`` of them there. No bucket has a floor above a poorer bucket's (more
     evidence never needs more agreement).
     """
-    buckets = [str(w) for w in range(p.reworded_least_words, p.reworded_rich_words + 1)]
+    buckets = [str(w) for w in range(int(p.reworded_least_information), int(p.reworded_rich_information) + 1)]
     steps = max(len(buckets) - 1, 1)
     floors: dict[str, float] = {}
     for n, b in enumerate(buckets):

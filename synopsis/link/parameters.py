@@ -69,7 +69,7 @@ class LinkParameters:
     reworded_max_df: int = _XREF.reworded_max_df
     reworded_least_words: int = _XREF.reworded_least_words
     reworded_least_information: float = _XREF.reworded_least_information
-    reworded_rich_words: int = _XREF.reworded_rich_words
+    reworded_rich_information: float = _XREF.reworded_rich_information
     reworded_least_score: float = _XREF.reworded_least_score
     reworded_short_score: float = _XREF.reworded_short_score
     reworded_null_quantile: float = _XREF.reworded_null_quantile

@@ -178,10 +178,16 @@ def score_pair(left: Tokens, right: Tokens, lw: Window, rw: Window, lclasses: To
     """Two windows aligned and scored: pure, inputs to one row's worth of evidence (``languages``: the
     two documents', which tell a stem from a synonym)."""
     matches = align_words(left, right, lw, rw, lclasses, rclasses, lweights, rweights, languages)
-    if matches:  # clauses before the first corresponding word and after the last are not the passage
-        lw = _trimmed(left, lw, min(c.left for c in matches), max(c.left for c in matches))
-        rw = _trimmed(right, rw, min(c.right for c in matches), max(c.right for c in matches))
     score, info = meaning_score(matches, left, right, lw, rw, lweights, rweights)
+    if matches:  # a passage set into prose: one side less the clauses around its corresponding words, the other whole
+        lt = _trimmed(left, lw, min(c.left for c in matches), max(c.left for c in matches))
+        rt = _trimmed(right, rw, min(c.right for c in matches), max(c.right for c in matches))
+        best = (score, info, lw, rw)
+        for a, b in ((lt, rw), (lw, rt)):
+            got = meaning_score(matches, left, right, a, b, lweights, rweights)
+            if got[0] > best[0]:
+                best = (*got, a, b)
+        score, info, lw, rw = best
     words = _evidence_words(left, matches)
     if words < len(matches):  # a repeated word is weaker evidence: its information counts half again too
         info *= words / len(matches)
