@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields
 from typing import Callable, Sequence
 
 __all__ = ["CrossReferenceParameters", "Tier", "tiers", "tier_cutoff", "quotation_cutoff", "passage_least_score",
-           "without_formula_places", "reworded_floor", "reworded_tier", "ROW_SOURCE", "ROW_TARGET", "ROW_QUOTATION", "ROW_START",
+           "without_formula_places", "reworded_floor", "reworded_least_score", "reworded_tier", "ROW_SOURCE", "ROW_TARGET", "ROW_QUOTATION", "ROW_START",
            "ROW_END", "ROW_SCORE"]
 
 
@@ -211,27 +211,34 @@ def reworded_tier(words: float, information: float, p: CrossReferenceParameters)
     return str(int(min(information + 1e-9, p.reworded_rich_information)))
 
 
+def reworded_least_score(information: float, p: CrossReferenceParameters) -> float:
+    """The least meaning score of a reworded passage whose corresponding words carry ``information``,
+    whatever the null model says: ``reworded_short_score`` at ``reworded_least_information`` (a
+    few words shared by chance in two short clauses agree well), falling evenly to
+    ``reworded_least_score`` at ``reworded_rich_information`` and beyond."""
+    span = max(p.reworded_rich_information - p.reworded_least_information, 1e-9)
+    share = min(max((information - p.reworded_least_information) / span, 0.0), 1.0)
+    return p.reworded_short_score + (p.reworded_least_score - p.reworded_short_score) * share
+
+
 def reworded_floor(null: Sequence[tuple[float, float, float]], p: CrossReferenceParameters) -> dict[str, float]:
-    """The least meaning score of a reworded passage in each evidence bucket (:func:`reworded_tier`).
+    """The null model's floor of a reworded passage in each evidence bucket (:func:`reworded_tier`).
 
     ``null`` are the null model's ``(score, words, information)``: unrelated window pairs
     chosen as the pass chooses its own (:func:`synopsis.link.steps.reworded_null_scores`).
-    A bucket's least floor falls in even steps from ``reworded_short_score`` (the least
-    information: a few words shared by chance in two short clauses agree well) to
-    ``reworded_least_score`` (``reworded_rich_information`` or more); the null model raises it to the
-    ``reworded_null_quantile`` of its scores with that much evidence when it drew at least
-    ``reworded_null_least`` of them there. No bucket has a floor above a poorer bucket's (more
-    evidence never needs more agreement).
+    A bucket's floor is the ``reworded_null_quantile`` of the null scores with that much
+    evidence, when the null model drew at least ``reworded_null_least`` of them there (else
+    ``reworded_least_score``), and no bucket's floor is above a poorer bucket's (more evidence
+    never needs more agreement). A passage must reach both its bucket's floor and
+    :func:`reworded_least_score` of its information.
     """
     buckets = [str(w) for w in range(int(p.reworded_least_information), int(p.reworded_rich_information) + 1)]
-    steps = max(len(buckets) - 1, 1)
     floors: dict[str, float] = {}
-    for n, b in enumerate(buckets):
-        least = p.reworded_short_score + (p.reworded_least_score - p.reworded_short_score) * n / steps
+    for b in buckets:
         scores = sorted(s for s, w, i in null if reworded_tier(w, i, p) == b)
+        floors[b] = p.reworded_least_score
         if len(scores) >= p.reworded_null_least:
-            least = max(least, float(scores[min(len(scores) - 1, int(p.reworded_null_quantile * len(scores)))]))
-        floors[b] = least
+            floors[b] = max(floors[b], float(scores[min(len(scores) - 1, int(p.reworded_null_quantile * len(scores)))]))
     for a, b in zip(buckets, buckets[1:]):  # downwards: a richer bucket never above a poorer one
         floors[b] = min(floors[b], floors[a])
     return {t: round(f, 2) for t, f in floors.items()}

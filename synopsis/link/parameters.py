@@ -12,7 +12,7 @@ _XREF = CrossReferenceParameters()
 
 __all__ = ["LinkParameters", "LINK_VERSION", "library_versions", "SCORE_MEASURE", "SIMILARITY_MEASURE", "INFORMATION"]
 
-LINK_VERSION = "8"
+LINK_VERSION = "9"
 """Bumped whenever an algorithm changes its output, so every document is linked again."""
 
 SCORE_MEASURE = ("rapidfuzz.fuzz.ratio(normalized_text(source_text, source language), "

@@ -40,7 +40,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from synopsis.link.accept import CrossReferenceParameters, reworded_tier
+from synopsis.link.accept import CrossReferenceParameters, reworded_least_score, reworded_tier
 from synopsis.link.correspond import KIND_WEIGHT, KINDS, Correspondence, token_kind
 from synopsis.link.normalize import Tokens
 
@@ -174,16 +174,24 @@ def _content_rank(toks: Tokens, w: Window) -> dict[int, int]:
 
 def score_pair(left: Tokens, right: Tokens, lw: Window, rw: Window, lclasses: TokenClasses, rclasses: TokenClasses,
                lweights: Sequence[float], rweights: Sequence[float],
-               languages: tuple[str | None, str | None] = (None, None)) -> ScoredWindow:
+               languages: tuple[str | None, str | None] = (None, None), trim_words: int | None = None) -> ScoredWindow:
     """Two windows aligned and scored: pure, inputs to one row's worth of evidence (``languages``: the
-    two documents', which tell a stem from a synonym)."""
+    two documents', which tell a stem from a synonym).
+
+    With ``trim_words``, a passage set into prose is scored too: one window less its whole
+    clauses before the first corresponding word and after the last (:func:`_trimmed`), the
+    other whole, when the trimmed window keeps ``trim_words`` content words (a shorter clause
+    is a phrase, which the verbatim rules judge); the better score is kept, with its windows.
+    """
     matches = align_words(left, right, lw, rw, lclasses, rclasses, lweights, rweights, languages)
     score, info = meaning_score(matches, left, right, lw, rw, lweights, rweights)
-    if matches:  # a passage set into prose: one side less the clauses around its corresponding words, the other whole
+    if matches and trim_words is not None:
         lt = _trimmed(left, lw, min(c.left for c in matches), max(c.left for c in matches))
         rt = _trimmed(right, rw, min(c.right for c in matches), max(c.right for c in matches))
         best = (score, info, lw, rw)
-        for a, b in ((lt, rw), (lw, rt)):
+        for a, b, toks, w in ((lt, rw, left, lt), (lw, rt, right, rt)):
+            if w in (lw, rw) or sum(toks.content[w.first:w.last + 1]) < trim_words:
+                continue
             got = meaning_score(matches, left, right, a, b, lweights, rweights)
             if got[0] > best[0]:
                 best = (*got, a, b)
@@ -347,9 +355,10 @@ def best_windows(lp: Paragraph, rp: Paragraph, lweights: Sequence[float], rweigh
                     lw, rw = Window(ls[a1][0], ls[a2][1]), Window(rs[b1][0], rs[b2][1])
                     if any(lw.first <= tl and tf <= lw.last or rw.first <= rl and rf <= rw.last for tf, tl, rf, rl in taken):
                         continue
-                    s = score_pair(left, right, lw, rw, lclasses, rclasses, lweights, rweights, languages)
+                    s = score_pair(left, right, lw, rw, lclasses, rclasses, lweights, rweights, languages,
+                                   params.min_words)
                     tier = reworded_tier(s.words, s.information, params)
-                    if tier is not None and s.score >= floor[tier]:
+                    if tier is not None and s.score >= max(floor[tier], reworded_least_score(s.information, params)):
                         found.append(s)
     kept: list[ScoredWindow] = []
     for s in sorted(found, key=lambda s: (-s.score, s.left.first, s.right.first)):

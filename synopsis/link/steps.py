@@ -691,7 +691,7 @@ def reworded_null_scores(corpus: ParagraphCorpus, tokens: ParagraphTokens, class
             best = None
             for w in sentence_windows(classes.paragraph(o), p.reworded_window_sentences):
                 s = score_pair(tokens[i], tokens[o], lw, w, classes[i], classes[o], classes.weights(i, key, stats),
-                               classes.weights(o, key, stats), (corpus.language_of(i), corpus.language_of(o)))
+                               classes.weights(o, key, stats), (corpus.language_of(i), corpus.language_of(o)), p.min_words)
                 if reworded_tier(s.words, s.information, p) is not None and (best is None or s.score > best.score):
                     best = s
             if best is not None:
