@@ -636,14 +636,14 @@ def _token_range(toks: Tokens, start: int, end: int) -> tuple[int, int] | None:
     return (inside[0], inside[-1]) if inside else None
 
 
-_NULL_POSTINGS = 2000
+_NULL_POSTINGS = 400
 """The null model chooses its paragraphs by the classes of a sentence found in at most this many paragraphs."""
 
 
 def reworded_null_scores(corpus: ParagraphCorpus, tokens: ParagraphTokens, classes: _ClassMemo,
                          pair_stats: Callable[[DocPair], PairStatistics], left: np.ndarray, right: np.ndarray,
                          p: CrossReferenceParameters, postings: tuple[np.ndarray, np.ndarray],
-                         draws: int = 6) -> list[tuple[float, float, float]]:
+                         draws: int = 3) -> list[tuple[float, float, float]]:
     """Meaning scores of the null model: unrelated window pairs of the same length and information.
 
     For up to ``reworded_null_pairs`` candidate pairs drawn at a fixed seed, a sentence of
@@ -677,19 +677,25 @@ def reworded_null_scores(corpus: ParagraphCorpus, tokens: ParagraphTokens, class
         lw = lws[int(rng.integers(len(lws)))]
         key = (min(int(para_doc[i]), d), max(int(para_doc[i]), d))
         stats = pair_stats(key)
-        shared: dict[int, int] = {}
+        found = [paras[a:b] for h in {h for t in range(lw.first, lw.last + 1) for h in classes[i][t]}
+                 if (b := int(np.searchsorted(hashes, np.uint64(h), side="right"))) - (a := int(np.searchsorted(hashes, np.uint64(h))))
+                 <= _NULL_POSTINGS]  # a class in very many paragraphs chooses nothing
+        if not found:
+            continue
+        got = np.concatenate(found)
+        got = got[(got >= lo) & (got < hi) & (got != j)]
         near = partners.get(i, set())
-        for h in {h for t in range(lw.first, lw.last + 1) for h in classes[i][t]}:
-            a, b = np.searchsorted(hashes, np.uint64(h)), np.searchsorted(hashes, np.uint64(h), side="right")
-            if b - a > _NULL_POSTINGS:  # a class in very many paragraphs chooses nothing
-                continue
-            for o in paras[a:b].tolist():
-                if lo <= o < hi and o != j and o not in near:
-                    shared[o] = shared.get(o, 0) + 1
-        chosen = sorted(shared, key=lambda o: (-shared[o], o))[:draws]
+        others, counts = np.unique(got, return_counts=True)
+        order = np.lexsort((others, -counts))
+        chosen = [o for o in others[order].tolist() if o not in near][:draws]
+        mine = {h for t in range(lw.first, lw.last + 1) for h in classes[i][t]}
         for o in chosen:
             best = None
+            co = classes[o]
+            at = [t for t in range(len(co)) if not mine.isdisjoint(co[t])]
             for w in sentence_windows(classes.paragraph(o), p.reworded_window_sentences):
+                if sum(1 for t in at if w.first <= t <= w.last) < p.reworded_least_words:
+                    continue  # too few words that could correspond: not a passage, whatever its score
                 s = score_pair(tokens[i], tokens[o], lw, w, classes[i], classes[o], classes.weights(i, key, stats),
                                classes.weights(o, key, stats), (corpus.language_of(i), corpus.language_of(o)), p.min_words)
                 if reworded_tier(s.words, s.information, p) is not None and (best is None or s.score > best.score):
