@@ -541,6 +541,15 @@ def reworded_references(
     t0 = time.perf_counter()
     xparams = params.cross_reference
     docs, pids, texts, para_doc = corpus.docs, corpus.pids, corpus.texts, corpus.para_doc
+    # a language with neither a stemmer nor a correspondence source has only the same words to
+    # offer, in another order: what the verbatim pass weighs already, and, in a language-neutral
+    # corpus, what chance repeats ("As Condskel pointed out, …"). Such pairs are not scored, and
+    # a corpus with no other language is not indexed at all.
+    words_vary = {lang: bool(profile_for(lang).stemmer) or any(next(iter(src.words(lang)), None) is not None
+                                                              for src in correspondences.sources)
+                  for lang in {corpus.languages.get(d) for d in docs}}
+    if not any(words_vary.values()):
+        return out
     table = correspondences.hash_classes({corpus.languages.get(d) for d in docs})
     hashes, paras = paragraph_classes(keys.keys, keys.offsets, table)
     left, right, _ = candidate_pairs(
@@ -554,16 +563,10 @@ def reworded_references(
         both = np.unique(np.r_[left.astype(np.int64) * len(para_doc) + right, candidates.left.astype(np.int64)
                                * len(para_doc) + candidates.right])
         left, right = both // len(para_doc), both % len(para_doc)
-    root = [corpus.root_of(k) for k in range(len(docs))]
-    other_work = np.fromiter((root[a] != root[b] for a, b in zip(para_doc[left].tolist(), para_doc[right].tolist())),
-                             dtype=bool, count=len(left))
+    works: dict = {}
+    root = np.array([works.setdefault(corpus.root_of(k), len(works)) for k in range(len(docs))], dtype=np.int64)
+    other_work = root[para_doc[left]] != root[para_doc[right]]
     left, right = left[other_work], right[other_work]
-    # a language with neither a stemmer nor a correspondence source has only the same words to
-    # offer, in another order: what the verbatim pass weighs already, and, in a language-neutral
-    # corpus, what chance repeats ("As Condskel pointed out, …"). Such pairs are not scored.
-    words_vary = {lang: bool(profile_for(lang).stemmer) or any(next(iter(src.words(lang)), None) is not None
-                                                              for src in correspondences.sources)
-                  for lang in {corpus.languages.get(d) for d in docs}}
     varied = np.array([words_vary[corpus.languages.get(d)] for d in docs], dtype=bool)
     keep = varied[para_doc[left]] | varied[para_doc[right]]
     left, right = left[keep], right[keep]
