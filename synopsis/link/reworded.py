@@ -54,6 +54,7 @@ _CLAUSE_RE = re.compile(r"[,.!?;:()\[\]\u2014\u2013\u201c\u201d\u00ab\u00bb\u201
 """What ends a clause between two words: a sentence's or a clause's punctuation, a dash, a bracket,
 or a quotation mark opening or closing (a quotation set into prose is a clause of its own)."""
 _RANK = {k: r for r, k in enumerate(KINDS)}
+_EXACT = frozenset({"same", "name", "number"})
 _CHUNK_STEP = 3
 """Two matches are one chunk when each follows the other within this many content words on both
 sides: a retranslation keeps the order of its clauses and changes the words between them."""
@@ -181,7 +182,8 @@ def score_pair(left: Tokens, right: Tokens, lw: Window, rw: Window, lclasses: To
     With ``trim_words``, a passage set into prose is scored too: one window less its whole
     clauses before the first corresponding word and after the last (:func:`_trimmed`), the
     other whole, when the trimmed window keeps ``trim_words`` content words (a shorter clause
-    is a phrase, which the verbatim rules judge); the better score is kept, with its windows.
+    is a phrase, and one whose every word corresponds word for word a verbatim fragment: the
+    verbatim rules judge both); the better score is kept, with its windows.
     """
     matches = align_words(left, right, lw, rw, lclasses, rclasses, lweights, rweights, languages)
     score, info = meaning_score(matches, left, right, lw, rw, lweights, rweights)
@@ -189,9 +191,11 @@ def score_pair(left: Tokens, right: Tokens, lw: Window, rw: Window, lclasses: To
         lt = _trimmed(left, lw, min(c.left for c in matches), max(c.left for c in matches))
         rt = _trimmed(right, rw, min(c.right for c in matches), max(c.right for c in matches))
         best = (score, info, lw, rw)
-        for a, b, toks, w in ((lt, rw, left, lt), (lw, rt, right, rt)):
-            if w in (lw, rw) or sum(toks.content[w.first:w.last + 1]) < trim_words:
-                continue
+        exact = {c.left for c in matches if c.kind in _EXACT}, {c.right for c in matches if c.kind in _EXACT}
+        for a, b, toks, w, same in ((lt, rw, left, lt, exact[0]), (lw, rt, right, rt, exact[1])):
+            words = [k for k in range(w.first, w.last + 1) if toks.content[k]]
+            if w in (lw, rw) or len(words) < trim_words or same.issuperset(words):
+                continue  # a clause every word of which is matched word for word is a verbatim fragment
             got = meaning_score(matches, left, right, a, b, lweights, rweights)
             if got[0] > best[0]:
                 best = (*got, a, b)
@@ -200,6 +204,17 @@ def score_pair(left: Tokens, right: Tokens, lw: Window, rw: Window, lclasses: To
     if words < len(matches):  # a repeated word is weaker evidence: its information counts half again too
         info *= words / len(matches)
     return ScoredWindow(lw, rw, score, words, round(info, 3), tuple(matches))
+
+
+def _verbatim_run(left: Tokens, right: Tokens, s: ScoredWindow) -> bool:
+    """Whether a scored window pair rests on one run of the same words, each next to the one before on
+    both sides: a verbatim passage, which the verbatim pass has judged already ("first let me go and
+    bury my father" / "Now let me go and bury my father": a stock phrase, no quotation)."""
+    matches = s.correspondences
+    if not matches or any(c.kind not in _EXACT for c in matches):
+        return False
+    lpos, rpos = _content_rank(left, s.left), _content_rank(right, s.right)
+    return all(lpos[b.left] - lpos[a.left] == 1 and rpos[b.right] - rpos[a.right] == 1 for a, b in zip(matches, matches[1:]))
 
 
 def _trimmed(toks: Tokens, w: Window, lo: int, hi: int) -> Window:
@@ -358,7 +373,8 @@ def best_windows(lp: Paragraph, rp: Paragraph, lweights: Sequence[float], rweigh
                     s = score_pair(left, right, lw, rw, lclasses, rclasses, lweights, rweights, languages,
                                    params.min_words)
                     tier = reworded_tier(s.words, s.information, params)
-                    if tier is not None and s.score >= max(floor[tier], reworded_least_score(s.information, params)):
+                    if tier is not None and s.score >= max(floor[tier], reworded_least_score(s.information, params)) \
+                            and not _verbatim_run(left, right, s):
                         found.append(s)
     kept: list[ScoredWindow] = []
     for s in sorted(found, key=lambda s: (-s.score, s.left.first, s.right.first)):
