@@ -318,6 +318,9 @@ def best_windows(lp: Paragraph, rp: Paragraph, lweights: Sequence[float], rweigh
     if len(hits) < least_words:
         return []
     ls, rs = lp.sentences, rp.sentences
+    lowest = min(floor.values())
+    linfo = [sum(lweights[k] for k in range(f, l + 1) if left.content[k]) for f, l in ls]
+    rinfo = [sum(rweights[k] for k in range(f, l + 1) if right.content[k]) for f, l in rs]
     lsent = {k: a for a, (f, l) in enumerate(ls) for k in range(f, l + 1)}
     rsent = {k: b for b, (f, l) in enumerate(rs) for k in range(f, l + 1)}
     cell_l: dict[tuple[int, int], set[int]] = {}
@@ -366,6 +369,13 @@ def best_windows(lp: Paragraph, rp: Paragraph, lweights: Sequence[float], rweigh
                         continue
                     lgot, rgot = sum(lweights[i] for i in lset), sum(rweights[j] for j in rset)
                     if min(lgot, rgot) < least_info:
+                        continue
+                    # the score's bound before any alignment: one side may be trimmed to precision 1, the
+                    # other stays whole; and the least score falls with the information matched
+                    pr = min(lgot / max(sum(linfo[a1:a2 + 1]), 1e-9), 1.0)
+                    rc = min(rgot / max(sum(rinfo[b1:b2 + 1]), 1e-9), 1.0)
+                    if 100.0 * max(2 * pr / (1 + pr), 2 * rc / (1 + rc)) < max(
+                            lowest, reworded_least_score(min(lgot, rgot), params)):
                         continue
                     lw, rw = Window(ls[a1][0], ls[a2][1]), Window(rs[b1][0], rs[b2][1])
                     if any(lw.first <= tl and tf <= lw.last or rw.first <= rl and rf <= rw.last for tf, tl, rf, rl in taken):
