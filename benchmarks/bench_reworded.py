@@ -39,7 +39,7 @@ from rapidfuzz import fuzz
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO))  # the repository: tests.support beside synopsis
 
 from synopsis.link.parameters import LinkParameters  # noqa: E402
 from synopsis.link.stage import link_corpus  # noqa: E402

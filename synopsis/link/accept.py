@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields
 from typing import Callable, Sequence
 
 __all__ = ["CrossReferenceParameters", "Tier", "tiers", "tier_cutoff", "quotation_cutoff", "passage_least_score",
-           "without_formula_places", "reworded_floor", "reworded_tier", "ROW_SOURCE", "ROW_TARGET", "ROW_QUOTATION", "ROW_START",
+           "without_formula_places", "reworded_floor", "reworded_least_score", "reworded_tier", "ROW_SOURCE", "ROW_TARGET", "ROW_QUOTATION", "ROW_START",
            "ROW_END", "ROW_SCORE"]
 
 
@@ -61,11 +61,11 @@ class CrossReferenceParameters:
     reworded_max_df: int = 20  # reworded candidates: a class in more paragraphs of the corpus is not rare
     reworded_least_words: int = 3  # a reworded passage: least corresponding content words
     reworded_least_information: float = 2.5  # a reworded passage: least information of its corresponding words (average words)
-    reworded_rich_words: int = 5  # a reworded passage with this many corresponding words ...
-    reworded_rich_information: float = 5.0  # ... carrying this much information is held to reworded_least_score
-    reworded_least_score: float = 40.0  # least meaning score (0-100) of a rich reworded passage, whatever the null model says
-    reworded_short_score: float = 70.0  # least meaning score of a shorter one (fewer words say less: it must agree more)
-    reworded_null_quantile: float = 0.999  # the floor is at least this quantile of the null model's scores
+    reworded_rich_information: float = 6.0  # reworded evidence buckets: information 2, 3, … this much or more (average words)
+    reworded_least_score: float = 40.0  # least meaning score (0-100) of a reworded passage, whatever the null model says
+    reworded_short_score: float = 70.0  # least meaning score of the poorest evidence bucket (least_words words)
+    reworded_null_quantile: float = 0.99  # a bucket's floor is this quantile of the null model's scores in it
+    reworded_null_least: int = 20  # least null pairs in a bucket for its own floor
     reworded_null_pairs: int = 1000  # window pairs of the null model drawn per run
     reworded_window_sentences: int = 2  # most sentences a reworded window joins on one side
 
@@ -201,28 +201,44 @@ def without_formula_places(rows: list[tuple], p: CrossReferenceParameters) -> li
 
 
 def reworded_tier(words: float, information: float, p: CrossReferenceParameters) -> str | None:
-    """Which reworded tier a window pair's evidence reaches: ``rich``, ``short`` or None (too little)."""
-    if words >= p.reworded_rich_words and information >= p.reworded_rich_information - 1e-9:
-        return "rich"
-    if words >= p.reworded_least_words and information >= p.reworded_least_information - 1e-9:
-        return "short"
-    return None
+    """The evidence bucket of a window pair: the information of its corresponding words, in whole
+    average words (``"2"`` … ``"6"``, the last for ``reworded_rich_information`` or more), or None
+    when it has too little to be a reworded passage at all (fewer than ``reworded_least_words``
+    words or ``reworded_least_information``). Information, not a count of words: "Jesus … saw …
+    coming … said" is five words that say little."""
+    if words < p.reworded_least_words or information < p.reworded_least_information - 1e-9:
+        return None
+    return str(int(min(information + 1e-9, p.reworded_rich_information)))
+
+
+def reworded_least_score(information: float, p: CrossReferenceParameters) -> float:
+    """The least meaning score of a reworded passage whose corresponding words carry ``information``,
+    whatever the null model says: ``reworded_short_score`` at ``reworded_least_information`` (a
+    few words shared by chance in two short clauses agree well), falling evenly to
+    ``reworded_least_score`` at ``reworded_rich_information`` and beyond."""
+    span = max(p.reworded_rich_information - p.reworded_least_information, 1e-9)
+    share = min(max((information - p.reworded_least_information) / span, 0.0), 1.0)
+    return p.reworded_short_score + (p.reworded_least_score - p.reworded_short_score) * share
 
 
 def reworded_floor(null: Sequence[tuple[float, float, float]], p: CrossReferenceParameters) -> dict[str, float]:
-    """The least meaning score of a reworded passage in each tier (:func:`reworded_tier`).
+    """The null model's floor of a reworded passage in each evidence bucket (:func:`reworded_tier`).
 
-    ``null`` are the null model's ``(score, words, information)``: unrelated window pairs of
-    the same length and information (:func:`synopsis.link.steps.reworded_null_scores`). A
-    tier's floor is its least score (``reworded_least_score`` for a rich passage,
-    ``reworded_short_score`` for a short one), raised to the ``reworded_null_quantile`` of
-    the null scores that reach the same tier, when there are any: chance is measured among
-    the pairs that would otherwise pass.
+    ``null`` are the null model's ``(score, words, information)``: unrelated window pairs
+    chosen as the pass chooses its own (:func:`synopsis.link.steps.reworded_null_scores`).
+    A bucket's floor is the ``reworded_null_quantile`` of the null scores with that much
+    evidence, when the null model drew at least ``reworded_null_least`` of them there (else
+    ``reworded_least_score``), and no bucket's floor is above a poorer bucket's (more evidence
+    never needs more agreement). A passage must reach both its bucket's floor and
+    :func:`reworded_least_score` of its information.
     """
-    floors = {"rich": p.reworded_least_score, "short": p.reworded_short_score}
-    for tier in floors:
-        scores = sorted(s for s, w, i in null if reworded_tier(w, i, p) == tier)
-        if scores:
-            k = min(len(scores) - 1, int(p.reworded_null_quantile * len(scores)))
-            floors[tier] = max(floors[tier], float(scores[k]))
+    buckets = [str(w) for w in range(int(p.reworded_least_information), int(p.reworded_rich_information) + 1)]
+    floors: dict[str, float] = {}
+    for b in buckets:
+        scores = sorted(s for s, w, i in null if reworded_tier(w, i, p) == b)
+        floors[b] = p.reworded_least_score
+        if len(scores) >= p.reworded_null_least:
+            floors[b] = max(floors[b], float(scores[min(len(scores) - 1, int(p.reworded_null_quantile * len(scores)))]))
+    for a, b in zip(buckets, buckets[1:]):  # downwards: a richer bucket never above a poorer one
+        floors[b] = min(floors[b], floors[a])
     return {t: round(f, 2) for t, f in floors.items()}

@@ -242,6 +242,7 @@ def token_kind(left: Tokens, i: int, right: Tokens, j: int, languages: tuple[str
     return "synonym"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _stem(word: str, language: str | None) -> str:
     folding = lexicon_for(language).fold
     return " ".join(folding.stripped_stem(part) for part in folding.fold(word).split())

@@ -69,11 +69,11 @@ class LinkParameters:
     reworded_max_df: int = _XREF.reworded_max_df
     reworded_least_words: int = _XREF.reworded_least_words
     reworded_least_information: float = _XREF.reworded_least_information
-    reworded_rich_words: int = _XREF.reworded_rich_words
     reworded_rich_information: float = _XREF.reworded_rich_information
     reworded_least_score: float = _XREF.reworded_least_score
     reworded_short_score: float = _XREF.reworded_short_score
     reworded_null_quantile: float = _XREF.reworded_null_quantile
+    reworded_null_least: int = _XREF.reworded_null_least
     reworded_null_pairs: int = _XREF.reworded_null_pairs
     reworded_window_sentences: int = _XREF.reworded_window_sentences
     similarity_min_shared: int = 2  # similarity alignments: least shared shingles

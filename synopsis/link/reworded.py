@@ -40,7 +40,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from synopsis.link.accept import CrossReferenceParameters, reworded_tier
+from synopsis.link.accept import CrossReferenceParameters, reworded_least_score, reworded_tier
 from synopsis.link.correspond import KIND_WEIGHT, KINDS, Correspondence, token_kind
 from synopsis.link.normalize import Tokens
 
@@ -50,7 +50,11 @@ __all__ = ["METHOD_REWORDED", "Paragraph", "Window", "ScoredWindow", "sentence_w
 METHOD_REWORDED = "meaning-align"
 
 _END_RE = re.compile(r"[.!?;:。！？；：]")
+_CLAUSE_RE = re.compile(r"[,.!?;:()\[\]\u2014\u2013\u201c\u201d\u00ab\u00bb\u201e\"\u2018\u3002\uff01\uff1f\uff1b\uff1a\uff0c\u3001]")
+"""What ends a clause between two words: a sentence's or a clause's punctuation, a dash, a bracket,
+or a quotation mark opening or closing (a quotation set into prose is a clause of its own)."""
 _RANK = {k: r for r, k in enumerate(KINDS)}
+_EXACT = frozenset({"same", "name", "number"})
 _CHUNK_STEP = 3
 """Two matches are one chunk when each follows the other within this many content words on both
 sides: a retranslation keeps the order of its clauses and changes the words between them."""
@@ -171,15 +175,61 @@ def _content_rank(toks: Tokens, w: Window) -> dict[int, int]:
 
 def score_pair(left: Tokens, right: Tokens, lw: Window, rw: Window, lclasses: TokenClasses, rclasses: TokenClasses,
                lweights: Sequence[float], rweights: Sequence[float],
-               languages: tuple[str | None, str | None] = (None, None)) -> ScoredWindow:
+               languages: tuple[str | None, str | None] = (None, None), trim_words: int | None = None) -> ScoredWindow:
     """Two windows aligned and scored: pure, inputs to one row's worth of evidence (``languages``: the
-    two documents', which tell a stem from a synonym)."""
+    two documents', which tell a stem from a synonym).
+
+    With ``trim_words``, a passage set into prose is scored too: one window less its whole
+    clauses before the first corresponding word and after the last (:func:`_trimmed`), the
+    other whole, when the trimmed window keeps ``trim_words`` content words (a shorter clause
+    is a phrase, and one whose every word corresponds word for word a verbatim fragment: the
+    verbatim rules judge both); the better score is kept, with its windows.
+    """
     matches = align_words(left, right, lw, rw, lclasses, rclasses, lweights, rweights, languages)
     score, info = meaning_score(matches, left, right, lw, rw, lweights, rweights)
+    if matches and trim_words is not None:
+        lt = _trimmed(left, lw, min(c.left for c in matches), max(c.left for c in matches))
+        rt = _trimmed(right, rw, min(c.right for c in matches), max(c.right for c in matches))
+        best = (score, info, lw, rw)
+        exact = {c.left for c in matches if c.kind in _EXACT}, {c.right for c in matches if c.kind in _EXACT}
+        for a, b, toks, w, same in ((lt, rw, left, lt, exact[0]), (lw, rt, right, rt, exact[1])):
+            words = [k for k in range(w.first, w.last + 1) if toks.content[k]]
+            if w in (lw, rw) or len(words) < trim_words or same.issuperset(words):
+                continue  # a clause every word of which is matched word for word is a verbatim fragment
+            got = meaning_score(matches, left, right, a, b, lweights, rweights)
+            if got[0] > best[0]:
+                best = (*got, a, b)
+        score, info, lw, rw = best
     words = _evidence_words(left, matches)
     if words < len(matches):  # a repeated word is weaker evidence: its information counts half again too
         info *= words / len(matches)
     return ScoredWindow(lw, rw, score, words, round(info, 3), tuple(matches))
+
+
+def _verbatim_run(left: Tokens, right: Tokens, s: ScoredWindow) -> bool:
+    """Whether a scored window pair rests on one run of the same words, each next to the one before on
+    both sides: a verbatim passage, which the verbatim pass has judged already ("first let me go and
+    bury my father" / "Now let me go and bury my father": a stock phrase, no quotation)."""
+    matches = s.correspondences
+    if not matches or any(c.kind not in _EXACT for c in matches):
+        return False
+    lpos, rpos = _content_rank(left, s.left), _content_rank(right, s.right)
+    return all(lpos[b.left] - lpos[a.left] == 1 and rpos[b.right] - rpos[a.right] == 1 for a, b in zip(matches, matches[1:]))
+
+
+def _trimmed(toks: Tokens, w: Window, lo: int, hi: int) -> Window:
+    """``w`` less its whole clauses before token ``lo`` and after token ``hi`` (:data:`_CLAUSE_RE`)."""
+    text, starts, ends = toks.text, toks.starts, toks.ends
+    first, last = w.first, w.last
+    for k in range(lo - 1, w.first - 1, -1):
+        if _CLAUSE_RE.search(text, ends[k], starts[k + 1]):
+            first = k + 1
+            break
+    for k in range(hi, w.last):
+        if _CLAUSE_RE.search(text, ends[k], starts[k + 1]):
+            last = k
+            break
+    return Window(first, last)
 
 
 def _evidence_words(left: Tokens, matches: Sequence[Correspondence]) -> float:
@@ -248,7 +298,6 @@ def best_windows(lp: Paragraph, rp: Paragraph, lweights: Sequence[float], rweigh
     """
     left, right, lclasses, rclasses = lp.tokens, rp.tokens, lp.classes, rp.classes
     least_words, least_info = params.reworded_least_words, params.reworded_least_information - 1e-9
-    lowest = min(floor.values())
     if taken:  # the words left outside the verbatim passages must be able to make a reworded one
         free_l = sum(1 for k, c in enumerate(left.content) if c and not any(tf <= k <= tl for tf, tl, _, _ in taken))
         free_r = sum(1 for k, c in enumerate(right.content) if c and not any(rf <= k <= rl for _, _, rf, rl in taken))
@@ -269,6 +318,9 @@ def best_windows(lp: Paragraph, rp: Paragraph, lweights: Sequence[float], rweigh
     if len(hits) < least_words:
         return []
     ls, rs = lp.sentences, rp.sentences
+    lowest = min(floor.values())
+    linfo = [sum(lweights[k] for k in range(f, l + 1) if left.content[k]) for f, l in ls]
+    rinfo = [sum(rweights[k] for k in range(f, l + 1) if right.content[k]) for f, l in rs]
     lsent = {k: a for a, (f, l) in enumerate(ls) for k in range(f, l + 1)}
     rsent = {k: b for b, (f, l) in enumerate(rs) for k in range(f, l + 1)}
     cell_l: dict[tuple[int, int], set[int]] = {}
@@ -284,8 +336,6 @@ def best_windows(lp: Paragraph, rp: Paragraph, lweights: Sequence[float], rweigh
                 cell_r.setdefault((a, b), set()).add(j)
     if not cell_l:
         return []
-    linfo = [sum(lweights[k] for k in range(f, l + 1) if left.content[k]) for f, l in ls]
-    rinfo = [sum(rweights[k] for k in range(f, l + 1) if right.content[k]) for f, l in rs]
     most = params.reworded_window_sentences
     found: list[ScoredWindow] = []
     # a window holding a sentence with no possible correspondence in the other window is never
@@ -320,16 +370,21 @@ def best_windows(lp: Paragraph, rp: Paragraph, lweights: Sequence[float], rweigh
                     lgot, rgot = sum(lweights[i] for i in lset), sum(rweights[j] for j in rset)
                     if min(lgot, rgot) < least_info:
                         continue
-                    lt, rt = sum(linfo[a1 : a2 + 1]), sum(rinfo[b1 : b2 + 1])
-                    pr, rc = min(lgot / lt, 1.0), min(rgot / rt, 1.0)
-                    if 100.0 * 2 * pr * rc / (pr + rc) < lowest:  # the score's bound, before any alignment
+                    # the score's bound before any alignment: one side may be trimmed to precision 1, the
+                    # other stays whole; and the least score falls with the information matched
+                    pr = min(lgot / max(sum(linfo[a1:a2 + 1]), 1e-9), 1.0)
+                    rc = min(rgot / max(sum(rinfo[b1:b2 + 1]), 1e-9), 1.0)
+                    if 100.0 * max(2 * pr / (1 + pr), 2 * rc / (1 + rc)) < max(
+                            lowest, reworded_least_score(min(lgot, rgot), params)):
                         continue
                     lw, rw = Window(ls[a1][0], ls[a2][1]), Window(rs[b1][0], rs[b2][1])
                     if any(lw.first <= tl and tf <= lw.last or rw.first <= rl and rf <= rw.last for tf, tl, rf, rl in taken):
                         continue
-                    s = score_pair(left, right, lw, rw, lclasses, rclasses, lweights, rweights, languages)
+                    s = score_pair(left, right, lw, rw, lclasses, rclasses, lweights, rweights, languages,
+                                   params.min_words)
                     tier = reworded_tier(s.words, s.information, params)
-                    if tier is not None and s.score >= floor[tier]:
+                    if tier is not None and s.score >= max(floor[tier], reworded_least_score(s.information, params)) \
+                            and not _verbatim_run(left, right, s):
                         found.append(s)
     kept: list[ScoredWindow] = []
     for s in sorted(found, key=lambda s: (-s.score, s.left.first, s.right.first)):

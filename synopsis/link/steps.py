@@ -541,6 +541,15 @@ def reworded_references(
     t0 = time.perf_counter()
     xparams = params.cross_reference
     docs, pids, texts, para_doc = corpus.docs, corpus.pids, corpus.texts, corpus.para_doc
+    # a language with neither a stemmer nor a correspondence source has only the same words to
+    # offer, in another order: what the verbatim pass weighs already, and, in a language-neutral
+    # corpus, what chance repeats ("As Condskel pointed out, …"). Such pairs are not scored, and
+    # a corpus with no other language is not indexed at all.
+    words_vary = {lang: bool(profile_for(lang).stemmer) or any(next(iter(src.words(lang)), None) is not None
+                                                              for src in correspondences.sources)
+                  for lang in {corpus.languages.get(d) for d in docs}}
+    if not any(words_vary.values()):
+        return out
     table = correspondences.hash_classes({corpus.languages.get(d) for d in docs})
     hashes, paras = paragraph_classes(keys.keys, keys.offsets, table)
     left, right, _ = candidate_pairs(
@@ -554,16 +563,10 @@ def reworded_references(
         both = np.unique(np.r_[left.astype(np.int64) * len(para_doc) + right, candidates.left.astype(np.int64)
                                * len(para_doc) + candidates.right])
         left, right = both // len(para_doc), both % len(para_doc)
-    root = [corpus.root_of(k) for k in range(len(docs))]
-    other_work = np.fromiter((root[a] != root[b] for a, b in zip(para_doc[left].tolist(), para_doc[right].tolist())),
-                             dtype=bool, count=len(left))
+    works: dict = {}
+    root = np.array([works.setdefault(corpus.root_of(k), len(works)) for k in range(len(docs))], dtype=np.int64)
+    other_work = root[para_doc[left]] != root[para_doc[right]]
     left, right = left[other_work], right[other_work]
-    # a language with neither a stemmer nor a correspondence source has only the same words to
-    # offer, in another order: what the verbatim pass weighs already, and, in a language-neutral
-    # corpus, what chance repeats ("As Condskel pointed out, …"). Such pairs are not scored.
-    words_vary = {lang: bool(profile_for(lang).stemmer) or any(next(iter(src.words(lang)), None) is not None
-                                                              for src in correspondences.sources)
-                  for lang in {corpus.languages.get(d) for d in docs}}
     varied = np.array([words_vary[corpus.languages.get(d)] for d in docs], dtype=bool)
     keep = varied[para_doc[left]] | varied[para_doc[right]]
     left, right = left[keep], right[keep]
@@ -571,7 +574,7 @@ def reworded_references(
         return out
     classes = _ClassMemo(corpus, tokens, correspondences)
     pair_stats = _pair_statistics(counts, params.prior_tokens)
-    null = reworded_null_scores(corpus, tokens, classes, pair_stats, left, right, xparams)
+    null = reworded_null_scores(corpus, tokens, classes, pair_stats, left, right, xparams, (hashes, paras))
     floor = reworded_floor(null, xparams)
     taken = _verbatim_taken(verbatim, corpus, tokens)
     setup = time.perf_counter() - t0
@@ -636,28 +639,35 @@ def _token_range(toks: Tokens, start: int, end: int) -> tuple[int, int] | None:
     return (inside[0], inside[-1]) if inside else None
 
 
+_NULL_POSTINGS = 400
+"""The null model chooses its paragraphs by the classes of a sentence found in at most this many paragraphs."""
+
+
 def reworded_null_scores(corpus: ParagraphCorpus, tokens: ParagraphTokens, classes: _ClassMemo,
                          pair_stats: Callable[[DocPair], PairStatistics], left: np.ndarray, right: np.ndarray,
-                         p: CrossReferenceParameters, draws: int = 6) -> list[tuple[float, float, float]]:
+                         p: CrossReferenceParameters, postings: tuple[np.ndarray, np.ndarray],
+                         draws: int = 3) -> list[tuple[float, float, float]]:
     """Meaning scores of the null model: unrelated window pairs of the same length and information.
 
-    For up to ``reworded_null_pairs`` candidate pairs drawn at a fixed seed, a window of
-    the left paragraph is set against windows of ``draws`` random paragraphs of the right
-    paragraph's document that are *not* candidates of the left (so never a pair under test,
-    however small the corpus); of those, the window closest in content words to a
-    right-hand window of the real candidate is scored. Only null pairs with the evidence a
-    reworded passage needs (a tier of :func:`synopsis.link.accept.reworded_tier`) are kept,
-    as ``(score, words, information)``: the floor must beat chance among pairs that would
-    otherwise pass.
+    For up to ``reworded_null_pairs`` candidate pairs drawn at a fixed seed, a sentence of
+    the left paragraph is set against every window of the ``draws`` paragraphs of the right
+    paragraph's document that share the most correspondence classes with it (``postings``:
+    :func:`synopsis.link.correspond.paragraph_classes`) and are *not* candidates of the left
+    (so never a pair under test, however small the corpus): chosen as the candidate stage
+    chooses, unrelated all the same. The best-scored window pair with the evidence a
+    reworded passage needs (an evidence bucket of :func:`synopsis.link.accept.reworded_tier`)
+    is kept, as ``(score, words, information)``: the best the pass itself would find by
+    chance, which the floor must beat.
     """
     rng = np.random.default_rng(19)
+    hashes, paras = postings
     para_doc, doc_first = corpus.para_doc, corpus.doc_first
     partners: dict[int, set[int]] = {}
     for a, b in zip(left.tolist(), right.tolist()):
         partners.setdefault(a, set()).add(b)
         partners.setdefault(b, set()).add(a)
     pick = rng.choice(len(left), size=min(len(left), p.reworded_null_pairs), replace=False)
-    scores: list[float] = []
+    scores: list[tuple[float, float, float]] = []
     for k in sorted(pick.tolist()):
         i, j = int(left[k]), int(right[k])
         if rng.random() < 0.5:
@@ -665,30 +675,36 @@ def reworded_null_scores(corpus: ParagraphCorpus, tokens: ParagraphTokens, class
         d = int(para_doc[j])
         lo, hi = int(doc_first[d]), int(doc_first[d + 1])
         lws = sentence_windows(classes.paragraph(i), 1)
-        rws = sentence_windows(classes.paragraph(j), 1)
-        if not lws or not rws or hi - lo < 2:
+        if not lws or hi - lo < 2:
             continue
-        lw, rw = lws[int(rng.integers(len(lws)))], rws[int(rng.integers(len(rws)))]
-        target = sum(tokens[j].content[rw.first : rw.last + 1]) or 1
-        best = None
-        for _ in range(draws):
-            o = int(rng.integers(lo, hi))
-            if o == j or o in partners.get(i, ()):
-                continue
-            for w in sentence_windows(classes.paragraph(o), p.reworded_window_sentences):
-                size = sum(tokens[o].content[w.first : w.last + 1])
-                gap = abs(size - target)
-                if best is None or gap < best[0]:
-                    best = (gap, o, w)
-        if best is None:
-            continue
-        _, o, w = best
+        lw = lws[int(rng.integers(len(lws)))]
         key = (min(int(para_doc[i]), d), max(int(para_doc[i]), d))
         stats = pair_stats(key)
-        s = score_pair(tokens[i], tokens[o], lw, w, classes[i], classes[o], classes.weights(i, key, stats),
-                       classes.weights(o, key, stats), (corpus.language_of(i), corpus.language_of(o)))
-        if reworded_tier(s.words, s.information, p) is not None:
-            scores.append((s.score, s.words, s.information))
+        found = [paras[a:b] for h in {h for t in range(lw.first, lw.last + 1) for h in classes[i][t]}
+                 if (b := int(np.searchsorted(hashes, np.uint64(h), side="right"))) - (a := int(np.searchsorted(hashes, np.uint64(h))))
+                 <= _NULL_POSTINGS]  # a class in very many paragraphs chooses nothing
+        if not found:
+            continue
+        got = np.concatenate(found)
+        got = got[(got >= lo) & (got < hi) & (got != j)]
+        near = partners.get(i, set())
+        others, counts = np.unique(got, return_counts=True)
+        order = np.lexsort((others, -counts))
+        chosen = [o for o in others[order].tolist() if o not in near][:draws]
+        mine = {h for t in range(lw.first, lw.last + 1) for h in classes[i][t]}
+        for o in chosen:
+            best = None
+            co = classes[o]
+            at = [t for t in range(len(co)) if not mine.isdisjoint(co[t])]
+            for w in sentence_windows(classes.paragraph(o), p.reworded_window_sentences):
+                if sum(1 for t in at if w.first <= t <= w.last) < p.reworded_least_words:
+                    continue  # too few words that could correspond: not a passage, whatever its score
+                s = score_pair(tokens[i], tokens[o], lw, w, classes[i], classes[o], classes.weights(i, key, stats),
+                               classes.weights(o, key, stats), (corpus.language_of(i), corpus.language_of(o)), p.min_words)
+                if reworded_tier(s.words, s.information, p) is not None and (best is None or s.score > best.score):
+                    best = s
+            if best is not None:
+                scores.append((best.score, best.words, best.information))
     return scores
 
 
