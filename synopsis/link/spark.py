@@ -65,9 +65,9 @@ TABLE_COLUMNS: dict[str, list[tuple[str, str]]] = {
 
 def _block_tables() -> dict[Callable, dict[int, str]]:
     """Which items of each block function's result are rows of which table (written as Parquet)."""
-    from synopsis.link.steps import score_pair_block, variant_block
+    from synopsis.link.steps import reworded_block, score_pair_block, variant_block
 
-    return {score_pair_block: {1: "cross_references"}, variant_block: {1: "variants"}}
+    return {score_pair_block: {1: "cross_references"}, reworded_block: {1: "cross_references"}, variant_block: {1: "variants"}}
 
 
 def spark_available() -> bool:

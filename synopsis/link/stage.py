@@ -225,7 +225,8 @@ def _reworded(run: LinkRun) -> None:
                 stale = run.focus[run.corpus.para_doc[left]] | run.focus[run.corpus.para_doc[right]]
                 return left[stale], right[stale]
         run.link_sets.append(reworded_references(run.corpus, run.keys, run.counts, run.focus, run.tokens, run.params,
-                                                 run.correspondences, run.verbatim, run.candidates, more))
+                                                 run.correspondences, run.verbatim, run.candidates, more,
+                                                 engine=run.engine))
 
 
 def _similarity(run: LinkRun) -> None:

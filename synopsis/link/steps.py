@@ -60,7 +60,7 @@ if TYPE_CHECKING:
     from synopsis.link.engine import Engine
 
 __all__ = ["LinkSet", "Candidates", "find_candidates", "beyond_alignment", "quotation_candidates", "cross_references", "similarity",
-           "edition_parameters", "edition_alignments", "variants", "reworded_references", "reworded_null_scores", "CROSS_REFERENCES",
+           "edition_parameters", "edition_alignments", "variants", "reworded_references", "reworded_block", "reworded_null_scores", "CROSS_REFERENCES",
            "KIND_VERBATIM", "KIND_REWORDED", "KIND_TRANSLATED", "ALIGNMENTS", "SENTENCE_ALIGNMENTS", "VARIANTS"]
 
 CROSS_REFERENCES = "cross_references"
@@ -520,11 +520,84 @@ def correspondences_json(s: ScoredWindow, left: Tokens, right: Tokens) -> tuple[
     return json.dumps(forward, separators=(",", ":")), json.dumps(backward, separators=(",", ":"))
 
 
+_REWORDED_BLOCK = 2_000
+"""Candidate pairs of the reworded pass per block (the unit of work an engine hands out)."""
+
+
+@dataclass
+class RewordedScoring:
+    """What the reworded pass's blocks read beside their pairs (:func:`reworded_block`): one value shipped to
+    wherever a block is scored. The caches (tokens, classes, pair statistics) are not shipped: a copy
+    elsewhere starts its own."""
+
+    corpus: ParagraphCorpus
+    counts: list[DocumentCounts]
+    params: LinkParameters
+    correspondences: Correspondences
+    floor: dict[str, float]  # the least meaning score per tier (synopsis.link.accept.reworded_floor)
+    tokens: ParagraphTokens | None = None
+    classes: "_ClassMemo | None" = None
+    pair_stats: Callable[[DocPair], PairStatistics] | None = None
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "tokens": None, "classes": None, "pair_stats": None}
+
+    def caches(self) -> tuple[ParagraphTokens, "_ClassMemo", Callable[[DocPair], PairStatistics]]:
+        if self.tokens is None:
+            self.tokens = ParagraphTokens(self.corpus)
+        if self.classes is None:
+            self.classes = _ClassMemo(self.corpus, self.tokens, self.correspondences)
+        if self.pair_stats is None:
+            self.pair_stats = _pair_statistics(self.counts, self.params.prior_tokens)
+        return self.tokens, self.classes, self.pair_stats
+
+
+RewordedBlock = tuple[list[int], list[int], dict[tuple[int, int], list[tuple[int, int, int, int]]]]
+"""A block of the reworded pass's candidate pairs: (left paragraphs, right paragraphs, the token ranges each
+pair already shares verbatim)."""
+
+
+def reworded_block(scoring: RewordedScoring, block: RewordedBlock) -> tuple[list[tuple[DocPair, int, float]], list[tuple]]:
+    """The passages in other words of one block of pairs, each stored from both sides: ((document pair, rows,
+    seconds) for each pair with passages, in the block's order; their rows, one after another)."""
+    left, right, taken = block
+    corpus, xparams, floor = scoring.corpus, scoring.params.cross_reference, scoring.floor
+    tokens, classes, pair_stats = scoring.caches()
+    docs, pids, texts, para_doc = corpus.docs, corpus.pids, corpus.texts, corpus.para_doc
+    found_pairs: list[tuple[DocPair, int, float]] = []
+    rows: list[tuple] = []
+    for i, j in zip(left, right):
+        t_pair = time.perf_counter()
+        key = (int(para_doc[i]), int(para_doc[j]))
+        stats = pair_stats(key)
+        lt_, rt_ = tokens[i], tokens[j]
+        found = best_windows(classes.paragraph(i), classes.paragraph(j), classes.weights(i, key, stats),
+                             classes.weights(j, key, stats), xparams, floor, taken.get((i, j), ()),
+                             (corpus.language_of(i), corpus.language_of(j)))
+        if found:
+            before = len(rows)
+            ld, rd, lt, rt = docs[key[0]], docs[key[1]], texts[i], texts[j]
+            languages = (corpus.language_of(i), corpus.language_of(j))
+            kind = KIND_TRANSLATED if primary_subtag(languages[0]) != primary_subtag(languages[1]) else KIND_REWORDED
+            for s in found:
+                ls, le = lt_.tokens_to_span(s.left.first, s.left.last)
+                rs, re_ = rt_.tokens_to_span(s.right.first, s.right.last)
+                score = stored_score(lt[ls:le], rt[rs:re_], *languages)
+                fwd, bwd = correspondences_json(s, lt_, rt_)
+                rows.append((METHOD_REWORDED, ld, rd, pids[i], pids[j], None, ls, le, rs, re_, lt[ls:le], rt[rs:re_],
+                             score, kind, s.score, fwd))
+                rows.append((METHOD_REWORDED, rd, ld, pids[j], pids[i], None, rs, re_, ls, le, rt[rs:re_], lt[ls:le],
+                             score, kind, s.score, bwd))
+            found_pairs.append((key, len(rows) - before, time.perf_counter() - t_pair))
+    return found_pairs, rows
+
+
 def reworded_references(
     corpus: ParagraphCorpus, keys: ContentKeys, counts: list[DocumentCounts], focus: np.ndarray,
     tokens: ParagraphTokens, params: LinkParameters, correspondences: Correspondences,
     verbatim: LinkSet | None = None, candidates: Candidates | None = None,
     more_candidates: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None,
+    engine: "Engine | None" = None,
 ) -> LinkSet:
     """Passages in other words (:mod:`synopsis.link.reworded`) between paragraphs of different works.
 
@@ -535,12 +608,13 @@ def reworded_references(
     skipped; ``more_candidates`` may add pairs from the same class postings (across languages:
     :func:`synopsis.lexicon.candidates.translated_candidates`). The floor is calibrated on the run's null model
     (:func:`reworded_null_scores`) and recorded in each run's parameters with the
-    correspondence sources' names and versions.
+    correspondence sources' names and versions. The pairs are scored in blocks
+    (:func:`reworded_block`), on ``engine`` (here, by default).
     """
     out = LinkSet("cross_reference", METHOD_REWORDED, CROSS_REFERENCES)
     t0 = time.perf_counter()
     xparams = params.cross_reference
-    docs, pids, texts, para_doc = corpus.docs, corpus.pids, corpus.texts, corpus.para_doc
+    docs, para_doc = corpus.docs, corpus.para_doc
     table = correspondences.hash_classes({corpus.languages.get(d) for d in docs})
     hashes, paras = paragraph_classes(keys.keys, keys.offsets, table)
     left, right, _ = candidate_pairs(
@@ -574,30 +648,18 @@ def reworded_references(
     null = reworded_null_scores(corpus, tokens, classes, pair_stats, left, right, xparams)
     floor = reworded_floor(null, xparams)
     taken = _verbatim_taken(verbatim, corpus, tokens)
+    scoring = RewordedScoring(corpus, counts, params, correspondences, floor, tokens, classes, pair_stats)
+    left, right = left.tolist(), right.tolist()
+    blocks = ((left[s:s + _REWORDED_BLOCK], right[s:s + _REWORDED_BLOCK],
+               {pair: taken[pair] for pair in zip(left[s:s + _REWORDED_BLOCK], right[s:s + _REWORDED_BLOCK]) if pair in taken})
+              for s in range(0, len(left), _REWORDED_BLOCK))
     setup = time.perf_counter() - t0
-    for i, j in zip(left.tolist(), right.tolist()):
-        t_pair = time.perf_counter()
-        key = (int(para_doc[i]), int(para_doc[j]))
-        stats = pair_stats(key)
-        lt_, rt_ = tokens[i], tokens[j]
-        found = best_windows(classes.paragraph(i), classes.paragraph(j), classes.weights(i, key, stats),
-                             classes.weights(j, key, stats), xparams, floor, taken.get((i, j), ()),
-                             (corpus.language_of(i), corpus.language_of(j)))
-        if found:
-            rows = out.rows.setdefault(key, [])
-            ld, rd, lt, rt = docs[key[0]], docs[key[1]], texts[i], texts[j]
-            languages = (corpus.language_of(i), corpus.language_of(j))
-            kind = KIND_TRANSLATED if primary_subtag(languages[0]) != primary_subtag(languages[1]) else KIND_REWORDED
-            for s in found:
-                ls, le = lt_.tokens_to_span(s.left.first, s.left.last)
-                rs, re_ = rt_.tokens_to_span(s.right.first, s.right.last)
-                score = stored_score(lt[ls:le], rt[rs:re_], *languages)
-                fwd, bwd = correspondences_json(s, lt_, rt_)
-                rows.append((METHOD_REWORDED, ld, rd, pids[i], pids[j], None, ls, le, rs, re_, lt[ls:le], rt[rs:re_],
-                             score, kind, s.score, fwd))
-                rows.append((METHOD_REWORDED, rd, ld, pids[j], pids[i], None, rs, re_, ls, le, rt[rs:re_], lt[ls:le],
-                             score, kind, s.score, bwd))
-            out.seconds[key] = out.seconds.get(key, 0.0) + time.perf_counter() - t_pair
+    for found, rows in (engine or LOCAL).map_blocks(reworded_block, scoring, blocks, "reworded"):
+        at = 0
+        for key, count, seconds in found:
+            out.rows.setdefault(key, []).extend(rows[at:at + count])
+            out.seconds[key] = out.seconds.get(key, 0.0) + seconds
+            at += count
     # the verbatim pass's formula rule: words of one paragraph found in formula_places paragraphs
     # of the other document are that document's formula ("As Condskel pointed out, …")
     out.rows = {k: kept for k, v in out.rows.items() if (kept := without_formula_places(v, xparams))}
