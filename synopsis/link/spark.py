@@ -204,10 +204,12 @@ class SparkEngine:
 
         from pyspark import StorageLevel
 
-        postings = (sc.parallelize(pieces, len(pieces)).mapPartitions(shingle)
-                    .partitionBy(buckets, lambda b: b).persist(StorageLevel.MEMORY_AND_DISK))
+        postings = sc.parallelize(pieces, len(pieces)).mapPartitions(shingle).partitionBy(buckets, lambda b: b)
+        if not in_focus.all():  # read twice: counted, then grouped
+            postings = postings.persist(StorageLevel.MEMORY_AND_DISK)
         del pieces
         select_focus = False
+        groups = None
         try:
             if not in_focus.all():
                 total, focused = postings.map(lambda bv: (len(bv[1][1]), int(shared.value[1][bv[1][1]].sum()))).fold(
@@ -216,42 +218,37 @@ class SparkEngine:
                     return with_works(corpus, empty, empty, empty)
                 select_focus = focused / total < 0.5
 
-            def grouped(it: Iterable[tuple[int, tuple[np.ndarray, np.ndarray]]]) -> tuple:
+            def grouped(it: Iterable[tuple[int, tuple[np.ndarray, np.ndarray]]]) -> Iterator[tuple]:
                 para_doc_, in_focus_, _ = shared.value
                 parts = [hp for _, hp in it]
                 if not parts:
-                    return None
+                    return
                 h, p = (np.concatenate(x) for x in zip(*parts))
                 del parts
                 if select_focus:
                     h, p = _focus_shingles(h, p, in_focus_[p])
-                return _groups(h, p, para_doc_, max_postings=max_postings, max_df=max_df)
+                yield _groups(h, p, para_doc_, max_postings=max_postings, max_df=max_df)
 
-            def histogram(it: Iterable) -> Iterator[list[tuple[int, int]]]:
-                got = grouped(it)
-                if got is not None:
-                    yield _size_histogram(got[1])
-
+            # each bucket grouped once, kept for both passes (spilled to disk when memory is short)
+            groups = postings.mapPartitions(grouped, preservesPartitioning=True).persist(StorageLevel.MEMORY_AND_DISK)
             sizes: dict[int, int] = {}
-            for part in postings.mapPartitions(histogram).collect():
+            for part in groups.map(lambda g: _size_histogram(g[1])).collect():
                 for size, count in part:
                     sizes[size] = sizes.get(size, 0) + count
+            postings.unpersist()
             cap = budget_cap(sorted(sizes.items()), params.pairs_per_paragraph * max(n, 1))
             self._say(f"candidates: {sum(sizes.values()):,} shingles shared" + (f", groups over {cap} skipped" if cap else ""))
             parts = buckets
 
-            def expand(it: Iterable) -> Iterator[tuple[int, np.ndarray]]:
-                got = grouped(it)
-                if got is None:
-                    return
-                found = _expand(*got, shared.value[1], n, max_df=max_df, cap=cap)
-                del got
-                part = (found // n) * parts // n
-                order = np.argsort(part, kind="stable")
-                found, part = found[order], part[order]
-                bounds = np.searchsorted(part, np.arange(parts + 1))
-                for j in np.flatnonzero(np.diff(bounds)).tolist():
-                    yield j, found[bounds[j]:bounds[j + 1]]
+            def expand(it: Iterable[tuple]) -> Iterator[tuple[int, np.ndarray]]:
+                for got in it:
+                    found = _expand(*got, shared.value[1], n, max_df=max_df, cap=cap)
+                    part = (found // n) * parts // n
+                    order = np.argsort(part, kind="stable")
+                    found, part = found[order], part[order]
+                    bounds = np.searchsorted(part, np.arange(parts + 1))
+                    for j in np.flatnonzero(np.diff(bounds)).tolist():
+                        yield j, found[bounds[j]:bounds[j + 1]]
 
             def count(it: Iterable[tuple[int, np.ndarray]]) -> Iterator[tuple[int, tuple]]:
                 got = [k for _, k in it]
@@ -263,9 +260,11 @@ class SparkEngine:
                     yield int(left[0]) if len(left) else -1, (left.astype(np.int64), right.astype(np.int64),
                                                               shared_.astype(np.int64))
 
-            counted = postings.mapPartitions(expand).partitionBy(parts, lambda j: j).mapPartitions(count).collect()
+            counted = groups.mapPartitions(expand).partitionBy(parts, lambda j: j).mapPartitions(count).collect()
         finally:
             postings.unpersist()
+            if groups is not None:
+                groups.unpersist()
             shared.unpersist()
         counted = [c for _, c in sorted((c for c in counted if len(c[1][0])), key=lambda c: c[0])]
         if not counted:
@@ -403,8 +402,11 @@ def make_session(master: str, conf: dict[str, str] | None = None) -> Any:
         cores = os.cpu_count() or 1
         inside = master[master.find("[") + 1:master.find("]")] if "[" in master else "1"
         cores = int(inside) if inside.isdigit() else cores
+        # one JVM holds the driver and the executors: a heap that the candidate arrays and the blocks'
+        # results pass through at a million paragraphs (it grows only as used)
         defaults.update({"spark.ui.enabled": "false", "spark.driver.host": "127.0.0.1",
-                         "spark.sql.shuffle.partitions": str(max(4 * cores, 4))})
+                         "spark.sql.shuffle.partitions": str(max(4 * cores, 4)), "spark.driver.memory": "4g",
+                         "spark.driver.maxResultSize": "4g"})
     builder = SparkSession.builder.master(master).appName("synopsis link")
     for key, value in {**defaults, **(conf or {})}.items():
         builder = builder.config(key, value)
