@@ -60,7 +60,8 @@ if TYPE_CHECKING:
     from synopsis.link.engine import Engine
 
 __all__ = ["LinkSet", "Candidates", "find_candidates", "beyond_alignment", "quotation_candidates", "cross_references", "similarity",
-           "edition_parameters", "edition_alignments", "variants", "reworded_references", "reworded_block", "reworded_null_scores", "CROSS_REFERENCES",
+           "edition_parameters", "edition_alignments", "variants", "reworded_references", "reworded_block", "reworded_null_scores",
+           "reworded_shingle_pairs", "CROSS_REFERENCES",
            "KIND_VERBATIM", "KIND_REWORDED", "KIND_TRANSLATED", "ALIGNMENTS", "SENTENCE_ALIGNMENTS", "VARIANTS"]
 
 CROSS_REFERENCES = "cross_references"
@@ -487,7 +488,7 @@ class _ClassMemo:
         """Paragraph ``i``'s token weights in document pair ``key`` (memoised: a paragraph meets many)."""
         got = self._weights.get((i, key))
         if got is None:
-            if len(self._weights) > 200_000:
+            if len(self._weights) > 10 * _MEMO_PARAGRAPHS:  # a list of floats per paragraph: bounded
                 self._weights.clear()
             got = self._weights[(i, key)] = stats.weights(self.tokens[i])
         return got
@@ -625,8 +626,10 @@ def reworded_references(
         more_left, more_right = more_candidates(hashes, paras)
         left, right = np.r_[left.astype(np.int64), more_left], np.r_[right.astype(np.int64), more_right]
     if candidates is not None:  # and the pairs the shingle index put forward (two words close together on both sides)
-        both = np.unique(np.r_[left.astype(np.int64) * len(para_doc) + right, candidates.left.astype(np.int64)
-                               * len(para_doc) + candidates.right])
+        most = reworded_shingle_pairs(candidates.shared, max(params.reworded_pair_budget,
+                                                             int(params.reworded_pairs_per_paragraph * len(para_doc))))
+        both = np.unique(np.r_[left.astype(np.int64) * len(para_doc) + right, candidates.left[most].astype(np.int64)
+                               * len(para_doc) + candidates.right[most]])
         left, right = both // len(para_doc), both % len(para_doc)
     root = [corpus.root_of(k) for k in range(len(docs))]
     other_work = np.fromiter((root[a] != root[b] for a, b in zip(para_doc[left].tolist(), para_doc[right].tolist())),
@@ -670,6 +673,28 @@ def reworded_references(
         out.parameters[key] = {"reworded_floor": floor, "reworded_null_scored": len(null),
                                "correspondence_sources": sources}
     return out
+
+
+def reworded_shingle_pairs(shared: np.ndarray, budget: int) -> np.ndarray:
+    """Which shingle candidates the reworded pass scores (a boolean mask): all of them when they are
+    at most ``budget``, else those sharing at least ``t`` shingles, ``t`` the least count whose pairs
+    fit the budget (the pairs sharing the most, if none does).
+
+    Scoring a pair costs about two milliseconds (both paragraphs tokenised and classed), and the
+    shingle candidates grow with the square of a document pair's size: a million generated
+    paragraphs in documents of 50,000 put forward 3.2 million, mostly pairs sharing two shingles by
+    chance. The budget (:attr:`LinkParameters.reworded_pair_budget`, or
+    ``reworded_pairs_per_paragraph`` × paragraphs when larger) is far above what a corpus of a few
+    hundred thousand paragraphs puts forward, so only a very large corpus loses its weakest candidates.
+    A threshold, not a cut in a sorted list: the pairs kept do not depend on their order.
+    """
+    if len(shared) <= budget:
+        return np.ones(len(shared), dtype=bool)
+    values, counts = np.unique(shared, return_counts=True)
+    at_least = np.cumsum(counts[::-1])[::-1]  # pairs sharing at least values[k] shingles
+    fits = np.flatnonzero(at_least <= budget)
+    t = values[fits[0]] if len(fits) else values[-1]
+    return shared >= t
 
 
 def _verbatim_taken(verbatim: LinkSet | None, corpus: ParagraphCorpus, tokens: ParagraphTokens
