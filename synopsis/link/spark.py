@@ -4,21 +4,23 @@ Nothing here scores anything. The engine does what :class:`synopsis.link.engine.
 does, spread over a cluster:
 
 candidates
-    Each paragraph's shingles (:func:`synopsis.link.candidates.shingle_postings`, the
-    function the single-machine index uses) are computed in partitions of paragraphs and
-    become a DataFrame of postings ``(group, hash, paragraph, document, focus)``; the corpus
-    statistics that drop frequent shingles are DataFrame aggregations — a shingle in more
-    than ``max_postings`` paragraphs, one held ``max_df`` times by a pair of documents, and
-    the most frequent shingles past the pair budget (the cap from a histogram of group sizes,
-    :func:`synopsis.link.candidates.budget_cap`) — and candidate pairs are a self-join
-    of the postings on the shingle, counted per paragraph pair. The rules are
-    :func:`synopsis.link.candidates.candidate_pairs`'s, rule for rule, so the pairs are the same.
+    The single-machine index's own functions (:mod:`synopsis.link.candidates`) in Spark tasks,
+    as :func:`~synopsis.link.candidates.candidate_pairs_streamed` runs them bucket by bucket on
+    one machine: chunks of paragraphs are shingled (:func:`~synopsis.link.candidates.shingle_postings`),
+    the postings shuffled to buckets by their hash's top bits (all of a shingle's paragraphs in one
+    bucket, so the corpus statistics that drop frequent shingles — more than ``max_postings``
+    paragraphs, ``max_df`` in a pair of documents — are the bucket's own), each bucket grouped
+    once; the driver sums the buckets' histograms of group sizes into the pair budget's cap
+    (:func:`~synopsis.link.candidates.budget_cap`); each bucket expands its pairs, and the pair
+    keys are shuffled by their left paragraph and counted. Arrays travel between tasks, never a
+    row at a time, and the pairs are the local index's, in its order.
 blocks
-    The steps' blocks (the candidate pairs of one document pair, one pair of editions) are
-    scored in Spark partitions by the steps' own functions
-    (:func:`~synopsis.link.steps.score_pair_block`, ...); what the blocks read beside their
-    pairs is broadcast once. Their rows are written as Parquet (one folder per table) and
-    read back in block order for the normal store step.
+    The steps' blocks (the candidate pairs of one document pair, one pair of editions, a slice of
+    the reworded pass's pairs) are scored in Spark partitions by the steps' own functions
+    (:func:`~synopsis.link.steps.score_pair_block`, :func:`~synopsis.link.steps.reworded_block`,
+    ...); what the blocks read beside their pairs is broadcast once. One job per step: each task
+    writes its blocks' rows as a Parquet file per link table and returns the rest of their
+    results; the driver reads the rows back in block order for the normal store step.
 
 Progress (stages, blocks, pairs scored) goes to the engine's ``progress`` callable, and
 Spark's own console progress bar shows its stages' tasks.
