@@ -405,10 +405,12 @@ def make_session(master: str, conf: dict[str, str] | None = None) -> Any:
         inside = master[master.find("[") + 1:master.find("]")] if "[" in master else "1"
         cores = int(inside) if inside.isdigit() else cores
         # one JVM holds the driver and the executors: a heap that the candidate arrays and the blocks'
-        # results pass through at a million paragraphs (it grows only as used)
+        # results pass through at a million paragraphs; what is kept between passes (the grouped
+        # buckets) spills to disk past it. A larger heap is only filled (at a million paragraphs a
+        # 4g heap grew to 3.6 GB resident), not faster.
         defaults.update({"spark.ui.enabled": "false", "spark.driver.host": "127.0.0.1",
-                         "spark.sql.shuffle.partitions": str(max(4 * cores, 4)), "spark.driver.memory": "4g",
-                         "spark.driver.maxResultSize": "4g"})
+                         "spark.sql.shuffle.partitions": str(max(4 * cores, 4)), "spark.driver.memory": "2g",
+                         "spark.driver.maxResultSize": "2g"})
     builder = SparkSession.builder.master(master).appName("synopsis link")
     for key, value in {**defaults, **(conf or {})}.items():
         builder = builder.config(key, value)
