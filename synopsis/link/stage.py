@@ -180,7 +180,7 @@ def _candidates(run: LinkRun) -> None:
 
 def _quotation_candidates(run: LinkRun) -> None:
     assert run.keys is not None
-    run.quoted = quotation_candidates(run.corpus, run.keys, run.focus, run.params)
+    run.quoted = quotation_candidates(run.corpus, run.keys, run.focus, run.params, engine=run.engine)
 
 
 def _correspondences(run: LinkRun) -> None:

@@ -30,7 +30,7 @@ import json
 import sqlite3
 import time
 from dataclasses import astuple, dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import numpy as np
 
@@ -177,8 +177,38 @@ def beyond_alignment(
     return kept, quoted
 
 
+PostingsBlock = tuple[int, np.ndarray, np.ndarray]
+"""A chunk of paragraphs' content keys: (first paragraph's index, their keys, their offsets from 0)."""
+
+
+def key_chunks(keys: ContentKeys, paragraphs: int = 100_000) -> Iterator[PostingsBlock]:
+    """The corpus's content keys a chunk of ``paragraphs`` at a time (:data:`PostingsBlock`)."""
+    offsets = np.asarray(keys.offsets, dtype=np.int64)
+    n = len(offsets) - 1
+    for s in range(0, n, paragraphs):
+        e = min(s + paragraphs, n)
+        yield s, keys.keys[offsets[s]:offsets[e]], offsets[s:e + 1] - offsets[s]
+
+
+def wanted_postings_block(lookup: tuple[np.ndarray, np.ndarray], block: PostingsBlock) -> tuple[np.ndarray, np.ndarray]:
+    """The shingle postings ``(hash, paragraph index)`` of a chunk of paragraphs whose shingle is one of
+    ``wanted`` (``lookup`` = (the sorted words they are made of, the sorted wanted hashes)): a bitmap on
+    the low bits, then exact."""
+    words, wanted = lookup
+    first, chunk_keys, chunk_offsets = block
+    hashes, paras = shingle_postings(chunk_keys, chunk_offsets, only_keys=words)
+    low = np.uint64((1 << 24) - 1)
+    bitmap = np.zeros(1 << 24, dtype=bool)
+    bitmap[(wanted & low).astype(np.int64)] = True
+    maybe = np.flatnonzero(bitmap[(hashes & low).astype(np.int64)])
+    at = np.minimum(np.searchsorted(wanted, hashes[maybe]), len(wanted) - 1)
+    keep = maybe[wanted[at] == hashes[maybe]]
+    return hashes[keep], paras[keep].astype(np.int64) + first
+
+
 def quotation_candidates(
     corpus: ParagraphCorpus, keys: ContentKeys, focus: np.ndarray, params: LinkParameters,
+    engine: "Engine | None" = None,
 ) -> dict[tuple[int, int], set[int]]:
     """Paragraph pairs ``(left < right)`` where one side holds a marked quotation the other may hold,
     each with the ids of the quotations that put it forward.
@@ -228,15 +258,13 @@ def quotation_candidates(
     owner, all_sh = owner[first], all_sh[first]
     sizes = np.bincount(owner, minlength=len(needles))
     # the corpus's postings of those shingles only (a bitmap on low bits, then exact), each once per paragraph
-    hashes, paras = shingle_postings(keys.keys, keys.offsets, only_keys=np.unique(words))
+    # (chunk by chunk of paragraphs, on the engine: the whole corpus's postings of the needles' words never at once)
     wanted = np.unique(all_sh)
-    low = np.uint64((1 << 24) - 1)
-    bitmap = np.zeros(1 << 24, dtype=bool)
-    bitmap[(wanted & low).astype(np.int64)] = True
-    maybe = np.flatnonzero(bitmap[(hashes & low).astype(np.int64)])
-    at = np.minimum(np.searchsorted(wanted, hashes[maybe]), len(wanted) - 1)
-    keep = maybe[wanted[at] == hashes[maybe]]
-    hashes, paras = hashes[keep], paras[keep].astype(np.int64)
+    found = list((engine or LOCAL).map_blocks(wanted_postings_block, (np.unique(words), wanted), key_chunks(keys),
+                                              "quotation_candidates"))
+    hashes = np.concatenate([h for h, _ in found]) if found else np.zeros(0, dtype=np.uint64)
+    paras = np.concatenate([p for _, p in found]) if found else np.zeros(0, dtype=np.int64)
+    del found
     order = np.lexsort((paras, hashes))
     hashes, paras = hashes[order], paras[order]
     once = np.r_[True, (hashes[1:] != hashes[:-1]) | (paras[1:] != paras[:-1])]
