@@ -54,12 +54,15 @@ def _rows(db: Path, table: str) -> list[tuple]:
         return conn.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
 
 
-def _assert_same_links(local_db: Path, spark_db: Path, *, expect: tuple[str, ...]) -> None:
+def _assert_same_links(local_db: Path, spark_db: Path, *, expect: tuple[str, ...], methods: tuple[str, ...] = ()) -> None:
     for table in TABLES:
         local, spark = _rows(local_db, table), _rows(spark_db, table)
         assert spark == local, f"{table}: {len(spark)} rows on Spark, {len(local)} on one machine"
     for table in expect:  # the corpus really exercises that table
         assert _rows(local_db, table), f"no {table} rows: the corpus does not test them"
+    with sqlite3.connect(local_db) as conn:
+        found = {m for (m,) in conn.execute("SELECT DISTINCT method FROM cross_references")}
+    assert set(methods) <= found, f"no cross-references of method {set(methods) - found}: the corpus does not test them"
     with sqlite3.connect(local_db) as a, sqlite3.connect(spark_db) as b:
         query = "SELECT kind, method, left_document_id, right_document_id, link_count, inputs_sha256, parameters FROM runs ORDER BY id"
         local_runs, spark_runs = a.execute(query).fetchall(), b.execute(query).fetchall()
@@ -101,8 +104,19 @@ def test_resolution_and_an_edition_of_it(tmp_path, spark_session):
         'id = "cpsu-resolution-1956-second"\ntitle = "On Overcoming the Cult of the Individual (second edition)"\n'
         'language = "en"\nsource_file = "resolution.md"\nversion_of = "cpsu-resolution-1956"\ndate = "1956-07-02"\n',
         encoding="utf-8")
+    # and a document of its own retelling three of its passages in other words (tests/test_reworded.py's)
+    from synopsis.link.reworded import METHOD_REWORDED
+    from tests.test_reworded import RETOLD
+
+    folder = tmp_path / "documents" / "retold"
+    folder.mkdir()
+    (folder / "retold.md").write_text("\n\n".join(text for _, text in RETOLD) + "\n", encoding="utf-8")
+    (folder / "metadata.toml").write_text('id = "retold"\ntitle = "Retold"\nlanguage = "en"\nsource_file = "retold.md"\n',
+                                          encoding="utf-8")
     local_db, spark_db = _build_both(tmp_path, spark_session)
-    _assert_same_links(local_db, spark_db, expect=("cross_references", "alignments", "sentence_alignments", "variants"))
+    # the reworded pass's blocks run on Spark too (synopsis.link.steps.reworded_block)
+    _assert_same_links(local_db, spark_db, expect=("cross_references", "alignments", "sentence_alignments", "variants"),
+                       methods=(METHOD_REWORDED,))
 
 
 @pytest.mark.slow
@@ -143,6 +157,45 @@ def test_an_invented_language(tmp_path, spark_session):
     generate_corpus.generate(tmp_path, paragraphs=800, seed=7, invented=True, paragraphs_per_document=100, edition_share=0.3)
     local_db, spark_db = _build_both(tmp_path, spark_session)
     _assert_same_links(local_db, spark_db, expect=("cross_references", "alignments", "sentence_alignments"))
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1200)
+@needs_spark
+def test_candidates_of_a_few_documents_against_many(tmp_path, spark_session):
+    """The candidate pairs when only some documents changed (an incremental build: the corpus filtered by
+    the changed documents' words, and only their shingles looked up) are the single-machine index's."""
+    import sys
+
+    import numpy as np
+
+    from synopsis.build import build
+    from synopsis.link.corpus import read_corpus
+    from synopsis.link.parameters import LinkParameters
+    from synopsis.link.spark import SparkEngine
+    from synopsis.link.steps import find_candidates
+    from synopsis.link.token_cache import content_keys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import generate_corpus
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    generate_corpus.generate(tmp_path, paragraphs=1200, seed=11, paragraphs_per_document=100)
+    build(documents_dir=tmp_path / "documents", db_path=tmp_path / "c.db")
+    with sqlite3.connect(tmp_path / "c.db") as db:
+        corpus = read_corpus(db)
+    keys = content_keys(corpus, {d: d for d in corpus.docs}, None, None)
+    params = LinkParameters()
+    engine = SparkEngine(session=spark_session)
+    for focused in ([3], [0, 1, 2, 3, 4], list(range(len(corpus.docs)))):
+        focus = np.zeros(len(corpus.docs), dtype=bool)
+        focus[focused] = True
+        local, spark = find_candidates(corpus, keys, focus, params), engine.find_candidates(corpus, keys, focus, params)
+        assert len(local.left) > 0
+        for name in ("left", "right", "shared", "same_work"):
+            assert np.array_equal(getattr(local, name), getattr(spark, name)), (focused, name)
+    engine.close()
 
 
 def test_without_the_extra_the_build_says_what_to_install(tmp_path, monkeypatch):

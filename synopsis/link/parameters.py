@@ -80,6 +80,8 @@ class LinkParameters:
     max_df: int = 60  # skip a shingle found in more paragraphs of the pair's documents
     max_postings: int = 5000  # skip a shingle found in more paragraphs of the corpus
     pairs_per_paragraph: int = 200  # candidates: the most frequent shingles are skipped to keep pairs under this × paragraphs
+    reworded_pair_budget: int = 100_000  # the reworded pass scores at most this many shingle candidates ...
+    reworded_pairs_per_paragraph: float = 0.1  # ... or this × paragraphs if more: those sharing the most shingles
     similarity_cutoff: float = 50.0  # similarity alignments: least information-weighted cosine (0-100)
     similarity_chance_quantile: float = 0.999  # similarity alignments: the floor is at least this quantile of chance pairs' scores
     similarity_chance_pairs: int = 20_000  # similarity alignments: chance pairs drawn to calibrate the floor
@@ -100,7 +102,8 @@ class LinkParameters:
         """The parameters a run of ``kind``/``method`` depends on."""
         d = asdict(self)
         if kind == "cross_reference":
-            keys = (*CrossReferenceParameters.names(), "max_df", "max_postings", "pairs_per_paragraph", "translated")
+            keys = (*CrossReferenceParameters.names(), "max_df", "max_postings", "pairs_per_paragraph", "reworded_pair_budget",
+                    "reworded_pairs_per_paragraph", "translated")
             extra = {"score_measure": SCORE_MEASURE, "information": INFORMATION}
         elif method == "edition":
             keys = ("edition_band", "edition_fine_band", "edition_prior_strength", "edition_length_variance",

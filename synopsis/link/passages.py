@@ -32,18 +32,32 @@ QuotationTokens = tuple[int, int, int]
 """A marked quotation placed on tokens: (quotation id, first token, last token)."""
 
 
-class ParagraphTokens:
-    """Tokens and quotation token ranges of a corpus's paragraphs, computed once each, on demand."""
+TOKENS_KEPT = 20_000
+"""Paragraphs whose tokens :class:`ParagraphTokens` keeps at once. A paragraph's tokens take about
+twenty kilobytes (a Python object per token): kept for every paragraph a million-paragraph corpus
+puts forward, they were the link stage's largest memory (ten gigabytes and growing with the corpus).
+Pairs come in left-paragraph order, so the least recently used go first and are rarely asked again."""
 
-    def __init__(self, corpus: ParagraphCorpus) -> None:
+
+class ParagraphTokens:
+    """Tokens and quotation token ranges of a corpus's paragraphs, computed on demand; the tokens of
+    the :data:`TOKENS_KEPT` most recently used paragraphs are kept (tokenising is pure: a paragraph
+    tokenised again gives the same tokens), so memory does not grow with the corpus."""
+
+    def __init__(self, corpus: ParagraphCorpus, kept: int = TOKENS_KEPT) -> None:
         self.corpus = corpus
-        self._tokens: dict[int, Tokens] = {}
+        self.kept = kept
+        self._tokens: dict[int, Tokens] = {}  # in order of last use (a dict keeps insertion order)
         self._quotes: dict[int, list[QuotationTokens]] = {}
 
     def __getitem__(self, i: int) -> Tokens:
-        t = self._tokens.get(i)
+        tokens = self._tokens
+        t = tokens.pop(i, None)
         if t is None:
-            t = self._tokens[i] = tokenize(self.corpus.texts[i], language=self.corpus.language_of(i))
+            t = tokenize(self.corpus.texts[i], language=self.corpus.language_of(i))
+            if len(tokens) >= self.kept:
+                del tokens[next(iter(tokens))]  # the least recently used
+        tokens[i] = t
         return t
 
     def quotations(self, i: int) -> list[QuotationTokens]:

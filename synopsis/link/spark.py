@@ -4,21 +4,23 @@ Nothing here scores anything. The engine does what :class:`synopsis.link.engine.
 does, spread over a cluster:
 
 candidates
-    Each paragraph's shingles (:func:`synopsis.link.candidates.shingle_postings`, the
-    function the single-machine index uses) are computed in partitions of paragraphs and
-    become a DataFrame of postings ``(group, hash, paragraph, document, focus)``; the corpus
-    statistics that drop frequent shingles are DataFrame aggregations — a shingle in more
-    than ``max_postings`` paragraphs, one held ``max_df`` times by a pair of documents, and
-    the most frequent shingles past the pair budget (the cap from a histogram of group sizes,
-    :func:`synopsis.link.candidates.budget_cap`) — and candidate pairs are a self-join
-    of the postings on the shingle, counted per paragraph pair. The rules are
-    :func:`synopsis.link.candidates.candidate_pairs`'s, rule for rule, so the pairs are the same.
+    The single-machine index's own functions (:mod:`synopsis.link.candidates`) in Spark tasks,
+    as :func:`~synopsis.link.candidates.candidate_pairs_streamed` runs them bucket by bucket on
+    one machine: chunks of paragraphs are shingled (:func:`~synopsis.link.candidates.shingle_postings`),
+    the postings shuffled to buckets by their hash's top bits (all of a shingle's paragraphs in one
+    bucket, so the corpus statistics that drop frequent shingles — more than ``max_postings``
+    paragraphs, ``max_df`` in a pair of documents — are the bucket's own), each bucket grouped
+    once; the driver sums the buckets' histograms of group sizes into the pair budget's cap
+    (:func:`~synopsis.link.candidates.budget_cap`); each bucket expands its pairs, and the pair
+    keys are shuffled by their left paragraph and counted. Arrays travel between tasks, never a
+    row at a time, and the pairs are the local index's, in its order.
 blocks
-    The steps' blocks (the candidate pairs of one document pair, one pair of editions) are
-    scored in Spark partitions by the steps' own functions
-    (:func:`~synopsis.link.steps.score_pair_block`, ...); what the blocks read beside their
-    pairs is broadcast once. Their rows are written as Parquet (one folder per table) and
-    read back in block order for the normal store step.
+    The steps' blocks (the candidate pairs of one document pair, one pair of editions, a slice of
+    the reworded pass's pairs) are scored in Spark partitions by the steps' own functions
+    (:func:`~synopsis.link.steps.score_pair_block`, :func:`~synopsis.link.steps.reworded_block`,
+    ...); what the blocks read beside their pairs is broadcast once. One job per step: each task
+    writes its blocks' rows as a Parquet file per link table and returns the rest of their
+    results; the driver reads the rows back in block order for the normal store step.
 
 Progress (stages, blocks, pairs scored) goes to the engine's ``progress`` callable, and
 Spark's own console progress bar shows its stages' tasks.
@@ -65,9 +67,9 @@ TABLE_COLUMNS: dict[str, list[tuple[str, str]]] = {
 
 def _block_tables() -> dict[Callable, dict[int, str]]:
     """Which items of each block function's result are rows of which table (written as Parquet)."""
-    from synopsis.link.steps import score_pair_block, variant_block
+    from synopsis.link.steps import reworded_block, score_pair_block, variant_block
 
-    return {score_pair_block: {1: "cross_references"}, variant_block: {1: "variants"}}
+    return {score_pair_block: {1: "cross_references"}, reworded_block: {1: "cross_references"}, variant_block: {1: "variants"}}
 
 
 def spark_available() -> bool:
@@ -149,10 +151,17 @@ class SparkEngine:
     # --------------------------------------------------------------- candidates
 
     def find_candidates(self, corpus: Any, keys: Any, focus: np.ndarray, params: Any) -> Any:
-        """The candidate pairs of :func:`synopsis.link.steps.find_candidates`, found with DataFrames."""
-        from pyspark.sql import functions as F
+        """The candidate pairs of :func:`synopsis.link.steps.find_candidates`, found in Spark partitions.
 
-        from synopsis.link.candidates import budget_cap
+        The single-machine index's own functions (:mod:`synopsis.link.candidates`) run in
+        Spark tasks, as :func:`~synopsis.link.candidates.candidate_pairs_streamed` runs them
+        bucket by bucket: paragraphs are shingled in chunks, the postings shuffled to buckets
+        by their hash's top bits (a shingle's paragraphs all fall in one bucket, so every
+        per-shingle rule sees the whole of it), each bucket grouped (one pass for the pair
+        budget's histogram, summed on the driver, one to expand its pairs), and the pair keys
+        shuffled by their left paragraph and counted. Arrays travel, never a row at a time.
+        """
+        from synopsis.link.candidates import _count_pairs, _expand, _focus_shingles, _groups, _size_histogram, budget_cap
         from synopsis.link.steps import with_works
 
         para_doc = np.asarray(corpus.para_doc, dtype=np.int64)
@@ -161,84 +170,121 @@ class SparkEngine:
         if n < 2:
             return with_works(corpus, empty, empty, empty)
         focus = np.asarray(focus, dtype=bool)
-        focus_paras = focus[para_doc]
+        in_focus = focus[para_doc]
         only = None
-        if focus_paras.mean() < 0.5:  # as find_candidates: a few documents against many, the corpus filtered by their words
-            only = np.unique(keys.keys[np.repeat(focus_paras, np.diff(keys.offsets))])
-        pbits = max(int(n).bit_length(), 1)
-        self._say(f"candidates: shingles of {n:,} paragraphs on Spark ({self.master})")
-        postings = self._postings(keys, para_doc, focus_paras, only, pbits)
-        share = 1.0  # every paragraph in focus (a build from nothing): no job to count them
-        if not focus_paras.all():
-            share = postings.agg(F.avg(F.col("f").cast("double"))).collect()[0][0] or 0.0
-            if share == 0:
-                return with_works(corpus, empty, empty, empty)
-        if share < 0.5:  # as candidate_pairs: only the focus documents' shingles are looked up
-            wanted = postings.filter("f").select("h").distinct()
-            postings = postings.join(wanted, "h", "left_semi")
-        # a shingle repeated within a paragraph counts once (on its top bits, as the local index sorts them)
-        post = postings.select("g", "p", "d", "f").dropDuplicates(["g", "p"])
-        sizes = post.groupBy("g").agg(F.count(F.lit(1)).alias("n"))
-        sizes = sizes.filter((F.col("n") >= 2) & (F.col("n") <= params.max_postings)).select("g")
-        post = post.join(sizes, "g", "left_semi")
-        # the per-pair document frequency: a posting whose document alone holds the shingle max_df times goes
-        dfs = post.groupBy("g", "d").agg(F.count(F.lit(1)).alias("df"))
-        post = post.join(dfs, ["g", "d"]).filter(F.col("df") < params.max_df)
-        post = post.persist()
-        # the pair budget: the largest groups (most frequent shingles) skipped until the rest fits
-        sizes = post.groupBy("g").agg(F.count(F.lit(1)).alias("n"))
-        histogram = sizes.groupBy("n").agg(F.count(F.lit(1)).alias("c")).collect()
-        cap = budget_cap([(r[0], r[1]) for r in histogram], params.pairs_per_paragraph * max(n, 1))
-        if cap is not None:
-            post = post.join(sizes.filter(F.col("n") <= cap).select("g"), "g", "left_semi")
-        a = post.select("g", F.col("p").alias("pa"), F.col("d").alias("da"), F.col("df").alias("fa"), F.col("f").alias("xa"))
-        b = post.select("g", F.col("p").alias("pb"), F.col("d").alias("db"), F.col("df").alias("fb"), F.col("f").alias("xb"))
-        pairs = a.join(b, "g").filter((F.col("pa") < F.col("pb")) & (F.col("da") != F.col("db"))
-                                      & ((F.col("fa") + F.col("fb")) <= params.max_df) & (F.col("xa") | F.col("xb")))
-        min_shared = min(params.min_shared, params.similarity_min_shared)
-        counted = pairs.groupBy("pa", "pb").agg(F.count(F.lit(1)).alias("shared")).filter(F.col("shared") >= min_shared)
-        self._say("candidates: pairs of paragraphs sharing shingles, counted on Spark")
-        table = counted.toArrow()
-        post.unpersist()
-        left = table.column("pa").to_numpy().astype(np.int64)
-        right = table.column("pb").to_numpy().astype(np.int64)
-        shared = table.column("shared").to_numpy().astype(np.int64)
-        order = np.lexsort((right, left))
-        self._say(f"candidates: {len(order):,} paragraph pairs")
-        return with_works(corpus, left[order], right[order], shared[order])
-
-    def _postings(self, keys: Any, para_doc: np.ndarray, focus_paras: np.ndarray, only: np.ndarray | None, pbits: int) -> Any:
-        """The shingle postings as a DataFrame ``(g, h, p, d, f)``: group (the hash's top bits, as the local index
-        groups them), hash, paragraph, document, paragraph in a focus document."""
-        import pyarrow as pa
-
-        offsets = np.asarray(keys.offsets, dtype=np.int64)
-        n = len(offsets) - 1
+        if in_focus.mean() < 0.5:  # as find_candidates: a few documents against many, the corpus filtered by their words
+            only = np.unique(keys.keys[np.repeat(in_focus, np.diff(keys.offsets))])
         sc = self.spark.sparkContext
-        chunk = max(1, min(5_000, -(-n // max(sc.defaultParallelism * 2, 1))))
-        starts = list(range(0, n, chunk))
-        pieces = [(s, keys.keys[offsets[s]:offsets[min(s + chunk, n)]], offsets[s:min(s + chunk, n) + 1] - offsets[s],
-                   para_doc[s:s + chunk].astype(np.int32), focus_paras[s:s + chunk]) for s in starts]
-        only_b = sc.broadcast(only)
-        shift = np.uint64(pbits)
+        slots = max(sc.defaultParallelism, 1)
+        offsets = np.asarray(keys.offsets, dtype=np.int64)
+        words = int(offsets[-1])
+        # buckets of about a million postings (two per content word), at least two per core: a power of two
+        buckets = max(2 * slots, min(4096, -(-2 * words // 1_000_000)))
+        buckets = 1 << (buckets - 1).bit_length()
+        shift = np.uint64(64 - (buckets.bit_length() - 1))
+        chunk = max(1_000, min(50_000, -(-n // (4 * slots))))
+        pieces = [(s, keys.keys[offsets[s]:offsets[min(s + chunk, n)]], offsets[s:min(s + chunk, n) + 1] - offsets[s])
+                  for s in range(0, n, chunk)]
+        self._say(f"candidates: shingles of {n:,} paragraphs on Spark ({self.master}), {buckets} buckets")
+        shared = sc.broadcast((para_doc, in_focus, only))
+        min_shared = min(params.min_shared, params.similarity_min_shared)
+        max_df, max_postings = params.max_df, params.max_postings
 
-        def shingles(it: Iterable[tuple]) -> Iterator[pa.RecordBatch]:
+        def shingle(it: Iterable[tuple]) -> Iterator[tuple[int, tuple[np.ndarray, np.ndarray]]]:
             from synopsis.link.candidates import shingle_postings
 
-            wanted = only_b.value
-            for first, k, off, docs, foc in it:
+            wanted = shared.value[2]
+            for first, k, off in it:
                 h, p = shingle_postings(k, off, only_keys=wanted)
-                p = p.astype(np.int64)
-                columns = ((h >> shift).astype(np.int64), h.view(np.int64), p + first, docs[p], foc[p])
-                yield pa.RecordBatch.from_arrays([pa.array(c) for c in columns], names=["g", "h", "p", "d", "f"])
+                p = p + np.int32(first)
+                b = (h >> shift).astype(np.int64)
+                order = np.argsort(b, kind="stable")
+                h, p, b = h[order], p[order], b[order]
+                bounds = np.searchsorted(b, np.arange(buckets + 1))
+                for j in np.flatnonzero(np.diff(bounds)).tolist():
+                    yield j, (h[bounds[j]:bounds[j + 1]], p[bounds[j]:bounds[j + 1]])
 
-        rdd = sc.parallelize(pieces, len(pieces)).mapPartitions(shingles)
-        return _arrow_frame(self.spark, rdd, "g long, h long, p long, d int, f boolean")
+        from pyspark import StorageLevel
+
+        postings = sc.parallelize(pieces, len(pieces)).mapPartitions(shingle).partitionBy(buckets, lambda b: b)
+        if not in_focus.all():  # read twice: counted, then grouped
+            postings = postings.persist(StorageLevel.MEMORY_AND_DISK)
+        del pieces
+        select_focus = False
+        groups = None
+        try:
+            if not in_focus.all():
+                total, focused = postings.map(lambda bv: (len(bv[1][1]), int(shared.value[1][bv[1][1]].sum()))).fold(
+                    (0, 0), lambda x, y: (x[0] + y[0], x[1] + y[1]))
+                if not focused or total < 2:
+                    return with_works(corpus, empty, empty, empty)
+                select_focus = focused / total < 0.5
+
+            def grouped(it: Iterable[tuple[int, tuple[np.ndarray, np.ndarray]]]) -> Iterator[tuple]:
+                para_doc_, in_focus_, _ = shared.value
+                parts = [hp for _, hp in it]
+                if not parts:
+                    return
+                h, p = (np.concatenate(x) for x in zip(*parts))
+                del parts
+                if select_focus:
+                    h, p = _focus_shingles(h, p, in_focus_[p])
+                yield _groups(h, p, para_doc_, max_postings=max_postings, max_df=max_df)
+
+            # each bucket grouped once, kept for both passes (spilled to disk when memory is short)
+            groups = postings.mapPartitions(grouped, preservesPartitioning=True).persist(StorageLevel.MEMORY_AND_DISK)
+            sizes: dict[int, int] = {}
+            for part in groups.map(lambda g: _size_histogram(g[1])).collect():
+                for size, count in part:
+                    sizes[size] = sizes.get(size, 0) + count
+            postings.unpersist()
+            cap = budget_cap(sorted(sizes.items()), params.pairs_per_paragraph * max(n, 1))
+            self._say(f"candidates: {sum(sizes.values()):,} shingles shared" + (f", groups over {cap} skipped" if cap else ""))
+            parts = buckets
+
+            def expand(it: Iterable[tuple]) -> Iterator[tuple[int, np.ndarray]]:
+                for got in it:
+                    found = _expand(*got, shared.value[1], n, max_df=max_df, cap=cap)
+                    part = (found // n) * parts // n
+                    order = np.argsort(part, kind="stable")
+                    found, part = found[order], part[order]
+                    bounds = np.searchsorted(part, np.arange(parts + 1))
+                    for j in np.flatnonzero(np.diff(bounds)).tolist():
+                        yield j, found[bounds[j]:bounds[j + 1]]
+
+            def count(it: Iterable[tuple[int, np.ndarray]]) -> Iterator[tuple[int, tuple]]:
+                got = [k for _, k in it]
+                if got:
+                    pair_keys = np.concatenate(got)
+                    del got
+                    pair_keys.sort()
+                    left, right, shared_ = _count_pairs(pair_keys, n, min_shared)
+                    yield int(left[0]) if len(left) else -1, (left.astype(np.int64), right.astype(np.int64),
+                                                              shared_.astype(np.int64))
+
+            counted = groups.mapPartitions(expand).partitionBy(parts, lambda j: j).mapPartitions(count).collect()
+        finally:
+            postings.unpersist()
+            if groups is not None:
+                groups.unpersist()
+            shared.unpersist()
+        counted = [c for _, c in sorted((c for c in counted if len(c[1][0])), key=lambda c: c[0])]
+        if not counted:
+            return with_works(corpus, empty, empty, empty)
+        left, right, shared_n = (np.concatenate(x) for x in zip(*counted))
+        self._say(f"candidates: {len(left):,} paragraph pairs")
+        return with_works(corpus, left, right, shared_n)
 
     # ------------------------------------------------------------------- blocks
 
     def map_blocks(self, fn: Callable[[Any, Any], Any], context: Any, blocks: Iterable[Any], stage: str) -> Iterator[Any]:
-        """``fn(context, block)`` for every block in Spark partitions; rows written as Parquet and read back in order."""
+        """``fn(context, block)`` for every block in Spark partitions, the results in the blocks' order.
+
+        One Spark job: each task scores its blocks, writes the rows of the link tables they
+        hold as one Parquet file per table (Arrow columns, written by the task itself into
+        the work folder) and returns the rest of each result (small); the driver reads the
+        Parquet back in block order for the store step.
+        """
         blocks = list(blocks)
         if not blocks:
             return iter(())
@@ -250,51 +296,43 @@ class SparkEngine:
         # by the language profiles) goes with the context, and is put in use where blocks run
         shared = sc.broadcast((corpus_lexicon_in_use(), context))
         tables = _block_tables().get(fn, {})
+        folders = {position: self._folder(f"{stage}-{table}") for position, table in tables.items()}
 
-        def run(it: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
+        def run(index: int, it: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
             lexicon, c = shared.value
             use_corpus_lexicon(lexicon)
+            rows: dict[int, list[tuple]] = {position: [] for position in tables}
             for i, block in it:
-                yield i, fn(c, block)
+                result = fn(c, block)
+                if tables:
+                    for position, table in tables.items():
+                        kinds = [k for _, k in TABLE_COLUMNS[table]]
+                        rows[position].extend((i, seq, *_coerce(row, kinds)) for seq, row in enumerate(result[position] or ()))
+                    # the rows' place holds their count (None stays None): the driver checks every row came back
+                    result = tuple(len(v) if (k in tables and v is not None) else v for k, v in enumerate(result))
+                yield i, result
+            for position, table in tables.items():
+                if rows[position]:
+                    _write_rows(folders[position], index, table, rows[position])
 
         slices = min(len(blocks), max(sc.defaultParallelism * 4, 1))
-        results = sc.parallelize(list(enumerate(blocks)), slices).mapPartitions(run)
-        del blocks
-        if not tables:
-            out = sorted(results.collect(), key=lambda ir: ir[0])
-            shared.unpersist()
-            return iter([r for _, r in out])
-        from pyspark import StorageLevel
-
-        results = results.persist(StorageLevel.MEMORY_AND_DISK)
-        folders = {}
         try:
-            for position, table in tables.items():
-                kinds = [k for _, k in TABLE_COLUMNS[table]]
-
-                def rows_of(ir: tuple[int, Any], position: int = position, kinds: list[str] = kinds) -> list[tuple]:
-                    i, result = ir
-                    return [(i, seq, *_coerce(row, kinds)) for seq, row in enumerate(result[position] or ())]
-
-                folders[position] = self._folder(f"{stage}-{table}")
-                self.spark.createDataFrame(results.flatMap(rows_of), _schema(table)).write.parquet(folders[position])
-
-            def meta(ir: tuple[int, Any]) -> tuple[int, tuple]:
-                i, result = ir
-                return i, tuple(None if (k in tables and v is None) else (True if k in tables else v)
-                                for k, v in enumerate(result))
-
-            skeletons = dict(results.map(meta).collect())
+            skeletons = sorted(sc.parallelize(list(enumerate(blocks)), slices).mapPartitionsWithIndex(run).collect(),
+                               key=lambda ir: ir[0])
         finally:
-            results.unpersist()
             shared.unpersist()
-        read = {position: self._read_rows(folder) for position, folder in folders.items()}
+        del blocks
+        read = {position: _read_rows(folder) for position, folder in folders.items()}
         out: list[Any] = []
-        for i in sorted(skeletons):
-            result = list(skeletons[i])
+        for i, skeleton in skeletons:
+            result = list(skeleton)
             for position in tables:
                 if result[position] is not None:
-                    result[position] = read[position].get(i, [])
+                    got = read[position].get(i, [])
+                    if len(got) != result[position]:
+                        raise EngineFailed(f"{stage}: block {i} wrote {result[position]} rows to {folders[position]}, "
+                                           f"{len(got)} read back")
+                    result[position] = got
             out.append(tuple(result))
         for folder in folders.values():
             _remove(folder)
@@ -304,50 +342,51 @@ class SparkEngine:
             self._say(f"{stage}: {len(out):,} blocks done")
         return iter(out)
 
-    def _read_rows(self, folder: str) -> dict[int, list[tuple]]:
-        """A table's rows from its Parquet folder, per block, in their order."""
-        rows: dict[int, list[tuple]] = {}
-        table = self.spark.read.parquet(folder).orderBy("block", "seq").toArrow()  # Arrow batches, not a row at a time
-        columns = [table.column(k).to_pylist() for k in range(table.num_columns)]
-        for values in zip(*columns):
-            rows.setdefault(values[0], []).append(values[2:])
-        return rows
+
+def _filesystem(folder: str) -> tuple[Any, str]:
+    """The Arrow file system and path of a work folder (a local path, ``file://``, ``hdfs://``, ``s3://``…)."""
+    from pyarrow import fs
+
+    if "://" in folder:
+        return fs.FileSystem.from_uri(folder)
+    return fs.LocalFileSystem(), folder
+
+
+def _write_rows(folder: str, index: int, table: str, rows: list[tuple]) -> None:
+    """One task's rows of a link table, ``(block, seq, *columns)``, as one Parquet file in ``folder``."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    types = {"s": pa.string(), "i": pa.int64(), "f": pa.float64()}
+    names = ["block", "seq"] + [name for name, _ in TABLE_COLUMNS[table]]
+    kinds = [pa.int64(), pa.int64()] + [types[k] for _, k in TABLE_COLUMNS[table]]
+    columns = [pa.array(list(values), type=t) for values, t in zip(zip(*rows), kinds)]
+    filesystem, path = _filesystem(folder)
+    filesystem.create_dir(path, recursive=True)
+    pq.write_table(pa.Table.from_arrays(columns, names=names), f"{path}/part-{index:05d}.parquet", filesystem=filesystem)
+
+
+def _read_rows(folder: str) -> dict[int, list[tuple]]:
+    """A table's rows from its Parquet folder, per block, in their order."""
+    import pyarrow.parquet as pq
+
+    filesystem, path = _filesystem(folder)
+    rows: dict[int, list[tuple]] = {}
+    from pyarrow import fs
+
+    if filesystem.get_file_info(path).type == fs.FileType.NotFound:
+        return rows  # no task had rows
+    table = pq.read_table(path, filesystem=filesystem)
+    table = table.sort_by([("block", "ascending"), ("seq", "ascending")])
+    columns = [table.column(k).to_pylist() for k in range(table.num_columns)]
+    for values in zip(*columns):
+        rows.setdefault(values[0], []).append(values[2:])
+    return rows
 
 
 def _remove(folder: str) -> None:
     if "://" not in folder or folder.startswith("file://"):
         shutil.rmtree(folder.removeprefix("file://"), ignore_errors=True)
-
-
-def _schema(table: str) -> Any:
-    from pyspark.sql.types import DoubleType, LongType, StringType, StructField, StructType
-
-    types = {"s": StringType(), "i": LongType(), "f": DoubleType()}
-    return StructType([StructField("block", LongType(), False), StructField("seq", LongType(), False)]
-                      + [StructField(name, types[k], True) for name, k in TABLE_COLUMNS[table]])
-
-
-def _arrow_frame(spark: Any, batches: Any, schema: str) -> Any:
-    """A DataFrame of the Arrow record batches an RDD yields."""
-    # mapInArrow over a one-row-per-partition frame would also do; an RDD of batches keeps the
-    # partitions the shingling made. Spark reads Arrow IPC bytes, so the batches are serialised first.
-    import pyarrow as pa
-
-    def to_ipc(it: Iterable[pa.RecordBatch]) -> Iterator[bytes]:
-        for batch in it:
-            sink = pa.BufferOutputStream()
-            with pa.ipc.new_stream(sink, batch.schema) as writer:
-                writer.write_batch(batch)
-            yield sink.getvalue().to_pybytes()
-
-    ipc = spark.createDataFrame(batches.mapPartitions(to_ipc).map(lambda b: (bytearray(b),)), "ipc binary")
-
-    def read(it: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        for batch in it:
-            for blob in batch.column(0).to_pylist():
-                yield from pa.ipc.open_stream(blob).read_all().to_batches()
-
-    return ipc.mapInArrow(read, schema)
 
 
 def make_session(master: str, conf: dict[str, str] | None = None) -> Any:
@@ -365,8 +404,13 @@ def make_session(master: str, conf: dict[str, str] | None = None) -> Any:
         cores = os.cpu_count() or 1
         inside = master[master.find("[") + 1:master.find("]")] if "[" in master else "1"
         cores = int(inside) if inside.isdigit() else cores
+        # one JVM holds the driver and the executors: a heap that the candidate arrays and the blocks'
+        # results pass through at a million paragraphs; what is kept between passes (the grouped
+        # buckets) spills to disk past it. A larger heap is only filled (at a million paragraphs a
+        # 4g heap grew to 3.6 GB resident), not faster.
         defaults.update({"spark.ui.enabled": "false", "spark.driver.host": "127.0.0.1",
-                         "spark.sql.shuffle.partitions": str(max(4 * cores, 4))})
+                         "spark.sql.shuffle.partitions": str(max(4 * cores, 4)), "spark.driver.memory": "2g",
+                         "spark.driver.maxResultSize": "2g"})
     builder = SparkSession.builder.master(master).appName("synopsis link")
     for key, value in {**defaults, **(conf or {})}.items():
         builder = builder.config(key, value)

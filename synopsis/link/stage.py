@@ -181,7 +181,7 @@ def _candidates(run: LinkRun) -> None:
 
 def _quotation_candidates(run: LinkRun) -> None:
     assert run.keys is not None
-    run.quoted = quotation_candidates(run.corpus, run.keys, run.focus, run.params)
+    run.quoted = quotation_candidates(run.corpus, run.keys, run.focus, run.params, engine=run.engine)
 
 
 def _correspondences(run: LinkRun) -> None:
@@ -226,7 +226,8 @@ def _reworded(run: LinkRun) -> None:
                 stale = run.focus[run.corpus.para_doc[left]] | run.focus[run.corpus.para_doc[right]]
                 return left[stale], right[stale]
         run.link_sets.append(reworded_references(run.corpus, run.keys, run.counts, run.focus, run.tokens, run.params,
-                                                 run.correspondences, run.verbatim, run.candidates, more))
+                                                 run.correspondences, run.verbatim, run.candidates, more,
+                                                 engine=run.engine))
 
 
 def _translated_through(run: LinkRun) -> None:

@@ -30,7 +30,7 @@ import json
 import sqlite3
 import time
 from dataclasses import astuple, dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import numpy as np
 
@@ -60,7 +60,8 @@ if TYPE_CHECKING:
     from synopsis.link.engine import Engine
 
 __all__ = ["LinkSet", "Candidates", "find_candidates", "beyond_alignment", "quotation_candidates", "cross_references", "similarity",
-           "edition_parameters", "edition_alignments", "variants", "reworded_references", "reworded_null_scores", "CROSS_REFERENCES",
+           "edition_parameters", "edition_alignments", "variants", "reworded_references", "reworded_block", "reworded_null_scores",
+           "reworded_shingle_pairs", "CROSS_REFERENCES",
            "KIND_VERBATIM", "KIND_REWORDED", "KIND_TRANSLATED", "ALIGNMENTS", "SENTENCE_ALIGNMENTS", "VARIANTS"]
 
 CROSS_REFERENCES = "cross_references"
@@ -176,8 +177,38 @@ def beyond_alignment(
     return kept, quoted
 
 
+PostingsBlock = tuple[int, np.ndarray, np.ndarray]
+"""A chunk of paragraphs' content keys: (first paragraph's index, their keys, their offsets from 0)."""
+
+
+def key_chunks(keys: ContentKeys, paragraphs: int = 100_000) -> Iterator[PostingsBlock]:
+    """The corpus's content keys a chunk of ``paragraphs`` at a time (:data:`PostingsBlock`)."""
+    offsets = np.asarray(keys.offsets, dtype=np.int64)
+    n = len(offsets) - 1
+    for s in range(0, n, paragraphs):
+        e = min(s + paragraphs, n)
+        yield s, keys.keys[offsets[s]:offsets[e]], offsets[s:e + 1] - offsets[s]
+
+
+def wanted_postings_block(lookup: tuple[np.ndarray, np.ndarray], block: PostingsBlock) -> tuple[np.ndarray, np.ndarray]:
+    """The shingle postings ``(hash, paragraph index)`` of a chunk of paragraphs whose shingle is one of
+    ``wanted`` (``lookup`` = (the sorted words they are made of, the sorted wanted hashes)): a bitmap on
+    the low bits, then exact."""
+    words, wanted = lookup
+    first, chunk_keys, chunk_offsets = block
+    hashes, paras = shingle_postings(chunk_keys, chunk_offsets, only_keys=words)
+    low = np.uint64((1 << 24) - 1)
+    bitmap = np.zeros(1 << 24, dtype=bool)
+    bitmap[(wanted & low).astype(np.int64)] = True
+    maybe = np.flatnonzero(bitmap[(hashes & low).astype(np.int64)])
+    at = np.minimum(np.searchsorted(wanted, hashes[maybe]), len(wanted) - 1)
+    keep = maybe[wanted[at] == hashes[maybe]]
+    return hashes[keep], paras[keep].astype(np.int64) + first
+
+
 def quotation_candidates(
     corpus: ParagraphCorpus, keys: ContentKeys, focus: np.ndarray, params: LinkParameters,
+    engine: "Engine | None" = None,
 ) -> dict[tuple[int, int], set[int]]:
     """Paragraph pairs ``(left < right)`` where one side holds a marked quotation the other may hold,
     each with the ids of the quotations that put it forward.
@@ -227,15 +258,13 @@ def quotation_candidates(
     owner, all_sh = owner[first], all_sh[first]
     sizes = np.bincount(owner, minlength=len(needles))
     # the corpus's postings of those shingles only (a bitmap on low bits, then exact), each once per paragraph
-    hashes, paras = shingle_postings(keys.keys, keys.offsets, only_keys=np.unique(words))
+    # (chunk by chunk of paragraphs, on the engine: the whole corpus's postings of the needles' words never at once)
     wanted = np.unique(all_sh)
-    low = np.uint64((1 << 24) - 1)
-    bitmap = np.zeros(1 << 24, dtype=bool)
-    bitmap[(wanted & low).astype(np.int64)] = True
-    maybe = np.flatnonzero(bitmap[(hashes & low).astype(np.int64)])
-    at = np.minimum(np.searchsorted(wanted, hashes[maybe]), len(wanted) - 1)
-    keep = maybe[wanted[at] == hashes[maybe]]
-    hashes, paras = hashes[keep], paras[keep].astype(np.int64)
+    found = list((engine or LOCAL).map_blocks(wanted_postings_block, (np.unique(words), wanted), key_chunks(keys),
+                                              "quotation_candidates"))
+    hashes = np.concatenate([h for h, _ in found]) if found else np.zeros(0, dtype=np.uint64)
+    paras = np.concatenate([p for _, p in found]) if found else np.zeros(0, dtype=np.int64)
+    del found
     order = np.lexsort((paras, hashes))
     hashes, paras = hashes[order], paras[order]
     once = np.r_[True, (hashes[1:] != hashes[:-1]) | (paras[1:] != paras[:-1])]
@@ -487,7 +516,7 @@ class _ClassMemo:
         """Paragraph ``i``'s token weights in document pair ``key`` (memoised: a paragraph meets many)."""
         got = self._weights.get((i, key))
         if got is None:
-            if len(self._weights) > 200_000:
+            if len(self._weights) > 10 * _MEMO_PARAGRAPHS:  # a list of floats per paragraph: bounded
                 self._weights.clear()
             got = self._weights[(i, key)] = stats.weights(self.tokens[i])
         return got
@@ -520,11 +549,84 @@ def correspondences_json(s: ScoredWindow, left: Tokens, right: Tokens) -> tuple[
     return json.dumps(forward, separators=(",", ":")), json.dumps(backward, separators=(",", ":"))
 
 
+_REWORDED_BLOCK = 2_000
+"""Candidate pairs of the reworded pass per block (the unit of work an engine hands out)."""
+
+
+@dataclass
+class RewordedScoring:
+    """What the reworded pass's blocks read beside their pairs (:func:`reworded_block`): one value shipped to
+    wherever a block is scored. The caches (tokens, classes, pair statistics) are not shipped: a copy
+    elsewhere starts its own."""
+
+    corpus: ParagraphCorpus
+    counts: list[DocumentCounts]
+    params: LinkParameters
+    correspondences: Correspondences
+    floor: dict[str, float]  # the least meaning score per tier (synopsis.link.accept.reworded_floor)
+    tokens: ParagraphTokens | None = None
+    classes: "_ClassMemo | None" = None
+    pair_stats: Callable[[DocPair], PairStatistics] | None = None
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "tokens": None, "classes": None, "pair_stats": None}
+
+    def caches(self) -> tuple[ParagraphTokens, "_ClassMemo", Callable[[DocPair], PairStatistics]]:
+        if self.tokens is None:
+            self.tokens = ParagraphTokens(self.corpus)
+        if self.classes is None:
+            self.classes = _ClassMemo(self.corpus, self.tokens, self.correspondences)
+        if self.pair_stats is None:
+            self.pair_stats = _pair_statistics(self.counts, self.params.prior_tokens)
+        return self.tokens, self.classes, self.pair_stats
+
+
+RewordedBlock = tuple[list[int], list[int], dict[tuple[int, int], list[tuple[int, int, int, int]]]]
+"""A block of the reworded pass's candidate pairs: (left paragraphs, right paragraphs, the token ranges each
+pair already shares verbatim)."""
+
+
+def reworded_block(scoring: RewordedScoring, block: RewordedBlock) -> tuple[list[tuple[DocPair, int, float]], list[tuple]]:
+    """The passages in other words of one block of pairs, each stored from both sides: ((document pair, rows,
+    seconds) for each pair with passages, in the block's order; their rows, one after another)."""
+    left, right, taken = block
+    corpus, xparams, floor = scoring.corpus, scoring.params.cross_reference, scoring.floor
+    tokens, classes, pair_stats = scoring.caches()
+    docs, pids, texts, para_doc = corpus.docs, corpus.pids, corpus.texts, corpus.para_doc
+    found_pairs: list[tuple[DocPair, int, float]] = []
+    rows: list[tuple] = []
+    for i, j in zip(left, right):
+        t_pair = time.perf_counter()
+        key = (int(para_doc[i]), int(para_doc[j]))
+        stats = pair_stats(key)
+        lt_, rt_ = tokens[i], tokens[j]
+        found = best_windows(classes.paragraph(i), classes.paragraph(j), classes.weights(i, key, stats),
+                             classes.weights(j, key, stats), xparams, floor, taken.get((i, j), ()),
+                             (corpus.language_of(i), corpus.language_of(j)))
+        if found:
+            before = len(rows)
+            ld, rd, lt, rt = docs[key[0]], docs[key[1]], texts[i], texts[j]
+            languages = (corpus.language_of(i), corpus.language_of(j))
+            kind = KIND_TRANSLATED if primary_subtag(languages[0]) != primary_subtag(languages[1]) else KIND_REWORDED
+            for s in found:
+                ls, le = lt_.tokens_to_span(s.left.first, s.left.last)
+                rs, re_ = rt_.tokens_to_span(s.right.first, s.right.last)
+                score = stored_score(lt[ls:le], rt[rs:re_], *languages)
+                fwd, bwd = correspondences_json(s, lt_, rt_)
+                rows.append((METHOD_REWORDED, ld, rd, pids[i], pids[j], None, ls, le, rs, re_, lt[ls:le], rt[rs:re_],
+                             score, kind, s.score, fwd))
+                rows.append((METHOD_REWORDED, rd, ld, pids[j], pids[i], None, rs, re_, ls, le, rt[rs:re_], lt[ls:le],
+                             score, kind, s.score, bwd))
+            found_pairs.append((key, len(rows) - before, time.perf_counter() - t_pair))
+    return found_pairs, rows
+
+
 def reworded_references(
     corpus: ParagraphCorpus, keys: ContentKeys, counts: list[DocumentCounts], focus: np.ndarray,
     tokens: ParagraphTokens, params: LinkParameters, correspondences: Correspondences,
     verbatim: LinkSet | None = None, candidates: Candidates | None = None,
     more_candidates: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None,
+    engine: "Engine | None" = None,
 ) -> LinkSet:
     """Passages in other words (:mod:`synopsis.link.reworded`) between paragraphs of different works.
 
@@ -535,12 +637,13 @@ def reworded_references(
     skipped; ``more_candidates`` may add pairs from the same class postings (across languages:
     :func:`synopsis.lexicon.candidates.translated_candidates`). The floor is calibrated on the run's null model
     (:func:`reworded_null_scores`) and recorded in each run's parameters with the
-    correspondence sources' names and versions.
+    correspondence sources' names and versions. The pairs are scored in blocks
+    (:func:`reworded_block`), on ``engine`` (here, by default).
     """
     out = LinkSet("cross_reference", METHOD_REWORDED, CROSS_REFERENCES)
     t0 = time.perf_counter()
     xparams = params.cross_reference
-    docs, pids, texts, para_doc = corpus.docs, corpus.pids, corpus.texts, corpus.para_doc
+    docs, para_doc = corpus.docs, corpus.para_doc
     # a language with neither a stemmer nor a correspondence source has only the same words to
     # offer, in another order: what the verbatim pass weighs already, and, in a language-neutral
     # corpus, what chance repeats ("As Condskel pointed out, …"). Such pairs are not scored, and
@@ -560,8 +663,10 @@ def reworded_references(
         more_left, more_right = more_candidates(hashes, paras)
         left, right = np.r_[left.astype(np.int64), more_left], np.r_[right.astype(np.int64), more_right]
     if candidates is not None:  # and the pairs the shingle index put forward (two words close together on both sides)
-        both = np.unique(np.r_[left.astype(np.int64) * len(para_doc) + right, candidates.left.astype(np.int64)
-                               * len(para_doc) + candidates.right])
+        most = reworded_shingle_pairs(candidates.shared, max(params.reworded_pair_budget,
+                                                             int(params.reworded_pairs_per_paragraph * len(para_doc))))
+        both = np.unique(np.r_[left.astype(np.int64) * len(para_doc) + right, candidates.left[most].astype(np.int64)
+                               * len(para_doc) + candidates.right[most]])
         left, right = both // len(para_doc), both % len(para_doc)
     works: dict = {}
     root = np.array([works.setdefault(corpus.root_of(k), len(works)) for k in range(len(docs))], dtype=np.int64)
@@ -577,30 +682,18 @@ def reworded_references(
     null = reworded_null_scores(corpus, tokens, classes, pair_stats, left, right, xparams, (hashes, paras))
     floor = reworded_floor(null, xparams)
     taken = _verbatim_taken(verbatim, corpus, tokens)
+    scoring = RewordedScoring(corpus, counts, params, correspondences, floor, tokens, classes, pair_stats)
+    left, right = left.tolist(), right.tolist()
+    blocks = ((left[s:s + _REWORDED_BLOCK], right[s:s + _REWORDED_BLOCK],
+               {pair: taken[pair] for pair in zip(left[s:s + _REWORDED_BLOCK], right[s:s + _REWORDED_BLOCK]) if pair in taken})
+              for s in range(0, len(left), _REWORDED_BLOCK))
     setup = time.perf_counter() - t0
-    for i, j in zip(left.tolist(), right.tolist()):
-        t_pair = time.perf_counter()
-        key = (int(para_doc[i]), int(para_doc[j]))
-        stats = pair_stats(key)
-        lt_, rt_ = tokens[i], tokens[j]
-        found = best_windows(classes.paragraph(i), classes.paragraph(j), classes.weights(i, key, stats),
-                             classes.weights(j, key, stats), xparams, floor, taken.get((i, j), ()),
-                             (corpus.language_of(i), corpus.language_of(j)))
-        if found:
-            rows = out.rows.setdefault(key, [])
-            ld, rd, lt, rt = docs[key[0]], docs[key[1]], texts[i], texts[j]
-            languages = (corpus.language_of(i), corpus.language_of(j))
-            kind = KIND_TRANSLATED if primary_subtag(languages[0]) != primary_subtag(languages[1]) else KIND_REWORDED
-            for s in found:
-                ls, le = lt_.tokens_to_span(s.left.first, s.left.last)
-                rs, re_ = rt_.tokens_to_span(s.right.first, s.right.last)
-                score = stored_score(lt[ls:le], rt[rs:re_], *languages)
-                fwd, bwd = correspondences_json(s, lt_, rt_)
-                rows.append((METHOD_REWORDED, ld, rd, pids[i], pids[j], None, ls, le, rs, re_, lt[ls:le], rt[rs:re_],
-                             score, kind, s.score, fwd))
-                rows.append((METHOD_REWORDED, rd, ld, pids[j], pids[i], None, rs, re_, ls, le, rt[rs:re_], lt[ls:le],
-                             score, kind, s.score, bwd))
-            out.seconds[key] = out.seconds.get(key, 0.0) + time.perf_counter() - t_pair
+    for found, rows in (engine or LOCAL).map_blocks(reworded_block, scoring, blocks, "reworded"):
+        at = 0
+        for key, count, seconds in found:
+            out.rows.setdefault(key, []).extend(rows[at:at + count])
+            out.seconds[key] = out.seconds.get(key, 0.0) + seconds
+            at += count
     # the verbatim pass's formula rule: words of one paragraph found in formula_places paragraphs
     # of the other document are that document's formula ("As Condskel pointed out, …")
     out.rows = {k: kept for k, v in out.rows.items() if (kept := without_formula_places(v, xparams))}
@@ -611,6 +704,28 @@ def reworded_references(
         out.parameters[key] = {"reworded_floor": floor, "reworded_null_scored": len(null),
                                "correspondence_sources": sources}
     return out
+
+
+def reworded_shingle_pairs(shared: np.ndarray, budget: int) -> np.ndarray:
+    """Which shingle candidates the reworded pass scores (a boolean mask): all of them when they are
+    at most ``budget``, else those sharing at least ``t`` shingles, ``t`` the least count whose pairs
+    fit the budget (the pairs sharing the most, if none does).
+
+    Scoring a pair costs about two milliseconds (both paragraphs tokenised and classed), and the
+    shingle candidates grow with the square of a document pair's size: a million generated
+    paragraphs in documents of 50,000 put forward 3.2 million, mostly pairs sharing two shingles by
+    chance. The budget (:attr:`LinkParameters.reworded_pair_budget`, or
+    ``reworded_pairs_per_paragraph`` × paragraphs when larger) is far above what a corpus of a few
+    hundred thousand paragraphs puts forward, so only a very large corpus loses its weakest candidates.
+    A threshold, not a cut in a sorted list: the pairs kept do not depend on their order.
+    """
+    if len(shared) <= budget:
+        return np.ones(len(shared), dtype=bool)
+    values, counts = np.unique(shared, return_counts=True)
+    at_least = np.cumsum(counts[::-1])[::-1]  # pairs sharing at least values[k] shingles
+    fits = np.flatnonzero(at_least <= budget)
+    t = values[fits[0]] if len(fits) else values[-1]
+    return shared >= t
 
 
 def _verbatim_taken(verbatim: LinkSet | None, corpus: ParagraphCorpus, tokens: ParagraphTokens
