@@ -44,7 +44,7 @@ from synopsis.link.versions import METHOD_COMPOSED, StoredFamily, absent_paragra
 from synopsis.link.accept import CrossReferenceParameters, reworded_floor, reworded_tier, without_formula_places
 from synopsis.languages import profile_for
 from synopsis.link.arrays import ranges as _ranges
-from synopsis.link.candidates import candidate_pairs, candidate_pairs_streamed, shingle_postings
+from synopsis.link.candidates import candidate_pairs, candidate_pairs_streamed, chunked_postings, shingle_postings
 from synopsis.link.corpus import ParagraphCorpus
 from synopsis.link.crossref import METHOD_ALIGN
 from synopsis.link.normalize import encode_paragraphs
@@ -226,16 +226,22 @@ def quotation_candidates(
     first = np.r_[True, (owner[1:] != owner[:-1]) | (all_sh[1:] != all_sh[:-1])]
     owner, all_sh = owner[first], all_sh[first]
     sizes = np.bincount(owner, minlength=len(needles))
-    # the corpus's postings of those shingles only (a bitmap on low bits, then exact), each once per paragraph
-    hashes, paras = shingle_postings(keys.keys, keys.offsets, only_keys=np.unique(words))
+    # the corpus's postings of those shingles only (a bitmap on low bits, then exact), each once per paragraph;
+    # shingled a chunk of paragraphs at a time, so that only the wanted postings are ever held (a
+    # needle's words include common ones: all of a million paragraphs' shingles of them are gigabytes)
     wanted = np.unique(all_sh)
     low = np.uint64((1 << 24) - 1)
     bitmap = np.zeros(1 << 24, dtype=bool)
     bitmap[(wanted & low).astype(np.int64)] = True
-    maybe = np.flatnonzero(bitmap[(hashes & low).astype(np.int64)])
-    at = np.minimum(np.searchsorted(wanted, hashes[maybe]), len(wanted) - 1)
-    keep = maybe[wanted[at] == hashes[maybe]]
-    hashes, paras = hashes[keep], paras[keep].astype(np.int64)
+    found_h, found_p = [], []
+    for hashes, paras in chunked_postings(keys.keys, keys.offsets, np.unique(words), 100_000):
+        maybe = np.flatnonzero(bitmap[(hashes & low).astype(np.int64)])
+        at = np.minimum(np.searchsorted(wanted, hashes[maybe]), len(wanted) - 1)
+        keep = maybe[wanted[at] == hashes[maybe]]
+        found_h.append(hashes[keep])
+        found_p.append(paras[keep].astype(np.int64))
+    hashes, paras = np.concatenate(found_h), np.concatenate(found_p)
+    del found_h, found_p
     order = np.lexsort((paras, hashes))
     hashes, paras = hashes[order], paras[order]
     once = np.r_[True, (hashes[1:] != hashes[:-1]) | (paras[1:] != paras[:-1])]
