@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
@@ -66,47 +66,69 @@ class Band:
         return np.where(ok, self.start[ic] + j - self.lo[ic], 0), ok
 
 
-def banded_dp(band: Band, scores: dict[tuple[int, int], np.ndarray | float]) -> list[tuple[int, int, int, int]] | None:
+DP_CELLS = 1 << 20
+"""Cells of the band whose bead scores and predecessors :func:`banded_dp` holds at once."""
+
+
+def banded_dp(band: Band, scores: "dict[tuple[int, int], np.ndarray | float] | Callable[[int, int], dict]",
+              *, chunk_cells: int = DP_CELLS) -> list[tuple[int, int, int, int]] | None:
     """The best monotone path from (0, 0) to (n, m) through ``band``, as ``(i0, i1, j0, j1)`` beads.
 
     ``scores[(a, b)]`` is the score of the bead of shape (a, b) *ending* at each cell (an
     array over the band's cells, ``-inf`` where impossible) or one number for every cell
-    (gaps). Returns None when no path lies inside the band.
+    (gaps). Returns None when no path lies inside the band. ``scores`` may instead be a
+    function of a range of cells ``(lo, hi)`` giving those cells' scores (arrays of
+    ``hi - lo``): the programme then asks for about ``chunk_cells`` cells' worth at a time, so
+    that neither the scores nor each cell's predecessors are held for the whole band (two
+    versions of 50,000 paragraphs make tens of millions of cells, hundreds of bytes each).
+    Either way the path is the same.
     """
-    shapes = [s for s in scores if s[0] >= 1]
-    horizontal = float(scores[(0, 1)]) if (0, 1) in scores else -math.inf
-    pred = np.zeros((len(shapes), band.size), dtype=np.int64)
-    gain = np.full((len(shapes), band.size), -math.inf)
-    for k, (a, b) in enumerate(shapes):
-        idx, ok = band.index(band.i - a, band.j - b)
-        s = scores[(a, b)]
-        s = np.broadcast_to(np.asarray(s, dtype=np.float64), (band.size,))
-        pred[k] = idx
-        gain[k] = np.where(ok, s, -math.inf)
+    score_of = scores if callable(scores) else (
+        lambda lo, hi: {s: (v if np.ndim(v) == 0 else v[lo:hi]) for s, v in scores.items()})  # type: ignore[union-attr]
+    first = score_of(0, 0)
+    shapes = [s for s in first if s[0] >= 1]
+    horizontal = float(first[(0, 1)]) if (0, 1) in first else -math.inf
     best = np.full(band.size, -math.inf)
     back = np.full(band.size, -1, dtype=np.int8)
     n = len(band.lo) - 1
     h_code = len(shapes)
-    for i in range(n + 1):
-        s0, s1 = int(band.start[i]), int(band.start[i + 1])
-        w = s1 - s0
-        if i == 0:
-            x = np.full(w, -math.inf)
-            arg = np.full(w, -1, dtype=np.int8)
-            if band.lo[0] == 0:
-                x[0] = 0.0
-        else:
-            cand = best[pred[:, s0:s1]] + gain[:, s0:s1]
-            arg = cand.argmax(axis=0).astype(np.int8)
-            x = cand[arg, np.arange(w)]
-        if w > 1 and horizontal > -math.inf:
-            ks = np.arange(w) * horizontal
-            val = np.maximum.accumulate(x - ks) + ks
-            moved = val > x + 1e-9
-            arg = np.where(moved, h_code, arg).astype(np.int8)
-            x = val
-        best[s0:s1] = x
-        back[s0:s1] = np.where(np.isfinite(x), arg, -1)
+    i = 0
+    while i <= n:
+        # a run of rows of about chunk_cells cells: their predecessors and gains
+        c0 = int(band.start[i])
+        r1 = max(int(np.searchsorted(band.start, c0 + chunk_cells, side="right")) - 1, i + 1)
+        r1 = min(r1, n + 1)
+        c1 = int(band.start[r1])
+        chunk = score_of(c0, c1)
+        pred = np.zeros((len(shapes), c1 - c0), dtype=np.int64)
+        gain = np.full((len(shapes), c1 - c0), -math.inf)
+        for k, (a, b) in enumerate(shapes):
+            idx, ok = band.index(band.i[c0:c1] - a, band.j[c0:c1] - b)
+            sc = np.broadcast_to(np.asarray(chunk[(a, b)], dtype=np.float64), (c1 - c0,))
+            pred[k] = idx
+            gain[k] = np.where(ok, sc, -math.inf)
+        for i in range(i, r1):
+            s0, s1 = int(band.start[i]), int(band.start[i + 1])
+            w = s1 - s0
+            if i == 0:
+                x = np.full(w, -math.inf)
+                arg = np.full(w, -1, dtype=np.int8)
+                if band.lo[0] == 0:
+                    x[0] = 0.0
+            else:
+                cand = best[pred[:, s0 - c0:s1 - c0]] + gain[:, s0 - c0:s1 - c0]
+                arg = cand.argmax(axis=0).astype(np.int8)
+                x = cand[arg, np.arange(w)]
+            if w > 1 and horizontal > -math.inf:
+                ks = np.arange(w) * horizontal
+                val = np.maximum.accumulate(x - ks) + ks
+                moved = val > x + 1e-9
+                arg = np.where(moved, h_code, arg).astype(np.int8)
+                x = val
+            best[s0:s1] = x
+            back[s0:s1] = np.where(np.isfinite(x), arg, -1)
+        i = r1
+        del pred, gain, chunk
     m_end = int(band.hi[n])
     cell = int(band.start[n] + m_end - band.lo[n])
     if not np.isfinite(best[cell]):
