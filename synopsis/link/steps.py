@@ -30,7 +30,7 @@ import json
 import sqlite3
 import time
 from dataclasses import astuple, dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import numpy as np
 
@@ -227,19 +227,33 @@ def quotation_candidates(
     owner, all_sh = owner[first], all_sh[first]
     sizes = np.bincount(owner, minlength=len(needles))
     # the corpus's postings of those shingles only (a bitmap on low bits, then exact), each once per paragraph;
-    # shingled a chunk of paragraphs at a time, so that only the wanted postings are ever held (a
-    # needle's words include common ones: all of a million paragraphs' shingles of them are gigabytes)
+    # shingled a chunk of paragraphs at a time, twice: first each wanted shingle's paragraphs are counted,
+    # then only the postings of shingles that are looked up (rare) or checked (common) are kept. A
+    # needle's words include common ones, and at a million paragraphs the postings of its most frequent
+    # shingles, never looked at, were gigabytes.
     wanted = np.unique(all_sh)
     low = np.uint64((1 << 24) - 1)
     bitmap = np.zeros(1 << 24, dtype=bool)
     bitmap[(wanted & low).astype(np.int64)] = True
+    npara = max(len(para_doc), 1)
+
+    def wanted_postings() -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """(hashes, paragraphs, index in ``wanted``) of each chunk's postings of wanted shingles."""
+        for hashes, paras in chunked_postings(keys.keys, keys.offsets, np.unique(words), 100_000):
+            maybe = np.flatnonzero(bitmap[(hashes & low).astype(np.int64)])
+            at = np.minimum(np.searchsorted(wanted, hashes[maybe]), len(wanted) - 1)
+            hit = wanted[at] == hashes[maybe]
+            yield hashes[maybe[hit]], paras[maybe[hit]].astype(np.int64), at[hit]
+
+    df = np.zeros(len(wanted), dtype=np.int64)  # paragraphs holding each wanted shingle
+    for _, paras, at in wanted_postings():  # a paragraph lies in one chunk: counted once per chunk is once
+        df += np.bincount(np.unique(at.astype(np.int64) * npara + paras) // npara, minlength=len(wanted))
+    used = df <= max(params.max_df, params.quotation_common_df)
     found_h, found_p = [], []
-    for hashes, paras in chunked_postings(keys.keys, keys.offsets, np.unique(words), 100_000):
-        maybe = np.flatnonzero(bitmap[(hashes & low).astype(np.int64)])
-        at = np.minimum(np.searchsorted(wanted, hashes[maybe]), len(wanted) - 1)
-        keep = maybe[wanted[at] == hashes[maybe]]
+    for hashes, paras, at in wanted_postings():
+        keep = used[at]
         found_h.append(hashes[keep])
-        found_p.append(paras[keep].astype(np.int64))
+        found_p.append(paras[keep])
     hashes, paras = np.concatenate(found_h), np.concatenate(found_p)
     del found_h, found_p
     order = np.lexsort((paras, hashes))
@@ -247,17 +261,17 @@ def quotation_candidates(
     once = np.r_[True, (hashes[1:] != hashes[:-1]) | (paras[1:] != paras[:-1])]
     hashes, paras = hashes[once], paras[once]
     lo, hi = np.searchsorted(hashes, all_sh, side="left"), np.searchsorted(hashes, all_sh, side="right")
-    rare = (hi - lo) <= params.max_df
+    df_sh = df[np.searchsorted(wanted, all_sh)]  # every wanted shingle's count, kept or not
+    rare = df_sh <= params.max_df
     n_rare = np.bincount(owner[rare], minlength=len(needles))
     need = np.maximum(np.minimum(params.quotation_min_shared, n_rare),
                       np.ceil(params.quotation_share * sizes).astype(np.int64))
     count = np.where(rare, hi - lo, 0)
-    npara = max(len(para_doc), 1)
     by_needle = np.repeat(owner, count) * npara + paras[np.repeat(lo, count) + _ranges(count)]
     key, shared = np.unique(by_needle, return_counts=True)
     needle = key // npara
     shared += _common_shared(needle, key % npara, shared < need[needle], owner, all_sh, ~rare & (
-        (hi - lo) <= params.quotation_common_df), hashes, paras, wanted, npara)
+        df_sh <= params.quotation_common_df), hashes, paras, wanted, npara)
     ok = shared >= need[needle]
     needle, j = needle[ok], key[ok] % npara
     i = np.fromiter((needles[k][0] for k in needle.tolist()), dtype=np.int64, count=len(needle))
