@@ -232,13 +232,10 @@ def candidate_pairs_streamed(
             for b in range(buckets):
                 found = _expand(*_groups(*bucket(b), para_doc, max_postings=max_postings, max_df=max_df), in_focus, n,
                                 max_df=max_df, cap=cap)
-                part = (found // n) * parts // n
-                order = np.argsort(part, kind="stable")
-                found, part = found[order], part[order]
-                bounds = np.searchsorted(part, np.arange(parts + 1))
-                for k in range(parts):
-                    found[bounds[k]:bounds[k + 1]].tofile(files[k])
-                del found, part, order
+                part = ((found // n) * parts // n).astype(np.int32 if parts < 2**31 else np.int64)
+                for k in range(parts):  # each partition's keys in their order (no sorted copy of the bucket's)
+                    found[part == k].tofile(files[k])
+                del found, part
         finally:
             for f in files:
                 f.close()
