@@ -137,6 +137,43 @@ def test_focus_gives_exactly_the_pairs_of_the_focus_documents(resolution_paragra
         assert np.array_equal(x, y)
 
 
+def test_reworded_budget_keeps_the_pairs_sharing_the_most(resolution_paragraphs):
+    """Over its budget, the reworded pass scores the candidates sharing the most shingles: all those at
+    or above one count, whatever their order; within it, every candidate."""
+    from synopsis.link.steps import reworded_shingle_pairs
+
+    half = len(resolution_paragraphs) // 2
+    _, _, hashes, paras, para_doc = _index(resolution_paragraphs, lambda k: int(k >= half))
+    _, _, shared = candidate_pairs(hashes, paras, para_doc, min_shared=1, max_df=10_000, max_postings=10_000)
+    assert reworded_shingle_pairs(shared, len(shared)).all()
+    budget = len(shared) // 3
+    kept = reworded_shingle_pairs(shared, budget)
+    assert 0 < kept.sum() <= budget
+    least = shared[kept].min()
+    assert (shared[~kept] < least).all()  # a threshold: nothing sharing as many is left out
+    assert (shared >= least - 1).sum() > budget  # and the next count down would not fit
+    shuffled = np.random.default_rng(0).permutation(len(shared))
+    assert np.array_equal(reworded_shingle_pairs(shared[shuffled], budget), kept[shuffled])
+
+
+def test_paragraph_tokens_kept_in_a_bounded_memo(resolution_paragraphs):
+    """The tokens memo holds at most its bound, and a paragraph tokenised again has the same tokens."""
+    from synopsis.link.corpus import ParagraphCorpus
+    from synopsis.link.passages import ParagraphTokens
+
+    n = len(resolution_paragraphs)
+    corpus = ParagraphCorpus(pids=list(range(n)), ordinals=list(range(n)), texts=resolution_paragraphs, docs=["a"],
+                             para_doc=np.zeros(n, dtype=np.int64), doc_first=np.array([0, n]), roots={},
+                             ingest_digest={}, languages={"a": "en"})
+    small, whole = ParagraphTokens(corpus, kept=5), ParagraphTokens(corpus, kept=n)
+    order = [k % n for k in range(0, 3 * n, 7)]
+    for k in order:
+        a, b = small[k], whole[k]
+        assert (a.norms, a.starts, a.ends, a.keys, a.content) == (b.norms, b.starts, b.ends, b.keys, b.content)
+    assert len(small._tokens) == 5
+    assert small[order[-1]] is small[order[-1]]  # the most recent is kept
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(list("abcdeilmnorst ,.'’1I-\n") + ["cult of the individual ", "C.P.S.U. ",
                                                                           "general secretary ", " the ", "Stalin's "]),

@@ -43,7 +43,7 @@ import numpy as np
 
 from synopsis.link.arrays import ranges as _ranges
 
-__all__ = ["shingle_postings", "candidate_pairs", "candidate_pairs_streamed", "budget_cap", "paragraph_shingles"]
+__all__ = ["shingle_postings", "chunked_postings", "candidate_pairs", "candidate_pairs_streamed", "budget_cap", "paragraph_shingles"]
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
@@ -201,7 +201,7 @@ def candidate_pairs_streamed(
     select_focus = False
     if in_focus is not None and not in_focus.all():
         total = focused = 0
-        for h, p in _chunked_postings(keys, offsets, only_keys, chunk_paragraphs):
+        for h, p in chunked_postings(keys, offsets, only_keys, chunk_paragraphs):
             total += len(h)
             focused += int(in_focus[p].sum())
         if not focused or total < 2:
@@ -209,7 +209,7 @@ def candidate_pairs_streamed(
         select_focus = focused / total < 0.5
 
     def bucket(b: int) -> tuple[np.ndarray, np.ndarray]:
-        parts = [(h[m], p[m]) for h, p in _chunked_postings(keys, offsets, only_keys, chunk_paragraphs)
+        parts = [(h[m], p[m]) for h, p in chunked_postings(keys, offsets, only_keys, chunk_paragraphs)
                  if (m := (h >> shift) == np.uint64(b)).any()]
         if not parts:
             return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int32)
@@ -232,13 +232,10 @@ def candidate_pairs_streamed(
             for b in range(buckets):
                 found = _expand(*_groups(*bucket(b), para_doc, max_postings=max_postings, max_df=max_df), in_focus, n,
                                 max_df=max_df, cap=cap)
-                part = (found // n) * parts // n
-                order = np.argsort(part, kind="stable")
-                found, part = found[order], part[order]
-                bounds = np.searchsorted(part, np.arange(parts + 1))
-                for k in range(parts):
-                    found[bounds[k]:bounds[k + 1]].tofile(files[k])
-                del found, part, order
+                part = ((found // n) * parts // n).astype(np.int32 if parts < 2**31 else np.int64)
+                for k in range(parts):  # each partition's keys in their order (no sorted copy of the bucket's)
+                    found[part == k].tofile(files[k])
+                del found, part
         finally:
             for f in files:
                 f.close()
@@ -252,7 +249,7 @@ def candidate_pairs_streamed(
     return left, right, shared
 
 
-def _chunked_postings(keys: np.ndarray, offsets: np.ndarray, only_keys: np.ndarray | None,
+def chunked_postings(keys: np.ndarray, offsets: np.ndarray, only_keys: np.ndarray | None,
                       chunk_paragraphs: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """:func:`shingle_postings` a chunk of paragraphs at a time (paragraph indices of the whole)."""
     n = len(offsets) - 1

@@ -33,7 +33,10 @@ def _search(pair: _Pair, make_band, model: _Model, pins: dict[int, int], tries: 
         else:
             band = make_band(attempt)
             arrays = pair.bead_arrays(band)
-        path = banded_dp(band, pair.scores(arrays, model), model.runs)
+        # scored a chunk of cells at a time, as the programme asks (the whole band's scores are
+        # gigabytes for two long versions); the same numbers, cell by cell
+        path = banded_dp(band, lambda lo, hi, arrays=arrays: pair.scores(
+            {shape: tuple(x[lo:hi] for x in v) for shape, v in arrays.items()}, model), model.runs)
         log.debug("band attempt %d: %d cells, path %s", attempt, band.size, "found" if path else "none")
         if path is not None and (attempt == tries - 1 or not _touches(band, path, pins, pair.m)):
             return path, arrays, band

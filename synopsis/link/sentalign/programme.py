@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
@@ -82,8 +82,13 @@ def _runs_along(x: np.ndarray, open_: float, ext: float) -> tuple[np.ndarray, np
     return h, opened
 
 
-def banded_dp(band: Band, scores: dict[tuple[int, int], np.ndarray | float],
-              runs: dict[tuple[int, int], float] | None = None) -> list[tuple[int, int, int, int]] | None:
+DP_CELLS = 1 << 20
+"""Cells of the band whose bead scores and predecessors :func:`banded_dp` holds at once."""
+
+
+def banded_dp(band: Band, scores: "dict[tuple[int, int], np.ndarray | float] | Callable[[int, int], dict]",
+              runs: dict[tuple[int, int], float] | None = None, *, chunk_cells: int = DP_CELLS,
+              ) -> list[tuple[int, int, int, int]] | None:
     """The best monotone path from (0, 0) to (n, m) through ``band``, as ``(i0, i1, j0, j1)`` beads.
 
     ``scores[(a, b)]`` is the score of the bead of shape (a, b) *ending* at each cell (an
@@ -93,22 +98,21 @@ def banded_dp(band: Band, scores: dict[tuple[int, int], np.ndarray | float],
     version lacks comes in runs (a paragraph, a run of captions, a chapter) and a run costs
     its opening once and the pair's own chance of a further gap for each further sentence;
     without them (or where they are lower) every gap costs its shape's score. Returns None
-    when no path lies inside the band.
+    when no path lies inside the band. ``scores`` may instead be a function of a range of
+    cells ``(lo, hi)`` giving those cells' scores (arrays of ``hi - lo``): the programme then
+    asks for about ``chunk_cells`` cells' worth at a time, so that neither the scores nor each
+    cell's predecessors are held for the whole band (two versions of 50,000 paragraphs make
+    tens of millions of cells, hundreds of bytes each). Either way the path is the same.
     """
-    shapes = [s for s in scores if s[0] >= 1 and s[1] >= 1]
-    h_open = float(scores[(0, 1)]) if (0, 1) in scores else -math.inf
-    v_open = float(scores[(1, 0)]) if (1, 0) in scores else -math.inf
+    score_of = scores if callable(scores) else (
+        lambda lo, hi: {s: (v if np.ndim(v) == 0 else v[lo:hi]) for s, v in scores.items()})  # type: ignore[union-attr]
+    first = score_of(0, 0)
+    shapes = [s for s in first if s[0] >= 1 and s[1] >= 1]
+    h_open = float(first[(0, 1)]) if (0, 1) in first else -math.inf
+    v_open = float(first[(1, 0)]) if (1, 0) in first else -math.inf
     runs = runs or {}
     h_ext = max(float(runs.get((0, 1), h_open)), h_open)  # a run never costs more than gaps alone
     v_ext = max(float(runs.get((1, 0), v_open)), v_open)
-    pred = np.zeros((len(shapes), band.size), dtype=np.int64)
-    gain = np.full((len(shapes), band.size), -math.inf)
-    for k, (a, b) in enumerate(shapes):
-        idx, ok = band.index(band.i - a, band.j - b)
-        s = scores[(a, b)]
-        s = np.broadcast_to(np.asarray(s, dtype=np.float64), (band.size,))
-        pred[k] = idx
-        gain[k] = np.where(ok, s, -math.inf)
     up, up_ok = band.index(band.i - 1, band.j)  # the cell a 1-0 gap comes from
     best = np.full(band.size, -math.inf)  # the best path to each cell
     vert = np.full(band.size, -math.inf)  # ... ending with a 1-0 gap
@@ -118,8 +122,22 @@ def banded_dp(band: Band, scores: dict[tuple[int, int], np.ndarray | float],
     v_opened = np.zeros(band.size, dtype=bool)  # the 1-0 gap ending here follows no 1-0 gap
     n = len(band.lo) - 1
     v_code = len(shapes)
+    c0 = c1 = 0
+    pred = gain = None
     for i in range(n + 1):
         s0, s1 = int(band.start[i]), int(band.start[i + 1])
+        if s1 > c1 or pred is None:  # the next run of rows of about chunk_cells cells: their predecessors and gains
+            c0 = s0
+            r1 = min(max(int(np.searchsorted(band.start, c0 + chunk_cells, side="right")) - 1, i + 1), n + 1)
+            c1 = int(band.start[r1])
+            chunk = score_of(c0, c1)
+            pred = np.zeros((len(shapes), c1 - c0), dtype=np.int64)
+            gain = np.full((len(shapes), c1 - c0), -math.inf)
+            for k, (a, b) in enumerate(shapes):
+                idx, ok = band.index(band.i[c0:c1] - a, band.j[c0:c1] - b)
+                pred[k] = idx
+                gain[k] = np.where(ok, np.broadcast_to(np.asarray(chunk[(a, b)], dtype=np.float64), (c1 - c0,)), -math.inf)
+            del chunk
         w = s1 - s0
         if i == 0:
             x = np.full(w, -math.inf)
@@ -128,7 +146,7 @@ def banded_dp(band: Band, scores: dict[tuple[int, int], np.ndarray | float],
                 x[0] = 0.0
         else:
             if shapes:
-                cand = best[pred[:, s0:s1]] + gain[:, s0:s1]
+                cand = best[pred[:, s0 - c0:s1 - c0]] + gain[:, s0 - c0:s1 - c0]
                 arg = cand.argmax(axis=0).astype(np.int8)
                 x = cand[arg, np.arange(w)]
             else:
