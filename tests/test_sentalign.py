@@ -108,11 +108,8 @@ def _run_total(band: Band, scores, runs, ends: list[tuple[int, int]]) -> float:
     return total
 
 
-@settings(max_examples=120, deadline=None)
-@given(n=st.integers(0, 4), m=st.integers(0, 4), seed=st.integers(0, 2**31), narrow=st.booleans())
-def test_runs_of_gaps_cost_what_the_programme_says(n, m, seed, narrow):
-    """With ``runs``, the programme's path is the best over every path under the affine gap rule."""
-    rng = np.random.default_rng(seed)
+def _random_band(rng: np.random.Generator, n: int, m: int, narrow: bool) -> Band:
+    """The whole grid, or (``narrow``) a random band: each row a random stretch, the corners inside."""
     if narrow:
         lo = rng.integers(0, m + 1, size=n + 1)
         hi = np.minimum(lo + rng.integers(0, 3, size=n + 1), m)
@@ -120,7 +117,15 @@ def test_runs_of_gaps_cost_what_the_programme_says(n, m, seed, narrow):
         lo = np.minimum(lo, hi)
     else:
         lo, hi = np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64)
-    band = Band(lo.astype(np.int64), hi.astype(np.int64))
+    return Band(lo.astype(np.int64), hi.astype(np.int64))
+
+
+@settings(max_examples=120, deadline=None)
+@given(n=st.integers(0, 4), m=st.integers(0, 4), seed=st.integers(0, 2**31), narrow=st.booleans())
+def test_runs_of_gaps_cost_what_the_programme_says(n, m, seed, narrow):
+    """With ``runs``, the programme's path is the best over every path under the affine gap rule."""
+    rng = np.random.default_rng(seed)
+    band = _random_band(rng, n, m, narrow)
     scores = {(a, b): (rng.normal(size=band.size) if a and b else float(rng.normal() - 2)) for a, b in BEADS}
     runs = {(1, 0): float(rng.normal()), (0, 1): float(rng.normal())}
     path = banded_dp(band, scores, runs)
@@ -143,14 +148,7 @@ def test_runs_of_gaps_cost_what_the_programme_says(n, m, seed, narrow):
 @given(n=st.integers(0, 4), m=st.integers(0, 4), seed=st.integers(0, 2**31), narrow=st.booleans())
 def test_the_programme_finds_the_best_path_a_brute_force_search_finds(n, m, seed, narrow):
     rng = np.random.default_rng(seed)
-    if narrow:  # a random band: each row a random stretch, the corners inside
-        lo = rng.integers(0, m + 1, size=n + 1)
-        hi = np.minimum(lo + rng.integers(0, 3, size=n + 1), m)
-        lo[0], hi[-1] = 0, m
-        lo = np.minimum(lo, hi)
-    else:
-        lo, hi = np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64)
-    band = Band(lo.astype(np.int64), hi.astype(np.int64))
+    band = _random_band(rng, n, m, narrow)
     scores = {}
     for a, b in BEADS:
         if a and b:
