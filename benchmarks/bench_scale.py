@@ -188,6 +188,7 @@ WORK = HERE / "out"
 def run_measured(args: list[str], *, timeout: float, cwd: Path = WORK, env: dict | None = None) -> dict:
     """Run a command; wall time, CPU time of it and its children, peak memory of its tree."""
     start = time.perf_counter()
+    cwd.mkdir(parents=True, exist_ok=True)  # a fresh clone has no benchmarks/out/ until a report is written
     proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, **(env or {})})
     peak = 0
@@ -506,6 +507,7 @@ def search_latency(db: Path, *, seed: int, count: int, deadline_seconds: float =
     port = free_port()
     metadata = ROOT / "datasette-metadata.json"
     args = [sys.executable, "-m", "datasette", *datasette_args(db, host="127.0.0.1", port=port, metadata=metadata)]
+    WORK.mkdir(parents=True, exist_ok=True)
     server = subprocess.Popen(args, cwd=WORK, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
     name = db.stem
